@@ -1,0 +1,50 @@
+"""The `codereuse` command: a thin typer shell over the library.
+
+Commands are registered here explicitly, by name, one module each (style: never discover).
+Exit codes: 0 success; 1 the command ran and found a problem (an invalid file, a failed crawl);
+2 unusable arguments or settings.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+import typer
+
+app = typer.Typer(
+    name="codereuse",
+    help="A federated index of reusable public-sector software.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"codereuse {version('codereuse')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """A federated index of reusable public-sector software.
+
+    Example: codereuse validate publiccode.yml
+    """
+
+
+# One line per command module; each module exposes `register(app)`.
+
+
+def main() -> None:
+    """Entry point of the console command."""
+    app()

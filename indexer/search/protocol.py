@@ -1,0 +1,175 @@
+"""The search protocol every backend implements (embedded SQLite FTS5, Meilisearch).
+
+Both backends take the same whitelisted request and answer with the same result, so one contract
+test suite runs against both (architecture decision 6). Filters are structured data, never text
+pasted into a query language.
+
+Filter semantics: values of one field are OR-ed, fields are AND-ed. ``last_activity`` takes a
+range (`ActivityRange`). Facet counts are exact and, as in Meilisearch, computed over the hits
+that match the query and *all* filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+from schemas.errors import InvalidQueryError
+from schemas.record import Record
+
+# Filterable (and facetable) fields, by the name the API, CLI and both backends use.
+KEYWORD_FIELDS: tuple[str, ...] = (
+    "licence",
+    "category",
+    "platform",
+    "software_type",
+    "development_status",
+    "maintenance_type",
+    "organisation",
+    "forge",
+    "language",
+    "declared",
+    "archived",
+)
+RANGE_FIELDS: tuple[str, ...] = ("last_activity",)
+FILTER_FIELDS: tuple[str, ...] = KEYWORD_FIELDS + RANGE_FIELDS
+FACET_FIELDS: tuple[str, ...] = KEYWORD_FIELDS
+BOOLEAN_FIELDS: frozenset[str] = frozenset({"declared", "archived"})
+
+SortKey = Literal[
+    "relevance", "last_activity", "-last_activity", "name", "-name", "stars", "-stars"
+]
+SORT_KEYS: tuple[str, ...] = (
+    "relevance",
+    "last_activity",
+    "-last_activity",
+    "name",
+    "-name",
+    "stars",
+    "-stars",
+)
+# ``last_activity`` and ``stars`` sort newest / most first; the ``-`` form reverses.
+LOCALES: tuple[str, ...] = ("de", "en", "it", "fr", "nl")
+MAX_QUERY_LENGTH = 512
+MAX_PER_PAGE = 100
+MAX_PAGE_DEPTH = 10_000  # page * per_page beyond this is refused, as deep paging is unbounded work
+
+
+@dataclass(frozen=True)
+class ActivityRange:
+    """A closed-open range on last activity: ``since <= last_activity < until``; either may be open."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+FilterValue = tuple[str, ...] | ActivityRange
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search hit: what a result card shows, plus HTML-safe highlights.
+
+    `highlights` maps ``name``, ``short_description`` and ``features`` (when they matched) to
+    HTML: the text is escaped first, then ``<mark>``…``</mark>`` is added around matches.
+    """
+
+    id: str
+    url: str
+    name: str
+    short_description: str | None
+    licence: str | None
+    last_activity: datetime | None
+    declared: bool
+    valid: bool
+    forge: str
+    stars: int | None
+    organisation: str | None
+    mirrors: tuple[str, ...] = ()
+    highlights: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, the exact total, and facet counts (value → count, most first)."""
+
+    hits: Sequence[Hit]
+    total: int
+    facets: Mapping[str, Mapping[str, int]]
+    page: int
+    per_page: int
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What the API, the CLI and the indexer need from a search backend."""
+
+    def search(
+        self,
+        query: str = "",
+        filters: Mapping[str, FilterValue] | None = None,
+        facets: Sequence[str] = (),
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        locale: str = "en",
+    ) -> SearchResult:
+        """Search; raises `InvalidQueryError` on an unusable filter, facet, sort or page."""
+        ...
+
+    def upsert(self, records: Iterable[Record]) -> None:
+        """Add or replace records by id."""
+        ...
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove records by id; unknown ids are ignored."""
+        ...
+
+    def rebuild(self) -> None:
+        """Rebuild the whole index from the store, with no network request to any forge."""
+        ...
+
+
+def check_request(
+    filters: Mapping[str, FilterValue] | None,
+    facets: Sequence[str],
+    sort: str,
+    page: int,
+    per_page: int,
+    locale: str,
+) -> None:
+    """Raise `InvalidQueryError` naming the offending part when a request cannot be searched.
+
+    Shared by both backends so they refuse exactly the same requests.
+    """
+    for name, value in (filters or {}).items():
+        if name not in FILTER_FIELDS:
+            raise InvalidQueryError(
+                f"unknown filter field {name!r}; use one of: {', '.join(FILTER_FIELDS)}"
+            )
+        if name in RANGE_FIELDS:
+            if not isinstance(value, ActivityRange):
+                raise InvalidQueryError(f"filter {name!r} takes a date range (since/until)")
+        elif isinstance(value, ActivityRange) or not all(isinstance(v, str) for v in value):
+            raise InvalidQueryError(f"filter {name!r} takes a list of strings")
+        elif name in BOOLEAN_FIELDS and any(v not in {"true", "false"} for v in value):
+            raise InvalidQueryError(f"filter {name!r} takes true or false")
+    for name in facets:
+        if name not in FACET_FIELDS:
+            raise InvalidQueryError(
+                f"unknown facet {name!r}; use one of: {', '.join(FACET_FIELDS)}"
+            )
+    if sort not in SORT_KEYS:
+        raise InvalidQueryError(f"unknown sort {sort!r}; use one of: {', '.join(SORT_KEYS)}")
+    if page < 1:
+        raise InvalidQueryError("page starts at 1")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidQueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+    if page * per_page > MAX_PAGE_DEPTH:
+        raise InvalidQueryError(
+            f"page {page} is too deep (page × per_page over {MAX_PAGE_DEPTH}); narrow the search"
+        )
+    if locale.split("-")[0].lower() not in LOCALES:
+        raise InvalidQueryError(f"unknown locale {locale!r}; use one of: {', '.join(LOCALES)}")
