@@ -83,3 +83,25 @@ def test_description_in_falls_back_by_language() -> None:
     record = _record(descriptions={"de-DE": {"short": "kurz"}, "en": {"short": "short"}})
     assert "kurz" == record.description_in("de").short  # type: ignore[union-attr]
     assert "short" == record.description_in("fr").short  # type: ignore[union-attr]
+
+
+def test_json_schema_files_are_current() -> None:
+    """schemas/json/ matches the models; run `python -m schemas.export_json_schema` when it fails."""
+    from schemas.export_json_schema import SCHEMA_DIR, SCHEMAS, render
+
+    for name in SCHEMAS:
+        committed = (SCHEMA_DIR / name).read_text(encoding="utf-8")
+        assert render(name) == committed, f"{name} is stale: python -m schemas.export_json_schema"
+
+
+def test_record_dump_validates_against_exported_schema() -> None:
+    """A dumped record is valid under the exported JSON Schema (what exports promise)."""
+    import json
+
+    import jsonschema
+
+    from schemas.export_json_schema import SCHEMA_DIR
+
+    schema = json.loads((SCHEMA_DIR / "record.schema.json").read_text(encoding="utf-8"))
+    record = _record(descriptions={"en": {"short": "x", "features": ["a"]}})
+    jsonschema.validate(record.model_dump(mode="json"), schema)
