@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from schemas.forge import ForgeRegistration
 from schemas.record import Record
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "json"
-SCHEMAS = {
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "record.schema.json": (Record, "https://codereuse.example/schemas/record.schema.json"),
     "forge-registration.schema.json": (
         ForgeRegistration,
