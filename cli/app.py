@@ -11,6 +11,8 @@ from importlib.metadata import version
 
 import typer
 
+from cli import config_command
+
 app = typer.Typer(
     name="codereuse",
     help="A federated index of reusable public-sector software.",
@@ -43,6 +45,7 @@ def _root(
 
 
 # One line per command module; each module exposes `register(app)`.
+config_command.register(app)
 
 
 def main() -> None:

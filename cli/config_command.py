@@ -1,0 +1,84 @@
+"""`codereuse config show`: every setting, its value (secrets masked) and where it came from."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import SecretStr
+
+from schemas.errors import ConfigurationError
+from schemas.settings import Settings, load_settings
+
+config_app = typer.Typer(help="Show the settings codereuse runs with.", no_args_is_help=True)
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("CODEREUSE_CONFIG", "codereuse.toml"))
+
+
+def setting_sources(settings: Settings) -> list[dict[str, Any]]:
+    """One row per setting: name, environment variable, value (secrets masked), source, help."""
+    config_file = _config_file()
+    from_file: dict[str, Any] = {}
+    if config_file.is_file():
+        try:
+            from_file = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigurationError(f"{config_file}: not valid TOML: {error}") from error
+    rows = []
+    for name, field in Settings.model_fields.items():
+        env_name = f"CODEREUSE_{name.upper()}"
+        if env_name in os.environ:
+            source = f"environment ({env_name})"
+        elif name in from_file:
+            source = f"file ({config_file})"
+        else:
+            source = "default"
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            shown: Any = "********" if value.get_secret_value() else ""
+        else:
+            shown = value
+        rows.append(
+            {
+                "name": name,
+                "env": env_name,
+                "value": shown,
+                "source": source,
+                "help": field.description or "",
+            }
+        )
+    return rows
+
+
+@config_app.command("show")
+def show(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List every setting with its value and source; secrets are masked.
+
+    Example: CODEREUSE_PORT=9000 codereuse config show
+    """
+    try:
+        rows = setting_sources(load_settings())
+    except (ConfigurationError, ValueError) as error:
+        typer.echo(f"codereuse: unusable settings: {error}", err=True)
+        raise typer.Exit(2) from error
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        value = row["value"]
+        shown = json.dumps(value, default=str) if not isinstance(value, str) else value
+        typer.echo(f"{row['name']:<{width}}  {shown or '-'}  [{row['source']}]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `config` to the codereuse command."""
+    app.add_typer(config_app, name="config")
