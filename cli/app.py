@@ -7,11 +7,13 @@ Exit codes: 0 success; 1 the command ran and found a problem (an invalid file, a
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 
 import typer
 
-from cli import config_command
+from cli import config_command, ui
+from cli.logs import configure_logging
 
 app = typer.Typer(
     name="codereuse",
@@ -37,11 +39,22 @@ def _root(
         is_eager=True,
         help="Print the version and exit.",
     ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Show only warnings and errors; no progress bars."
+    ),
+    log_format: str = typer.Option(
+        "", "--log-format", help="Log format: text or json (default: CODEREUSE_LOG_FORMAT or text)."
+    ),
 ) -> None:
     """A federated index of reusable public-sector software.
 
     Example: codereuse validate publiccode.yml
     """
+    chosen = log_format or os.environ.get("CODEREUSE_LOG_FORMAT", "text")
+    if chosen not in ("text", "json"):
+        raise typer.BadParameter("use text or json", param_hint="--log-format")
+    configure_logging("json" if chosen == "json" else "text", quiet=quiet)
+    ui.QUIET = quiet
 
 
 # One line per command module; each module exposes `register(app)`.

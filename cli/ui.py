@@ -1,0 +1,50 @@
+"""What commands show people: progress bars and plain status lines, silenced by ``--quiet``.
+
+Progress goes to stderr through rich, so stdout stays clean for data (`--json`, exports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+QUIET = False
+"""Set by the root command's ``--quiet``."""
+
+
+def console() -> Console:
+    """The stderr console progress and status lines go to."""
+    return Console(stderr=True, quiet=QUIET)
+
+
+def say(message: str) -> None:
+    """Print one plain status line on stderr, unless ``--quiet``."""
+    console().print(message, markup=False, highlight=False)
+
+
+@contextmanager
+def progress() -> Iterator[Progress]:
+    """A progress display for long jobs (crawl, index, export); invisible with ``--quiet``."""
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console(),
+        transient=False,
+        disable=QUIET,
+    )
+    with bar:
+        yield bar

@@ -1,0 +1,49 @@
+"""Log output: JSON lines for machines, and secrets masked whatever the format."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from cli.logs import JsonFormatter, RedactingFilter, redact
+
+
+def test_redact_masks_token_shapes_and_credentials() -> None:
+    """GitHub/GitLab tokens, bearer values and URL credentials are replaced by ***."""
+    text = (
+        "ghp_abcdefghijklmnopqrstuvwxyz012345 glpat-abcdefghijklmnopqrstu "
+        "https://user:hunter22@gitlab.example.org/x Authorization: Bearer abc.def.ghi"
+    )
+    cleaned = redact(text, secrets=[])
+    assert "ghp_" not in cleaned
+    assert "glpat-" not in cleaned
+    assert "hunter22" not in cleaned
+    assert "abc.def.ghi" not in cleaned
+    assert "gitlab.example.org/x" in cleaned
+
+
+def test_redact_masks_values_of_secret_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The value of any *_TOKEN variable is masked even when it has no known shape."""
+    monkeypatch.setenv("MY_FORGE_TOKEN", "s3cr3t-value-123")
+    assert "token=***" == redact("token=s3cr3t-value-123")
+
+
+def test_json_formatter_writes_one_object_with_extras() -> None:
+    """A JSON log line carries level, logger, message and extra fields, secrets masked."""
+    record = logging.makeLogRecord(
+        {
+            "name": "crawler",
+            "levelno": 20,
+            "levelname": "INFO",
+            "msg": "listed %s with %s",
+            "args": ("opencode", "glpat-abcdefghijklmnopqrstu"),
+            "forge": "opencode",
+        }
+    )
+    RedactingFilter().filter(record)
+    entry = json.loads(JsonFormatter().format(record))
+    assert "listed opencode with ***" == entry["message"]
+    assert "opencode" == entry["forge"]
+    assert "info" == entry["level"]
