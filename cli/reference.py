@@ -1,4 +1,4 @@
-"""Generate `docs/cli.md`, the CLI reference, from the commands' own help.
+"""Generate `docs/cli.md` (the CLI reference) and the README's settings table from the code.
 
 Run ``python -m cli.reference`` after changing a command; a test fails while the committed file
 differs from what the commands say, so the reference cannot drift.
@@ -55,9 +55,36 @@ def render() -> str:
 
 
 def main() -> None:
-    """Write `docs/cli.md`."""
+    """Write `docs/cli.md` and the README's settings table."""
     REFERENCE_PATH.parent.mkdir(exist_ok=True)
     REFERENCE_PATH.write_text(render(), encoding="utf-8")
+    readme = README_PATH.read_text(encoding="utf-8")
+    README_PATH.write_text(readme_with_settings(readme), encoding="utf-8")
+
+
+
+README_PATH = REFERENCE_PATH.parent.parent / "README.md"
+SETTINGS_BEGIN = "<!-- settings-table:begin -->"
+SETTINGS_END = "<!-- settings-table:end -->"
+
+
+def settings_table() -> str:
+    """The README's settings table, from `schemas.settings.Settings`."""
+    from schemas.settings import Settings
+
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        shown = "(unset)" if default in (None, [], "") else f"`{default}`"
+        rows.append(f"| `CODEREUSE_{name.upper()}` | {shown} | {field.description or ''} |")
+    return "\n".join(rows)
+
+
+def readme_with_settings(readme: str) -> str:
+    """`readme` with the text between the settings markers replaced by the current table."""
+    head, _, rest = readme.partition(SETTINGS_BEGIN)
+    _, _, tail = rest.partition(SETTINGS_END)
+    return f"{head}{SETTINGS_BEGIN}\n{settings_table()}\n{SETTINGS_END}{tail}"
 
 
 if __name__ == "__main__":

@@ -21,3 +21,11 @@ def test_every_command_help_has_an_example() -> None:
         if not hasattr(command, "commands") and "Example" not in (command.help or "")
     ]
     assert [] == missing
+
+
+def test_readme_settings_table_is_current() -> None:
+    """The README's settings table lists every setting; run `python -m cli.reference` when it fails."""
+    from cli.reference import README_PATH, readme_with_settings
+
+    readme = README_PATH.read_text(encoding="utf-8")
+    assert readme_with_settings(readme) == readme
