@@ -7,8 +7,14 @@ Tree::
     ├── ConfigurationError         a setting is missing or unusable
     ├── RegistrationError          a forge registration is refused (bad URL, wrong kind, private address)
     ├── CrawlError                 a forge answered in a way the crawl cannot go on with
-    │   └── RateLimitedError       the forge's rate limit is spent and waiting is not allowed
+    │   ├── RateLimitedError       the forge's rate limit is spent and waiting is not allowed
+    │   ├── ForgeResponseError     an HTTP answer retrying will not fix (4xx other than 429)
+    │   ├── TransientForgeError    a failure worth retrying (429, 5xx, timeout, reset, bad JSON)
+    │   └── GraphQLQueryError      a GraphQL answer carrying errors (complexity, not found, ...)
     ├── StoreError                 the store could not read or write
+    │   ├── ForgeExistsError       a forge with that name is already registered
+    │   ├── NotFoundError          a forge, repository, crawl run or job named is not in the store
+    │   └── StoreNotMigratedError  the database schema is behind this codereuse (run `codereuse db upgrade`)
     ├── SearchError                the search backend failed
     │   ├── InvalidQueryError      the user's query, filter or sort is unusable (a 4xx)
     │   └── BackendVersionError    the search server is older than the supported minimum
@@ -50,8 +56,73 @@ class RateLimitedError(CrawlError):
     """The forge's rate limit is spent and the caller asked not to wait."""
 
 
+class ForgeResponseError(CrawlError):
+    """The forge answered an HTTP error that retrying will not fix (a 4xx other than 429).
+
+    It becomes a finding on the forge, stored with the crawl run.
+    """
+
+    def __init__(self, url: str, status: int, detail: str = "") -> None:
+        self.url = url
+        self.status = status
+        self.detail = detail
+        super().__init__(f"{url}: HTTP {status}{': ' + detail if detail else ''}")
+
+
+class TransientForgeError(CrawlError):
+    """A failure worth retrying: 429, 5xx, a timeout, a reset connection, truncated or bad JSON.
+
+    `retry_after` is the number of seconds the forge asked us to wait, when it said so.
+    `timeout` is true for failures a smaller GraphQL batch may avoid (502, 504, timeouts).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        rate_limited: bool = False,
+        timeout: bool = False,
+    ) -> None:
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+        self.rate_limited = rate_limited
+        self.timeout = timeout
+        super().__init__(f"{url}: {reason}")
+
+
+class GraphQLQueryError(CrawlError):
+    """A GraphQL answer whose `errors` the crawl cannot ignore.
+
+    `complexity` is true when the forge refused the query as too complex or too large, so a
+    smaller batch may pass.
+    """
+
+    def __init__(self, url: str, messages: list[str], *, complexity: bool = False) -> None:
+        self.url = url
+        self.messages = messages
+        self.complexity = complexity
+        super().__init__(f"{url}: GraphQL errors: {'; '.join(messages)}")
+
+
 class StoreError(CodereuseError):
     """The store could not read or write."""
+
+
+class ForgeExistsError(StoreError):
+    """A forge with that name is already registered; pick another name or update it."""
+
+
+class NotFoundError(StoreError, LookupError):
+    """A forge, repository, crawl run or crawl job the caller named is not in the store (a 404)."""
+
+
+class StoreNotMigratedError(StoreError):
+    """The database schema is older than this codereuse; `codereuse db upgrade` brings it up."""
 
 
 class SearchError(CodereuseError):
