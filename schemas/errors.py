@@ -17,7 +17,8 @@ Tree::
     │   └── StoreNotMigratedError  the database schema is behind this codereuse (run `codereuse db upgrade`)
     ├── SearchError                the search backend failed
     │   ├── InvalidQueryError      the user's query, filter or sort is unusable (a 4xx)
-    │   └── BackendVersionError    the search server is older than the supported minimum
+    │   ├── BackendVersionError    the search server is older than the supported minimum
+    │   └── SearchServerError      the search server refused a request or failed a task (has its code)
     └── ExportError                an export format or destination is unusable
 
 Messages say what went wrong, where (URL, forge, key path) and what to do next; they never hold
@@ -135,6 +136,14 @@ class InvalidQueryError(SearchError, ValueError):
 
 class BackendVersionError(SearchError):
     """The search server is older than the supported minimum."""
+
+
+class SearchServerError(SearchError):
+    """The search server refused a request or failed a task; `code` is the server's error code."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        self.code = code
+        super().__init__(message)
 
 
 class ExportError(CodereuseError):
