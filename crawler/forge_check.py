@@ -1,0 +1,162 @@
+"""The live check of a registration: does the URL answer as the claimed forge kind?
+
+Every request goes through the SSRF guard (`crawler.addresses`), hop by hop: redirects are
+followed by hand so that a public URL cannot redirect the check into a private network, and the
+token goes only to the host the registrant named.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from crawler.addresses import Resolver, check_host
+from crawler.registration import api_locations, redact_url
+from schemas.errors import RegistrationError
+from schemas.forge import ForgeKind, ForgeRegistration
+
+_MAX_REDIRECTS = 5
+_TIMEOUT = httpx.Timeout(15.0, connect=10.0)
+
+
+@dataclass(frozen=True)
+class _Probe:
+    path: str
+    expects: str  # what a good answer is, for the message
+
+
+def _probes(reg: ForgeRegistration) -> list[_Probe]:
+    rest = api_locations(reg).rest
+    if reg.kind == "gitlab":
+        return [
+            _Probe(f"{rest}/version", "a JSON object with 'version'"),
+            _Probe(f"{rest}/projects?per_page=1", "a JSON list of projects"),
+        ]
+    return [
+        _Probe(f"{rest}/meta", "GitHub's meta JSON object"),
+        _Probe(f"{rest}/rate_limit", "GitHub's rate_limit JSON object"),
+    ]
+
+
+def _answers_as(kind: ForgeKind, probe: _Probe, body: object) -> bool:
+    if kind == "gitlab":
+        if probe.path.endswith("/version"):
+            return isinstance(body, dict) and "version" in body
+        return isinstance(body, list)
+    if not isinstance(body, dict):
+        return False
+    meta_keys = {"verifiable_password_authentication", "installed_version", "hooks", "git", "api"}
+    return bool(meta_keys & body.keys()) or "resources" in body or "rate" in body
+
+
+def _get_checked(
+    client: httpx.Client,
+    url: str,
+    *,
+    token: str | None,
+    allow_private: bool,
+    resolver: Resolver | None,
+) -> httpx.Response:
+    """GET `url`, following redirects by hand so that every hop's host passes the SSRF guard.
+
+    The token goes only to the host the registrant named, never to a host a redirect leads to.
+    """
+    origin = urlsplit(url).netloc
+    current = url
+    for _ in range(_MAX_REDIRECTS + 1):
+        host = urlsplit(current).hostname or ""
+        check_host(host, where=redact_url(current), allow_private=allow_private, resolver=resolver)
+        headers = {"Accept": "application/json"}
+        if token and urlsplit(current).netloc == origin:
+            headers["Authorization"] = f"Bearer {token}"
+        response = client.get(current, headers=headers, follow_redirects=False)
+        location = response.headers.get("location")
+        if response.is_redirect and location:
+            current = urljoin(current, location)
+            if urlsplit(current).scheme not in {"http", "https"}:
+                raise RegistrationError(
+                    f"{redact_url(url)}: redirects to a non-HTTP location; register the forge's final https URL"
+                )
+            continue
+        return response
+    raise RegistrationError(
+        f"{redact_url(url)}: more than {_MAX_REDIRECTS} redirects; register the forge's final URL"
+    )
+
+
+def check_forge(
+    reg: ForgeRegistration,
+    *,
+    client: httpx.Client | None = None,
+    resolver: Resolver | None = None,
+) -> None:
+    """Ask the forge whether it answers as `reg.kind`; return quietly when it does.
+
+    GitLab: ``GET /api/v4/version`` (needs a token on many instances), else
+    ``GET /api/v4/projects?per_page=1``. GitHub: ``GET /meta``, else ``GET /rate_limit``, at
+    ``api.github.com`` or ``URL/api/v3``. The token is read from ``os.environ[reg.token_env]``
+    for this check only.
+
+    Raises:
+        RegistrationError: a private address (unless allowed), an unreachable forge, or answers
+        that do not look like the claimed kind; the message says what was tried and what to do.
+    """
+    check_host(
+        urlsplit(reg.url).hostname or "",
+        where=reg.url,
+        allow_private=reg.allow_private,
+        resolver=resolver,
+    )
+    token = os.environ.get(reg.token_env) if reg.token_env else None
+    own_client = client is None
+    http = client or httpx.Client(
+        timeout=_TIMEOUT, headers={"User-Agent": "codereuse (forge registration check)"}
+    )
+    tried: list[str] = []
+    needs_token = False
+    try:
+        for probe in _probes(reg):
+            try:
+                response = _get_checked(
+                    http,
+                    probe.path,
+                    token=token,
+                    allow_private=reg.allow_private,
+                    resolver=resolver,
+                )
+            except httpx.HTTPError as error:
+                raise RegistrationError(
+                    f"{reg.url}: cannot reach the forge ({type(error).__name__}); check the URL, "
+                    "your network and proxy settings"
+                ) from None
+            body: object = None
+            if response.status_code == 200:
+                try:
+                    body = response.json()
+                except ValueError:
+                    body = None
+                if _answers_as(reg.kind, probe, body):
+                    return
+            needs_token = needs_token or response.status_code in {401, 403}
+            kind_of_body = (
+                "JSON" if body is not None else response.headers.get("content-type", "no body")
+            )
+            tried.append(
+                f"GET {probe.path} → {response.status_code} ({kind_of_body}, expected {probe.expects})"
+            )
+    finally:
+        if own_client:
+            http.close()
+    advice = f"check the URL and --kind (is it a {'GitHub' if reg.kind == 'gitlab' else 'GitLab'} forge?)"
+    if needs_token and reg.token_env and token is None:
+        advice = f"the forge asks for a token and the environment variable {reg.token_env} is not set; export it and try again"
+    elif needs_token and not reg.token_env:
+        advice = "the forge asks for a token; pass --token-env VAR naming an environment variable that holds one"
+    elif needs_token:
+        advice = f"the forge refused the token in {reg.token_env}; check that it is valid and may read the API"
+    raise RegistrationError(
+        f"{reg.url}: does not answer as a {reg.kind} forge: {'; '.join(tried)}; {advice}"
+    )

@@ -1,0 +1,20 @@
+"""Normalisation: repository snapshots → catalogue records, and federation across forges.
+
+`records_from_snapshots` (per forge) and `federate` (across all forges) are pure: the crawl loop
+and the re-normalisation command call them on stored snapshots, with no network.
+"""
+
+from crawler.normalise.facts import RepositoryFacts, read_facts
+from crawler.normalise.federation import federate
+from crawler.normalise.licence import licence_from_expression, spdx_id
+from crawler.normalise.records import record_from_snapshot, records_from_snapshots
+
+__all__ = [
+    "RepositoryFacts",
+    "federate",
+    "licence_from_expression",
+    "read_facts",
+    "record_from_snapshot",
+    "records_from_snapshots",
+    "spdx_id",
+]

@@ -1,0 +1,189 @@
+"""Federation: one record per piece of software across every crawled forge (pure).
+
+The rules (written out with examples in docs/federation.md):
+
+1. Records with the same id are one piece of software. The *owner* of an id is a record crawled
+   from the repository the id names; a *claimant* is a declared record found elsewhere whose
+   publiccode.yml `url` names that repository (a mirror or a technical fork, publiccode.yml
+   ``forks.rst``).
+2. The anchor of an id is its best owner, or, when the repository itself was not crawled, its
+   best claimant: the declared identity wins when nothing contradicts it. Best means declared
+   before inferred, valid before invalid, most recently fetched, then forge name.
+3. A claimant joins the anchor as a mirror unless both are declared and name different software
+   (a `url` copied from a template): then it is re-keyed to its own repository and carries a
+   warning on ``url`` explaining what to fix.
+4. The merged record takes its content from the best declared record of the group, its
+   repository facts from the anchor; mirrors, aliases (other spellings of the URL) and links are
+   the union of the group's.
+5. ``isBasedOn`` marks a variant: the upstream record lists it in ``relations.variants``.
+   The forge's fork flag marks a fork: the parent record lists it in ``relations.forks``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from schemas.findings import Finding
+from schemas.record import Record, canonical_id, canonical_url
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _hosting_url(record: Record) -> str:
+    return canonical_url(record.repository.url)
+
+
+def _is_owner(record: Record) -> bool:
+    return canonical_id(record.repository.url) == record.id
+
+
+def _rank(record: Record) -> tuple[bool, bool, datetime, str]:
+    fetched = record.provenance.fetched_at
+    if fetched.tzinfo is None:
+        fetched = fetched.replace(tzinfo=UTC)
+    return (record.declared, record.valid, fetched or _EPOCH, record.repository.forge)
+
+
+def _same_name(first: Record, second: Record) -> bool:
+    def key(name: str) -> str:
+        return " ".join(name.casefold().split())
+
+    return key(first.name) == key(second.name)
+
+
+def _union(*lists: Iterable[str], without: str) -> list[str]:
+    seen: dict[str, str] = {}
+    for values in lists:
+        for value in values:
+            value_id = canonical_id(value)
+            if value_id != without and value_id not in seen:
+                seen[value_id] = value
+    return list(seen.values())
+
+
+def _rekey(record: Record, anchor: Record) -> Record:
+    """A claimant refused by rule 3, back under its own repository's id."""
+    hosting = _hosting_url(record)
+    warning = Finding(
+        type="warning",
+        key="url",
+        message=(
+            f"url names {record.url}, which is crawled and describes another software "
+            f"({anchor.name!r}); set url to this repository ({hosting}), and list {record.url} "
+            "in isBasedOn if this software derives from it"
+        ),
+    )
+    relations = record.relations.model_copy(
+        update={
+            "mirrors": [
+                m for m in record.relations.mirrors if canonical_id(m) != canonical_id(hosting)
+            ]
+        }
+    )
+    return record.model_copy(
+        update={
+            "id": canonical_id(hosting),
+            "url": hosting,
+            "relations": relations,
+            "findings": [*record.findings, warning],
+        }
+    )
+
+
+def _merge(record_id: str, group: Sequence[Record]) -> list[Record]:
+    """Apply rules 2-4 to the records sharing `record_id`: the merged record, then any re-keyed."""
+    owners = sorted((r for r in group if _is_owner(r)), key=_rank, reverse=True)
+    claimants = sorted((r for r in group if not _is_owner(r)), key=_rank, reverse=True)
+    anchor = owners[0] if owners else claimants[0]
+    accepted: list[Record] = []
+    refused: list[Record] = []
+    for claimant in claimants:
+        if claimant is anchor:
+            continue
+        if anchor.declared and claimant.declared and not _same_name(anchor, claimant):
+            refused.append(_rekey(claimant, anchor))
+        else:
+            accepted.append(claimant)
+    members = [anchor, *owners[1:], *accepted]
+    declared = [r for r in members if r.declared]
+    content = max(declared, key=_rank) if declared else anchor
+    url = anchor.url
+    own_id = record_id
+    mirrors = _union(
+        *(r.relations.mirrors for r in members),
+        [_hosting_url(r) for r in accepted],
+        [_hosting_url(anchor)] if not _is_owner(anchor) else [],
+        without=own_id,
+    )
+    forks = _union(
+        *(r.relations.forks for r in members),
+        [_hosting_url(r) for r in accepted if r.repository.is_fork],
+        without=own_id,
+    )
+    spellings = [r.repository.url for r in members if _is_owner(r)]
+    aliases = [
+        alias
+        for alias in dict.fromkeys(
+            [
+                *(a for r in members for a in r.relations.aliases),
+                *(canonical_url(s) for s in spellings),
+            ]
+        )
+        if alias != url
+    ]
+    relations = content.relations.model_copy(
+        update={
+            "mirrors": mirrors,
+            "aliases": aliases,
+            "forks": forks,
+            "fork_of": anchor.relations.fork_of,
+            "variants": _union(*(r.relations.variants for r in members), without=own_id),
+        }
+    )
+    merged = content.model_copy(
+        update={"id": own_id, "url": url, "relations": relations, "repository": anchor.repository}
+    )
+    return [merged, *refused]
+
+
+def _group(records: Iterable[Record]) -> dict[str, list[Record]]:
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        groups[record.id].append(record)
+    return groups
+
+
+def _link(records: dict[str, Record]) -> None:
+    """Rule 5: variants and forks listed on the upstream/parent records that are in the catalogue."""
+    for record in sorted(records.values(), key=lambda r: r.id):
+        for upstream in record.relations.is_based_on:
+            target = records.get(canonical_id(upstream))
+            if target is not None and target.id != record.id:
+                target.relations.variants = _union(
+                    target.relations.variants, [record.url], without=target.id
+                )
+        parent_url = record.relations.fork_of
+        parent = records.get(canonical_id(parent_url)) if parent_url else None
+        if parent is not None and parent.id != record.id:
+            parent.relations.forks = _union(parent.relations.forks, [record.url], without=parent.id)
+
+
+def federate(records: Sequence[Record]) -> list[Record]:
+    """One record per id across all forges, with mirrors, aliases, variants and forks linked.
+
+    Pure and order-independent: the same records in any order give the same result, sorted by
+    id. Inputs are not modified.
+    """
+    first_pass: list[Record] = []
+    for record_id, group in sorted(_group(records).items()):
+        first_pass.extend(_merge(record_id, group))
+    settled: dict[str, Record] = {}
+    for record_id, group in sorted(_group(first_pass).items()):
+        merged = _merge(record_id, group) if len(group) > 1 else [group[0]]
+        settled[record_id] = merged[0].model_copy(deep=True)
+        for extra in merged[1:]:  # a claimant refused twice stays under its own id
+            settled.setdefault(extra.id, extra.model_copy(deep=True))
+    _link(settled)
+    return [settled[key] for key in sorted(settled)]

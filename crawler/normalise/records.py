@@ -1,0 +1,177 @@
+"""Repository snapshots → catalogue records, for one registered forge (pure, no I/O).
+
+A snapshot with publiccode bytes gives a *declared* record: the file is parsed and validated by
+the one validator (`schemas.publiccode.parse`), and an invalid file still gives a record that
+carries its findings, so the registrant can see why it is not valid. A snapshot without a file
+gives an *inferred* record from the forge's metadata. A declared file whose `url` names another
+repository makes the record *claim* that repository's identity (its id and url), with the
+hosting repository as a mirror; `federate` later settles such claims across forges
+(docs/federation.md).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from crawler.normalise.declared import RawUrl, canonical_urls, declared_fields
+from crawler.normalise.facts import RepositoryFacts, read_facts
+from crawler.normalise.licence import licence_from_expression
+from schemas.errors import InvalidURLError
+from schemas.forge import ForgeRegistration, RepositorySnapshot
+from schemas.publiccode import PARSER_VERSION, parse
+from schemas.record import (
+    Description,
+    Provenance,
+    Record,
+    Relations,
+    Repository,
+    canonical_id,
+    canonical_url,
+)
+
+UNDETERMINED_LANGUAGE = "und"  # BCP 47 tag for "language not known": forge descriptions have none
+
+
+def raw_url_builder(
+    registration: ForgeRegistration, repository_url: str, ref: str | None
+) -> RawUrl:
+    """A function turning a repository path into the forge's raw-file URL at `ref` (or HEAD)."""
+    branch = quote(ref or "HEAD", safe="/")
+    base = repository_url.rstrip("/")
+    if registration.kind == "gitlab":
+        return lambda path: f"{base}/-/raw/{branch}/{path}"
+    parts = urlsplit(base)
+    if parts.hostname == "github.com":
+        return lambda path: f"https://raw.githubusercontent.com{parts.path}/{branch}/{path}"
+    return lambda path: f"{base}/raw/{branch}/{path}"
+
+
+def _safe_canonical(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return canonical_url(url)
+    except InvalidURLError:
+        return None
+
+
+def _repository(
+    snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: RepositoryFacts
+) -> Repository:
+    return Repository(
+        forge=registration.name,
+        forge_kind=registration.kind,
+        forge_id=snapshot.forge_id,
+        url=snapshot.url,
+        default_branch=facts.default_branch,
+        description=facts.description,
+        stars=facts.stars,
+        forks=facts.forks,
+        topics=facts.topics,
+        languages=facts.languages,
+        licence=facts.licence,
+        created_at=facts.created_at,
+        last_activity=snapshot.last_activity or facts.last_activity,
+        archived=snapshot.archived or facts.archived,
+        is_fork=snapshot.is_fork or facts.is_fork,
+        homepage=facts.homepage,
+    )
+
+
+def _fallback_name(snapshot: RepositorySnapshot, facts: RepositoryFacts) -> str:
+    if facts.name:
+        return facts.name
+    path = urlsplit(snapshot.url).path.rstrip("/")
+    return path.rsplit("/", 1)[-1].removesuffix(".git") or snapshot.url
+
+
+def _inferred(
+    snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: RepositoryFacts
+) -> Record:
+    url = canonical_url(snapshot.url)
+    descriptions = (
+        {UNDETERMINED_LANGUAGE: Description(short=facts.description)} if facts.description else {}
+    )
+    return Record(
+        id=canonical_id(url),
+        url=url,
+        declared=False,
+        name=_fallback_name(snapshot, facts),
+        descriptions=descriptions,
+        licence=licence_from_expression(facts.licence),
+        landing_url=facts.homepage,
+        relations=Relations(fork_of=_safe_canonical(facts.fork_parent_url)),
+        repository=_repository(snapshot, registration, facts),
+        provenance=Provenance(
+            forge=registration.name, fetched_at=snapshot.fetched_at, parser_version=PARSER_VERSION
+        ),
+    )
+
+
+def _declared(
+    snapshot: RepositorySnapshot,
+    registration: ForgeRegistration,
+    facts: RepositoryFacts,
+    content: bytes,
+) -> Record:
+    path = snapshot.publiccode_path or "publiccode.yml"
+    result = parse(content, path=path)
+    data: Mapping[str, Any] = result.data if isinstance(result.data, Mapping) else {}
+    hosting = canonical_url(snapshot.url)
+    fields = declared_fields(
+        data,
+        raw_url=raw_url_builder(registration, hosting, facts.default_branch),
+        file_dir=posixpath.dirname(path),
+    )
+    name = data.get("name")
+    declared_url = (canonical_urls(data.get("url")) or [None])[0]
+    claims = declared_url is not None and canonical_id(declared_url) != canonical_id(hosting)
+    url = declared_url if claims and declared_url else hosting
+    return Record(
+        id=canonical_id(url),
+        url=url,
+        declared=True,
+        name=name.strip()
+        if isinstance(name, str) and name.strip()
+        else _fallback_name(snapshot, facts),
+        relations=Relations(
+            mirrors=[hosting] if claims else [],
+            is_based_on=[
+                u
+                for u in canonical_urls(data.get("isBasedOn"))
+                if canonical_id(u) != canonical_id(url)
+            ],
+            fork_of=_safe_canonical(facts.fork_parent_url),
+        ),
+        repository=_repository(snapshot, registration, facts),
+        provenance=Provenance(
+            forge=registration.name,
+            fetched_at=snapshot.fetched_at,
+            file_path=path,
+            blob_id=snapshot.blob_id,
+            parser_version=PARSER_VERSION,
+            publiccode_version=result.version,
+        ),
+        findings=list(result.findings),
+        **fields,
+    )
+
+
+def record_from_snapshot(
+    snapshot: RepositorySnapshot, *, registration: ForgeRegistration
+) -> Record:
+    """The declared or inferred record of one snapshot (see the module docstring)."""
+    facts = read_facts(snapshot.payload)
+    if snapshot.publiccode is not None:
+        return _declared(snapshot, registration, facts, snapshot.publiccode)
+    return _inferred(snapshot, registration, facts)
+
+
+def records_from_snapshots(
+    snapshots: Sequence[RepositorySnapshot], *, registration: ForgeRegistration
+) -> list[Record]:
+    """One record per snapshot, in order; pure. Apply `federate` across all forges afterwards."""
+    return [record_from_snapshot(snapshot, registration=registration) for snapshot in snapshots]
