@@ -1,0 +1,412 @@
+"""Forge registries in, forge registries out: our own ``forges.yml`` and the public registries.
+
+`load_registry` reads a file, recognises its format from its structure (not its name) and turns
+it into registrations:
+
+* ``codereuse``: our own ``forges.yml`` (``forges: [{name, kind, url, groups, ...}]``), as
+  written by `dump_forges_yaml` / ``codereuse forges export``; a bad entry fails the import with
+  its line number, since the file is the user's own;
+* ``codegouvfr``: code.gouv.fr's ``comptes-organismes-publics.yml`` (top-level key = forge host,
+  ``forge`` kind, optional ``owners``, ``ignored_since``): one registration per host, ``fr-HOST``;
+* ``nl-publishers``: the Dutch OSS register's ``publishers.json`` (``codeHosting[{url, group}]``,
+  ``active``): one registration per host, ``nl-HOST``;
+* ``it-publishers``: Developers Italia's publishers YAML (``[{name, orgs, repos}]``): ``it-HOST``;
+* ``github-government``: GitHub's government list (section → org logins): one github.com
+  registration per section, ``github-SECTION``;
+* ``repo-manifest``: a mapping of section → repository URLs (code.gov's ``repo-manifest.json``):
+  one registration per section and host, ``SECTION-HOST``.
+
+Entries of third-party registries that codereuse cannot crawl (a Gogs forge, a host whose kind
+cannot be told, an entry the registry marks ignored or inactive) are skipped with a note, and the
+rest is imported. Imported registrations get no live check (a registry of hundreds of accounts
+would mean hundreds of requests at import time, and the crawl reports unreachable forges anyway),
+but they get URL normalisation and the SSRF check of the host's *written form* (IP literals and
+internal names, no DNS); the crawl's HTTP layer re-checks resolved addresses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import ValidationError
+
+from crawler.addresses import check_host_form
+from crawler.registration import build_registration, slug
+from schemas.errors import InvalidURLError, RegistrationError
+from schemas.forge import ForgeKind, ForgeRegistration
+from schemas.record import canonical_url
+
+FORMATS = (
+    "codereuse",
+    "codegouvfr",
+    "nl-publishers",
+    "it-publishers",
+    "github-government",
+    "repo-manifest",
+)
+
+
+@dataclass
+class ImportedRegistry:
+    """What a registry file gave: its format, the registrations, and the entries skipped (why)."""
+
+    format: str
+    registrations: list[ForgeRegistration] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def infer_kind(host: str) -> ForgeKind | None:
+    """The forge kind a host name tells (github.com, gitlab.com, ``gitlab.*``, ``github.*``)."""
+    host = host.lower()
+    if host in {"github.com", "www.github.com"}:
+        return "github"
+    labels = host.split(".")
+    if host == "gitlab.com" or "gitlab" in labels[0] or ("git" == labels[0] and "gitlab" in host):
+        return "gitlab"
+    if labels[0].startswith("github"):
+        return "github"
+    return None
+
+
+class _Builder:
+    """Collects scopes per host and turns them into checked registrations, noting what it skips."""
+
+    def __init__(self, source: str, prefix: str) -> None:
+        self.source = source
+        self.prefix = prefix
+        self.result_skipped: list[str] = []
+        self.scopes: dict[tuple[str, ForgeKind], dict[str, list[str]]] = {}
+        self.whole: set[tuple[str, ForgeKind]] = set()
+
+    def skip(self, where: str, reason: str) -> None:
+        self.result_skipped.append(f"{self.source}: {where}: {reason}")
+
+    def add(
+        self, url: str, *, kind: ForgeKind, where: str, scope: str = "", path: str = ""
+    ) -> None:
+        host = urlsplit(url if "://" in url else f"https://{url}").hostname or ""
+        key = (host, kind)
+        if not scope:
+            self.whole.add(key)
+        entry = self.scopes.setdefault(key, {"groups": [], "orgs": [], "repos": []})
+        if scope:
+            entry[scope].append(path)
+
+    def add_url(self, url: str, *, single_repo: bool, where: str) -> None:
+        """A URL naming an org/group (``single_repo`` False) or a repository, kind from the host."""
+        parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
+        host = (parts.hostname or "").lower()
+        kind = infer_kind(host)
+        if kind is None:
+            self.skip(
+                where,
+                f"cannot tell whether {host} is a GitLab or a GitHub forge; register it with "
+                f"`codereuse forges add https://{host} --kind gitlab|github`",
+            )
+            return
+        if single_repo:
+            try:  # strips clone suffixes and UI paths such as /tree/main/sub (root file only)
+                parts = urlsplit(canonical_url(url))
+            except InvalidURLError as error:
+                self.skip(where, error.reason)
+                return
+        segments = [s for s in parts.path.split("/") if s]
+        if segments and segments[-1].lower().endswith(".git"):
+            segments[-1] = segments[-1][: -len(".git")]
+        if kind == "github" and segments[:1] == ["orgs"]:
+            segments = segments[1:]
+        if not segments:
+            self.add(url, kind=kind, where=where)
+        elif single_repo and kind == "github" and len(segments) != 2:
+            self.skip(where, f"{url} is not a GitHub repository URL (github.com/OWNER/NAME)")
+        elif single_repo:
+            self.add(url, kind=kind, where=where, scope="repos", path="/".join(segments))
+        elif kind == "github" and len(segments) > 1:
+            self.skip(where, f"{url} is not a GitHub organisation URL (github.com/LOGIN)")
+        else:
+            self.add(
+                url,
+                kind=kind,
+                where=where,
+                scope="groups" if kind == "gitlab" else "orgs",
+                path="/".join(segments),
+            )
+
+    def build(self, name_of: Callable[[str], str] | None = None) -> list[ForgeRegistration]:
+        registrations: list[ForgeRegistration] = []
+        for (host, kind), scope in sorted(self.scopes.items()):
+            whole = (host, kind) in self.whole
+            name = name_of(host) if name_of else slug(f"{self.prefix}-{host}")
+            registration = self.checked(
+                f"https://{host}",
+                kind=kind,
+                name=name,
+                groups=[] if whole else scope["groups"],
+                orgs=[] if whole else scope["orgs"],
+                repos=[] if whole else scope["repos"],
+                where=host,
+            )
+            if registration is not None:
+                registrations.append(registration)
+        return registrations
+
+    def checked(self, url: str, *, where: str, **fields: Any) -> ForgeRegistration | None:
+        try:
+            registration = build_registration(url, **fields)
+            check_host_form(
+                urlsplit(registration.url).hostname or "",
+                where=registration.url,
+                allow_private=registration.allow_private,
+            )
+        except (RegistrationError, InvalidURLError) as error:
+            self.skip(where, str(error))
+            return None
+        return registration
+
+
+def _codereuse(document: Mapping[str, Any], source: str, lines: list[int]) -> ImportedRegistry:
+    result = ImportedRegistry(format="codereuse")
+    entries = document.get("forges") or []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        where = f"{source}:{lines[index]}" if index < len(lines) else f"{source}: forges[{index}]"
+        if not isinstance(entry, Mapping):
+            raise RegistrationError(
+                f"{where}: forges[{index}] must be a mapping with name, kind and url"
+            )
+        try:
+            template = ForgeRegistration.model_validate(dict(entry))
+            registration = build_registration(
+                template.url,
+                kind=template.kind,
+                name=template.name,
+                groups=template.groups,
+                orgs=template.orgs,
+                repos=template.repos,
+                exclude=template.exclude,
+                token_env=template.token_env,
+                allow_private=template.allow_private,
+            )
+            check_host_form(
+                urlsplit(registration.url).hostname or "",
+                where=registration.url,
+                allow_private=registration.allow_private,
+            )
+        except ValidationError as error:
+            problems = "; ".join(
+                f"forges[{index}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                for e in error.errors()
+            )
+            raise RegistrationError(f"{where}: {problems}") from None
+        except RegistrationError as error:
+            raise RegistrationError(f"{where}: {error}") from None
+        if registration.name in seen:
+            raise RegistrationError(
+                f"{where}: the name {registration.name!r} is used twice; names must be unique"
+            )
+        seen.add(registration.name)
+        result.registrations.append(registration)
+    return result
+
+
+def _codegouvfr(document: Mapping[str, Any], source: str) -> ImportedRegistry:
+    builder = _Builder(source, "fr")
+    for host, entry in document.items():
+        kind = entry.get("forge")
+        if kind not in ("gitlab", "github"):
+            builder.skip(
+                str(host), f"forge kind {kind!r} is not supported (GitLab and GitHub only)"
+            )
+            continue
+        if entry.get("ignored_since"):
+            builder.skip(
+                str(host), f"the registry ignores this forge since {entry['ignored_since']}"
+            )
+            continue
+        owners = entry.get("owners") or {}
+        if not owners:
+            builder.add(f"https://{host}", kind=kind, where=str(host))
+        for owner, details in owners.items():
+            if isinstance(details, Mapping) and details.get("ignored_since"):
+                builder.skip(
+                    f"{host}/{owner}",
+                    f"the registry ignores this account since {details['ignored_since']}",
+                )
+                continue
+            builder.add(
+                f"https://{host}",
+                kind=kind,
+                where=f"{host}/{owner}",
+                scope="groups" if kind == "gitlab" else "orgs",
+                path=str(owner),
+            )
+    return ImportedRegistry("codegouvfr", builder.build(), builder.result_skipped)
+
+
+def _nl_publishers(publishers: Iterable[Any], source: str) -> ImportedRegistry:
+    builder = _Builder(source, "nl")
+    for index, publisher in enumerate(publishers):
+        label = publisher.get("description") or publisher.get("id") or f"publisher {index}"
+        if publisher.get("active") is False:
+            builder.skip(str(label), "the publisher is inactive in the registry")
+            continue
+        for hosting in publisher.get("codeHosting") or []:
+            url = hosting.get("url") if isinstance(hosting, Mapping) else None
+            if not isinstance(url, str):
+                builder.skip(str(label), "a codeHosting entry without url")
+                continue
+            builder.add_url(url, single_repo=hosting.get("group") is False, where=f"{label}: {url}")
+    return ImportedRegistry("nl-publishers", builder.build(), builder.result_skipped)
+
+
+def _it_publishers(publishers: Iterable[Any], source: str) -> ImportedRegistry:
+    builder = _Builder(source, "it")
+    for index, publisher in enumerate(publishers):
+        label = publisher.get("name") or publisher.get("id") or f"publisher {index}"
+        for url in publisher.get("orgs") or []:
+            builder.add_url(str(url), single_repo=False, where=f"{label}: {url}")
+        for url in publisher.get("repos") or []:
+            builder.add_url(str(url), single_repo=True, where=f"{label}: {url}")
+    return ImportedRegistry("it-publishers", builder.build(), builder.result_skipped)
+
+
+def _github_government(document: Mapping[str, Any], source: str) -> ImportedRegistry:
+    result = ImportedRegistry(format="github-government")
+    builder = _Builder(source, "github")
+    for section, logins in document.items():
+        registration = builder.checked(
+            "https://github.com",
+            kind="github",
+            name=slug(f"github-{section}"),
+            orgs=[str(login) for login in logins or []],
+            token_env="GITHUB_TOKEN",
+            where=str(section),
+        )
+        if registration is not None:
+            result.registrations.append(registration)
+    result.skipped = builder.result_skipped
+    return result
+
+
+def _repo_manifest(document: Mapping[str, Any], source: str) -> ImportedRegistry:
+    result = ImportedRegistry(format="repo-manifest")
+    for section, urls in document.items():
+        builder = _Builder(source, slug(str(section)))
+        for url in urls:
+            builder.add_url(url, single_repo=True, where=f"{section}: {url}")
+        result.registrations.extend(builder.build())
+        result.skipped.extend(builder.result_skipped)
+    return result
+
+
+def _item_lines(text: str) -> list[int]:
+    """1-based line of each item of the top-level ``forges`` list (for error messages)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if key.value == "forges" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _is_list_of(value: Any, *keys: str) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, Mapping) and any(key in item for key in keys) for item in value)
+    )
+
+
+def parse_registry(text: str, *, source: str) -> ImportedRegistry:
+    """Recognise the registry format of `text` and import it (see the module docstring).
+
+    Raises:
+        RegistrationError: not YAML/JSON, a format codereuse does not know, or a bad entry in our
+        own format; the message names `source` (and line and column where known).
+    """
+    try:
+        document = json.loads(text) if text.lstrip()[:1] in {"{", "["} else yaml.safe_load(text)
+    except json.JSONDecodeError as error:
+        raise RegistrationError(
+            f"{source}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
+        ) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        place = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        raise RegistrationError(
+            f"{place}: not valid YAML: {getattr(error, 'problem', error)}"
+        ) from None
+    if isinstance(document, Mapping) and isinstance(document.get("forges"), list):
+        return _codereuse(document, source, _item_lines(text))
+    if isinstance(document, Mapping) and _is_list_of(document.get("data"), "codeHosting"):
+        return _nl_publishers(document["data"], source)
+    if _is_list_of(document, "codeHosting"):
+        return _nl_publishers(document, source)
+    if _is_list_of(document, "orgs", "repos"):
+        return _it_publishers(document, source)
+    if isinstance(document, Mapping) and document:
+        values = list(document.values())
+        if all(isinstance(v, Mapping) and "forge" in v for v in values):
+            return _codegouvfr(document, source)
+        if all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in values):
+            if all("/" in x for v in values for x in v):
+                return _repo_manifest(document, source)
+            return _github_government(document, source)
+    raise RegistrationError(
+        f"{source}: not a forge registry codereuse knows; expected our forges.yml (forges: [...]), "
+        "code.gouv.fr's comptes-organismes-publics.yml, the Dutch publishers.json, Developers "
+        "Italia's publishers YAML or GitHub's government list"
+    )
+
+
+def load_registry(path: Path) -> ImportedRegistry:
+    """Read `path` and import it with `parse_registry`.
+
+    Raises:
+        RegistrationError: the file cannot be read, or as `parse_registry`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RegistrationError(f"{path}: cannot read the registry ({error})") from None
+    return parse_registry(text, source=str(path))
+
+
+def dump_forges_yaml(registrations: Iterable[ForgeRegistration]) -> str:
+    """Our ``forges.yml``: the registrations, empty fields left out, readable by `parse_registry`."""
+    entries = []
+    for registration in registrations:
+        entry: dict[str, Any] = {
+            "name": registration.name,
+            "kind": registration.kind,
+            "url": registration.url,
+        }
+        for key in ("groups", "orgs", "repos", "exclude"):
+            if getattr(registration, key):
+                entry[key] = list(getattr(registration, key))
+        if registration.token_env:
+            entry["token_env"] = registration.token_env
+        if registration.allow_private:
+            entry["allow_private"] = True
+        entries.append(entry)
+    header = "# codereuse forge registry: `codereuse forges import` reads this file back.\n"
+    return header + yaml.safe_dump({"forges": entries}, sort_keys=False, allow_unicode=True)
+
+
+def group_by_host(registrations: Iterable[ForgeRegistration]) -> dict[str, list[str]]:
+    """Registration names per forge host (for summaries)."""
+    hosts: dict[str, list[str]] = defaultdict(list)
+    for registration in registrations:
+        hosts[urlsplit(registration.url).hostname or ""].append(registration.name)
+    return dict(hosts)
