@@ -12,7 +12,7 @@ from importlib.metadata import version
 
 import typer
 
-from cli import config_command, ui
+from cli import config_command, db_command, ui
 from cli.logs import configure_logging
 
 app = typer.Typer(
@@ -59,6 +59,7 @@ def _root(
 
 # One line per command module; each module exposes `register(app)`.
 config_command.register(app)
+db_command.register(app)
 
 
 def main() -> None:

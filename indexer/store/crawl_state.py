@@ -1,0 +1,232 @@
+"""Crawl runs with their findings, per-scope checkpoints, and crawl jobs asked for over the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from indexer.store.models import (
+    CheckpointRow,
+    CrawlJobRow,
+    CrawlRunRow,
+    FindingRow,
+    RecordRow,
+)
+from indexer.store.values import CrawlJob, CrawlRun
+from schemas.errors import NotFoundError, StoreError
+from schemas.findings import Finding
+
+JOB_FINAL_STATUSES = ("succeeded", "failed")
+
+
+def start_run(connection: Connection, forge: str, *, full: bool, now: datetime) -> int:
+    """Insert a running crawl run of `forge`; return its id."""
+    result = connection.execute(
+        insert(CrawlRunRow)
+        .values(forge=forge, full=full, started_at=now, status="running", stats={}, requests=0)
+        .returning(CrawlRunRow.id)
+    )
+    return int(result.scalar_one())
+
+
+def finish_run(
+    connection: Connection,
+    run_id: int,
+    *,
+    status: str,
+    stats: Mapping[str, Any],
+    findings: Sequence[Finding],
+    record_findings: Mapping[str, Sequence[Finding]],
+    requests: int,
+    now: datetime,
+) -> None:
+    """Close run `run_id` and keep its findings and the catalogue size at this moment."""
+    forge = connection.scalar(select(CrawlRunRow.forge).where(CrawlRunRow.id == run_id))
+    if forge is None:
+        raise NotFoundError(f"no crawl run {run_id}; start one with start_crawl_run")
+    live = connection.scalar(
+        select(func.count()).select_from(RecordRow).where(RecordRow.deleted_at.is_(None))
+    )
+    connection.execute(
+        update(CrawlRunRow)
+        .where(CrawlRunRow.id == run_id)
+        .values(
+            finished_at=now,
+            status=status,
+            stats=dict(stats),
+            requests=requests,
+            records_total=int(live or 0),
+        )
+    )
+    rows = [_finding_row(run_id, forge, None, finding) for finding in findings]
+    for record_id, items in record_findings.items():
+        rows.extend(_finding_row(run_id, forge, record_id, finding) for finding in items)
+    if rows:
+        connection.execute(insert(FindingRow), rows)
+
+
+def _finding_row(
+    run_id: int, forge: str, record_id: str | None, finding: Finding
+) -> dict[str, Any]:
+    return {
+        "crawl_run_id": run_id,
+        "forge": forge,
+        "record_id": record_id,
+        "type": finding.type,
+        "key": finding.key,
+        "line": finding.line,
+        "column": finding.column,
+        "message": finding.message,
+    }
+
+
+def _run(row: Any) -> CrawlRun:
+    return CrawlRun(
+        id=row.id,
+        forge=row.forge,
+        full=row.full,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        status=row.status,
+        stats=dict(row.stats or {}),
+        requests=row.requests,
+        records_total=row.records_total,
+    )
+
+
+def runs(connection: Connection, forge: str | None, limit: int) -> list[CrawlRun]:
+    """The newest `limit` runs (of `forge`, or of all forges), newest first."""
+    query = select(CrawlRunRow).order_by(CrawlRunRow.id.desc()).limit(limit)
+    if forge is not None:
+        query = query.where(CrawlRunRow.forge == forge)
+    return [_run(row) for row in connection.execute(query)]
+
+
+def finished_runs(connection: Connection, limit: int) -> list[CrawlRun]:
+    """The newest `limit` finished runs, oldest first (the catalogue's size over time)."""
+    query = (
+        select(CrawlRunRow)
+        .where(CrawlRunRow.finished_at.is_not(None))
+        .order_by(CrawlRunRow.id.desc())
+        .limit(limit)
+    )
+    return [_run(row) for row in reversed(connection.execute(query).all())]
+
+
+def run_findings(connection: Connection, run_id: int) -> list[tuple[str | None, Finding]]:
+    """The findings of run `run_id` as (record id or None, finding), in the order saved."""
+    query = select(FindingRow).where(FindingRow.crawl_run_id == run_id).order_by(FindingRow.id)
+    return [
+        (
+            row.record_id,
+            Finding(
+                type=row.type, key=row.key, line=row.line, column=row.column, message=row.message
+            ),
+        )
+        for row in connection.execute(query)
+    ]
+
+
+def get_checkpoint(connection: Connection, forge: str, scope: str) -> dict[str, Any] | None:
+    """The saved state of (forge, scope), or None."""
+    state = connection.scalar(
+        select(CheckpointRow.state).where(
+            CheckpointRow.forge == forge, CheckpointRow.scope == scope
+        )
+    )
+    return None if state is None else dict(state)
+
+
+def put_checkpoint(
+    connection: Connection, forge: str, scope: str, state: dict[str, Any] | None, now: datetime
+) -> None:
+    """Replace the state of (forge, scope); None deletes it."""
+    clear_checkpoint(connection, forge, scope)
+    if state is not None:
+        connection.execute(
+            insert(CheckpointRow).values(forge=forge, scope=scope, state=state, updated_at=now)
+        )
+
+
+def clear_checkpoint(connection: Connection, forge: str, scope: str) -> None:
+    """Delete the state of (forge, scope), if any."""
+    connection.execute(
+        delete(CheckpointRow).where(CheckpointRow.forge == forge, CheckpointRow.scope == scope)
+    )
+
+
+def _job(row: Any) -> CrawlJob:
+    return CrawlJob(
+        id=row.id,
+        forge=row.forge,
+        status=row.status,
+        requested_at=row.requested_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+    )
+
+
+def request_job(connection: Connection, forge: str, now: datetime) -> int:
+    """Queue a crawl of `forge`; a crawl of it already queued is reused. Returns the job id."""
+    queued = connection.scalar(
+        select(CrawlJobRow.id)
+        .where(CrawlJobRow.forge == forge, CrawlJobRow.status == "queued")
+        .order_by(CrawlJobRow.id)
+        .limit(1)
+    )
+    if queued is not None:
+        return int(queued)
+    result = connection.execute(
+        insert(CrawlJobRow)
+        .values(forge=forge, status="queued", requested_at=now)
+        .returning(CrawlJobRow.id)
+    )
+    return int(result.scalar_one())
+
+
+def claim_next_job(connection: Connection, now: datetime) -> CrawlJob | None:
+    """Mark the oldest queued job running and return it; None when nothing waits."""
+    job_id = connection.scalar(
+        select(CrawlJobRow.id)
+        .where(CrawlJobRow.status == "queued")
+        .order_by(CrawlJobRow.id)
+        .limit(1)
+    )
+    if job_id is None:
+        return None
+    connection.execute(
+        update(CrawlJobRow)
+        .where(CrawlJobRow.id == job_id, CrawlJobRow.status == "queued")
+        .values(status="running", started_at=now)
+    )
+    return get_job(connection, int(job_id))
+
+
+def finish_job(connection: Connection, job_id: int, status: str, now: datetime) -> None:
+    """Mark job `job_id` succeeded or failed."""
+    if status not in JOB_FINAL_STATUSES:
+        raise StoreError(
+            f"crawl job status {status!r} is not a final status; use one of {JOB_FINAL_STATUSES}"
+        )
+    result = connection.execute(
+        update(CrawlJobRow).where(CrawlJobRow.id == job_id).values(status=status, finished_at=now)
+    )
+    if result.rowcount == 0:
+        raise NotFoundError(f"no crawl job {job_id}")
+
+
+def get_job(connection: Connection, job_id: int) -> CrawlJob | None:
+    """Job `job_id`, or None."""
+    row = connection.execute(select(CrawlJobRow).where(CrawlJobRow.id == job_id)).first()
+    return None if row is None else _job(row)
+
+
+def jobs(connection: Connection, forge: str | None, limit: int) -> list[CrawlJob]:
+    """The newest `limit` jobs (of `forge`, or of all), newest first."""
+    query = select(CrawlJobRow).order_by(CrawlJobRow.id.desc()).limit(limit)
+    if forge is not None:
+        query = query.where(CrawlJobRow.forge == forge)
+    return [_job(row) for row in connection.execute(query)]

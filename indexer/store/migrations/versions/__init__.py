@@ -1,0 +1,1 @@
+"""Migration scripts, one module per revision (a package, so installs ship them)."""

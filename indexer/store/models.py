@@ -1,0 +1,255 @@
+"""SQLAlchemy models of the store: the same tables on SQLite and PostgreSQL.
+
+The migrations under `indexer/store/migrations/versions/` create exactly these tables (a test
+runs alembic's autogenerate against them and expects no difference). Change a model, then add a
+migration.
+
+Datetimes are stored in UTC and always come back timezone-aware (`UTCDateTime`), whatever the
+database. Record documents are stored as JSON text (`Record.model_dump_json`), read back with
+`Record.model_validate_json`: the fastest path, and identical on both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored in UTC and returned timezone-aware, on SQLite as on PostgreSQL.
+
+    Naive datetimes given to the store are taken as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        # SQLite has no time zones: store the naive UTC wall time.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class ForgeRow(Base):
+    """A registered forge: the fields of `schemas.forge.ForgeRegistration`."""
+
+    __tablename__ = "forges"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(Text)
+    groups: Mapped[list[str]]
+    orgs: Mapped[list[str]]
+    repos: Mapped[list[str]]
+    exclude: Mapped[list[str]]
+    token_env: Mapped[str | None] = mapped_column(String(255))
+    allow_private: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RepositoryRow(Base):
+    """A repository as the last crawl saw it: raw payload, raw publiccode bytes, fingerprint.
+
+    `missed_listings` counts complete listings in a row that did not contain the repository;
+    `tombstoned_at` is set once it reaches the threshold. `aliases` holds earlier URLs (renames).
+    """
+
+    __tablename__ = "repositories"
+    __table_args__ = (
+        UniqueConstraint("forge", "forge_id", name="uq_repositories_forge_forge_id"),
+        Index("ix_repositories_canonical_id", "canonical_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    forge: Mapped[str] = mapped_column(String(63), ForeignKey("forges.name", ondelete="CASCADE"))
+    forge_id: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str] = mapped_column(Text)
+    canonical_id: Mapped[str] = mapped_column(String(1024))
+    payload: Mapped[dict[str, Any]]
+    publiccode: Mapped[bytes | None] = mapped_column(LargeBinary)
+    publiccode_path: Mapped[str | None] = mapped_column(String(255))
+    blob_id: Mapped[str | None] = mapped_column(String(255))
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_activity: Mapped[datetime | None]
+    archived: Mapped[bool] = mapped_column(Boolean)
+    is_fork: Mapped[bool] = mapped_column(Boolean)
+    fetched_at: Mapped[datetime]
+    missed_listings: Mapped[int] = mapped_column(Integer)
+    tombstoned_at: Mapped[datetime | None]
+    aliases: Mapped[list[str]]
+
+
+class RecordRow(Base):
+    """One catalogue record: the full `Record` as JSON plus columns to filter, order and count by.
+
+    `content_hash` is a SHA-256 over the record without its fetch time: equal hashes mean
+    nothing a reader could see changed, so only `last_seen` moves.
+    """
+
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("ix_records_forge", "forge"),
+        Index("ix_records_last_activity", "last_activity"),
+        Index("ix_records_deleted_at", "deleted_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text)
+    declared: Mapped[bool] = mapped_column(Boolean)
+    valid: Mapped[bool] = mapped_column(Boolean)
+    forge: Mapped[str] = mapped_column(String(63))
+    organisation: Mapped[str | None] = mapped_column(Text)
+    licences: Mapped[list[str]]
+    languages: Mapped[list[str]]
+    categories: Mapped[list[str]]
+    last_activity: Mapped[datetime | None]
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    last_changed: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+
+class AliasRow(Base):
+    """An earlier canonical id and URL of a record (its repository was renamed or moved).
+
+    The store merges these URLs into `relations.aliases` of every record it upserts, so a
+    crawler that only knows the new URL never drops them.
+    """
+
+    __tablename__ = "record_aliases"
+    __table_args__ = (Index("ix_record_aliases_record_id", "record_id"),)
+
+    alias_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    record_id: Mapped[str] = mapped_column(String(1024))
+    created_at: Mapped[datetime]
+
+
+class RelationRow(Base):
+    """A link between two records (mirror, alias, variant, fork); see `values.Relation`."""
+
+    __tablename__ = "relations"
+    __table_args__ = (Index("ix_relations_to_id", "to_id"),)
+
+    from_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    to_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class ChangeRow(Base):
+    """The change feed: every real upsert and every deletion of a record, in commit order."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_at", "at"), Index("ix_changes_record_id", "record_id"))
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(1024))
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+
+
+class CrawlRunRow(Base):
+    """One crawl of one forge."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_forge_started_at", "forge", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    forge: Mapped[str] = mapped_column(String(63), ForeignKey("forges.name", ondelete="CASCADE"))
+    full: Mapped[bool] = mapped_column(Boolean)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(32))
+    stats: Mapped[dict[str, Any]]
+    requests: Mapped[int] = mapped_column(Integer)
+    records_total: Mapped[int | None] = mapped_column(Integer)
+
+
+class FindingRow(Base):
+    """A finding of a crawl run about its forge or one repository/record (`schemas.findings`).
+
+    Validation findings of a publiccode.yml live inside the record itself; this table holds
+    what a crawl reports (a page that kept failing, a forge answering 403...).
+    """
+
+    __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_crawl_run_id", "crawl_run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("crawl_runs.id", ondelete="CASCADE")
+    )
+    forge: Mapped[str | None] = mapped_column(String(63))
+    record_id: Mapped[str | None] = mapped_column(String(1024))
+    type: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    column: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class CheckpointRow(Base):
+    """Where an interrupted crawl of one forge scope (a group, an org, the instance) goes on."""
+
+    __tablename__ = "crawl_checkpoints"
+
+    forge: Mapped[str] = mapped_column(
+        String(63), ForeignKey("forges.name", ondelete="CASCADE"), primary_key=True
+    )
+    scope: Mapped[str] = mapped_column(String(512), primary_key=True)
+    state: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class CrawlJobRow(Base):
+    """A crawl asked for over the API; `codereuse run` claims and runs it."""
+
+    __tablename__ = "crawl_jobs"
+    __table_args__ = (Index("ix_crawl_jobs_status", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    forge: Mapped[str] = mapped_column(String(63), ForeignKey("forges.name", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

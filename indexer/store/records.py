@@ -1,0 +1,303 @@
+"""Record rows and the change feed: encode, upsert in batches, tombstone, read back.
+
+Functions here take an open `Connection` inside a transaction the caller (the `Store`) owns, so
+`save_page` can upsert records in the same transaction as the crawl state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from indexer.store.models import AliasRow, ChangeRow, RecordRow
+from indexer.store.values import Change, ChangeKind, RecordMeta, UpsertSummary
+from schemas.record import Record
+
+BATCH_SIZE = 1000
+_COMPUTED_FIELDS = frozenset(Record.model_computed_fields)
+
+
+@dataclass(frozen=True)
+class EncodedRecord:
+    """A record ready for the `records` table: its JSON document, content hash and columns."""
+
+    id: str
+    values: dict[str, Any]
+
+    @property
+    def content_hash(self) -> str:
+        return str(self.values["content_hash"])
+
+
+def encode(record: Record) -> EncodedRecord:
+    """The row values of `record`.
+
+    The document is the record's JSON without computed fields (so `Record.model_validate_json`
+    reads it back). The content hash covers everything but `provenance.fetched_at`, which moves
+    on every crawl without anything a reader sees changing; keys are sorted so that equal
+    content always hashes equally.
+    """
+    data = record.model_dump(mode="json", exclude=_COMPUTED_FIELDS)
+    document = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    data["provenance"].pop("fetched_at", None)
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    licences: list[str] = []
+    if record.licence is not None and record.licence.ids:
+        licences = list(record.licence.ids)
+    elif record.repository.licence:
+        licences = [record.repository.licence]
+    return EncodedRecord(
+        id=record.id,
+        values={
+            "id": record.id,
+            "document": document,
+            "content_hash": hashlib.sha256(canonical.encode()).hexdigest(),
+            "name": record.name,
+            "declared": record.declared,
+            "valid": record.valid,
+            "forge": record.repository.forge,
+            "organisation": record.organisation.name if record.organisation else None,
+            "licences": licences,
+            "languages": list(record.repository.languages),
+            "categories": list(record.categories),
+            "last_activity": record.repository.last_activity,
+        },
+    )
+
+
+def decode(document: str) -> Record:
+    """The record stored as `document`."""
+    return Record.model_validate_json(document)
+
+
+def upsert_batch(connection: Connection, records: Iterable[Record], now: datetime) -> UpsertSummary:
+    """Upsert one batch of records (any size; queried in chunks of `BATCH_SIZE`).
+
+    A new id is inserted (created); a known id whose content hash differs, or which was
+    tombstoned, is rewritten (changed, `last_changed` = now); an equal one only gets
+    `last_seen` = now (unchanged). Created and changed records get an ``upserted`` entry in the
+    change feed. Within one call, the last record of an id wins.
+    """
+    latest: dict[str, Record] = {}
+    for record in records:
+        latest.pop(record.id, None)
+        latest[record.id] = record
+    summary = UpsertSummary()
+    batch = list(latest.values())
+    for start in range(0, len(batch), BATCH_SIZE):
+        chunk = with_aliases(connection, batch[start : start + BATCH_SIZE])
+        summary += _upsert_chunk(connection, [encode(record) for record in chunk], now)
+    return summary
+
+
+def with_aliases(connection: Connection, batch: list[Record]) -> list[Record]:
+    """`batch` with the stored alias URLs of each record merged into `relations.aliases`."""
+    known: dict[str, list[str]] = {}
+    for row in connection.execute(
+        select(AliasRow.record_id, AliasRow.url).where(
+            AliasRow.record_id.in_([record.id for record in batch])
+        )
+    ):
+        known.setdefault(row.record_id, []).append(row.url)
+    if not known:
+        return batch
+    merged: list[Record] = []
+    for record in batch:
+        urls = known.get(record.id)
+        if urls and not set(urls) <= set(record.relations.aliases):
+            aliases = list(dict.fromkeys([*record.relations.aliases, *sorted(urls)]))
+            relations = record.relations.model_copy(update={"aliases": aliases})
+            record = record.model_copy(update={"relations": relations})
+        merged.append(record)
+    return merged
+
+
+def _upsert_chunk(
+    connection: Connection, items: list[EncodedRecord], now: datetime
+) -> UpsertSummary:
+    known = {
+        row.id: (row.content_hash, row.deleted_at)
+        for row in connection.execute(
+            select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted_at).where(
+                RecordRow.id.in_([item.id for item in items])
+            )
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    unchanged: list[str] = []
+    changed_ids: list[str] = []
+    for item in items:
+        previous = known.get(item.id)
+        if previous is None:
+            inserts.append(
+                item.values
+                | {"first_seen": now, "last_seen": now, "last_changed": now, "deleted_at": None}
+            )
+            changed_ids.append(item.id)
+        elif previous[0] == item.content_hash and previous[1] is None:
+            unchanged.append(item.id)
+        else:
+            values = {key: value for key, value in item.values.items() if key != "id"}
+            updates.append(
+                values
+                | {"b_id": item.id, "last_seen": now, "last_changed": now, "deleted_at": None}
+            )
+            changed_ids.append(item.id)
+    if inserts:
+        connection.execute(insert(RecordRow), inserts)
+    if updates:
+        connection.execute(update(RecordRow).where(RecordRow.id == bindparam("b_id")), updates)
+    if unchanged:
+        connection.execute(
+            update(RecordRow).where(RecordRow.id.in_(unchanged)).values(last_seen=now)
+        )
+    append_changes(connection, changed_ids, "upserted", now)
+    return UpsertSummary(
+        created=len(inserts),
+        changed=len(updates),
+        unchanged=len(unchanged),
+        changed_ids=tuple(changed_ids),
+    )
+
+
+def append_changes(
+    connection: Connection, ids: Sequence[str], kind: ChangeKind, now: datetime
+) -> None:
+    """Add one change-feed entry per id, in order."""
+    if ids:
+        connection.execute(
+            insert(ChangeRow), [{"record_id": id_, "kind": kind, "at": now} for id_ in ids]
+        )
+
+
+def tombstone(connection: Connection, ids: Iterable[str], now: datetime) -> list[str]:
+    """Mark the live records among `ids` deleted and feed a ``deleted`` change for each.
+
+    Returns the ids actually tombstoned (unknown and already deleted ids are skipped), in the
+    order given.
+    """
+    wanted = list(dict.fromkeys(ids))
+    deleted: list[str] = []
+    for start in range(0, len(wanted), BATCH_SIZE):
+        chunk = wanted[start : start + BATCH_SIZE]
+        live = set(
+            connection.scalars(
+                select(RecordRow.id).where(RecordRow.id.in_(chunk), RecordRow.deleted_at.is_(None))
+            )
+        )
+        found = [id_ for id_ in chunk if id_ in live]
+        if found:
+            connection.execute(
+                update(RecordRow).where(RecordRow.id.in_(found)).values(deleted_at=now)
+            )
+            append_changes(connection, found, "deleted", now)
+            deleted.extend(found)
+    return deleted
+
+
+def get_document(connection: Connection, id_: str, *, include_deleted: bool) -> str | None:
+    """The stored JSON document of record `id_`, or None."""
+    query = select(RecordRow.document).where(RecordRow.id == id_)
+    if not include_deleted:
+        query = query.where(RecordRow.deleted_at.is_(None))
+    return connection.scalar(query)
+
+
+def get_meta(connection: Connection, id_: str) -> RecordMeta | None:
+    """First/last seen, last changed and deletion time of record `id_` (deleted ones too)."""
+    row = connection.execute(
+        select(
+            RecordRow.id,
+            RecordRow.first_seen,
+            RecordRow.last_seen,
+            RecordRow.last_changed,
+            RecordRow.deleted_at,
+        ).where(RecordRow.id == id_)
+    ).first()
+    if row is None:
+        return None
+    return RecordMeta(
+        id=row.id,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+        last_changed=row.last_changed,
+        deleted_at=row.deleted_at,
+    )
+
+
+def documents_after(
+    connection: Connection, after: str | None, limit: int, *, include_deleted: bool
+) -> list[tuple[str, str]]:
+    """Up to `limit` (id, document) pairs with id > `after`, ordered by id (keyset paging)."""
+    query = select(RecordRow.id, RecordRow.document).order_by(RecordRow.id).limit(limit)
+    if after is not None:
+        query = query.where(RecordRow.id > after)
+    if not include_deleted:
+        query = query.where(RecordRow.deleted_at.is_(None))
+    return [(row.id, row.document) for row in connection.execute(query)]
+
+
+def documents_of(
+    connection: Connection, ids: Sequence[str], *, include_deleted: bool
+) -> dict[str, str]:
+    """The documents of those `ids` that exist, by id."""
+    query = select(RecordRow.id, RecordRow.document).where(RecordRow.id.in_(ids))
+    if not include_deleted:
+        query = query.where(RecordRow.deleted_at.is_(None))
+    return {row.id: row.document for row in connection.execute(query)}
+
+
+def count(
+    connection: Connection,
+    *,
+    include_deleted: bool,
+    forge: str | None,
+    declared: bool | None,
+    valid: bool | None,
+) -> int:
+    """How many records match the filters."""
+    query = select(func.count()).select_from(RecordRow)
+    if not include_deleted:
+        query = query.where(RecordRow.deleted_at.is_(None))
+    if forge is not None:
+        query = query.where(RecordRow.forge == forge)
+    if declared is not None:
+        query = query.where(RecordRow.declared == declared)
+    if valid is not None:
+        query = query.where(RecordRow.valid == valid)
+    return int(connection.scalar(query) or 0)
+
+
+def changes_since(connection: Connection, since: int | datetime, limit: int) -> list[Change]:
+    """Change-feed entries after seq `since` (an int) or after time `since`, oldest first."""
+    query = select(ChangeRow).order_by(ChangeRow.seq).limit(limit)
+    if isinstance(since, datetime):
+        query = query.where(ChangeRow.at > since)
+    else:
+        query = query.where(ChangeRow.seq > since)
+    return [
+        Change(seq=row.seq, id=row.record_id, kind=row.kind, at=row.at)
+        for row in connection.execute(query)
+    ]
+
+
+def latest_change_seq(connection: Connection) -> int:
+    """The seq of the newest change-feed entry, 0 when the feed is empty."""
+    return int(connection.scalar(select(func.max(ChangeRow.seq))) or 0)
+
+
+def is_live(connection: Connection, id_: str) -> bool:
+    """True when record `id_` exists and is not tombstoned."""
+    return (
+        connection.scalar(
+            select(RecordRow.id).where(RecordRow.id == id_, RecordRow.deleted_at.is_(None))
+        )
+        is not None
+    )

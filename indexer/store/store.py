@@ -1,0 +1,434 @@
+"""`Store`: the one object the crawler adapter, the API and the search indexer talk to.
+
+Every method runs in its own short transaction (the API reads while the crawler writes), except
+`upsert_records`, which commits every 1,000 records, and the iterators, which read
+one batch per transaction. Writers are serialised: SQLite by ``BEGIN IMMEDIATE``, PostgreSQL by a
+transaction-level advisory lock, so change-feed sequence numbers are handed out in commit order.
+Database failures surface as `StoreError` naming the database (password masked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from indexer.store import catalogue, crawl_state, forges, repositories
+from indexer.store import records as record_rows
+from indexer.store.engine import WRITE_OPTION, safe_url
+from indexer.store.values import (
+    CatalogueStats,
+    Change,
+    CrawlJob,
+    CrawlRun,
+    RecordMeta,
+    Relation,
+    RelationKind,
+    UpsertSummary,
+)
+from schemas.errors import StoreError
+from schemas.findings import Finding
+from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
+from schemas.record import Record
+
+# Any constant shared by all codereuse processes on one PostgreSQL database.
+_WRITE_LOCK_KEY = 0x636F6465  # "code"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """The catalogue's source of truth on SQLite or PostgreSQL; build it with `create_store`.
+
+    `clock` gives the time for every ``now`` not passed explicitly (tests inject one).
+    """
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utcnow) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._postgres = engine.dialect.name == "postgresql"
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (the embedded search keeps its tables in the same database)."""
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as connection:
+                if write:
+                    connection.execution_options(**{WRITE_OPTION: True})
+                with connection.begin():
+                    if write and self._postgres:
+                        connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY}
+                        )
+                    yield connection
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+            raise StoreError(
+                f"the store at {safe_url(self._engine.url)} failed: {reason}; check that the "
+                "database is reachable and migrated (`codereuse db upgrade`)"
+            ) from exc
+
+    def _now(self, now: datetime | None) -> datetime:
+        return now if now is not None else self._clock()
+
+    # --- records -------------------------------------------------------------------------
+
+    def upsert_records(
+        self, records: Iterable[Record], *, now: datetime | None = None
+    ) -> UpsertSummary:
+        """Insert or update records keyed by canonical id; idempotent.
+
+        Unchanged records (same content apart from `provenance.fetched_at`) only get
+        `last_seen`; changed and new ones also `last_changed` and a change-feed entry. Commits
+        every 1,000 records, streaming `records` (an iterator is fine).
+        """
+        moment = self._now(now)
+        summary = UpsertSummary()
+        batch: list[Record] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= record_rows.BATCH_SIZE:
+                with self._transaction(write=True) as connection:
+                    summary += record_rows.upsert_batch(connection, batch, moment)
+                batch = []
+        if batch:
+            with self._transaction(write=True) as connection:
+                summary += record_rows.upsert_batch(connection, batch, moment)
+        return summary
+
+    def get_record(self, id: str, *, include_deleted: bool = False) -> Record | None:
+        """The record with canonical id `id`; None when unknown or tombstoned."""
+        with self._transaction(write=False) as connection:
+            document = record_rows.get_document(connection, id, include_deleted=include_deleted)
+        return None if document is None else record_rows.decode(document)
+
+    def get_record_meta(self, id: str) -> RecordMeta | None:
+        """first_seen, last_seen, last_changed and deleted_at of record `id` (even deleted)."""
+        with self._transaction(write=False) as connection:
+            return record_rows.get_meta(connection, id)
+
+    def iter_records(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        include_deleted: bool = False,
+        batch_size: int = 1000,
+    ) -> Iterator[Record]:
+        """Stream records in constant memory, one short read transaction per batch.
+
+        Without `ids`: every record ordered by id. With `ids`: those that exist, in the order
+        given (unknown ids are skipped).
+        """
+        if ids is not None:
+            wanted = list(dict.fromkeys(ids))
+            for start in range(0, len(wanted), batch_size):
+                chunk = wanted[start : start + batch_size]
+                with self._transaction(write=False) as connection:
+                    found = record_rows.documents_of(
+                        connection, chunk, include_deleted=include_deleted
+                    )
+                for record_id in chunk:
+                    if record_id in found:
+                        yield record_rows.decode(found[record_id])
+            return
+        after: str | None = None
+        while True:
+            with self._transaction(write=False) as connection:
+                page = record_rows.documents_after(
+                    connection, after, batch_size, include_deleted=include_deleted
+                )
+            for _record_id, document in page:
+                yield record_rows.decode(document)
+            if len(page) < batch_size:
+                return
+            after = page[-1][0]
+
+    def count_records(
+        self,
+        *,
+        include_deleted: bool = False,
+        forge: str | None = None,
+        declared: bool | None = None,
+        valid: bool | None = None,
+    ) -> int:
+        """How many records match (live only unless `include_deleted`)."""
+        with self._transaction(write=False) as connection:
+            return record_rows.count(
+                connection,
+                include_deleted=include_deleted,
+                forge=forge,
+                declared=declared,
+                valid=valid,
+            )
+
+    def delete_records(self, ids: Iterable[str], *, now: datetime | None = None) -> list[str]:
+        """Tombstone the live records among `ids`; return those ids (each gets a feed entry)."""
+        with self._transaction(write=True) as connection:
+            return record_rows.tombstone(connection, ids, self._now(now))
+
+    def changes_since(self, seq_or_time: int | datetime, limit: int = 1000) -> list[Change]:
+        """Up to `limit` change-feed entries after a seq number or a time, oldest first.
+
+        Pass the last `Change.seq` you processed (0 for everything) to page through the feed.
+        """
+        with self._transaction(write=False) as connection:
+            return record_rows.changes_since(connection, seq_or_time, limit)
+
+    def latest_change_seq(self) -> int:
+        """The newest change-feed seq; 0 when nothing ever changed."""
+        with self._transaction(write=False) as connection:
+            return record_rows.latest_change_seq(connection)
+
+    def find_record_by_url(self, url: str) -> str | None:
+        """The live record id for a repository URL, current or earlier (alias); else None.
+
+        Raises:
+            InvalidURLError: `url` does not name a repository.
+        """
+        with self._transaction(write=False) as connection:
+            return catalogue.find_record_by_url(connection, url)
+
+    # --- forges --------------------------------------------------------------------------
+
+    def add_forge(self, registration: ForgeRegistration) -> None:
+        """Register a forge. Raises `ForgeExistsError` when the name is taken."""
+        with self._transaction(write=True) as connection:
+            forges.add(connection, registration, self._clock())
+
+    def update_forge(self, registration: ForgeRegistration) -> None:
+        """Replace a registration by name. Raises `NotFoundError` when it is not registered."""
+        with self._transaction(write=True) as connection:
+            forges.update_registration(connection, registration, self._clock())
+
+    def get_forge(self, name: str) -> ForgeRegistration | None:
+        """The registration called `name`, or None."""
+        with self._transaction(write=False) as connection:
+            return forges.get(connection, name)
+
+    def list_forges(self) -> list[ForgeRegistration]:
+        """Every registration, ordered by name."""
+        with self._transaction(write=False) as connection:
+            return forges.list_all(connection)
+
+    def remove_forge(self, name: str, *, now: datetime | None = None) -> list[str]:
+        """Unregister a forge with its repositories, runs, checkpoints and jobs.
+
+        Records only that forge held are tombstoned; returns their ids. Raises `NotFoundError`.
+        """
+        with self._transaction(write=True) as connection:
+            return forges.remove(connection, name, self._now(now))
+
+    # --- crawl state ---------------------------------------------------------------------
+
+    def start_crawl_run(self, forge: str, *, full: bool, now: datetime | None = None) -> int:
+        """Open a crawl run of a registered forge; return its id. Raises `NotFoundError`."""
+        with self._transaction(write=True) as connection:
+            forges.require(connection, forge)
+            return crawl_state.start_run(connection, forge, full=full, now=self._now(now))
+
+    def finish_crawl_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        stats: Mapping[str, Any],
+        findings: Sequence[Finding] = (),
+        requests: int = 0,
+        record_findings: Mapping[str, Sequence[Finding]] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Close a run with its status (e.g. succeeded, failed, partial), counters and findings.
+
+        `findings` concern the forge; `record_findings` concern single records, by record id.
+        """
+        with self._transaction(write=True) as connection:
+            crawl_state.finish_run(
+                connection,
+                run_id,
+                status=status,
+                stats=stats,
+                findings=findings,
+                record_findings=record_findings or {},
+                requests=requests,
+                now=self._now(now),
+            )
+
+    def crawl_runs(self, forge: str | None = None, limit: int = 20) -> list[CrawlRun]:
+        """The newest runs, newest first."""
+        with self._transaction(write=False) as connection:
+            return crawl_state.runs(connection, forge, limit)
+
+    def crawl_findings(self, run_id: int) -> list[tuple[str | None, Finding]]:
+        """The findings of one run as (record id or None for the forge, finding)."""
+        with self._transaction(write=False) as connection:
+            return crawl_state.run_findings(connection, run_id)
+
+    def fingerprints(self, forge: str) -> dict[str, RepositoryFingerprint]:
+        """What the last crawl saw of each live repository of `forge`, by forge id."""
+        with self._transaction(write=False) as connection:
+            return repositories.fingerprints(connection, forge)
+
+    def save_page(
+        self,
+        forge: str,
+        scope: str,
+        snapshots: Sequence[RepositorySnapshot],
+        records: Sequence[Record],
+        checkpoint: dict[str, Any] | None,
+        *,
+        now: datetime | None = None,
+    ) -> UpsertSummary:
+        """Save one crawled page in ONE transaction: snapshots, records, then the checkpoint.
+
+        Either all of it is saved or none of it (a crash or SIGKILL leaves the previous
+        checkpoint, so the crawl resumes at this page). `checkpoint` None deletes the scope's
+        checkpoint (its listing is done). Snapshots whose forge id now maps to another
+        canonical id are renames: the old URL becomes an alias of the new record and the old
+        record is tombstoned unless another repository holds it. Raises `NotFoundError` for an
+        unregistered forge.
+        """
+        moment = self._now(now)
+        with self._transaction(write=True) as connection:
+            forges.require(connection, forge)
+            left_behind = repositories.save_snapshots(connection, forge, snapshots, moment)
+            summary = record_rows.upsert_batch(connection, records, moment)
+            if left_behind:
+                held = forges.held_elsewhere(connection, set(left_behind))
+                record_rows.tombstone(connection, [i for i in left_behind if i not in held], moment)
+            crawl_state.put_checkpoint(connection, forge, scope, checkpoint, moment)
+            return summary
+
+    def get_checkpoint(self, forge: str, scope: str) -> dict[str, Any] | None:
+        """The checkpoint of (forge, scope) saved by the last `save_page`, or None."""
+        with self._transaction(write=False) as connection:
+            return crawl_state.get_checkpoint(connection, forge, scope)
+
+    def clear_checkpoint(self, forge: str, scope: str) -> None:
+        """Forget the checkpoint of (forge, scope), so the next crawl starts the scope afresh."""
+        with self._transaction(write=True) as connection:
+            crawl_state.clear_checkpoint(connection, forge, scope)
+
+    def record_listing(
+        self,
+        forge: str,
+        seen_forge_ids: Collection[str],
+        *,
+        complete: bool,
+        tombstone_after: int = 3,
+        now: datetime | None = None,
+    ) -> list[str]:
+        """Count a listing of `forge`; return the record ids it tombstoned.
+
+        Only a `complete` listing (every page answered) counts: unseen live repositories miss
+        once more, seen ones are reset, and a repository missed `tombstone_after` complete
+        listings in a row is tombstoned with its record (unless another forge's repository
+        still holds it). An incomplete listing changes nothing: errors never delete.
+        """
+        if not complete:
+            return []
+        if tombstone_after < 1:
+            raise StoreError(f"tombstone_after must be at least 1, not {tombstone_after}")
+        with self._transaction(write=True) as connection:
+            forges.require(connection, forge)
+            return repositories.record_listing(
+                connection,
+                forge,
+                seen_forge_ids,
+                tombstone_after=tombstone_after,
+                now=self._now(now),
+            )
+
+    def rename_repository(
+        self, forge: str, forge_id: str, new_url: str, *, now: datetime | None = None
+    ) -> str:
+        """Follow a rename or move of (forge, forge_id) to `new_url`; return the new record id.
+
+        The old URL stays as an alias (`find_record_by_url` still finds the record), the record
+        moves to the new canonical id, and an alias relation links new to old.
+        """
+        with self._transaction(write=True) as connection:
+            return repositories.rename(connection, forge, forge_id, new_url, self._now(now))
+
+    def iter_snapshots(
+        self, forge: str | None = None, *, batch_size: int = 500
+    ) -> Iterator[RepositorySnapshot]:
+        """Stream the raw snapshots of live repositories (re-normalisation without network)."""
+        after = 0
+        while True:
+            with self._transaction(write=False) as connection:
+                page = repositories.snapshots_after(connection, forge, after, batch_size)
+            for _row_id, snapshot in page:
+                yield snapshot
+            if len(page) < batch_size:
+                return
+            after = page[-1][0]
+
+    # --- crawl jobs ----------------------------------------------------------------------
+
+    def request_crawl(self, forge: str, *, now: datetime | None = None) -> int:
+        """Queue a crawl of a registered forge (reusing one already queued); return the job id."""
+        with self._transaction(write=True) as connection:
+            forges.require(connection, forge)
+            return crawl_state.request_job(connection, forge, self._now(now))
+
+    def next_crawl_job(self, *, now: datetime | None = None) -> CrawlJob | None:
+        """Claim the oldest queued job (it becomes running); None when none waits."""
+        with self._transaction(write=True) as connection:
+            return crawl_state.claim_next_job(connection, self._now(now))
+
+    def finish_crawl_job(self, job_id: int, status: str, *, now: datetime | None = None) -> None:
+        """Mark a job ``succeeded`` or ``failed``. Raises `NotFoundError` for an unknown id."""
+        with self._transaction(write=True) as connection:
+            crawl_state.finish_job(connection, job_id, status, self._now(now))
+
+    def get_crawl_job(self, job_id: int) -> CrawlJob | None:
+        """One job, or None."""
+        with self._transaction(write=False) as connection:
+            return crawl_state.get_job(connection, job_id)
+
+    def crawl_jobs(self, forge: str | None = None, limit: int = 20) -> list[CrawlJob]:
+        """The newest jobs, newest first."""
+        with self._transaction(write=False) as connection:
+            return crawl_state.jobs(connection, forge, limit)
+
+    # --- relations and statistics --------------------------------------------------------
+
+    def set_relations(self, from_id: str, kind: RelationKind, to_ids: Iterable[str]) -> None:
+        """Replace the `kind` links leaving `from_id` with links to `to_ids`."""
+        with self._transaction(write=True) as connection:
+            catalogue.set_relations(connection, from_id, kind, to_ids)
+
+    def relations_of(self, id: str) -> list[Relation]:
+        """Every relation leaving or reaching record `id`."""
+        with self._transaction(write=False) as connection:
+            return catalogue.relations_of(connection, id)
+
+    def stats(self) -> CatalogueStats:
+        """Counts by forge, organisation, licence, language, category; size per crawl run."""
+        with self._transaction(write=False) as connection:
+            return catalogue.stats(connection)
