@@ -12,7 +12,7 @@ from importlib.metadata import version
 
 import typer
 
-from cli import config_command, db_command, ui
+from cli import config_command, db_command, export_command, forges_command, ui
 from cli.logs import configure_logging
 
 app = typer.Typer(
@@ -60,6 +60,8 @@ def _root(
 # One line per command module; each module exposes `register(app)`.
 config_command.register(app)
 db_command.register(app)
+forges_command.register(app)
+export_command.register(app)
 
 
 def main() -> None:
