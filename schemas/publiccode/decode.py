@@ -1,0 +1,261 @@
+"""Strict decoding of the YAML tree against the publiccode.yml 0.7 key table.
+
+This mirrors how the reference parser decodes into its Go structs, because its findings depend
+on it:
+
+* an unknown key is an error ``unknown field "x"``;
+* a value of the wrong kind (a list where a string is expected, ``"true"`` where a boolean is)
+  is an error ``wrong type for this field``, named by the first key on the value's line;
+* a wrong type or unknown key anywhere inside a top-level section discards that whole section
+  for the later checks (so ``maintenance.contractors: {}`` also yields "maintenance.type is a
+  required field"), as the reference's decoder leaves the section unset;
+* numbers and booleans where a string is expected are read as their text (the reference
+  converts them too), and null means "absent".
+
+The result is the *checked view*: plain dicts/lists/strings/bools holding only what decoded.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemas.findings import Finding
+from schemas.publiccode.positions import join, key_at_line, lang_path
+from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, Node
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The expected shape of a value: str, bool, list, struct (fixed keys) or map (any keys)."""
+
+    kind: str
+    item: Spec | None = None
+    fields: dict[str, Spec] = field(default_factory=dict)
+    string_or_list: bool = False
+
+    def describe(self) -> str:
+        """Human wording of the expected shape, for messages."""
+        if self.kind == "str":
+            return "a string"
+        if self.kind == "bool":
+            return "a boolean (true or false)"
+        if self.kind == "list":
+            assert self.item is not None
+            inner = self.item.describe()
+            if self.string_or_list:
+                return f"{inner} or a list of strings"
+            return "a list of strings" if self.item.kind == "str" else "a list of mappings"
+        if self.kind == "map":
+            return "a mapping of language codes to descriptions"
+        return "a mapping (key: value pairs)"
+
+
+STR = Spec("str")
+BOOL = Spec("bool")
+STRS = Spec("list", item=STR)
+
+
+def _struct(**fields: Spec) -> Spec:
+    return Spec("struct", fields=fields)
+
+
+def _list(item: Spec) -> Spec:
+    return Spec("list", item=item)
+
+
+ORGANISATION = _struct(name=STR, uri=STR)
+DEPENDENCY = _struct(name=STR, versionMin=STR, versionMax=STR, optional=BOOL, version=STR)
+CONTACT = _struct(name=STR, email=STR, phone=STR, affiliation=STR)
+CONTRACTOR = _struct(name=STR, email=STR, website=STR, until=STR)
+DESCRIPTION = _struct(
+    localisedName=STR,
+    genericName=STR,
+    shortDescription=STR,
+    longDescription=STR,
+    documentation=STR,
+    apiDocumentation=STR,
+    features=STRS,
+    screenshots=STRS,
+    videos=STRS,
+    awards=STRS,
+)
+COUNTRY_IT = _struct(
+    countryExtensionVersion=STR,
+    conforme=_struct(
+        lineeGuidaDesign=BOOL, modelloInteroperabilita=BOOL, misureMinimeSicurezza=BOOL, gdpr=BOOL
+    ),
+    riuso=_struct(codiceIPA=STR),
+    piattaforme=_struct(spid=BOOL, pagopa=BOOL, cie=BOOL, anpr=BOOL, io=BOOL),
+)
+ROOT = _struct(
+    publiccodeYmlVersion=STR,
+    name=STR,
+    applicationSuite=STR,
+    url=STR,
+    landingURL=STR,
+    isBasedOn=Spec("list", item=STR, string_or_list=True),
+    softwareVersion=STR,
+    releaseDate=STR,
+    logo=STR,
+    monochromeLogo=STR,
+    organisation=ORGANISATION,
+    inputTypes=STRS,
+    outputTypes=STRS,
+    platforms=STRS,
+    categories=STRS,
+    usedBy=STRS,
+    fundedBy=_list(ORGANISATION),
+    roadmap=STR,
+    developmentStatus=STR,
+    softwareType=STR,
+    supports=_list(_struct(id=STR)),
+    intendedAudience=_struct(scope=STRS, countries=STRS, unsupportedCountries=STRS),
+    description=Spec("map", item=DESCRIPTION),
+    legal=_struct(license=STR, mainCopyrightOwner=STR, repoOwner=STR, authorsFile=STR),
+    maintenance=_struct(type=STR, contractors=_list(CONTRACTOR), contacts=_list(CONTACT)),
+    localisation=_struct(localisationReady=BOOL, availableLanguages=STRS),
+    dependsOn=_struct(open=_list(DEPENDENCY), proprietary=_list(DEPENDENCY), hardware=_list(DEPENDENCY)),
+    IT=COUNTRY_IT,
+    it=COUNTRY_IT,
+)
+
+_FAIL = object()
+_ABSENT = object()
+
+_KIND_WORDS = {MAP: "a mapping", SEQ: "a list"}
+
+
+def _found(node: Node) -> str:
+    if node.kind != SCALAR:
+        return _KIND_WORDS[node.kind]
+    value = node.value
+    if isinstance(value, bool):
+        return f"the boolean {node.text}"
+    if isinstance(value, int | float):
+        return f"the number {node.text}"
+    return f'the string "{node.text[:40]}"'
+
+
+class Decoder:
+    """Decodes one tree; `findings` collects the type and unknown-key errors."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.findings: list[Finding] = []
+
+    def wrong_type(self, node: Node, spec: Spec, path: str) -> object:
+        key, column = key_at_line(self.root, node.line)
+        name = path.rsplit(".", 1)[-1] or "this value"
+        hint = ""
+        if spec.kind == "bool" and node.kind == SCALAR and isinstance(node.value, str):
+            hint = " Write true or false without quotes (YAML 1.2: yes/no/on/off are strings)."
+        elif spec.kind == "list" and node.kind == SCALAR:
+            hint = f" Write it as a YAML list, one '- {node.text[:30] or 'item'}' per line."
+        elif spec.kind == "str" and node.kind != SCALAR:
+            hint = " Write a single text value (quote it if it contains ': ')."
+        self.findings.append(
+            Finding(
+                type="error",
+                key=key,
+                line=node.line,
+                column=column,
+                message=(
+                    f"wrong type for this field: {name} must be {spec.describe()}, "
+                    f"not {_found(node)}.{hint}"
+                ),
+            )
+        )
+        return _FAIL
+
+    def unknown(self, key: Node, spec: Spec, path: str) -> None:
+        name = key.text if key.kind == SCALAR else "?"
+        allowed = sorted(spec.fields)
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f' Did you mean "{close[0]}"?' if close else ""
+        where = f"under {path}" if path else "at the top level"
+        self.findings.append(
+            Finding(
+                type="error",
+                key=join(path, name),
+                line=key.line,
+                column=key.column,
+                message=(
+                    f'unknown field "{name}": publiccode.yml has no such key {where}.{hint} '
+                    f"Allowed keys: {', '.join(allowed)}"
+                ),
+            )
+        )
+
+    def value(self, node: Node, spec: Spec, path: str) -> Any:
+        """The decoded value, `_ABSENT` for null, or `_FAIL` after reporting an error."""
+        if node.kind == SCALAR and node.value is None:
+            return _ABSENT
+        kind = spec.kind
+        if kind == "str":
+            if node.kind != SCALAR:
+                return self.wrong_type(node, spec, path)
+            return node.value if isinstance(node.value, str) else node.text
+        if kind == "bool":
+            if node.kind != SCALAR or not isinstance(node.value, bool):
+                return self.wrong_type(node, spec, path)
+            return node.value
+        if kind == "list":
+            assert spec.item is not None
+            if spec.string_or_list and node.kind == SCALAR:
+                return [node.value if isinstance(node.value, str) else node.text]
+            if node.kind != SEQ:
+                return self.wrong_type(node, spec, path)
+            items = []
+            failed = False
+            for index, item in enumerate(node.items):
+                decoded = self.value(item, spec.item, f"{path}[{index}]")
+                if decoded is _FAIL:
+                    failed = True
+                elif decoded is _ABSENT:
+                    items.append("" if spec.item.kind == "str" else {})
+                else:
+                    items.append(decoded)
+            return _FAIL if failed else items
+        if node.kind != MAP:
+            return self.wrong_type(node, spec, path)
+        if kind == "map":
+            assert spec.item is not None
+            entries: dict[str, Any] = {}
+            failed = False
+            for key, value in node.items:
+                lang = key.text if key.kind == SCALAR else "?"
+                decoded = self.value(value, spec.item, lang_path(path, lang))
+                if decoded is _FAIL:
+                    failed = True
+                else:
+                    entries[lang] = {} if decoded is _ABSENT else decoded
+            return _FAIL if failed else entries
+        return self.struct(node, spec, path, top=False)
+
+    def struct(self, node: Node, spec: Spec, path: str, *, top: bool) -> Any:
+        """A struct's decoded keys; any failure inside fails it, except at the top level."""
+        out: dict[str, Any] = {}
+        failed = False
+        for key, value in node.items:
+            name = key.text if key.kind == SCALAR else None
+            child = spec.fields.get(name) if name is not None else None
+            if child is None:
+                self.unknown(key, spec, path)
+                failed = True
+                continue
+            assert name is not None
+            decoded = self.value(value, child, join(path, name))
+            if decoded is _FAIL:
+                failed = True
+            elif decoded is not _ABSENT:
+                out[name] = decoded
+        return _FAIL if failed and not top else out
+
+
+def decode(root: Node) -> tuple[dict[str, Any], list[Finding]]:
+    """The checked view of a mapping root and the decoding errors."""
+    decoder = Decoder(root)
+    view = decoder.struct(root, ROOT, "", top=True)
+    return view, decoder.findings

@@ -1,0 +1,210 @@
+"""`parse`: publiccode.yml bytes → findings, the decoded data and a typed model.
+
+The steps follow the reference parser (italia/publiccode-parser-go), so that results agree with
+it on its own test corpus:
+
+1. bytes → YAML tree (`yamlnodes.load`): size, UTF-8, syntax, one document, bounded nesting and
+   aliases, duplicate keys;
+2. the top level must be a mapping; ``publiccodeYmlVersion`` must be present, a string and a
+   supported version (checking stops here otherwise, as in the reference), older versions warn;
+3. strict decoding against the key table (`decode`): unknown keys, wrong types;
+4. value rules (`rules`), then deprecations, files and videos (`extras`);
+5. the reference's compatibility fix-ups on ``data``: ``it`` → ``IT``, and a deprecated
+   ``IT.riuso.codiceIPA`` becomes ``organisation.uri: urn:x-italian-pa:<code>`` when
+   ``organisation`` is absent.
+
+Everything is offline; the only I/O is reading files under ``base_dir`` when one is given. The
+network checks are a separate step (``crawler.publiccode_network``).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schemas.findings import Finding, has_errors
+from schemas.publiccode.decode import decode
+from schemas.publiccode.extras import check_extras
+from schemas.publiccode.model import PublicCode
+from schemas.publiccode.positions import find_key, key_at_line
+from schemas.publiccode.rules import Checker
+from schemas.publiccode.vocabularies import LATEST_VERSION, SUPPORTED_VERSIONS
+from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, Node, load, to_data
+
+FILE_NAMES = ("publiccode.yml", "publiccode.yaml")
+"""The names a publiccode file may have; both are read alike."""
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What `parse` found in one file.
+
+    ``findings`` are ordered by line and column (findings without a position first);
+    ``valid`` is True when none is an error; ``data`` is the decoded top-level mapping (plain
+    Python types, after the compatibility fix-ups) or None when the file is not a mapping;
+    ``model`` is the typed model built from ``data`` (None when ``data`` is); ``version`` is the
+    declared ``publiccodeYmlVersion`` when it is a string.
+    """
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    data: dict[str, Any] | None = None
+    model: PublicCode | None = None
+    version: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        """True when no finding is an error (warnings allowed)."""
+        return not has_errors(self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that are errors."""
+        return [f for f in self.findings if f.type == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings that are warnings."""
+        return [f for f in self.findings if f.type == "warning"]
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.line or 0, f.column or 0))
+
+
+def _fix_ups(data: dict[str, Any]) -> dict[str, Any]:
+    """The reference parser's backwards-compatibility copies (see the module docstring)."""
+    fixed = dict(data)
+    if "it" in fixed:
+        lowercase = fixed.pop("it")
+        fixed.setdefault("IT", lowercase)
+    section = fixed.get("IT")
+    riuso = section.get("riuso") if isinstance(section, dict) else None
+    code = riuso.get("codiceIPA") if isinstance(riuso, dict) else None
+    if isinstance(code, str) and code and "organisation" not in fixed:
+        organisation: dict[str, Any] = {"uri": f"urn:x-italian-pa:{code}"}
+        legal = fixed.get("legal")
+        owner = legal.get("repoOwner") if isinstance(legal, dict) else None
+        if isinstance(owner, str) and owner:
+            organisation["name"] = owner
+        fixed["organisation"] = organisation
+    return fixed
+
+
+def _kind(node: Node) -> str:
+    return {MAP: "a mapping", SEQ: "a list", SCALAR: "a single value"}[node.kind]
+
+
+def parse(
+    data: bytes,
+    *,
+    path: str = "publiccode.yml",
+    base_dir: str | Path | None = None,
+    ipa_codes: frozenset[str] | None = None,
+) -> ParseResult:
+    """Parse and validate one publiccode.yml (or publiccode.yaml) file given as bytes.
+
+    ``path`` names the file in the result. ``base_dir`` is the directory relative ``logo``,
+    ``screenshots`` and ``authorsFile`` paths are checked in; without it those file checks are
+    skipped. ``ipa_codes`` is the list of Italian public administration codes to check
+    ``urn:x-italian-pa:`` URIs against; without it only their shape is checked. Never raises on
+    any input: problems are findings.
+    """
+    loaded = load(data)
+    findings = list(loaded.findings)
+    root = loaded.root
+    if root is None:
+        if not findings:
+            findings.append(
+                Finding(
+                    type="error",
+                    key="publiccodeYmlVersion",
+                    message="publiccodeYmlVersion is a required field: the file is empty. "
+                    'Start it with publiccodeYmlVersion: "0"',
+                )
+            )
+        return ParseResult(path=path, findings=_ordered(findings))
+    if root.kind != MAP:
+        findings.append(
+            Finding(
+                type="error",
+                key="",
+                line=root.line,
+                column=root.column,
+                message=f"the file must be a YAML mapping of keys (name: …, url: …), not "
+                f"{_kind(root)}",
+            )
+        )
+        return ParseResult(path=path, findings=_ordered(findings))
+    raw = to_data(root)
+    fixed = _fix_ups(raw)
+    model = PublicCode.from_data(fixed)
+    pair = find_key(root, "publiccodeYmlVersion")
+    if pair is None:
+        findings.append(
+            Finding(
+                type="error",
+                key="publiccodeYmlVersion",
+                message='publiccodeYmlVersion is a required field: add publiccodeYmlVersion: "0" '
+                "as the first line",
+            )
+        )
+        return _result(path, findings, fixed, model, None)
+    key_node, version_node = pair
+    if version_node.kind != SCALAR or not isinstance(version_node.value, str):
+        found = version_node.text if version_node.kind == SCALAR else _kind(version_node)
+        key, column = key_at_line(root, version_node.line)
+        findings.append(
+            Finding(
+                type="error",
+                key=key or "publiccodeYmlVersion",
+                line=version_node.line,
+                column=column,
+                message=f"wrong type for this field: publiccodeYmlVersion must be a string, not "
+                f'{found}. Quote it: publiccodeYmlVersion: "0"',
+            )
+        )
+        return _result(path, findings, fixed, model, None)
+    version = version_node.value
+    if version not in SUPPORTED_VERSIONS:
+        findings.append(
+            Finding(
+                type="error",
+                key="publiccodeYmlVersion",
+                message=f"unsupported version: '{version}'. Supported versions: "
+                f"{', '.join(SUPPORTED_VERSIONS)}. Use \"0\" for the latest 0.x standard",
+            )
+        )
+        return _result(path, findings, fixed, model, version)
+    if version != "0" and not version.startswith(LATEST_VERSION):
+        findings.append(
+            Finding(
+                type="warning",
+                key="publiccodeYmlVersion",
+                line=key_node.line,
+                column=key_node.column,
+                message=f"v{version} is not the latest version, use '0'. Parsing this file as "
+                f"v{LATEST_VERSION}.",
+            )
+        )
+    view, decode_findings = decode(root)
+    findings.extend(decode_findings)
+    checker = Checker(root, ipa_codes)
+    checker.check(view)
+    check_extras(checker, view, Path(base_dir) if base_dir is not None else None)
+    findings.extend(checker.findings)
+    return _result(path, findings, fixed, model, version)
+
+
+def _result(
+    path: str,
+    findings: list[Finding],
+    data: dict[str, Any],
+    model: PublicCode,
+    version: str | None,
+) -> ParseResult:
+    return ParseResult(
+        path=path, findings=_ordered(findings), data=copy.copy(data), model=model, version=version
+    )

@@ -1,0 +1,416 @@
+"""The value rules of publiccode.yml 0.7 over the checked view (see `decode`).
+
+One `Checker` walks the checked view in key-table order and reports, with the reference
+parser's keys and wording first and our explanation of what to do after it: required keys,
+allowed values, lengths in grapheme clusters, URL/date/e-mail/MIME/SPDX/BCP 47/ISO 3166 formats,
+organisation URIs, `supports` ids and the maintenance contractors/contacts rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import regex
+
+from schemas.findings import Finding
+from schemas.publiccode import formats
+from schemas.publiccode.bcp47 import country_codes, is_valid_tag
+from schemas.publiccode.positions import join, lang_path, position
+from schemas.publiccode.vocabularies import (
+    ALIASES_URL,
+    CATEGORIES,
+    CATEGORIES_URL,
+    DEVELOPMENT_STATUSES,
+    IPA_URL,
+    IT_COUNTRY_EXTENSION_VERSIONS,
+    MAINTENANCE_TYPES,
+    SCOPES,
+    SCOPES_URL,
+    SOFTWARE_TYPES,
+    SUPPORTS_ALIASES,
+)
+from schemas.publiccode.yamlnodes import Node
+
+_GRAPHEME = regex.compile(r"\X")
+_CATEGORY_SET = frozenset(CATEGORIES)
+_SCOPE_SET = frozenset(SCOPES)
+
+
+def graphemes(text: str) -> int:
+    """Length in user-perceived characters (Unicode extended grapheme clusters)."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")
+    return len(_GRAPHEME.findall(text))
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    quoted = [f'"{v}"' for v in values]
+    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
+    return f' Did you mean "{close[0]}"?' if close else ""
+
+
+def _leaf(key: str) -> str:
+    """The reference's ``{0}``: the last path element, like ``countries[2]``."""
+    tail = key.rsplit(".", 1)[-1]
+    return tail.rsplit("]", 1)[-1].lstrip(".") if tail.startswith("[") else tail
+
+
+class Checker:
+    """Collects findings for one file; positions come from the YAML tree."""
+
+    def __init__(self, root: Node, ipa_codes: frozenset[str] | None) -> None:
+        self.root = root
+        self.ipa_codes = ipa_codes
+        self.findings: list[Finding] = []
+
+    def error(self, key: str, message: str) -> None:
+        line, column = position(self.root, key)
+        self.findings.append(
+            Finding(type="error", key=key, line=line or None, column=column or None, message=message)
+        )
+
+    def warning(self, key: str, message: str) -> None:
+        line, column = position(self.root, key)
+        self.findings.append(
+            Finding(
+                type="warning", key=key, line=line or None, column=column or None, message=message
+            )
+        )
+
+    # -- generic rules -------------------------------------------------------------------------
+
+    def required(self, section: dict[str, Any], path: str, name: str, what: str) -> Any:
+        value = section.get(name)
+        if value in (None, ""):
+            key = join(path, name)
+            self.error(key, f"{name} is a required field: add {what}")
+            return None
+        return value
+
+    def non_empty(self, section: dict[str, Any], path: str, name: str, what: str) -> list[Any]:
+        value = section.get(name)
+        if not value:
+            self.error(join(path, name), f"{name} must contain more than 0 items: add {what}")
+            return []
+        return list(value)
+
+    def one_of(self, key: str, value: str, allowed: tuple[str, ...]) -> None:
+        if value not in allowed:
+            self.error(
+                key,
+                f"{_leaf(key)} must be one of the following: {_one_of(allowed)} "
+                f'(found "{value}").{_did_you_mean(value, allowed)}',
+            )
+
+    def http_url(self, key: str, value: str) -> None:
+        if not formats.is_http_url(value):
+            self.error(
+                key,
+                f"{_leaf(key)} must be an HTTP URL: \"{value[:80]}\" is not an absolute "
+                "http:// or https:// address",
+            )
+
+    def date(self, key: str, value: str) -> None:
+        if not formats.is_date(value):
+            self.error(
+                key,
+                f"{_leaf(key)} must be a date with format 'YYYY-MM-DD' (found \"{value[:40]}\"), "
+                'for example "2024-03-31"',
+            )
+
+    def email(self, key: str, value: str | None) -> None:
+        if value and not formats.is_email(value):
+            self.error(
+                key,
+                f"{_leaf(key)} must be a valid email address (found \"{value[:80]}\")",
+            )
+
+    def organisation_uri(self, key: str, value: str) -> None:
+        if not formats.is_absolute_uri(value) or (
+            value.lower().startswith("urn:") and not formats.is_urn(value)
+        ):
+            self.error(
+                key,
+                f"{_leaf(key)} is not a valid URI: use a URL (https://…) or a URN "
+                f'(urn:<namespace>:<id>, e.g. urn:x-italian-pa:<codiceIPA>); found "{value[:80]}"',
+            )
+            return
+        scheme, _, rest = value.partition(":")
+        if scheme.lower() == "urn":
+            if rest.lower().startswith("x-italian-pa:"):
+                code = rest[len("x-italian-pa:") :]
+                if not formats.is_ipa_code(code, self.ipa_codes):
+                    self.error(
+                        key,
+                        f"{_leaf(key)} must be a valid Italian Public Administration Code (iPA) "
+                        f"with format 'urn:x-italian-pa:[codiceIPA]' (see {IPA_URL}); "
+                        f'"{code}" is not one',
+                    )
+            return
+        if value.startswith("/") or "://" not in value or not value.split("://", 1)[1].split("/")[0]:
+            self.error(
+                key,
+                f"{_leaf(key)} is not a valid URI: a URL needs a scheme and a host "
+                f'(https://example.org/…); found "{value[:80]}"',
+            )
+
+    def length(self, key: str, value: str, *, minimum: int = 0, maximum: int) -> None:
+        quick = minimum == 0 and len(value) <= maximum  # graphemes <= code points
+        count = len(value) if quick else graphemes(value)
+        if count > maximum:
+            self.error(
+                key,
+                f"{_leaf(key)} must be a maximum of {maximum} characters in length "
+                f"(it has {count}): shorten it",
+            )
+        elif count < minimum:
+            self.error(
+                key,
+                f"{_leaf(key)} must be at least {minimum} characters in length "
+                f"(it has {count}): describe the software in more detail",
+            )
+
+    # -- the key table -------------------------------------------------------------------------
+
+    def check(self, view: dict[str, Any]) -> None:
+        """Run every rule on the checked view."""
+        self.required(view, "", "name", "the software's name (name: My Software)")
+        url = self.required(view, "", "url", "the source repository URL (url: https://…)")
+        if url is not None and not formats.is_url(url):
+            self.error(
+                "url",
+                f'url must be a valid URL: "{url[:80]}" is not an absolute URL; write the '
+                "repository address, like https://github.com/owner/repo",
+            )
+        if "landingURL" in view:
+            self.http_url("landingURL", view["landingURL"])
+        for index, based in enumerate(view.get("isBasedOn") or []):
+            if not formats.is_url(based):
+                key = f"isBasedOn[{index}]"
+                self.error(key, f'{key} must be a valid URL: "{based[:80]}" is not an absolute URL')
+        if "releaseDate" in view:
+            self.date("releaseDate", view["releaseDate"])
+        if "organisation" in view:
+            organisation = view["organisation"]
+            uri = self.required(
+                organisation, "organisation", "uri", "the organisation's URI (a URL or a URN)"
+            )
+            if uri is not None:
+                self.organisation_uri("organisation.uri", uri)
+        for name in ("inputTypes", "outputTypes"):
+            for index, mime in enumerate(view.get(name) or []):
+                if not formats.is_mime_type(mime):
+                    key = f"{name}[{index}]"
+                    self.error(
+                        key, f'{key} is not a valid MIME type (found "{mime[:60]}"), e.g. text/csv'
+                    )
+        self.non_empty(view, "", "platforms", "a list of platforms, e.g. - web")
+        for index, category in enumerate(view.get("categories") or []):
+            if category not in _CATEGORY_SET:
+                key = f"categories[{index}]"
+                self.error(
+                    key,
+                    f"{key} must be a valid category (see {CATEGORIES_URL}): "
+                    f'"{category}" is not in the list.{_did_you_mean(category, CATEGORIES)}',
+                )
+        for index, funder in enumerate(view.get("fundedBy") or []):
+            path = f"fundedBy[{index}]"
+            uri = self.required(funder, path, "uri", "the funder's URI (a URL or a URN)")
+            if uri is not None:
+                self.organisation_uri(f"{path}.uri", uri)
+        if "roadmap" in view:
+            self.http_url("roadmap", view["roadmap"])
+        status = self.required(view, "", "developmentStatus", f"one of {_one_of(DEVELOPMENT_STATUSES)}")
+        if status is not None:
+            self.one_of("developmentStatus", status, DEVELOPMENT_STATUSES)
+        kind = self.required(view, "", "softwareType", f"one of {_one_of(SOFTWARE_TYPES)}")
+        if kind is not None:
+            self.one_of("softwareType", kind, SOFTWARE_TYPES)
+        self.supports(view.get("supports") or [])
+        self.audience(view.get("intendedAudience") or {})
+        self.descriptions(view.get("description") or {})
+        self.legal(view.get("legal") or {})
+        self.maintenance(view.get("maintenance") or {})
+        self.localisation(view.get("localisation") or {})
+        for group in ("open", "proprietary", "hardware"):
+            for index, dependency in enumerate((view.get("dependsOn") or {}).get(group) or []):
+                self.required(dependency, f"dependsOn.{group}[{index}]", "name", "its name")
+        for section in ("IT", "it"):
+            if section in view:
+                self.country_it(section, view[section])
+
+    def supports(self, items: list[dict[str, Any]]) -> None:
+        for index, item in enumerate(items):
+            path = f"supports[{index}]"
+            ident = self.required(item, path, "id", "an alias (alias:gdpr) or a URI")
+            if ident is None:
+                continue
+            key = f"{path}.id"
+            if ident.startswith("alias:"):
+                alias = ident[len("alias:") :]
+                if alias not in SUPPORTS_ALIASES:
+                    names = tuple(SUPPORTS_ALIASES)
+                    self.error(
+                        key,
+                        f"id contains an unknown alias (see {ALIASES_URL}): \"{alias}\" is not "
+                        f"one of {', '.join(names)}.{_did_you_mean(alias, names)}",
+                    )
+            elif not (formats.is_urn(ident) or formats.is_http_url(ident)):
+                self.error(
+                    key,
+                    "id must be a known alias ('alias:<name>') or a valid URI (URL or URN): "
+                    f'found "{ident[:80]}"',
+                )
+
+    def audience(self, audience: dict[str, Any]) -> None:
+        for index, scope in enumerate(audience.get("scope") or []):
+            if scope not in _SCOPE_SET:
+                key = f"intendedAudience.scope[{index}]"
+                self.error(
+                    key,
+                    f"scope[{index}] must be a valid scope (see {SCOPES_URL}): \"{scope}\" is "
+                    f"not in the list.{_did_you_mean(scope, SCOPES)}",
+                )
+        countries = country_codes()
+        for name in ("countries", "unsupportedCountries"):
+            for index, code in enumerate(audience.get(name) or []):
+                valid_case = code in (code.lower(), code.upper())
+                if not valid_case or code.upper() not in countries:
+                    self.error(
+                        f"intendedAudience.{name}[{index}]",
+                        f"{name}[{index}] must be a valid ISO 3166-1 alpha-2 two-letter country "
+                        f'code, like IT or DE (found "{code[:20]}")',
+                    )
+
+    def descriptions(self, description: dict[str, Any]) -> None:
+        if not description:
+            self.error(
+                "description",
+                "description must contain more than 0 items: add at least one language, "
+                "e.g. description: {en: {shortDescription: …, longDescription: …, features: […]}}",
+            )
+            return
+        bad = [lang for lang in description if not is_valid_tag(lang)]
+        if bad:
+            self.error(
+                "description",
+                f'description must be a valid BCP 47 language: "{bad[0]}" is not a language tag; '
+                "use codes like en, it, de or en-GB (with a hyphen, not an underscore)",
+            )
+            return
+        for lang, entry in description.items():
+            path = lang_path("description", lang)
+            if "genericName" in entry:
+                self.length(f"{path}.genericName", entry["genericName"], maximum=35)
+            short = self.required(entry, path, "shortDescription", "a one-line description")
+            if short is not None:
+                self.length(f"{path}.shortDescription", short, maximum=150)
+            long = self.required(
+                entry, path, "longDescription", "a description of 150 to 10,000 characters"
+            )
+            if long is not None:
+                self.length(f"{path}.longDescription", long, minimum=150, maximum=10000)
+            for name in ("documentation", "apiDocumentation"):
+                if name in entry:
+                    self.http_url(f"{path}.{name}", entry[name])
+            self.non_empty(entry, path, "features", "a list of the software's main features")
+            for index, video in enumerate(entry.get("videos") or []):
+                self.http_url(f"{path}.videos[{index}]", video)
+
+    def legal(self, legal: dict[str, Any]) -> None:
+        licence = self.required(
+            legal, "legal", "license", "the SPDX license expression (license: EUPL-1.2)"
+        )
+        if licence is not None:
+            problem = formats.spdx_problem(licence)
+            if problem is not None:
+                self.error(
+                    "legal.license",
+                    "license must be a valid license (see https://spdx.org/licenses): "
+                    f'"{licence[:80]}" — {problem}. Use SPDX identifiers, e.g. '
+                    "EUPL-1.2, AGPL-3.0-or-later, or 'EUPL-1.2 OR MIT'",
+                )
+
+    def maintenance(self, maintenance: dict[str, Any]) -> None:
+        kind = self.required(
+            maintenance, "maintenance", "type", f"one of {_one_of(MAINTENANCE_TYPES)}"
+        )
+        if kind is not None:
+            self.one_of("maintenance.type", kind, MAINTENANCE_TYPES)
+        contractors = maintenance.get("contractors")
+        if kind == "contract" and contractors is None:
+            self.error(
+                "maintenance.contractors",
+                'contractors is a required field when "type" is "contract": list who maintains '
+                "the software under contract (name, until)",
+            )
+        elif kind != "contract" and contractors is not None:
+            self.error(
+                "maintenance.contractors",
+                'contractors must not be present unless "type" is "contract": remove it or set '
+                'maintenance.type to "contract"',
+            )
+        for index, contractor in enumerate(contractors or []):
+            path = f"maintenance.contractors[{index}]"
+            self.required(contractor, path, "name", "the contractor's name")
+            self.email(f"{path}.email", contractor.get("email"))
+            if "website" in contractor:
+                self.http_url(f"{path}.website", contractor["website"])
+            until = self.required(contractor, path, "until", "the contract's end date (YYYY-MM-DD)")
+            if until is not None:
+                self.date(f"{path}.until", until)
+        contacts = maintenance.get("contacts")
+        if kind in ("community", "internal") and contacts is None:
+            self.error(
+                "maintenance.contacts",
+                f'contacts is a required field when "type" is "{kind}": list at least one person '
+                "to contact (name, email)",
+            )
+        for index, contact in enumerate(contacts or []):
+            path = f"maintenance.contacts[{index}]"
+            self.required(contact, path, "name", "the contact person's name")
+            self.email(f"{path}.email", contact.get("email"))
+
+    def localisation(self, localisation: dict[str, Any]) -> None:
+        if localisation.get("localisationReady") is None:
+            self.error(
+                "localisation.localisationReady",
+                "localisationReady is a required field: add localisationReady: true or false",
+            )
+        languages = localisation.get("availableLanguages")
+        if languages is None:
+            self.error(
+                "localisation.availableLanguages",
+                "availableLanguages is a required field: list the languages the software is "
+                "available in (BCP 47 codes like en, it)",
+            )
+            return
+        if not languages:
+            self.error(
+                "localisation.availableLanguages",
+                "availableLanguages must contain more than 0 items: add at least one language",
+            )
+        for index, lang in enumerate(languages):
+            if not is_valid_tag(lang):
+                self.error(
+                    f"localisation.availableLanguages[{index}]",
+                    f"availableLanguages[{index}] must be a valid BCP 47 language: "
+                    f'"{lang[:40]}" is not a language tag (use codes like en, it, de-CH)',
+                )
+
+    def country_it(self, section: str, it: dict[str, Any]) -> None:
+        version = it.get("countryExtensionVersion")
+        if version is not None:
+            self.one_of(f"{section}.countryExtensionVersion", version, IT_COUNTRY_EXTENSION_VERSIONS)
+        code = (it.get("riuso") or {}).get("codiceIPA")
+        if code and not formats.is_ipa_code(code, self.ipa_codes):
+            self.error(
+                f"{section}.riuso.codiceIPA",
+                "codiceIPA must be a valid Italian Public Administration Code (iPA) "
+                f'(see {IPA_URL}): "{code[:40]}" is not one',
+            )
