@@ -1,0 +1,140 @@
+"""The FastAPI app factory: JSON API under ``/api/v1``, pages for people, feeds, operations.
+
+``create_app`` builds everything from its arguments (no import-time globals), so tests run the
+app in-process on a temporary SQLite store, and ``codereuse serve`` wires the real pieces,
+including the forge registration check from the crawler (``api`` may not import ``crawler``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from importlib.metadata import version
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.deps import AppContext, RegisterForge
+from api.i18n import choose_language
+from api.metrics import Metrics
+from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
+from api.pages import STATIC_DIR, make_templates, render
+from api.problems import EXCEPTION_HANDLERS, Problem
+from api.routers import exports, feeds, forges, health, pages, software, stats, status
+from indexer.search.protocol import SearchBackend
+from schemas.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from indexer.store import Store
+
+Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
+API_DESCRIPTION = """\
+Search, read and export the codereuse catalogue of reusable public-sector software.
+
+Errors are problem details (RFC 9457, `application/problem+json`). GET answers carry an ETag;
+send it back as `If-None-Match` to get `304 Not Modified`. Writes need the admin bearer token.
+"""
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/feeds/", "/static/")) or path in {
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    }:
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _html_aware(handler: Handler) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """Render a problem as an HTML page for browsers on page URLs, as problem+json otherwise."""
+
+    async def handle(request: Request, error: Exception) -> Response:
+        response = await handler(request, error)
+        if not _wants_html(request):
+            return response
+        problem = Problem.model_validate_json(bytes(response.body))
+        context: AppContext = request.app.state.context
+        language = choose_language(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+        return render(
+            context.templates,
+            request,
+            "error.html",
+            language,
+            {"status_code": problem.status, "title": problem.title, "detail": problem.detail},
+            status_code=problem.status,
+        )
+
+    return handle
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    search: SearchBackend | None = None,
+    register_forge: RegisterForge | None = None,
+) -> FastAPI:
+    """Build the app. Missing parts come from `settings` (default: `load_settings()`).
+
+    `register_forge` checks a new registration (URL, kind, SSRF refusal); without it, forge
+    writes over the API answer 503 and point at the CLI.
+    """
+    settings = settings or load_settings()
+    if store is None:
+        from indexer.store import create_store
+
+        store = create_store(settings.database_url)
+    if search is None:
+        from indexer.search.factory import create_search_backend
+
+        search = create_search_backend(settings, store)
+    metrics = Metrics()
+    app = FastAPI(
+        title="codereuse",
+        version=version("codereuse"),
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        exception_handlers={
+            kind: _html_aware(handler)  # type: ignore[arg-type]
+            for kind, handler in EXCEPTION_HANDLERS.items()
+        },
+    )
+    app.state.context = AppContext(
+        settings=settings,
+        store=store,
+        search=search,
+        register_forge=register_forge,
+        metrics=metrics,
+        templates=make_templates(),
+    )
+    for module in (software, forges, status, exports, stats, feeds, health, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(ETagMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match"],
+            expose_headers=["ETag", "Location"],
+        )
+    app.add_middleware(LimitsMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry for ``uvicorn --factory api.app:app_factory`` (settings from the environment)."""
+    return create_app()
+
+
+__all__ = ["app_factory", "create_app"]

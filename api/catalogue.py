@@ -1,0 +1,187 @@
+"""What the JSON routes and the pages both show, computed once: search pages, details, related records.
+
+Pure functions over a store and a search backend; no request or response objects here, so the
+JSON API and the HTML pages cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from api.models import FacetValue, HitOut, RelatedRecord
+from api.query import DEFAULT_FACETS, CatalogueQuery, SearchPage, query_string
+from indexer.search.protocol import Hit, SearchBackend, SearchResult
+from schemas.errors import InvalidURLError
+from schemas.record import Record, canonical_id
+
+if TYPE_CHECKING:
+    from indexer.store import Store
+else:
+    Store = Any
+
+MAX_RELATED = 50
+
+
+def record_path(record_id: str) -> str:
+    """The URL path segment of a record id (ids are ``host/path``; slashes stay)."""
+    return quote(record_id, safe="/")
+
+
+def hit_links(record_id: str) -> dict[str, str]:
+    return {
+        "self": f"/api/v1/software/{record_path(record_id)}",
+        "page": f"/software/{record_path(record_id)}",
+    }
+
+
+def hit_out(hit: Hit) -> HitOut:
+    """The API shape of a search hit."""
+    return HitOut(
+        id=hit.id,
+        url=hit.url,
+        name=hit.name,
+        short_description=hit.short_description,
+        licence=hit.licence,
+        last_activity=hit.last_activity,
+        declared=hit.declared,
+        valid=hit.valid,
+        forge=hit.forge,
+        stars=hit.stars,
+        organisation=hit.organisation,
+        mirrors=list(hit.mirrors),
+        highlights=dict(hit.highlights),
+        links=hit_links(hit.id),
+    )
+
+
+def record_hit(record: Record, language: str = "en") -> HitOut:
+    """A hit-shaped summary of a record (for the status answer), without highlights."""
+    description = record.description_in(language)
+    return HitOut(
+        id=record.id,
+        url=record.url,
+        name=record.name,
+        short_description=description.short if description else record.repository.description,
+        licence=record.licence.expression if record.licence else record.repository.licence,
+        last_activity=record.repository.last_activity,
+        declared=record.declared,
+        valid=record.valid,
+        forge=record.repository.forge,
+        stars=record.repository.stars,
+        organisation=record.organisation.name if record.organisation else None,
+        mirrors=list(record.relations.mirrors),
+        highlights={},
+        links=hit_links(record.id),
+    )
+
+
+def run_search(
+    search: SearchBackend,
+    query: CatalogueQuery,
+    page: SearchPage,
+    locale: str,
+    *,
+    default_facets: bool = False,
+) -> SearchResult:
+    """Search with the query's filters; raises `InvalidQueryError` for unusable requests."""
+    facets = page.facets or (list(DEFAULT_FACETS) if default_facets else [])
+    return search.search(
+        query=query.q,
+        filters=query.filters(),
+        facets=facets,
+        sort=page.sort,
+        page=page.page,
+        per_page=page.per_page,
+        locale=locale,
+    )
+
+
+def page_count(total: int, per_page: int) -> int:
+    return max(1, math.ceil(total / per_page)) if total else 0
+
+
+def facet_values(result: SearchResult) -> dict[str, list[FacetValue]]:
+    return {
+        name: [FacetValue(value=value, count=count) for value, count in counts.items()]
+        for name, counts in result.facets.items()
+    }
+
+
+def search_links(base: str, query: CatalogueQuery, page: SearchPage, total: int) -> dict[str, str]:
+    """self/next/prev links keeping the whole query, and the CSV export of the same selection."""
+
+    def link(number: int) -> str:
+        pairs = [*query.params()]
+        pairs += [("facets", ",".join(page.facets))] if page.facets else []
+        if page.sort != "relevance":
+            pairs.append(("sort", page.sort))
+        pairs += [("page", str(number)), ("per_page", str(page.per_page))]
+        return f"{base}?{query_string(pairs)}"
+
+    links = {"self": link(page.page)}
+    if page.page < page_count(total, page.per_page):
+        links["next"] = link(page.page + 1)
+    if page.page > 1:
+        links["prev"] = link(page.page - 1)
+    links["export_csv"] = "/api/v1/export?" + query_string([("format", "csv"), *query.params()])
+    return links
+
+
+@dataclass(frozen=True)
+class RecordTimes:
+    first_seen: datetime | None
+    last_seen: datetime | None
+    last_changed: datetime | None
+
+
+def record_times(store: Store, record_id: str) -> RecordTimes:
+    meta = store.get_record_meta(record_id)
+    if meta is None:
+        return RecordTimes(None, None, None)
+    return RecordTimes(meta.first_seen, meta.last_seen, meta.last_changed)
+
+
+def _related_urls(record: Record) -> list[tuple[str, str]]:
+    relations = record.relations
+    pairs: list[tuple[str, str]] = []
+    pairs += [("mirror", url) for url in relations.mirrors]
+    pairs += [("alias", url) for url in relations.aliases]
+    pairs += [("based_on", url) for url in relations.is_based_on]
+    pairs += [("fork_of", relations.fork_of)] if relations.fork_of else []
+    pairs += [("variant", url) for url in relations.variants]
+    pairs += [("fork", url) for url in relations.forks]
+    return pairs
+
+
+def related_records(store: Store, record: Record) -> list[RelatedRecord]:
+    """The record's mirrors, aliases, upstreams, forks and variants, with names when listed."""
+    related: list[RelatedRecord] = []
+    seen: set[tuple[str, str]] = set()
+    for kind, url in _related_urls(record)[:MAX_RELATED]:
+        try:
+            other_id = canonical_id(url)
+        except InvalidURLError:
+            continue
+        if (kind, other_id) in seen or other_id == record.id:
+            continue
+        seen.add((kind, other_id))
+        other = store.get_record(other_id)
+        related.append(
+            RelatedRecord(
+                kind=kind,  # type: ignore[arg-type]
+                url=other.url if other else url,
+                id=other_id,
+                name=other.name if other else None,
+                listed=other is not None,
+            )
+        )
+    return related
+
+
+def used_by_records(record: Record) -> list[str]:
+    """Administrations that use the software, as declared (usedBy)."""
+    return list(dict.fromkeys(record.used_by))

@@ -1,0 +1,115 @@
+"""FastAPI dependencies as `Annotated` aliases: the app context, store, search, query, admin, language.
+
+Routes declare what they need by type (``store: StoreDep``); everything comes from the app
+context `api.app.create_app` builds, so tests hand in their own store and search backend.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.templating import Jinja2Templates
+
+from api.i18n import choose_language
+from api.metrics import Metrics
+from api.problems import ApiProblem
+from api.query import CatalogueQuery, SearchPage
+from indexer.search.protocol import SearchBackend
+from schemas.forge import ForgeRegistration
+from schemas.settings import Settings
+
+if TYPE_CHECKING:
+    from indexer.store import Store
+else:
+    Store = Any
+
+RegisterForge = Callable[..., ForgeRegistration]
+"""Checks and builds a forge registration (URL, kind, SSRF refusal); `cli` wires the crawler's."""
+
+
+@dataclass
+class AppContext:
+    """Everything the routes share, built once per app."""
+
+    settings: Settings
+    store: Store
+    search: SearchBackend
+    register_forge: RegisterForge | None
+    metrics: Metrics
+    templates: Jinja2Templates
+
+
+def get_context(request: Request) -> AppContext:
+    context: AppContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+def get_store(context: ContextDep) -> Store:
+    return context.store
+
+
+def get_search(context: ContextDep) -> SearchBackend:
+    return context.search
+
+
+def get_settings(context: ContextDep) -> Settings:
+    return context.settings
+
+
+StoreDep = Annotated["Store", Depends(get_store)]
+SearchDep = Annotated[SearchBackend, Depends(get_search)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CatalogueQueryDep = Annotated[CatalogueQuery, Query()]
+SearchPageDep = Annotated[SearchPage, Query()]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="adminToken",
+    description="the admin token the server was started with (CODEREUSE_ADMIN_TOKEN)",
+)
+
+
+def require_admin(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Let the request write only with the configured admin token (compared in constant time).
+
+    No token configured: writes are disabled (403). No bearer token sent: 401. Wrong token: 403.
+    """
+    configured = settings.admin_token.get_secret_value() if settings.admin_token else ""
+    if not configured:
+        raise ApiProblem(
+            403,
+            "writes-disabled",
+            "writes over the API are disabled on this server: no admin token is configured; "
+            "set CODEREUSE_ADMIN_TOKEN and restart, or use the `codereuse forges` command",
+        )
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise ApiProblem(
+            401,
+            "unauthorized",
+            "this request changes the catalogue; send the admin token as 'Authorization: Bearer TOKEN'",
+            headers={"WWW-Authenticate": 'Bearer realm="codereuse"'},
+        )
+    if not hmac.compare_digest(credentials.credentials.encode(), configured.encode()):
+        raise ApiProblem(403, "forbidden", "the bearer token is not the admin token")
+
+
+AdminDep = Annotated[None, Depends(require_admin)]
+
+
+def page_language(request: Request, lang: str | None = None) -> str:
+    """The page language from ``?lang=`` or ``Accept-Language`` (de or en)."""
+    return choose_language(lang, request.headers.get("accept-language"))
+
+
+PageLanguageDep = Annotated[str, Depends(page_language)]

@@ -1,0 +1,83 @@
+"""CSV, JSON and NDJSON export writers: records in, byte chunks out, constant memory.
+
+Each writer is a generator over an iterable of records; it buffers a few hundred rows into one
+chunk so HTTP streaming and file writes do few, mid-sized writes. Nothing holds more than one
+chunk of records at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from api.exports.columns import COLUMN_NAMES, Cell, record_row
+from schemas.record import Record
+
+CHUNK_ROWS = 500
+LIST_SEPARATOR = "; "
+# Spreadsheets run cells that start with these as formulas (CSV injection, OWASP); a leading
+# apostrophe makes them plain text. Only text cells are touched, never numbers or dates.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Cell) -> str:
+    """One CSV cell: lists joined with ``; ``, booleans as true/false, dates ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else value
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def write_csv(records: Iterable[Record]) -> Iterator[bytes]:
+    """RFC 4180 CSV (UTF-8, CRLF, header row) of `records`, in chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMN_NAMES)
+    for rows, record in enumerate(records, start=1):
+        row = record_row(record)
+        writer.writerow([csv_cell(row[name]) for name in COLUMN_NAMES])
+        if rows % CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def _record_json(record: Record) -> str:
+    return record.model_dump_json()
+
+
+def write_ndjson(records: Iterable[Record]) -> Iterator[bytes]:
+    """Newline-delimited JSON: one whole record per line."""
+    lines: list[str] = []
+    for record in records:
+        lines.append(_record_json(record))
+        if len(lines) == CHUNK_ROWS:
+            yield ("\n".join(lines) + "\n").encode("utf-8")
+            lines.clear()
+    if lines:
+        yield ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_json(records: Iterable[Record]) -> Iterator[bytes]:
+    """One JSON array of whole records, written incrementally (valid JSON even when empty)."""
+    parts: list[str] = ["["]
+    first = True
+    for record in records:
+        parts.append(("\n" if first else ",\n") + _record_json(record))
+        first = False
+        if len(parts) >= CHUNK_ROWS:
+            yield "".join(parts).encode("utf-8")
+            parts.clear()
+    parts.append("\n]\n" if not first else "]\n")
+    yield "".join(parts).encode("utf-8")

@@ -1,0 +1,1 @@
+"""One router per resource: software, forges, status, exports, stats, feeds, operations, pages."""

@@ -1,0 +1,53 @@
+"""``/api/v1/export``: the selected records as CSV, JSON, NDJSON or Parquet, streamed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from api.deps import CatalogueQueryDep, SearchDep, StoreDep
+from api.exports import EXPORT_FORMATS
+from api.problems import problem_responses
+from api.selection import select_records
+
+router = APIRouter(prefix="/api/v1", tags=["export"])
+ExportFormatName = Literal["csv", "json", "ndjson", "parquet"]
+
+
+@router.get(
+    "/export",
+    summary="Export the catalogue or a filtered slice of it",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "the records, streamed",
+            "content": {
+                export.media_type: {"schema": {"type": "string"}}
+                for export in EXPORT_FORMATS.values()
+            },
+        },
+        **problem_responses(400, 422),
+    },
+)
+def export(
+    store: StoreDep,
+    search: SearchDep,
+    query: CatalogueQueryDep,
+    format: ExportFormatName = Query("csv", description="csv, json, ndjson or parquet"),
+) -> StreamingResponse:
+    """Same filters as the search; streamed in constant memory, whatever the size.
+
+    Without ``q`` every matching record is exported; with ``q`` the ranked hits (up to 10,000).
+    """
+    chosen = EXPORT_FORMATS[format]
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return StreamingResponse(
+        chosen.write(select_records(store, search, query)),
+        media_type=chosen.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="codereuse-{stamp}.{chosen.extension}"'
+        },
+    )

@@ -1,0 +1,129 @@
+"""``/feeds/software.atom``: new and updated software, newest first, with the search's filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.atom import ATOM_MEDIA_TYPE, FeedEntry, atom_feed
+from api.catalogue import record_path
+from api.deps import CatalogueQueryDep, PageLanguageDep, SearchDep, StoreDep
+from api.i18n import translate
+from api.pages import page_url
+from api.problems import problem_responses
+from api.query import CatalogueQuery
+from api.selection import record_matches
+from indexer.search.protocol import SearchBackend
+from schemas.record import Record
+
+if TYPE_CHECKING:
+    from indexer.store import Store
+else:
+    Store = Any
+
+router = APIRouter(tags=["feeds"])
+FEED_ENTRIES = 50
+WINDOW = 500
+MAX_SCANNED = 20_000  # change-feed entries looked at, at most, to fill one feed
+MAX_RANKED = 1_000  # with words, only the best hits can appear
+
+
+def _latest_upserts(store: Store) -> list[tuple[str, datetime]]:
+    """Record ids upserted most recently, newest first, each once, as (id, time)."""
+    latest: dict[str, datetime] = {}
+    seq = store.latest_change_seq()
+    scanned = 0
+    while seq > 0 and scanned < MAX_SCANNED:
+        start = max(0, seq - WINDOW)
+        changes = [
+            change for change in store.changes_since(start, limit=WINDOW) if change.seq <= seq
+        ]
+        scanned += len(changes)
+        for change in reversed(changes):
+            if change.kind == "upserted" and change.id not in latest:
+                latest[change.id] = change.at
+        seq = start
+        if len(latest) >= FEED_ENTRIES * 4:
+            break
+    return list(latest.items())
+
+
+def _ranked_ids(search: SearchBackend, query: CatalogueQuery) -> set[str]:
+    ids: set[str] = set()
+    for page in range(1, MAX_RANKED // 100 + 1):
+        result = search.search(query=query.q, filters=query.filters(), page=page, per_page=100)
+        ids.update(hit.id for hit in result.hits)
+        if len(result.hits) < 100:
+            break
+    return ids
+
+
+def feed_records(
+    store: Store, search: SearchBackend, query: CatalogueQuery
+) -> list[tuple[Record, datetime]]:
+    """Up to `FEED_ENTRIES` records matching `query`, most recently changed first."""
+    allowed = _ranked_ids(search, query) if query.q else None
+    filters = query.filters()
+    chosen: list[tuple[Record, datetime]] = []
+    candidates = _latest_upserts(store)
+    changed_at = dict(candidates)
+    for start in range(0, len(candidates), 100):
+        ids = [record_id for record_id, _ in candidates[start : start + 100]]
+        if allowed is not None:
+            ids = [record_id for record_id in ids if record_id in allowed]
+        for record in store.iter_records(ids=ids):
+            if not filters or record_matches(record, filters):
+                chosen.append((record, changed_at[record.id]))
+                if len(chosen) == FEED_ENTRIES:
+                    return chosen
+    return chosen
+
+
+@router.get(
+    "/feeds/software.atom",
+    summary="Atom feed of new and updated software",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+        **problem_responses(400, 422),
+    },
+)
+def software_feed(
+    request: Request,
+    store: StoreDep,
+    search: SearchDep,
+    query: CatalogueQueryDep,
+    language: PageLanguageDep,
+) -> Response:
+    """The 50 most recently new or changed records matching the filters (same as the search)."""
+    base = str(request.base_url).rstrip("/")
+    entries = []
+    for record, changed in feed_records(store, search, query):
+        meta = store.get_record_meta(record.id)
+        description = record.description_in(language)
+        entries.append(
+            FeedEntry(
+                id=f"{base}/software/{record_path(record.id)}",
+                title=record.name,
+                link=f"{base}/software/{record_path(record.id)}",
+                updated=changed,
+                published=meta.first_seen if meta else None,
+                summary=description.short if description else record.repository.description,
+                categories=record.categories,
+                author=record.organisation.name if record.organisation else None,
+            )
+        )
+    pairs = query.params()
+    body = atom_feed(
+        feed_id=f"{base}{page_url('/feeds/software.atom', pairs)}",
+        title=translate(language, "feed.title"),
+        self_link=f"{base}{page_url('/feeds/software.atom', [*pairs, ('lang', language)])}",
+        alternate_link=f"{base}{page_url('/', [*pairs, ('lang', language)])}",
+        updated=max((entry.updated for entry in entries), default=datetime(1970, 1, 1, tzinfo=UTC)),
+        entries=entries,
+        language=language,
+    )
+    return Response(body, media_type=ATOM_MEDIA_TYPE)

@@ -1,0 +1,170 @@
+"""``/api/v1/forges``: registered forges (read for all; write with the admin token), crawl requests.
+
+Writes check the registration exactly as ``codereuse forges add`` does (URL, scope, kind, SSRF
+refusal of private addresses) through the `register_forge` callable the CLI wires in; the API
+itself never crawls: ``POST …/crawl`` queues a job that ``codereuse run`` picks up.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from api.deps import AdminDep, ContextDep, StoreDep
+from api.forge_view import forge_out
+from api.models import CrawlJobOut, ForgeCreate, ForgeOut, ForgePatch
+from api.problems import ApiProblem, problem_responses
+from schemas.forge import ForgeRegistration
+
+router = APIRouter(prefix="/api/v1/forges", tags=["forges"])
+ForgeName = Annotated[
+    str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$", description="registered forge name")
+]
+WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
+
+
+def _forge_or_404(store: StoreDep, name: str) -> ForgeRegistration:
+    registration: ForgeRegistration | None = store.get_forge(name)
+    if registration is None:
+        raise ApiProblem(
+            404, "not-found", f"no forge named {name!r} is registered; see /api/v1/forges"
+        )
+    return registration
+
+
+@router.get("", response_model=list[ForgeOut], summary="Registered forges")
+def list_forges(store: StoreDep) -> list[ForgeOut]:
+    """Every registered forge with its record count and last crawl."""
+    by_forge = store.stats().by_forge
+    return [
+        forge_out(store, registration, records=by_forge.get(registration.name, 0))
+        for registration in store.list_forges()
+    ]
+
+
+@router.get(
+    "/{name}",
+    response_model=ForgeOut,
+    summary="One forge: registration, last crawls, counts, errors",
+    responses=problem_responses(404, 422),
+)
+def get_forge(store: StoreDep, name: ForgeName) -> ForgeOut:
+    """The registration, its ten latest crawl runs and the latest run's errors."""
+    return forge_out(store, _forge_or_404(store, name), crawls=10)
+
+
+def _checked(context: ContextDep, **fields: object) -> ForgeRegistration:
+    if context.register_forge is None:
+        raise ApiProblem(
+            503,
+            "registration-unavailable",
+            "this server cannot check forge registrations; register with `codereuse forges add`",
+        )
+    return context.register_forge(**fields)
+
+
+@router.post(
+    "",
+    response_model=ForgeOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a forge (admin token)",
+    responses=WRITE_PROBLEMS,
+)
+def create_forge(
+    context: ContextDep, _admin: AdminDep, body: ForgeCreate, response: Response
+) -> ForgeOut:
+    """Check the URL and kind (private addresses refused) and register the forge."""
+    if body.name and context.store.get_forge(body.name) is not None:
+        raise ApiProblem(409, "conflict", f"a forge named {body.name!r} is already registered")
+    registration = _checked(
+        context,
+        url=body.url,
+        kind=body.kind,
+        name=body.name,
+        groups=body.groups,
+        orgs=body.orgs,
+        repos=body.repos,
+        exclude=body.exclude,
+        token_env=body.token_env,
+    )
+    context.store.add_forge(registration)
+    response.headers["Location"] = f"/api/v1/forges/{registration.name}"
+    return forge_out(context.store, registration)
+
+
+@router.patch(
+    "/{name}",
+    response_model=ForgeOut,
+    summary="Change a forge's registration (admin token)",
+    responses=WRITE_PROBLEMS,
+)
+def update_forge(
+    context: ContextDep, _admin: AdminDep, name: ForgeName, body: ForgePatch
+) -> ForgeOut:
+    """Fields sent replace the old ones; the result is checked like a new registration."""
+    current = _forge_or_404(context.store, name)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("url") is None:
+        changes.pop("url", None)
+    merged = {
+        "url": current.url,
+        "kind": current.kind,
+        "name": current.name,
+        "groups": current.groups,
+        "orgs": current.orgs,
+        "repos": current.repos,
+        "exclude": current.exclude,
+        "token_env": current.token_env,
+        **{
+            key: value if value is not None else []
+            for key, value in changes.items()
+            if key != "token_env"
+        },
+    }
+    if "token_env" in changes:
+        merged["token_env"] = changes["token_env"]
+    registration = _checked(context, **merged)
+    if current.allow_private:
+        registration = registration.model_copy(update={"allow_private": True})
+    context.store.update_forge(registration)
+    return forge_out(context.store, registration)
+
+
+@router.delete(
+    "/{name}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a forge and the records only it held (admin token)",
+    responses=WRITE_PROBLEMS,
+    response_class=Response,
+)
+def delete_forge(context: ContextDep, _admin: AdminDep, name: ForgeName) -> Response:
+    """Unregister the forge; its records are tombstoned unless another forge also holds them."""
+    _forge_or_404(context.store, name)
+    context.store.remove_forge(name)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{name}/crawl",
+    response_model=CrawlJobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Ask for a crawl of a forge (admin token)",
+    responses=WRITE_PROBLEMS,
+)
+def request_crawl(
+    context: ContextDep, _admin: AdminDep, name: ForgeName, response: Response
+) -> CrawlJobOut:
+    """Queue a crawl job (an already queued one is reused); ``codereuse run`` carries it out."""
+    _forge_or_404(context.store, name)
+    job_id = context.store.request_crawl(name)
+    job = context.store.get_crawl_job(job_id)
+    response.headers["Location"] = f"/api/v1/forges/{name}"
+    return CrawlJobOut(
+        id=job.id,
+        forge=job.forge,
+        status=job.status,
+        requested_at=job.requested_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )

@@ -1,0 +1,62 @@
+"""``/healthz`` (the process answers), ``/readyz`` (store and index usable), ``/metrics`` (Prometheus)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+
+from api.deps import ContextDep
+from api.metrics import CONTENT_TYPE
+from api.models import Health
+from api.problems import ApiProblem, problem_responses
+from schemas.errors import CodereuseError
+
+router = APIRouter(tags=["operations"])
+logger = logging.getLogger(__name__)
+
+
+@router.get("/healthz", response_model=Health, summary="Liveness")
+def healthz() -> Health:
+    """The process is up and answering."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Health, summary="Readiness", responses=problem_responses(503))
+def readyz(context: ContextDep) -> Health:
+    """The store answers and the search index answers a query."""
+    checks: dict[str, str] = {}
+    try:
+        context.store.latest_change_seq()
+        checks["store"] = "ok"
+    except CodereuseError as error:
+        logger.warning("readiness: store not usable: %s", error)
+        raise ApiProblem(503, "not-ready", "the store cannot be read") from None
+    try:
+        context.search.search(per_page=1)
+        checks["search"] = "ok"
+    except CodereuseError as error:
+        logger.warning("readiness: search not usable: %s", error)
+        raise ApiProblem(503, "not-ready", "the search index cannot be queried") from None
+    return Health(status="ok", checks=checks)
+
+
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    summary="Prometheus metrics",
+    responses={200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}}}},
+)
+def metrics(context: ContextDep) -> PlainTextResponse:
+    """Requests and latencies by route, and the catalogue size, in the Prometheus text format."""
+    gauges: dict[str, tuple[str, float]] = {}
+    try:
+        gauges["codereuse_catalogue_records"] = (
+            "Live records in the catalogue.",
+            float(context.store.count_records()),
+        )
+        gauges["codereuse_forges"] = ("Registered forges.", float(len(context.store.list_forges())))
+    except CodereuseError as error:
+        logger.warning("metrics: store not readable: %s", error)
+    return PlainTextResponse(context.metrics.render(gauges), media_type=CONTENT_TYPE)

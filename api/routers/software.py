@@ -1,0 +1,183 @@
+"""``/api/v1/software``: search with filters and facets, one record, its publiccode.yml (raw and 0.7)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from api.catalogue import (
+    facet_values,
+    hit_out,
+    page_count,
+    record_path,
+    record_times,
+    related_records,
+    run_search,
+    search_links,
+)
+from api.deps import CatalogueQueryDep, SearchDep, SearchPageDep, StoreDep
+from api.models import SearchResponse, SoftwareDetail
+from api.problems import ApiProblem, problem_responses
+from api.publiccode_view import PubliccodeUnreadableError, normalise_publiccode
+from indexer.search.protocol import LOCALES
+from schemas.record import Record
+
+router = APIRouter(prefix="/api/v1/software", tags=["software"])
+RecordId = Annotated[
+    str,
+    Path(
+        min_length=3,
+        max_length=500,
+        description="canonical id: host/path of the repository, lower-case",
+        examples=["gitlab.opencode.de/bmi/opendesk"],
+    ),
+]
+YAML_MEDIA_TYPE = "application/yaml"
+
+
+@router.get(
+    "",
+    response_model=SearchResponse,
+    summary="Search the catalogue",
+    responses=problem_responses(400, 422),
+)
+def search_software(
+    search: SearchDep,
+    query: CatalogueQueryDep,
+    page: SearchPageDep,
+    locale: str = "en",
+) -> SearchResponse:
+    """Words, filters (values of one filter OR-ed, filters AND-ed), facet counts, sort, paging.
+
+    ``locale`` (de, en, it, fr, nl) chooses the language searched first and shown.
+    """
+    if locale not in LOCALES:
+        raise ApiProblem(400, "invalid-query", f"unknown locale; use one of: {', '.join(LOCALES)}")
+    result = run_search(search, query, page, locale)
+    return SearchResponse(
+        query=query.q,
+        total=result.total,
+        page=result.page,
+        per_page=result.per_page,
+        pages=page_count(result.total, result.per_page),
+        hits=[hit_out(hit) for hit in result.hits],
+        facets=facet_values(result),
+        links=search_links("/api/v1/software", query, page, result.total),
+    )
+
+
+def _record_or_404(store: StoreDep, record_id: str) -> Record:
+    record: Record | None = store.get_record(record_id.lower())
+    if record is None:
+        raise ApiProblem(
+            404,
+            "not-found",
+            f"no software with id {record_id!r}; ids are host/path of the repository, "
+            "see /api/v1/status?url=REPOSITORY_URL",
+        )
+    return record
+
+
+def _detail(store: StoreDep, record: Record) -> SoftwareDetail:
+    times = record_times(store, record.id)
+    path = record_path(record.id)
+    return SoftwareDetail(
+        record=record,
+        first_seen=times.first_seen,
+        last_seen=times.last_seen,
+        last_changed=times.last_changed,
+        related=related_records(store, record),
+        links={
+            "self": f"/api/v1/software/{path}",
+            "page": f"/software/{path}",
+            "publiccode_yml": f"/api/v1/software/{path}/publiccode.yml",
+            "publiccode": f"/api/v1/software/{path}/publiccode",
+        },
+    )
+
+
+def _publiccode_bytes(store: StoreDep, record: Record) -> bytes:
+    raw: bytes | None = store.get_publiccode(record.id) if record.declared else None
+    if raw is None:
+        raise ApiProblem(
+            404,
+            "no-publiccode",
+            f"{record.id} has no publiccode.yml: the record is inferred from forge metadata",
+        )
+    return raw
+
+
+def _shadowed_detail(store: StoreDep, record_id: str, suffix: str) -> Response | None:
+    """The detail of a repository literally named like a suffix (``…/publiccode.yml``).
+
+    ``/api/v1/software/github.com/publiccodeyml/publiccode.yml`` names the standard's own
+    repository; when ``record_id`` is no record but ``record_id/suffix`` is, answer its detail.
+    """
+    if store.get_record(record_id.lower()) is not None:
+        return None
+    record: Record | None = store.get_record(f"{record_id}/{suffix}".lower())
+    if record is None:
+        return None
+    return Response(_detail(store, record).model_dump_json(), media_type="application/json")
+
+
+@router.get(
+    "/{record_id:path}/publiccode.yml",
+    summary="The original publiccode.yml",
+    response_class=Response,
+    responses={
+        200: {"content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}}},
+        **problem_responses(404, 422),
+    },
+)
+def publiccode_original(store: StoreDep, record_id: RecordId) -> Response:
+    """The publiccode.yml bytes exactly as crawled."""
+    shadowed = _shadowed_detail(store, record_id, "publiccode.yml")
+    if shadowed is not None:
+        return shadowed
+    record = _record_or_404(store, record_id)
+    return Response(
+        _publiccode_bytes(store, record),
+        media_type=YAML_MEDIA_TYPE,
+        headers={"Content-Disposition": 'inline; filename="publiccode.yml"'},
+    )
+
+
+@router.get(
+    "/{record_id:path}/publiccode",
+    summary="The publiccode.yml normalised to the current standard (0.7)",
+    response_class=Response,
+    responses={
+        200: {"content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}}},
+        **problem_responses(404, 422),
+    },
+)
+def publiccode_normalised(store: StoreDep, record_id: RecordId) -> Response:
+    """Deprecated keys rewritten (legal.repoOwner → organisation.name, IT → supports, …), as YAML."""
+    shadowed = _shadowed_detail(store, record_id, "publiccode")
+    if shadowed is not None:
+        return shadowed
+    record = _record_or_404(store, record_id)
+    try:
+        normalised = normalise_publiccode(_publiccode_bytes(store, record))
+    except PubliccodeUnreadableError as error:
+        raise ApiProblem(
+            422,
+            "unreadable-publiccode",
+            f"the stored publiccode.yml of {record.id} cannot be normalised: {error}; "
+            "its findings say why",
+        ) from None
+    return Response(normalised.to_yaml(), media_type=YAML_MEDIA_TYPE)
+
+
+@router.get(
+    "/{record_id:path}",
+    response_model=SoftwareDetail,
+    summary="One record with provenance, relations and findings",
+    responses=problem_responses(404, 422),
+)
+def software_detail(store: StoreDep, record_id: RecordId, request: Request) -> SoftwareDetail:
+    """The full catalogue record; ``related`` resolves its mirrors, forks and variants."""
+    return _detail(store, _record_or_404(store, record_id))
