@@ -104,12 +104,6 @@ def check_forge(
         RegistrationError: a private address (unless allowed), an unreachable forge, or answers
         that do not look like the claimed kind; the message says what was tried and what to do.
     """
-    check_host(
-        urlsplit(reg.url).hostname or "",
-        where=reg.url,
-        allow_private=reg.allow_private,
-        resolver=resolver,
-    )
     token = os.environ.get(reg.token_env) if reg.token_env else None
     own_client = client is None
     http = client or httpx.Client(

@@ -171,12 +171,15 @@ class _Builder:
         return registration
 
 
-def _codereuse(document: Mapping[str, Any], source: str, lines: list[int]) -> ImportedRegistry:
+def _codereuse(
+    document: Mapping[str, Any], source: str, nodes: list[yaml.Node]
+) -> ImportedRegistry:
     result = ImportedRegistry(format="codereuse")
     entries = document.get("forges") or []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
-        where = f"{source}:{lines[index]}" if index < len(lines) else f"{source}: forges[{index}]"
+        node = nodes[index] if index < len(nodes) else None
+        where = _place(source, node)
         if not isinstance(entry, Mapping):
             raise RegistrationError(
                 f"{where}: forges[{index}] must be a mapping with name, kind and url"
@@ -200,11 +203,13 @@ def _codereuse(document: Mapping[str, Any], source: str, lines: list[int]) -> Im
                 allow_private=registration.allow_private,
             )
         except ValidationError as error:
+            first = error.errors()[0]
+            key = first["loc"][0] if first["loc"] else None
             problems = "; ".join(
                 f"forges[{index}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                 for e in error.errors()
             )
-            raise RegistrationError(f"{where}: {problems}") from None
+            raise RegistrationError(f"{_place(source, node, key)}: {problems}") from None
         except RegistrationError as error:
             raise RegistrationError(f"{where}: {error}") from None
         if registration.name in seen:
@@ -306,8 +311,8 @@ def _repo_manifest(document: Mapping[str, Any], source: str) -> ImportedRegistry
     return result
 
 
-def _item_lines(text: str) -> list[int]:
-    """1-based line of each item of the top-level ``forges`` list (for error messages)."""
+def _item_nodes(text: str) -> list[yaml.Node]:
+    """The YAML node of each item of the top-level ``forges`` list (for error places)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -316,8 +321,20 @@ def _item_lines(text: str) -> list[int]:
         return []
     for key, value in node.value:
         if key.value == "forges" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
+            return list(value.value)
     return []
+
+
+def _place(source: str, node: yaml.Node | None, key: object = None) -> str:
+    """``source:line:column`` of `node`, or of the value of `key` inside it when present."""
+    if node is None:
+        return source
+    if isinstance(node, yaml.MappingNode) and key is not None:
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                node = value_node
+                break
+    return f"{source}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
 
 
 def _is_list_of(value: Any, *keys: str) -> bool:
@@ -348,7 +365,7 @@ def parse_registry(text: str, *, source: str) -> ImportedRegistry:
             f"{place}: not valid YAML: {getattr(error, 'problem', error)}"
         ) from None
     if isinstance(document, Mapping) and isinstance(document.get("forges"), list):
-        return _codereuse(document, source, _item_lines(text))
+        return _codereuse(document, source, _item_nodes(text))
     if isinstance(document, Mapping) and _is_list_of(document.get("data"), "codeHosting"):
         return _nl_publishers(document["data"], source)
     if _is_list_of(document, "codeHosting"):
