@@ -149,13 +149,14 @@ def follow_rename(
         delete(RelationRow).where((RelationRow.from_id == old_id) | (RelationRow.to_id == old_id))
     )
     moved.add((new_id, old_id, "alias"))
-    existing = set(
-        connection.execute(
+    existing = {
+        (row.from_id, row.to_id, row.kind)
+        for row in connection.execute(
             select(RelationRow.from_id, RelationRow.to_id, RelationRow.kind).where(
                 (RelationRow.from_id == new_id) | (RelationRow.to_id == new_id)
             )
-        ).tuples()
-    )
+        )
+    }
     fresh = sorted(moved - existing)
     if fresh:
         connection.execute(

@@ -1,0 +1,1 @@
+"""Tests of the store (indexer/store), each on SQLite and on PostgreSQL."""
