@@ -1,0 +1,324 @@
+"""The Meilisearch search backend: the protocol's search, upsert, delete and rebuild.
+
+* Every write waits for its Meilisearch task and raises `SearchServerError` when it fails.
+* The server's version is checked once, before the first request that needs the index;
+  servers older than `settings.MINIMUM_VERSION` are refused with `BackendVersionError`.
+* The index is created with its settings on the first write; settings are re-applied once per
+  backend instance, so an index made by an older codereuse converges.
+* `rebuild` never leaves the live index empty: it fills ``<index>_<timestamp>``, applies the
+  settings first (so documents are indexed once), checks the document count, swaps the new index
+  with the live one (``POST /swap-indexes``, atomic) and deletes the old copy.
+* Requests are refused with `InvalidQueryError` *before* anything is sent when a filter, facet,
+  sort, page or locale is outside the protocol's whitelist.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from indexer.search.meilisearch.client import MeilisearchClient
+from indexer.search.meilisearch.documents import document_key, to_document
+from indexer.search.meilisearch.filters import build_filter, build_sort
+from indexer.search.meilisearch.results import (
+    HIGHLIGHT_POST,
+    HIGHLIGHT_PRE,
+    HIGHLIGHTED_ATTRIBUTES,
+    to_result,
+)
+from indexer.search.meilisearch.settings import (
+    FILTER_ATTRIBUTES,
+    LOCALE_CODES,
+    MINIMUM_VERSION,
+    PRIMARY_KEY,
+    index_settings,
+)
+from indexer.search.protocol import MAX_QUERY_LENGTH, FilterValue, SearchResult, check_request
+from schemas.errors import ConfigurationError, InvalidQueryError, SearchError, SearchServerError
+from schemas.record import Record
+from schemas.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+RecordSource = Callable[[], Iterable[Record]]
+
+_INDEX_NAME = re.compile(r"^[A-Za-z0-9_-]{1,360}$")
+# What a hit needs (long descriptions stay on the server).
+RETRIEVED_ATTRIBUTES: list[str] = [
+    "id",
+    "url",
+    "name",
+    "short_description",
+    "features",
+    "licence_expression",
+    "last_activity",
+    "declared",
+    "valid",
+    "forge",
+    "stars",
+    "organisation",
+    "mirrors",
+]
+BATCH_BYTES = 10_000_000
+BATCH_DOCUMENTS = 10_000
+
+
+def _batches(
+    documents: Iterable[Mapping[str, Any]], max_bytes: int, max_documents: int
+) -> Iterator[list[bytes]]:
+    """Serialised documents grouped so each batch stays under both limits (a lone bigger one goes alone)."""
+    batch: list[bytes] = []
+    size = 2
+    for document in documents:
+        encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        if batch and (size + len(encoded) + 1 > max_bytes or len(batch) >= max_documents):
+            yield batch
+            batch, size = [], 2
+        batch.append(encoded)
+        size += len(encoded) + 1
+    if batch:
+        yield batch
+
+
+class MeilisearchBackend:
+    """`SearchBackend` on a Meilisearch server (see the module docstring for the guarantees)."""
+
+    def __init__(
+        self,
+        client: MeilisearchClient,
+        index: str = "software",
+        record_source: RecordSource | None = None,
+        *,
+        batch_bytes: int = BATCH_BYTES,
+        batch_documents: int = BATCH_DOCUMENTS,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        if not _INDEX_NAME.match(index):
+            raise ConfigurationError(
+                f"CODEREUSE_MEILI_INDEX {index!r} is not a usable index name; use 1–360 "
+                "characters from A-Z, a-z, 0-9, _ and -"
+            )
+        self.client = client
+        self.index = index
+        self._record_source = record_source
+        self._batch_bytes = batch_bytes
+        self._batch_documents = batch_documents
+        self._now = now
+        self._version_checked = False
+        self._index_ready = False
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.client.close()
+
+    # -- protocol --------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str = "",
+        filters: Mapping[str, FilterValue] | None = None,
+        facets: Sequence[str] = (),
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        locale: str = "en",
+    ) -> SearchResult:
+        """Search the live index; `InvalidQueryError` before any request on an unusable request."""
+        check_request(filters, facets, sort, page, per_page, locale)
+        if len(query) > MAX_QUERY_LENGTH:
+            raise InvalidQueryError(
+                f"the query is {len(query)} characters long; at most {MAX_QUERY_LENGTH} are searched"
+            )
+        body: dict[str, Any] = {
+            "q": query,
+            "page": page,
+            "hitsPerPage": per_page,
+            "attributesToRetrieve": RETRIEVED_ATTRIBUTES,
+            "attributesToHighlight": list(HIGHLIGHTED_ATTRIBUTES),
+            "highlightPreTag": HIGHLIGHT_PRE,
+            "highlightPostTag": HIGHLIGHT_POST,
+            "locales": [LOCALE_CODES[locale.split("-")[0].lower()]],
+        }
+        expression = build_filter(filters)
+        if expression:
+            body["filter"] = expression
+        clauses = build_sort(sort)
+        if clauses:
+            body["sort"] = clauses
+        if facets:
+            body["facets"] = [FILTER_ATTRIBUTES[name] for name in dict.fromkeys(facets)]
+        self._check_version()
+        try:
+            answer = self.client.request("POST", f"/indexes/{self.index}/search", json=body)
+        except SearchServerError as error:
+            if error.code == "index_not_found":
+                raise SearchServerError(
+                    f"the Meilisearch index {self.index!r} does not exist at {self.client.url}; "
+                    "build it with `codereuse index --rebuild`",
+                    code=error.code,
+                ) from None
+            raise
+        return to_result(answer, list(dict.fromkeys(facets)), page, per_page, locale)
+
+    def upsert(self, records: Iterable[Record]) -> None:
+        """Add or replace `records` by id, in size-bounded batches; waits for every task."""
+        self._ensure_index()
+        self._add(self.index, (to_document(record) for record in records))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove records by canonical id; unknown ids are ignored. Waits for every task."""
+        keys = list(dict.fromkeys(document_key(record_id) for record_id in ids))
+        if not keys:
+            return
+        self._ensure_index()
+        path = f"/indexes/{self.index}/documents/delete-batch"
+        uids = [
+            self.client.submit("POST", path, json=keys[start : start + self._batch_documents])
+            for start in range(0, len(keys), self._batch_documents)
+        ]
+        self.client.wait_all(uids)
+
+    def rebuild(self) -> None:
+        """Rebuild the index from the record source, swapping it in without downtime.
+
+        Raises:
+            ConfigurationError: the backend was built without a record source.
+            SearchError: any step failed; the live index is then untouched and the new one deleted.
+        """
+        if self._record_source is None:
+            raise ConfigurationError(
+                "this Meilisearch backend has no record source, so it cannot rebuild; "
+                "build it with create_meilisearch_backend(settings, store.iter_records)"
+            )
+        self._check_version()
+        fresh = f"{self.index}_{self._now().astimezone(UTC):%Y%m%dT%H%M%S%f}"
+        self.client.wait(
+            self.client.submit("POST", "/indexes", json={"uid": fresh, "primaryKey": PRIMARY_KEY})
+        )
+        try:
+            self._apply_settings(fresh)
+            sent = self._add(fresh, (to_document(record) for record in self._record_source()))
+            stats = self.client.request("GET", f"/indexes/{fresh}/stats")
+            indexed = stats.get("numberOfDocuments") if isinstance(stats, dict) else None
+            if indexed != sent:
+                raise SearchError(
+                    f"the rebuilt Meilisearch index {fresh!r} holds {indexed} documents, "
+                    f"but {sent} were sent; the live index {self.index!r} was left as it was"
+                )
+            live = self.client.request("GET", f"/indexes/{self.index}", allow_not_found=True)
+            swap: dict[str, Any] = {"indexes": [self.index, fresh]}
+            if live is None:
+                swap = {"indexes": [fresh, self.index], "rename": True}
+            self.client.wait(self.client.submit("POST", "/swap-indexes", json=[swap]))
+        except BaseException:
+            self._drop(fresh)
+            raise
+        if live is not None:
+            # After the swap `fresh` holds the previous documents.
+            self.client.wait(self.client.submit("DELETE", f"/indexes/{fresh}"))
+        self._index_ready = True
+        logger.info("meilisearch index %s rebuilt with %d documents", self.index, sent)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _check_version(self) -> None:
+        if not self._version_checked:
+            self.client.require_version(MINIMUM_VERSION)
+            self._version_checked = True
+
+    def _ensure_index(self) -> None:
+        """Create the live index if missing and apply the settings (once per instance)."""
+        if self._index_ready:
+            return
+        self._check_version()
+        info = self.client.request("GET", f"/indexes/{self.index}", allow_not_found=True)
+        if info is None:
+            try:
+                self.client.wait(
+                    self.client.submit(
+                        "POST", "/indexes", json={"uid": self.index, "primaryKey": PRIMARY_KEY}
+                    )
+                )
+            except SearchServerError as error:
+                if error.code != "index_already_exists":  # created concurrently: fine
+                    raise
+        elif info.get("primaryKey") not in (None, PRIMARY_KEY):
+            raise SearchError(
+                f"the Meilisearch index {self.index!r} at {self.client.url} has primary key "
+                f"{info.get('primaryKey')!r}, not {PRIMARY_KEY!r}; it was not made by codereuse: "
+                "set CODEREUSE_MEILI_INDEX to another name or delete that index"
+            )
+        self._apply_settings(self.index)
+        self._index_ready = True
+
+    def _apply_settings(self, index: str) -> None:
+        self.client.wait(
+            self.client.submit("PATCH", f"/indexes/{index}/settings", json=index_settings())
+        )
+
+    def _add(self, index: str, documents: Iterable[Mapping[str, Any]]) -> int:
+        """Send `documents` in batches, wait for all tasks; return the number of distinct keys."""
+        keys: set[str] = set()
+
+        def counted() -> Iterator[Mapping[str, Any]]:
+            for document in documents:
+                keys.add(document[PRIMARY_KEY])
+                yield document
+
+        uids = [
+            self.client.submit(
+                "POST",
+                f"/indexes/{index}/documents",
+                content=b"[" + b",".join(batch) + b"]",
+                params={"primaryKey": PRIMARY_KEY},
+            )
+            for batch in _batches(counted(), self._batch_bytes, self._batch_documents)
+        ]
+        self.client.wait_all(uids)
+        return len(keys)
+
+    def _drop(self, index: str) -> None:
+        """Delete a half-built index, logging (not raising) when that fails too."""
+        try:
+            self.client.wait(self.client.submit("DELETE", f"/indexes/{index}"))
+        except SearchError as error:
+            logger.warning("could not delete the unfinished Meilisearch index %s: %s", index, error)
+
+
+def create_meilisearch_backend(
+    settings: Settings,
+    record_source: RecordSource | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> MeilisearchBackend:
+    """The Meilisearch backend for `settings` (``CODEREUSE_MEILI_URL``, ``_KEY``, ``_INDEX``).
+
+    `record_source` is what `rebuild` reads (``Store.iter_records``); no network to any forge.
+
+    Raises:
+        ConfigurationError: ``CODEREUSE_MEILI_URL`` is unset or not an http(s) URL, or the index
+            name is unusable.
+    """
+    url = settings.meili_url
+    if not url:
+        raise ConfigurationError(
+            "the meilisearch search backend needs CODEREUSE_MEILI_URL, e.g. "
+            "CODEREUSE_MEILI_URL=http://127.0.0.1:7700"
+        )
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigurationError(
+            "CODEREUSE_MEILI_URL must be an http:// or https:// URL, e.g. http://127.0.0.1:7700"
+        )
+    key = settings.meili_key.get_secret_value() if settings.meili_key else None
+    client = MeilisearchClient(url, key, transport=transport, sleep=sleep, clock=clock)
+    return MeilisearchBackend(client, settings.meili_index, record_source, now=now)

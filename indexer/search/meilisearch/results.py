@@ -1,0 +1,139 @@
+"""Meilisearch search response → protocol `SearchResult`, with HTML-safe highlights.
+
+Pure functions. Meilisearch inserts the highlight tags into the *raw* field text and never
+HTML-escapes it (meilisearch issues #1409, #1595), so a name like ``<script>`` would reach the
+page verbatim. We ask for private-use sentinel characters as tags, HTML-escape the whole
+formatted text, and only then turn the sentinels into ``<mark>``…``</mark>``. A field whose raw
+text already holds a sentinel character is left without highlight rather than guessed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from indexer.search.documents import pick_language
+from indexer.search.meilisearch.settings import FILTER_ATTRIBUTES
+from indexer.search.protocol import Hit, SearchResult
+from schemas.errors import SearchError
+
+HIGHLIGHT_PRE = "\ue000"
+HIGHLIGHT_POST = "\ue001"
+HIGHLIGHTED_ATTRIBUTES: tuple[str, ...] = ("name", "short_description", "features")
+# Separates matched features in the ``features`` highlight.
+FEATURE_SEPARATOR = " · "
+
+
+def mark(formatted: str, raw: str) -> str | None:
+    """HTML for `formatted` (sentinel-tagged) with matches in ``<mark>``; None when nothing matched."""
+    if HIGHLIGHT_PRE in raw or HIGHLIGHT_POST in raw or HIGHLIGHT_PRE not in formatted:
+        return None
+    escaped = html.escape(formatted, quote=True)
+    return escaped.replace(HIGHLIGHT_PRE, "<mark>").replace(HIGHLIGHT_POST, "</mark>")
+
+
+def _language_of(texts: Mapping[str, Any], value: Any) -> str | None:
+    for language, text in texts.items():
+        if text is value or text == value:
+            return language
+    return None
+
+
+def highlights(document: Mapping[str, Any], locale: str) -> dict[str, str]:
+    """The ``name``, ``short_description`` and ``features`` highlights of one hit (matched only)."""
+    formatted = document.get("_formatted")
+    if not isinstance(formatted, Mapping):
+        return {}
+    result: dict[str, str] = {}
+    name = mark(str(formatted.get("name", "")), str(document.get("name", "")))
+    if name:
+        result["name"] = name
+    raw_short = document.get("short_description") or {}
+    shown = pick_language(raw_short, locale)
+    language = _language_of(raw_short, shown)
+    formatted_short = formatted.get("short_description") or {}
+    if language and isinstance(formatted_short, Mapping) and language in formatted_short:
+        short = mark(str(formatted_short[language]), str(shown))
+        if short:
+            result["short_description"] = short
+    raw_features = document.get("features") or {}
+    shown_features = pick_language(raw_features, locale)
+    language = _language_of(raw_features, shown_features)
+    formatted_features = formatted.get("features") or {}
+    if language and isinstance(formatted_features, Mapping):
+        pairs = zip(formatted_features.get(language) or [], shown_features or [], strict=False)
+        marked = [text for text in (mark(str(f), str(r)) for f, r in pairs) if text]
+        if marked:
+            result["features"] = FEATURE_SEPARATOR.join(marked)
+    return result
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _first(value: Any) -> str | None:
+    """A single-valued facet stored as a list: its value (or None)."""
+    if isinstance(value, list):
+        return str(value[0]) if value else None
+    return None if value is None else str(value)
+
+
+def to_hit(document: Mapping[str, Any], locale: str) -> Hit:
+    """One protocol `Hit` from a Meilisearch hit."""
+    try:
+        return Hit(
+            id=str(document["id"]),
+            url=str(document["url"]),
+            name=str(document["name"]),
+            short_description=pick_language(document.get("short_description") or {}, locale),
+            licence=document.get("licence_expression"),
+            last_activity=_datetime(document.get("last_activity")),
+            declared=bool(document.get("declared")),
+            valid=bool(document.get("valid", True)),
+            forge=_first(document.get("forge")) or "",
+            stars=document.get("stars"),
+            organisation=_first(document.get("organisation")),
+            mirrors=tuple(document.get("mirrors") or ()),
+            highlights=highlights(document, locale),
+        )
+    except KeyError as missing:
+        raise SearchError(
+            f"a Meilisearch hit lacks the field {missing}; the index was not built by this "
+            "codereuse, rebuild it with `codereuse index --rebuild`"
+        ) from None
+
+
+def facet_counts(
+    distribution: Mapping[str, Mapping[str, int]] | None, facets: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Protocol facet counts (most first, then by value) for the requested `facets`."""
+    distribution = distribution or {}
+    counts: dict[str, dict[str, int]] = {}
+    for name in facets:
+        values = distribution.get(FILTER_ATTRIBUTES[name]) or {}
+        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        counts[name] = {str(value): int(count) for value, count in ordered if count > 0}
+    return counts
+
+
+def to_result(
+    body: Mapping[str, Any], facets: Sequence[str], page: int, per_page: int, locale: str
+) -> SearchResult:
+    """The protocol `SearchResult` for a Meilisearch response to a page/hitsPerPage search."""
+    if not isinstance(body.get("hits"), list) or not isinstance(body.get("totalHits"), int):
+        raise SearchError("Meilisearch answered a search without hits or an exact totalHits")
+    return SearchResult(
+        hits=[to_hit(document, locale) for document in body["hits"]],
+        total=body["totalHits"],
+        facets=facet_counts(body.get("facetDistribution"), facets),
+        page=page,
+        per_page=per_page,
+    )
