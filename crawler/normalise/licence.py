@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from license_expression import ExpressionError, Licensing, get_spdx_licensing
+from license_expression import Licensing, get_spdx_licensing
 
 from schemas.record import Licence
 
@@ -25,11 +25,14 @@ def licence_from_expression(expression: str | None) -> Licence | None:
         return None
     text = expression.strip()
     licensing = _licensing()
-    info = licensing.validate(text)
-    valid = not info.errors and not info.invalid_symbols
     try:
+        info = licensing.validate(text)
+        valid = not info.errors and not info.invalid_symbols
         parsed = licensing.parse(info.normalized_expression if valid else text)
-    except (ExpressionError, TypeError, ValueError):
+    except Exception:
+        # license-expression raises ExpressionError, and on some malformed keys (commas,
+        # "Apache License, Version 2.0") an AttributeError from inside its own error handling:
+        # any failure means the expression is not a usable SPDX expression.
         return Licence(expression=text, ids=[], valid=False)
     ids = [] if parsed is None else list(dict.fromkeys(licensing.license_keys(parsed)))
     return Licence(expression=text, ids=ids, valid=valid)

@@ -1,0 +1,265 @@
+"""The crawl loop: a base class owns pages → records → sink; each forge kind fills in the blanks.
+
+A forge kind writes `scopes()`, `pages()` (the I/O) and `snapshots_from_page()` (pure). The loop
+(`crawl_forge`) decides full or incremental, resumes each scope from its checkpoint, normalises
+every page, writes it with its checkpoint in one transaction (`CrawlSink.save_page`), follows
+renames, counts complete listings for tombstones and always closes the crawl run in `finally`
+(pattern: swh-lister ``swh/lister/pattern.py``).
+
+Full or incremental: the first crawl of a forge is full; later ones are incremental (only
+repositories whose activity moved since the newest activity already stored, minus an overlap
+window, are fetched again), and every `reconcile_every`-th run — or ``full=True`` — is a full
+reconciliation that finds deletions and renames. A scope resumed from a checkpoint keeps the
+mode it was started in; a resumed full listing does not count towards tombstones (it did not
+see the repositories listed before the interruption), so nothing is ever deleted on a partial view.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from crawler.http import ForgeClient
+from crawler.sink import CrawlSink
+from schemas.errors import CodereuseError
+from schemas.findings import Finding
+from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
+from schemas.record import Record, canonical_url
+
+SCHEDULE_SCOPE = "_schedule"
+"""Checkpoint scope holding how many runs passed since the last complete full listing."""
+RECONCILE_EVERY = 7
+"""Every 7th run is a full reconciliation (a week of daily runs)."""
+OVERLAP = timedelta(hours=1)
+"""Activity timestamps are coarse: an incremental crawl looks this much further back."""
+
+Normaliser = Callable[..., list[Record]]
+ProgressCallback = Callable[[str, str, int], None]
+"""on_page(forge, scope, repositories_so_far)."""
+
+
+@dataclass
+class Plan:
+    """What this run of one scope does: full or incremental, from when, knowing what."""
+
+    full: bool
+    since: datetime | None
+    fingerprints: dict[str, RepositoryFingerprint]
+
+
+@dataclass
+class Page:
+    """One page a forge kind produced: raw items, the checkpoint after it, the ids it listed."""
+
+    scope: str
+    items: list[dict[str, Any]]
+    checkpoint: dict[str, Any] | None
+    listed_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CrawlReport:
+    """What one forge's crawl did; also stored with the crawl run."""
+
+    forge: str
+    full: bool
+    status: str = "running"
+    pages: int = 0
+    repositories: int = 0
+    with_publiccode: int = 0
+    renamed: int = 0
+    tombstoned: list[str] = field(default_factory=list)
+    requests: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def stats(self) -> dict[str, Any]:
+        """The figures stored with the crawl run."""
+        return {
+            "pages": self.pages,
+            "repositories": self.repositories,
+            "with_publiccode": self.with_publiccode,
+            "renamed": self.renamed,
+            "tombstoned": len(self.tombstoned),
+            "requests": self.requests,
+        }
+
+
+class ForgeCrawler(abc.ABC):
+    """Base of the forge kinds. Subclasses implement `scopes`, `pages`, `snapshots_from_page`.
+
+    `report(...)` records a finding on the forge and marks the scope incomplete, which keeps its
+    checkpoint for the next run and keeps the listing from counting towards tombstones.
+    """
+
+    kind: str = ""
+
+    def __init__(
+        self,
+        registration: ForgeRegistration,
+        client: ForgeClient,
+        *,
+        rest_url: str,
+        graphql_url: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.registration = registration
+        self.client = client
+        self.rest_url = rest_url.rstrip("/")
+        self.graphql_url = graphql_url
+        self.clock = clock
+        self.findings: list[Finding] = []
+        self.notices: list[str] = []
+        self.incomplete_scopes: set[str] = set()
+
+    @abc.abstractmethod
+    def scopes(self) -> list[str]:
+        """The independent listings of this registration (instance, one per group, ...)."""
+
+    @abc.abstractmethod
+    def pages(
+        self, scope: str, plan: Plan, checkpoint: dict[str, Any] | None
+    ) -> AsyncIterator[Page]:
+        """Yield the scope's pages, starting after `checkpoint` when given (the I/O)."""
+
+    @abc.abstractmethod
+    def snapshots_from_page(self, page: Page) -> list[RepositorySnapshot]:
+        """Turn one page's raw items into snapshots (pure)."""
+
+    def report(self, scope: str, error: BaseException | str, *, incomplete: bool = True) -> None:
+        """Record a problem as a finding on the forge; by default the scope becomes incomplete."""
+        message = str(error)
+        self.findings.append(Finding(type="error", key=f"crawl.{scope}", message=message))
+        if incomplete:
+            self.incomplete_scopes.add(scope)
+
+    def excluded(self, full_path: str | None) -> bool:
+        """True when the registration's `exclude` list leaves this path out."""
+        if not full_path:
+            return False
+        lowered = full_path.lower().strip("/")
+        return any(
+            lowered == item.lower().strip("/") or lowered.startswith(item.lower().strip("/") + "/")
+            for item in self.registration.exclude
+        )
+
+
+def _since(fingerprints: dict[str, RepositoryFingerprint]) -> datetime | None:
+    times = [fp.last_activity for fp in fingerprints.values() if fp.last_activity is not None]
+    return (max(times) - OVERLAP) if times else None
+
+
+def _default_normaliser() -> Normaliser:
+    from crawler.normalise import records_from_snapshots  # the sibling module, by agreement
+
+    return records_from_snapshots
+
+
+async def crawl_forge(
+    crawler: ForgeCrawler,
+    sink: CrawlSink,
+    *,
+    full: bool = False,
+    normalise: Normaliser | None = None,
+    reconcile_every: int = RECONCILE_EVERY,
+    on_page: ProgressCallback | None = None,
+) -> CrawlReport:
+    """Crawl one registered forge into `sink` and return what happened (see module docstring).
+
+    Errors of single pages and scopes become findings (status ``partial``); an unexpected
+    exception marks the run ``failed`` and propagates, after the run is closed.
+    """
+    registration = crawler.registration
+    forge = registration.name
+    normaliser = normalise or _default_normaliser()
+    schedule = sink.get_checkpoint(forge, SCHEDULE_SCOPE) or {}
+    runs_since_full = int(schedule.get("runs_since_full", 0))
+    fingerprints = sink.fingerprints(forge)
+    run_full = full or not fingerprints or runs_since_full + 1 >= reconcile_every
+    report = CrawlReport(forge=forge, full=run_full)
+    run_id = sink.start_crawl_run(forge, full=run_full)
+    seen: set[str] = set()
+    resumed_full = False
+    try:
+        for scope in crawler.scopes():
+            checkpoint = sink.get_checkpoint(forge, scope)
+            scope_full = run_full
+            if checkpoint is not None:
+                if checkpoint.get("full") and not run_full:
+                    scope_full = True  # finish the interrupted full listing first
+                elif run_full and not checkpoint.get("full"):
+                    checkpoint = None  # an interrupted incremental run is superseded
+            if checkpoint is not None and scope_full:
+                resumed_full = True
+            since = None
+            if not scope_full:
+                stored = (checkpoint or {}).get("since")
+                since = datetime.fromisoformat(stored) if stored else _since(fingerprints)
+            plan = Plan(full=scope_full, since=since, fingerprints=fingerprints)
+            async for page in crawler.pages(scope, plan, checkpoint):
+                snapshots = crawler.snapshots_from_page(page)
+                for snapshot in snapshots:
+                    known = fingerprints.get(snapshot.forge_id)
+                    if known is not None and canonical_url(known.url) != canonical_url(
+                        snapshot.url
+                    ):
+                        sink.rename_repository(forge, snapshot.forge_id, snapshot.url)
+                        report.renamed += 1
+                records = normaliser(snapshots, registration=registration) if snapshots else []
+                state = dict(page.checkpoint) if page.checkpoint is not None else None
+                if state is not None:
+                    state["full"] = scope_full
+                    if since is not None:
+                        state["since"] = since.isoformat()
+                sink.save_page(forge, scope, snapshots, records, state)
+                seen.update(page.listed_ids)
+                report.pages += 1
+                report.repositories += len(snapshots)
+                report.with_publiccode += sum(1 for s in snapshots if s.publiccode is not None)
+                if on_page is not None:
+                    on_page(forge, scope, report.repositories)
+            if scope not in crawler.incomplete_scopes:
+                sink.clear_checkpoint(forge, scope)
+        complete = not crawler.incomplete_scopes and not resumed_full
+        if run_full:
+            report.tombstoned = sink.record_listing(forge, seen, complete=complete)
+        if run_full and complete:
+            runs_since_full = 0
+        else:
+            runs_since_full += 1
+        sink.save_page(forge, SCHEDULE_SCOPE, [], [], {"runs_since_full": runs_since_full})
+        report.status = "partial" if crawler.findings else "ok"
+    except CodereuseError as error:
+        crawler.report("forge", error)
+        report.status = "failed"
+    except BaseException:
+        report.status = "failed"
+        raise
+    finally:
+        report.findings = list(crawler.findings)
+        report.notices = list(crawler.notices)
+        report.requests = crawler.client.requests
+        sink.finish_crawl_run(
+            run_id,
+            status=report.status,
+            stats=report.stats(),
+            findings=report.findings,
+            requests=report.requests,
+        )
+    return report
+
+
+def summarise(reports: Sequence[CrawlReport]) -> str:
+    """One line per forge: mode, status, repositories, requests, tombstones, findings."""
+    lines = []
+    for r in reports:
+        mode = "full" if r.full else "incremental"
+        lines.append(
+            f"{r.forge}: {mode} crawl {r.status}: {r.repositories} repositories "
+            f"({r.with_publiccode} with publiccode.yml) in {r.requests} requests, "
+            f"{r.renamed} renamed, {len(r.tombstoned)} tombstoned, {len(r.findings)} findings"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,411 @@
+"""The GitLab crawler: GraphQL listings with publiccode blobs inline, REST where GraphQL cannot.
+
+Full crawl (scope ``instance`` or ``group:<path>``): GraphQL ``projects`` /
+``group.projects(includeSubgroups: true)`` pages of up to 100 projects, each with its
+``publiccode.yml``/``publiccode.yaml`` blob — one request per 100 repositories. The batch halves
+on complexity errors and timeouts (502/504) and doubles back after each success.
+
+Incremental crawl: one REST listing of what moved since the last crawl
+(``/projects?last_activity_after=…`` with keyset pagination, or a group's projects newest
+activity first), then one GraphQL ``projects(ids: …)`` request per 100 changed projects.
+
+Blobs GraphQL could not return (an error pointing at a project) are fetched through the REST
+raw-file endpoint. Without a GraphQL endpoint (404), or with ``prefer_rest``, the whole crawl
+runs on REST: a listing plus one raw-file request per project and file name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from crawler.base import ForgeCrawler, Page, Plan
+from crawler.gitlab import queries
+from crawler.gitlab.rest import group_projects_url, listing, raw_files
+from crawler.snapshot import build_snapshot, parse_time, pick_publiccode
+from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
+from schemas.forge import RepositorySnapshot
+
+MAX_BATCH = 100
+
+
+class GitLabCrawler(ForgeCrawler):
+    """Crawls one registered GitLab instance (whole, groups, or single projects)."""
+
+    kind = "gitlab"
+
+    def __init__(self, *args: Any, prefer_rest: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.batch = MAX_BATCH
+        self.use_rest = prefer_rest
+
+    def scopes(self) -> list[str]:
+        registration = self.registration
+        if registration.whole_instance:
+            return ["instance"]
+        scopes = [f"group:{group}" for group in registration.groups]
+        return [*scopes, "repos"] if registration.repos else scopes
+
+    # ---- pages (I/O) -------------------------------------------------------------------
+
+    async def pages(
+        self, scope: str, plan: Plan, checkpoint: dict[str, Any] | None
+    ) -> AsyncIterator[Page]:
+        if not self.use_rest:
+            try:
+                if scope == "repos":
+                    async for page in self._pages_by_path(scope):
+                        yield page
+                elif plan.full:
+                    async for page in self._graphql_listing(scope, checkpoint):
+                        yield page
+                else:
+                    async for page in self._incremental(scope, plan):
+                        yield page
+                return
+            except ForgeResponseError as error:
+                if error.status not in (404, 405) or error.url.rstrip(
+                    "/"
+                ) != self.graphql_url.rstrip("/"):
+                    self.report(scope, error)
+                    return
+                self.use_rest = True
+                self.notices.append(
+                    f"{self.registration.name}: no GraphQL API at {self.graphql_url}; crawling "
+                    "through REST (one request per repository and file name, much slower)"
+                )
+                checkpoint = None
+        async for page in self._rest_pages(scope, plan, checkpoint):
+            yield page
+
+    async def _query(
+        self, scope: str, query: str, variables: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Run one batched query, halving the batch on complexity errors and timeouts.
+
+        ``variables["first"]`` is set from the current batch. Returns the data (errors pointing
+        at single projects are left for `_fill_missing_blobs`), or None after reporting.
+        """
+        while True:
+            variables = {**variables, "first": self.batch}
+            try:
+                result = await self.client.graphql(
+                    self.graphql_url, query, variables, shrinkable=self.batch > 1
+                )
+            except GraphQLQueryError as error:
+                if error.complexity and self.batch > 1:
+                    self.batch = max(1, self.batch // 2)
+                    continue
+                self.report(scope, error)
+                return None
+            except TransientForgeError as error:
+                if error.timeout and self.batch > 1:
+                    self.batch = max(1, self.batch // 2)
+                    continue
+                self.report(scope, f"{error}; the page is retried on the next run")
+                return None
+            self.batch = min(MAX_BATCH, self.batch * 2)
+            data = result.data
+            data["_errors"] = result.errors
+            return data
+
+    async def _graphql_listing(
+        self, scope: str, checkpoint: dict[str, Any] | None
+    ) -> AsyncIterator[Page]:
+        after = (checkpoint or {}).get("after")
+        group = scope.removeprefix("group:") if scope.startswith("group:") else None
+        while True:
+            if group is None:
+                data = await self._query(scope, queries.INSTANCE_PROJECTS, {"after": after})
+            else:
+                data = await self._query(
+                    scope, queries.GROUP_PROJECTS, {"fullPath": group, "after": after}
+                )
+            if data is None:
+                return
+            if group is None:
+                connection = data.get("projects")
+            else:
+                owner = data.get("group")
+                if owner is None:
+                    self.report(
+                        scope,
+                        f"group {group!r} not found on {self.registration.url}; check the registration (`codereuse forges show`)",
+                    )
+                    return
+                connection = owner.get("projects")
+            if not isinstance(connection, dict):
+                self.report(scope, f"no projects in the answer for {scope}")
+                return
+            nodes = await self._fill_missing_blobs(
+                scope, connection.get("nodes") or [], data["_errors"]
+            )
+            info = connection.get("pageInfo") or {}
+            cursor = info.get("endCursor")
+            yield Page(
+                scope=scope,
+                items=nodes,
+                checkpoint={"after": cursor},
+                listed_ids=[queries.numeric_id(node["id"]) for node in nodes],
+            )
+            if not info.get("hasNextPage") or not cursor:
+                return
+            after = cursor
+
+    async def _fill_missing_blobs(
+        self, scope: str, nodes: list[Any], errors: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Fetch through REST the blobs of projects a GraphQL error pointed at."""
+        broken: set[int] = set()
+        for error in errors:
+            path = error.get("path") or []
+            indexes = [part for part in path if isinstance(part, int)]
+            if indexes:
+                broken.add(indexes[0])
+            else:
+                self.report(scope, f"GraphQL error: {error.get('message')}")
+        kept = [node for node in nodes if isinstance(node, dict)]
+
+        async def refill(node: dict[str, Any]) -> None:
+            ref = (node.get("repository") or {}).get("rootRef")
+            files = await raw_files(self.client, self.rest_url, queries.numeric_id(node["id"]), ref)
+            node["_files"] = {
+                path: [content.decode("utf-8", "replace"), blob]
+                for path, (content, blob) in files.items()
+            }
+
+        targets = [
+            node for index, node in enumerate(nodes) if index in broken and isinstance(node, dict)
+        ]
+        try:
+            await asyncio.gather(*(refill(node) for node in targets))
+        except (TransientForgeError, ForgeResponseError) as error:
+            self.report(scope, error)
+        return kept
+
+    async def _incremental(self, scope: str, plan: Plan) -> AsyncIterator[Page]:
+        pending = await self._changed_ids(scope, plan)
+        while pending:
+            chunk = pending[: self.batch]
+            ids = [queries.global_id(item) for item in chunk]
+            data = await self._query(scope, queries.PROJECTS_BY_ID, {"ids": ids})
+            if data is None:
+                return
+            if self.batch < len(chunk):
+                continue  # the batch shrank while asking: ask again with fewer ids
+            connection = data.get("projects") or {}
+            nodes = await self._fill_missing_blobs(
+                scope, connection.get("nodes") or [], data["_errors"]
+            )
+            pending = pending[len(chunk) :]
+            yield Page(scope=scope, items=nodes, checkpoint={}, listed_ids=[])
+
+    async def _changed_ids(self, scope: str, plan: Plan) -> list[str]:
+        """Project ids whose activity moved since `plan.since`, from one REST listing."""
+        since = plan.since
+        params: dict[str, Any] = {"per_page": 100, "simple": "true"}
+        if scope == "instance":
+            url = f"{self.rest_url}/projects"
+            params.update(pagination="keyset", order_by="id", sort="asc")
+            if since is not None:
+                params["last_activity_after"] = since.isoformat()
+        else:
+            url = group_projects_url(self.rest_url, scope.removeprefix("group:"))
+            params.update(include_subgroups="true", order_by="last_activity_at", sort="desc")
+        changed: list[str] = []
+        try:
+            async for page in listing(self.client, url, params, on_skip=self._skipped(scope)):
+                for item in page.items:
+                    moved = parse_time(item.get("last_activity_at"))
+                    if scope != "instance" and since and moved and moved < since:
+                        return changed
+                    known = plan.fingerprints.get(str(item.get("id")))
+                    if known is None or known.last_activity != moved:
+                        changed.append(str(item["id"]))
+        except ForgeResponseError as error:
+            self.report(scope, error)
+        return changed
+
+    def _skipped(self, scope: str) -> Any:
+        def on_skip(url: str, error: BaseException) -> None:
+            self.report(
+                scope,
+                f"skipped a listing page of {url} that kept failing ({error}); it is retried on the next run",
+            )
+
+        return on_skip
+
+    async def _pages_by_path(self, scope: str) -> AsyncIterator[Page]:
+        paths = list(self.registration.repos)
+        while paths:
+            chunk = paths[: self.batch]
+            variables = {f"p{i}": path for i, path in enumerate(chunk)}
+            try:
+                result = await self.client.graphql(
+                    self.graphql_url, queries.projects_by_path(len(chunk)), variables
+                )
+            except (GraphQLQueryError, TransientForgeError) as error:
+                self.report(scope, error)
+                return
+            nodes = []
+            for i, path in enumerate(chunk):
+                node = result.data.get(f"p{i}")
+                if node is None:
+                    self.report(scope, f"project {path!r} not found on {self.registration.url}")
+                else:
+                    nodes.append(node)
+            paths = paths[len(chunk) :]
+            yield Page(
+                scope=scope,
+                items=nodes,
+                checkpoint={},
+                listed_ids=[queries.numeric_id(n["id"]) for n in nodes],
+            )
+
+    async def _rest_pages(
+        self, scope: str, plan: Plan, checkpoint: dict[str, Any] | None
+    ) -> AsyncIterator[Page]:
+        params: dict[str, Any] | None = {"per_page": 100, "order_by": "id", "sort": "asc"}
+        if scope == "repos":
+            self.report(scope, "single projects need the GraphQL API; register their group instead")
+            return
+        if scope == "instance":
+            url = f"{self.rest_url}/projects"
+            assert params is not None
+            params["pagination"] = "keyset"
+            if not plan.full and plan.since is not None:
+                params["last_activity_after"] = plan.since.isoformat()
+        else:
+            url = group_projects_url(self.rest_url, scope.removeprefix("group:"))
+            assert params is not None
+            params["include_subgroups"] = "true"
+        if checkpoint and checkpoint.get("next"):
+            url, params = checkpoint["next"], None
+        try:
+            async for page in listing(self.client, url, params, on_skip=self._skipped(scope)):
+                wanted = [
+                    item
+                    for item in page.items
+                    if plan.full
+                    or (known := plan.fingerprints.get(str(item.get("id")))) is None
+                    or known.last_activity != parse_time(item.get("last_activity_at"))
+                ]
+
+                async def attach(item: dict[str, Any]) -> None:
+                    files = await raw_files(
+                        self.client, self.rest_url, str(item["id"]), item.get("default_branch")
+                    )
+                    item["_files"] = {
+                        path: [content.decode("utf-8", "replace"), blob]
+                        for path, (content, blob) in files.items()
+                    }
+
+                await asyncio.gather(*(attach(item) for item in wanted))
+                yield Page(
+                    scope=scope,
+                    items=wanted,
+                    checkpoint={"next": page.next_url},
+                    listed_ids=[str(item["id"]) for item in page.items],
+                )
+        except (ForgeResponseError, TransientForgeError) as error:
+            self.report(scope, error)
+
+    # ---- snapshots (pure) ---------------------------------------------------------------
+
+    def snapshots_from_page(self, page: Page) -> list[RepositorySnapshot]:
+        snapshots = []
+        for item in page.items:
+            snapshot = (
+                snapshot_from_graphql(item, self.registration.name, self.clock())
+                if "fullPath" in item
+                else snapshot_from_rest(item, self.registration.name, self.clock())
+            )
+            if not self.excluded(snapshot.payload.get("full_path")):
+                snapshots.append(snapshot)
+        return snapshots
+
+
+def _files_of(node: dict[str, Any]) -> dict[str, tuple[bytes, str | None]]:
+    if "_files" in node:
+        return {path: (text.encode("utf-8"), blob) for path, (text, blob) in node["_files"].items()}
+    blobs = (((node.get("repository") or {}).get("blobs") or {}).get("nodes")) or []
+    return {
+        blob["path"]: (str(blob.get("rawBlob") or "").encode("utf-8"), blob.get("oid"))
+        for blob in blobs
+        if isinstance(blob, dict) and blob.get("path") and blob.get("rawBlob") is not None
+    }
+
+
+def _without_contents(node: dict[str, Any]) -> dict[str, Any]:
+    raw = {key: value for key, value in node.items() if key != "_files"}
+    repository = raw.get("repository")
+    if isinstance(repository, dict) and isinstance(repository.get("blobs"), dict):
+        blobs = [
+            {k: v for k, v in b.items() if k != "rawBlob"}
+            for b in repository["blobs"].get("nodes") or []
+            if isinstance(b, dict)
+        ]
+        raw["repository"] = {**repository, "blobs": {"nodes": blobs}}
+    return raw
+
+
+def snapshot_from_graphql(node: dict[str, Any], forge: str, fetched_at: Any) -> RepositorySnapshot:
+    """A snapshot from one GraphQL ``Project`` node (pure)."""
+    path, content, blob_id = pick_publiccode(_files_of(node))
+    languages = sorted(node.get("languages") or [], key=lambda lang: -(lang.get("share") or 0))
+    return build_snapshot(
+        forge=forge,
+        kind="gitlab",
+        api="graphql",
+        forge_id=queries.numeric_id(node["id"]),
+        url=node["webUrl"],
+        raw=_without_contents(node),
+        fetched_at=fetched_at,
+        name=node.get("name"),
+        full_path=node.get("fullPath"),
+        description=node.get("description"),
+        default_branch=(node.get("repository") or {}).get("rootRef"),
+        topics=list(node.get("topics") or []),
+        languages=[lang["name"] for lang in languages if lang.get("name")],
+        stars=node.get("starCount"),
+        forks=node.get("forksCount"),
+        created_at=node.get("createdAt"),
+        visibility=node.get("visibility"),
+        last_activity=parse_time(node.get("lastActivityAt")),
+        archived=bool(node.get("archived")),
+        publiccode_path=path,
+        publiccode=content,
+        blob_id=blob_id,
+    )
+
+
+def snapshot_from_rest(item: dict[str, Any], forge: str, fetched_at: Any) -> RepositorySnapshot:
+    """A snapshot from one REST project object plus its raw files (pure)."""
+    path, content, blob_id = pick_publiccode(_files_of(item))
+    parent = item.get("forked_from_project") or {}
+    return build_snapshot(
+        forge=forge,
+        kind="gitlab",
+        api="rest",
+        forge_id=str(item["id"]),
+        url=item["web_url"],
+        raw=_without_contents(item),
+        fetched_at=fetched_at,
+        name=item.get("name"),
+        full_path=item.get("path_with_namespace"),
+        description=item.get("description"),
+        default_branch=item.get("default_branch"),
+        topics=list(item.get("topics") or item.get("tag_list") or []),
+        stars=item.get("star_count"),
+        forks=item.get("forks_count"),
+        created_at=item.get("created_at"),
+        fork_parent=parent.get("web_url") if isinstance(parent, dict) else None,
+        visibility=item.get("visibility"),
+        last_activity=parse_time(item.get("last_activity_at")),
+        archived=bool(item.get("archived")),
+        is_fork=bool(parent),
+        publiccode_path=path,
+        publiccode=content,
+        blob_id=blob_id,
+    )

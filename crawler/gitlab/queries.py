@@ -1,0 +1,99 @@
+"""Every GraphQL query the GitLab crawler sends, built here and validated by a test against the
+public schema (``../shared/reference/graphql/gitlab.schema.graphql``).
+
+Projects are listed with their ``publiccode.yml``/``publiccode.yaml`` blobs inline
+(``repository { blobs(paths: [...]) }``): one request per 100 projects including file contents.
+Complexity stays far below the 250 limit because a 100-item connection only doubles the cost of
+its children (``app/graphql/types/base_field.rb``); the batch still adapts (see the crawler).
+"""
+
+from __future__ import annotations
+
+import json
+
+from crawler.snapshot import PUBLICCODE_NAMES
+
+_PATHS = json.dumps(list(PUBLICCODE_NAMES))
+
+PROJECT_FIELDS = f"""
+fragment ProjectFields on Project {{
+  id
+  fullPath
+  name
+  description
+  webUrl
+  lastActivityAt
+  createdAt
+  archived
+  visibility
+  starCount
+  forksCount
+  topics
+  languages {{ name share }}
+  repository {{
+    rootRef
+    blobs(paths: {_PATHS}) {{ nodes {{ path oid rawBlob }} }}
+  }}
+}}
+"""
+
+INSTANCE_PROJECTS = (
+    """
+query InstanceProjects($first: Int!, $after: String) {
+  projects(first: $first, after: $after, sort: "id_asc") {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...ProjectFields }
+  }
+}
+"""
+    + PROJECT_FIELDS
+)
+"""Every project the caller can see, oldest id first."""
+
+GROUP_PROJECTS = (
+    """
+query GroupProjects($fullPath: ID!, $first: Int!, $after: String) {
+  group(fullPath: $fullPath) {
+    projects(includeSubgroups: true, first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...ProjectFields }
+    }
+  }
+}
+"""
+    + PROJECT_FIELDS
+)
+"""A group's projects, subgroups included."""
+
+PROJECTS_BY_ID = (
+    """
+query ProjectsById($ids: [ID!], $first: Int!) {
+  projects(ids: $ids, first: $first) {
+    nodes { ...ProjectFields }
+  }
+}
+"""
+    + PROJECT_FIELDS
+)
+"""Projects named by global id (``gid://gitlab/Project/N``): the refetch of an incremental crawl."""
+
+
+def projects_by_path(count: int) -> str:
+    """A query fetching `count` projects by full path, aliased ``p0``…, variables ``$p0``…."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    variables = ", ".join(f"$p{i}: ID!" for i in range(count))
+    fields = "\n".join(
+        f"  p{i}: project(fullPath: $p{i}) {{ ...ProjectFields }}" for i in range(count)
+    )
+    return f"query ProjectsByPath({variables}) {{\n{fields}\n}}\n" + PROJECT_FIELDS
+
+
+def global_id(numeric_id: str | int) -> str:
+    """GitLab's global id of a project."""
+    return f"gid://gitlab/Project/{numeric_id}"
+
+
+def numeric_id(gid: str) -> str:
+    """The numeric id inside a global id (``gid://gitlab/Project/42`` → ``42``)."""
+    return gid.rsplit("/", 1)[-1]

@@ -1,0 +1,272 @@
+"""The crawler's HTTP layer: one async httpx client factory and the `ForgeClient` on top.
+
+`create_http_client` is the only place an `httpx.AsyncClient` is built; tests and the benchmark
+hand in a transport (respx, `httpx.MockTransport`). `ForgeClient` sends every request of one
+forge through its rate-limit governor and the one retry policy, classifies answers into our
+exceptions (`schemas.errors`) and counts the requests it sent, so a crawl can report its cost.
+
+The token is sent as ``Authorization: Bearer`` (GitHub and GitLab both accept it for personal
+access tokens) and never appears in an error message: messages name URLs only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from tenacity.wait import wait_base
+
+from crawler.ratelimit import Governor
+from crawler.retry import DEFAULT_ATTEMPTS, is_transient, is_transient_but_not_timeout, retrying
+from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
+
+DEFAULT_TIMEOUT = 30.0
+_COMPLEXITY_WORDS = (
+    "complexity",
+    "too many",
+    "max_node_limit",
+    "node limit",
+    "blobs size limit",
+    "timeout",
+    "timed out",
+    "resource limit",
+)
+
+
+def create_http_client(
+    *,
+    user_agent: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> httpx.AsyncClient:
+    """Build the async client every crawl request goes through.
+
+    Redirects are followed (GitHub answers 301 for renamed repositories; the best-practice page
+    asks clients to follow them); the descriptive User-Agent lets forge admins reach us.
+    """
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=True,
+        headers={"User-Agent": user_agent, "Accept": "application/json"},
+    )
+
+
+@dataclass
+class ForgeResponse:
+    """One answer: status, headers and the parsed JSON (None for 304/404 and raw bodies)."""
+
+    status: int
+    headers: Mapping[str, str]
+    data: Any = None
+    content: bytes = b""
+
+
+@dataclass
+class GraphQLResult:
+    """A GraphQL answer: `data` (possibly partial) and the error messages beside it."""
+
+    data: dict[str, Any]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _is_complexity(messages: list[str]) -> bool:
+    lowered = " ".join(messages).lower()
+    return any(word in lowered for word in _COMPLEXITY_WORDS)
+
+
+class ForgeClient:
+    """Requests to one forge with one token, paced by its governor, retried by the policy.
+
+    Args:
+        http: the client from `create_http_client`.
+        governor: the governor of this forge's host and token.
+        token: sent as a bearer token; None for anonymous access.
+        wait, sleep: injected into the retry policy (tests pass ``wait_none()``).
+        attempts: ordinary failures before a request is given up.
+    """
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        governor: Governor,
+        *,
+        token: str | None = None,
+        wait: wait_base | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        attempts: int = DEFAULT_ATTEMPTS,
+    ) -> None:
+        self.http = http
+        self.governor = governor
+        self.has_token = token is not None
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
+        self._wait = wait
+        self._sleep = sleep
+        self._attempts = attempts
+        self.requests = 0
+        """HTTP requests actually sent (retries included)."""
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        body: Any,
+        raw: bool,
+        accept_statuses: tuple[int, ...],
+    ) -> ForgeResponse:
+        await self.governor.wait_turn()
+        async with self.governor.semaphore:
+            self.requests += 1
+            try:
+                response = await self.http.request(
+                    method,
+                    url,
+                    params=params,
+                    headers={**self._auth, **(headers or {})},
+                    json=body,
+                )
+                content = await response.aread()
+            except httpx.TimeoutException as error:
+                raise TransientForgeError(
+                    url, f"timed out ({type(error).__name__})", timeout=True
+                ) from error
+            except httpx.TransportError as error:
+                raise TransientForgeError(
+                    url, f"connection failed ({type(error).__name__})"
+                ) from error
+        status = response.status_code
+        shown = str(response.request.url.copy_with(query=None)) if response.request else url
+        if self.governor.observe(status, response.headers):
+            raise TransientForgeError(
+                shown, f"HTTP {status}: rate limited", status=status, rate_limited=True
+            )
+        if status in accept_statuses or status == 304:
+            return ForgeResponse(status, response.headers)
+        if status >= 500:
+            raise TransientForgeError(
+                shown, f"HTTP {status}", status=status, timeout=status in (502, 504)
+            )
+        if status >= 400:
+            detail = content[:200].decode("utf-8", "replace").strip()
+            raise ForgeResponseError(shown, status, detail)
+        if raw:
+            return ForgeResponse(status, response.headers, content=content)
+        try:
+            data = json.loads(content)
+        except ValueError as error:
+            raise TransientForgeError(shown, "truncated or invalid JSON", status=status) from error
+        return ForgeResponse(status, response.headers, data=data, content=b"")
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
+        raw: bool = False,
+        accept_statuses: tuple[int, ...] = (),
+        retry_timeouts: bool = True,
+    ) -> ForgeResponse:
+        """Send one request through the governor and the retry policy.
+
+        Returns the answer; statuses in `accept_statuses` (e.g. 404 for "no such file") and 304
+        come back without data instead of raising.
+
+        Raises:
+            ForgeResponseError: a 4xx other than 429 (not retried).
+            TransientForgeError: retries exhausted; with ``retry_timeouts=False`` a timeout
+                (502/504, client timeout) is raised at once, so the caller can shrink its batch.
+        """
+        predicate = is_transient if retry_timeouts else is_transient_but_not_timeout
+        policy = retrying(
+            predicate=predicate, attempts=self._attempts, wait=self._wait, sleep=self._sleep
+        )
+        async for attempt in policy:
+            with attempt:
+                return await self._send_once(
+                    method,
+                    url,
+                    params=params,
+                    headers=headers,
+                    body=body,
+                    raw=raw,
+                    accept_statuses=accept_statuses,
+                )
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    async def get_json(self, url: str, **options: Any) -> ForgeResponse:
+        """GET a JSON resource (see `request`)."""
+        return await self.request("GET", url, **options)
+
+    async def graphql(
+        self,
+        url: str,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        shrinkable: bool = False,
+    ) -> GraphQLResult:
+        """POST a GraphQL query and return its data and errors.
+
+        Partial data (``data`` beside ``errors``) is returned for the caller to report; a
+        refused query (no data) raises `GraphQLQueryError`, with ``complexity=True`` when a
+        smaller batch may pass. GitHub's ``RATE_LIMITED`` error waits for the reset and retries.
+        With `shrinkable`, timeouts are raised at once (see `request`).
+        """
+        body = {"query": query, "variables": dict(variables or {})}
+        policy = retrying(
+            predicate=is_transient_but_not_timeout if shrinkable else is_transient,
+            attempts=self._attempts,
+            wait=self._wait,
+            sleep=self._sleep,
+        )
+        async for attempt in policy:
+            with attempt:
+                response = await self._send_once(
+                    "POST", url, params=None, headers=None, body=body, raw=False, accept_statuses=()
+                )
+                payload = response.data if isinstance(response.data, dict) else {}
+                errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
+                if any(e.get("type") == "RATE_LIMITED" for e in errors):
+                    self.governor.observe(429, response.headers)
+                    raise TransientForgeError(url, "GraphQL rate limit spent", rate_limited=True)
+                data = payload.get("data")
+                if not isinstance(data, dict) or (
+                    errors and not any(v is not None for v in data.values())
+                ):
+                    messages = [str(e.get("message", "")) for e in errors] or [
+                        "no data in the answer"
+                    ]
+                    raise GraphQLQueryError(url, messages, complexity=_is_complexity(messages))
+                rate_limit = data.get("rateLimit")
+                if isinstance(rate_limit, dict):
+                    self.governor.observe_graphql(rate_limit)
+                return GraphQLResult(data=data, errors=errors)
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
+def next_link(headers: Mapping[str, str]) -> str | None:
+    """The ``rel="next"`` URL of a `Link` header, or None at the end of a listing.
+
+    Both forges ask clients to follow `Link` instead of building page URLs; GitLab omits
+    `X-Total`/`X-Total-Pages` above 10,000 rows, so page arithmetic is never used.
+    """
+    value = headers.get("link") or headers.get("Link")
+    if not value:
+        return None
+    for part in value.split(","):
+        section = part.split(";")
+        if len(section) < 2:
+            continue
+        target = section[0].strip()
+        if any(p.strip().replace(" ", "") in ('rel="next"', "rel=next") for p in section[1:]):
+            return target.removeprefix("<").removesuffix(">")
+    return None

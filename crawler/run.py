@@ -1,0 +1,143 @@
+"""Crawl several registered forges: build the clients, pick the forge kind, run the loop.
+
+Forge kinds are registered here explicitly by name (style: never discover subclasses). Tokens
+are read from the environment variable each registration names, at crawl time only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+from tenacity.wait import wait_base
+
+from crawler.base import (
+    RECONCILE_EVERY,
+    CrawlReport,
+    ForgeCrawler,
+    Normaliser,
+    ProgressCallback,
+    crawl_forge,
+)
+from crawler.github.crawler import GitHubCrawler
+from crawler.gitlab.crawler import GitLabCrawler
+from crawler.http import ForgeClient, create_http_client
+from crawler.ratelimit import DEFAULT_CONCURRENCY, GovernorRegistry, WaitCallback
+from crawler.sink import CrawlSink
+from schemas.errors import ConfigurationError
+from schemas.forge import ForgeRegistration
+
+CRAWLERS: dict[str, type[ForgeCrawler]] = {"gitlab": GitLabCrawler, "github": GitHubCrawler}
+"""Forge kind → crawler class."""
+
+
+class ApiLocations(Protocol):
+    """Where a forge's APIs are (`crawler.registration.api_locations` returns one)."""
+
+    rest: str
+    graphql: str
+
+
+Locator = Callable[[ForgeRegistration], ApiLocations]
+
+
+@dataclass
+class CrawlOptions:
+    """Knobs of a crawl; the defaults are what `codereuse crawl` uses."""
+
+    user_agent: str = "codereuse"
+    full: bool = False
+    prefer_rest: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+    reconcile_every: int = RECONCILE_EVERY
+    transport: httpx.AsyncBaseTransport | None = None
+    wait: wait_base | None = None
+    sleep: Callable[[float], Awaitable[None]] | None = None
+    clock: Callable[[], float] | None = None
+    on_wait: WaitCallback | None = None
+    on_page: ProgressCallback | None = None
+
+
+def _default_locator() -> Locator:
+    from crawler.registration import api_locations  # the sibling module, by agreement
+
+    return api_locations
+
+
+def token_for(
+    registration: ForgeRegistration, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """The token of a registration, read from the variable it names; None for anonymous.
+
+    Raises:
+        ConfigurationError: the variable is named but unset or empty (the message names the
+            variable, never a value).
+    """
+    if not registration.token_env:
+        return None
+    value = (environ if environ is not None else os.environ).get(registration.token_env, "")
+    if not value.strip():
+        raise ConfigurationError(
+            f"forge {registration.name!r}: the environment variable {registration.token_env} "
+            "holds no token; export it or register the forge without --token-env"
+        )
+    return value.strip()
+
+
+async def crawl_forges(
+    registrations: Sequence[ForgeRegistration],
+    sink: CrawlSink,
+    options: CrawlOptions | None = None,
+    *,
+    normalise: Normaliser | None = None,
+    locate: Locator | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> list[CrawlReport]:
+    """Crawl each registration into `sink`, forges concurrently, and return their reports."""
+    options = options or CrawlOptions()
+    locator = locate or _default_locator()
+    governor_options: dict[str, Any] = {
+        "concurrency": options.concurrency,
+        "on_wait": options.on_wait,
+    }
+    if options.sleep is not None:
+        governor_options["sleep"] = options.sleep
+    if options.clock is not None:
+        governor_options["clock"] = options.clock
+    governors = GovernorRegistry(**governor_options)
+    async with create_http_client(
+        user_agent=options.user_agent, transport=options.transport
+    ) as http:
+
+        async def one(registration: ForgeRegistration) -> CrawlReport:
+            token = token_for(registration, environ)
+            where = locator(registration)
+            host = httpx.URL(where.rest).host
+            client = ForgeClient(
+                http,
+                governors.for_host(host, token),
+                token=token,
+                wait=options.wait,
+                sleep=options.sleep,
+            )
+            crawler = CRAWLERS[registration.kind](
+                registration,
+                client,
+                rest_url=where.rest,
+                graphql_url=where.graphql,
+                prefer_rest=options.prefer_rest,
+            )
+            return await crawl_forge(
+                crawler,
+                sink,
+                full=options.full,
+                normalise=normalise,
+                reconcile_every=options.reconcile_every,
+                on_page=options.on_page,
+            )
+
+        return list(await asyncio.gather(*(one(r) for r in registrations)))

@@ -1,0 +1,468 @@
+"""Deterministic fake GitLab and GitHub forges, answering at the HTTP transport.
+
+Written from the forges' documented response shapes (GitLab REST ``/projects`` with keyset and
+offset pagination, ``Link``/``X-Next-Page`` headers and no ``X-Total`` above 10,000 rows;
+GitLab GraphQL ``projects``/``group.projects`` with ``repository.blobs``; GitHub GraphQL
+``repositoryOwner.repositories``/``nodes``/``rateLimit``; GitHub REST ``/orgs/:org/repos`` and
+contents). Each fake is a plain ``handle(httpx.Request) -> httpx.Response`` function, usable by
+``httpx.MockTransport``, respx side effects and the threaded server of the SIGKILL test; the
+benchmark uses them too. `fail` lets a test inject answers (429, 500, timeouts) before the fake.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+
+BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+Failer = Callable[[httpx.Request], httpx.Response | None]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def publiccode_text(name: str, version: int = 1) -> str:
+    """A small publiccode.yml for repository `name`."""
+    return (
+        'publiccodeYmlVersion: "0.4"\n'
+        f"name: {name}\n"
+        f"url: https://example.org/{name}\n"
+        f"softwareVersion: 1.{version}.0\n"
+        "platforms: [web]\n"
+        "developmentStatus: stable\n"
+        "softwareType: standalone/web\n"
+    )
+
+
+@dataclass
+class FakeRepo:
+    """One repository of a fake forge."""
+
+    id: int
+    owner: str
+    name: str
+    activity: datetime
+    publiccode: str | None = None
+    publiccode_name: str = "publiccode.yml"
+
+    @property
+    def path(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def blob_id(self) -> str | None:
+        if self.publiccode is None:
+            return None
+        return hashlib.sha1(self.publiccode.encode()).hexdigest()
+
+
+def make_repos(count: int, owners: int, *, with_publiccode: float = 0.3) -> list[FakeRepo]:
+    """`count` repositories spread over `owners` owners; every 10th block of 3 has a file."""
+    repos = []
+    for i in range(1, count + 1):
+        owner = f"org{(i - 1) % owners}"
+        has_file = (i % 10) < round(with_publiccode * 10)
+        repos.append(
+            FakeRepo(
+                id=i,
+                owner=owner,
+                name=f"project-{i}",
+                activity=BASE_TIME + timedelta(minutes=i),
+                publiccode=publiccode_text(f"project-{i}") if has_file else None,
+                publiccode_name="publiccode.yaml" if has_file and i % 7 == 0 else "publiccode.yml",
+            )
+        )
+    return repos
+
+
+@dataclass
+class FakeForge:
+    """State shared by both fakes: repositories, request counts, injected failures."""
+
+    host: str
+    repos: list[FakeRepo]
+    fail: Failer | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    clock: datetime = BASE_TIME + timedelta(days=30)
+
+    def by_id(self) -> dict[int, FakeRepo]:
+        return {repo.id: repo for repo in self.repos}
+
+    def touch(self, ids: list[int], *, change_file: bool = True) -> None:
+        """New activity on these repositories (and a new publiccode version where they have one)."""
+        self.clock += timedelta(hours=2)
+        table = self.by_id()
+        for number in ids:
+            repo = table[number]
+            repo.activity = self.clock
+            if change_file and repo.publiccode is not None:
+                repo.publiccode = publiccode_text(repo.name, version=2)
+
+    def delete(self, number: int) -> None:
+        self.repos = [repo for repo in self.repos if repo.id != number]
+
+    def rename(self, number: int, new_name: str) -> None:
+        self.by_id()[number].name = new_name
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.counts[request.method] += 1
+        if self.fail is not None:
+            injected = self.fail(request)
+            if injected is not None:
+                return injected
+        return self.handle(request)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.Response(status, json=data, headers=headers or {})
+
+
+class FakeGitLab(FakeForge):
+    """A GitLab instance at ``https://<host>`` (REST ``/api/v4``, GraphQL ``/api/graphql``)."""
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/api/graphql":
+            return self._graphql(json.loads(request.content))
+        if path == "/api/v4/projects":
+            return self._rest_projects(request.url, self.repos)
+        match = re.fullmatch(
+            r"/api/v4/groups/([^/]+)/projects", request.url.raw_path.decode().split("?")[0]
+        )
+        if match:
+            group = unquote(match.group(1))
+            members = [r for r in self.repos if r.owner == group or r.owner.startswith(group + "/")]
+            return self._rest_projects(request.url, members)
+        match = re.fullmatch(r"/api/v4/projects/(\d+)/repository/files/([^/]+)/raw", path)
+        if match:
+            repo = self.by_id().get(int(match.group(1)))
+            name = match.group(2)
+            if repo is None or repo.publiccode is None or repo.publiccode_name != name:
+                return _json({"message": "404 File Not Found"}, 404)
+            return httpx.Response(
+                200, text=repo.publiccode, headers={"X-Gitlab-Blob-Id": repo.blob_id or ""}
+            )
+        return _json({"message": "404 Not Found"}, 404)
+
+    def rest_item(self, repo: FakeRepo) -> dict[str, Any]:
+        """A REST project object (the "simple" field set plus what a full one adds)."""
+        return {
+            "id": repo.id,
+            "name": repo.name,
+            "path": repo.name,
+            "path_with_namespace": repo.path,
+            "description": f"Description of {repo.name}",
+            "default_branch": "main",
+            "web_url": f"https://{self.host}/{repo.path}",
+            "http_url_to_repo": f"https://{self.host}/{repo.path}.git",
+            "created_at": _iso(BASE_TIME),
+            "last_activity_at": repo.activity.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "star_count": repo.id % 5,
+            "forks_count": 0,
+            "topics": ["egov"],
+            "archived": False,
+            "visibility": "public",
+        }
+
+    def _rest_projects(self, url: httpx.URL, members: list[FakeRepo]) -> httpx.Response:
+        params = url.params
+        per_page = min(100, int(params.get("per_page", "20")))
+        chosen = sorted(members, key=lambda r: r.id)
+        if "last_activity_after" in params:
+            since = datetime.fromisoformat(params["last_activity_after"])
+            chosen = [r for r in chosen if r.activity > since]
+        if params.get("order_by") == "last_activity_at":
+            chosen.sort(key=lambda r: r.activity, reverse=params.get("sort") != "asc")
+        headers: dict[str, str] = {}
+        if params.get("pagination") == "keyset":
+            after = int(params.get("id_after", "0"))
+            page_items = [r for r in chosen if r.id > after][:per_page]
+            if page_items and page_items[-1].id != chosen[-1].id:
+                following = url.copy_set_param("id_after", str(page_items[-1].id))
+                headers["Link"] = f'<{following}>; rel="next"'
+        else:
+            page = int(params.get("page", "1"))
+            page_items = chosen[(page - 1) * per_page : page * per_page]
+            more = page * per_page < len(chosen)
+            headers["X-Next-Page"] = str(page + 1) if more else ""
+            headers["X-Page"] = str(page)
+            if len(chosen) <= 10_000:  # GitLab omits the totals above 10,000 rows
+                headers["X-Total"] = str(len(chosen))
+                headers["X-Total-Pages"] = str(max(1, -(-len(chosen) // per_page)))
+        return _json([self.rest_item(r) for r in page_items], headers=headers)
+
+    def node(self, repo: FakeRepo) -> dict[str, Any]:
+        """A GraphQL ``Project`` node with the fields the crawler asks for."""
+        blobs = []
+        if repo.publiccode is not None:
+            blobs.append(
+                {"path": repo.publiccode_name, "oid": repo.blob_id, "rawBlob": repo.publiccode}
+            )
+        return {
+            "id": f"gid://gitlab/Project/{repo.id}",
+            "fullPath": repo.path,
+            "name": repo.name,
+            "description": f"Description of {repo.name}",
+            "webUrl": f"https://{self.host}/{repo.path}",
+            "lastActivityAt": _iso(repo.activity),
+            "createdAt": _iso(BASE_TIME),
+            "archived": False,
+            "visibility": "public",
+            "starCount": repo.id % 5,
+            "forksCount": 0,
+            "topics": ["egov"],
+            "languages": [{"name": "Python", "share": 80.0}, {"name": "HTML", "share": 20.0}],
+            "repository": {"rootRef": "main", "blobs": {"nodes": blobs}},
+        }
+
+    def _connection(self, members: list[FakeRepo], first: int, after: str | None) -> dict[str, Any]:
+        ordered = sorted(members, key=lambda r: r.id)
+        start = int(after) if after else 0
+        chosen = [r for r in ordered if r.id > start][:first]
+        more = bool(chosen) and chosen[-1].id != ordered[-1].id
+        return {
+            "pageInfo": {"hasNextPage": more, "endCursor": str(chosen[-1].id) if chosen else after},
+            "nodes": [self.node(r) for r in chosen],
+        }
+
+    def _graphql(self, body: dict[str, Any]) -> httpx.Response:
+        query, variables = body["query"], body.get("variables") or {}
+        first = int(variables.get("first", 100))
+        if first > 100:
+            return _json({"errors": [{"message": "first must be at most 100"}]})
+        if "query InstanceProjects" in query:
+            return _json(
+                {"data": {"projects": self._connection(self.repos, first, variables.get("after"))}}
+            )
+        if "query GroupProjects" in query:
+            group = variables["fullPath"]
+            members = [r for r in self.repos if r.owner == group or r.owner.startswith(group + "/")]
+            if not members:
+                return _json({"data": {"group": None}})
+            return _json(
+                {
+                    "data": {
+                        "group": {
+                            "projects": self._connection(members, first, variables.get("after"))
+                        }
+                    }
+                }
+            )
+        if "query ProjectsById" in query:
+            table = self.by_id()
+            wanted = [
+                table[int(gid.rsplit("/", 1)[-1])]
+                for gid in variables["ids"]
+                if int(gid.rsplit("/", 1)[-1]) in table
+            ]
+            return _json({"data": {"projects": {"nodes": [self.node(r) for r in wanted[:first]]}}})
+        if "query ProjectsByPath" in query:
+            by_path = {r.path: r for r in self.repos}
+            data = {
+                key: (self.node(by_path[value]) if value in by_path else None)
+                for key, value in variables.items()
+            }
+            return _json({"data": data})
+        return _json({"errors": [{"message": "unknown query"}]})
+
+
+class FakeGitHub(FakeForge):
+    """github.com-like: REST at ``https://api.<host>``, GraphQL at ``https://api.<host>/graphql``."""
+
+    remaining: int = 5000
+
+    def owners(self) -> list[str]:
+        return sorted(
+            {r.owner for r in self.repos}, key=lambda o: int(o[3:]) if o[3:].isdigit() else 0
+        )
+
+    def node(self, repo: FakeRepo) -> dict[str, Any]:
+        """A GraphQL ``Repository`` node with the fields the crawler asks for."""
+
+        def blob(name: str) -> dict[str, Any] | None:
+            if repo.publiccode is None or repo.publiccode_name != name:
+                return None
+            return {
+                "oid": repo.blob_id,
+                "text": repo.publiccode,
+                "byteSize": len(repo.publiccode),
+                "isTruncated": False,
+            }
+
+        return {
+            "id": f"R_{repo.id}",
+            "databaseId": repo.id,
+            "name": repo.name,
+            "nameWithOwner": repo.path,
+            "url": f"https://{self.host}/{repo.path}",
+            "description": f"Description of {repo.name}",
+            "homepageUrl": None,
+            "pushedAt": _iso(repo.activity),
+            "createdAt": _iso(BASE_TIME),
+            "isArchived": False,
+            "isFork": False,
+            "isPrivate": False,
+            "parent": None,
+            "stargazerCount": repo.id % 5,
+            "forkCount": 0,
+            "licenseInfo": {"spdxId": "EUPL-1.2"},
+            "primaryLanguage": {"name": "Go"},
+            "defaultBranchRef": {"name": "main"},
+            "repositoryTopics": {"nodes": [{"topic": {"name": "egov"}}]},
+            "yml": blob("publiccode.yml"),
+            "yaml": blob("publiccode.yaml"),
+        }
+
+    def rest_item(self, repo: FakeRepo) -> dict[str, Any]:
+        """A REST repository object (``GET /orgs/:org/repos`` item)."""
+        return {
+            "id": repo.id,
+            "node_id": f"R_{repo.id}",
+            "name": repo.name,
+            "full_name": repo.path,
+            "private": False,
+            "html_url": f"https://{self.host}/{repo.path}",
+            "description": f"Description of {repo.name}",
+            "fork": False,
+            "created_at": _iso(BASE_TIME),
+            "pushed_at": _iso(repo.activity),
+            "homepage": None,
+            "stargazers_count": repo.id % 5,
+            "language": "Go",
+            "forks_count": 0,
+            "archived": False,
+            "license": {"spdx_id": "EUPL-1.2"},
+            "topics": ["egov"],
+            "visibility": "public",
+            "default_branch": "main",
+        }
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/graphql":
+            return self._graphql(json.loads(request.content))
+        match = re.fullmatch(r"/(orgs|users)/([^/]+)/repos", path)
+        if match:
+            return self._rest_listing(request.url, match.group(2))
+        match = re.fullmatch(r"/repos/([^/]+)/([^/]+)/contents/([^/]+)", path)
+        if match:
+            repo = next(
+                (r for r in self.repos if r.path == f"{match.group(1)}/{match.group(2)}"), None
+            )
+            if repo is None or repo.publiccode is None or repo.publiccode_name != match.group(3):
+                return _json({"message": "Not Found"}, 404)
+            etag = f'"{repo.blob_id}"'
+            if request.headers.get("if-none-match") == etag:
+                return httpx.Response(304, headers={"ETag": etag})
+            content = base64.b64encode(repo.publiccode.encode()).decode()
+            return _json(
+                {
+                    "name": match.group(3),
+                    "sha": repo.blob_id,
+                    "content": content,
+                    "encoding": "base64",
+                },
+                headers={"ETag": etag},
+            )
+        if path == "/organizations":
+            return _json([{"login": owner, "id": i} for i, owner in enumerate(self.owners())])
+        return _json({"message": "Not Found"}, 404)
+
+    def _rest_listing(self, url: httpx.URL, owner: str) -> httpx.Response:
+        members = [r for r in self.repos if r.owner == owner]
+        if not members:
+            return _json({"message": "Not Found"}, 404)
+        if url.params.get("sort") == "pushed":
+            members.sort(key=lambda r: r.activity, reverse=True)
+        else:
+            members.sort(key=lambda r: r.id)
+        per_page = min(100, int(url.params.get("per_page", "30")))
+        page = int(url.params.get("page", "1"))
+        chosen = members[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(members):
+            headers["Link"] = f'<{url.copy_set_param("page", str(page + 1))}>; rel="next"'
+        return _json([self.rest_item(r) for r in chosen], headers=headers)
+
+    def _graphql(self, body: dict[str, Any]) -> httpx.Response:
+        query, variables = body["query"], body.get("variables") or {}
+        self.remaining -= 1
+        data: dict[str, Any] = {
+            "rateLimit": {
+                "cost": 1,
+                "remaining": self.remaining,
+                "resetAt": _iso(BASE_TIME + timedelta(hours=1)),
+            }
+        }
+        if "query OwnerRepositories" in query or "query OwnerActivity" in query:
+            activity = "query OwnerActivity" in query
+            for key, login in variables.items():
+                if not re.fullmatch(r"o\d+", key):
+                    continue
+                index = key[1:]
+                members = [r for r in self.repos if r.owner == login]
+                if not members:
+                    data[key] = None
+                    continue
+                if activity:
+                    members.sort(key=lambda r: r.activity, reverse=True)
+                else:
+                    members.sort(key=lambda r: r.id)
+                first = int(variables[f"f{index}"])
+                if first > 100:
+                    return _json({"errors": [{"message": "first exceeds 100"}]})
+                start = int(variables.get(f"a{index}") or 0)
+                chosen = members[start : start + first]
+                nodes = (
+                    [
+                        {"id": f"R_{r.id}", "databaseId": r.id, "pushedAt": _iso(r.activity)}
+                        for r in chosen
+                    ]
+                    if activity
+                    else [self.node(r) for r in chosen]
+                )
+                data[key] = {
+                    "repositories": {
+                        "totalCount": len(members),
+                        "pageInfo": {
+                            "hasNextPage": start + first < len(members),
+                            "endCursor": str(start + len(chosen)),
+                        },
+                        "nodes": nodes,
+                    }
+                }
+            return _json({"data": data})
+        if "query RepositoriesById" in query:
+            table = {f"R_{r.id}": r for r in self.repos}
+            if len(variables["ids"]) > 100:
+                return _json(
+                    {"errors": [{"message": "You may not provide more than 100 node ids"}]}
+                )
+            data["nodes"] = [self.node(table[i]) if i in table else None for i in variables["ids"]]
+            return _json({"data": data})
+        if "query RepositoriesByName" in query:
+            by_path = {r.path: r for r in self.repos}
+            for key in [k for k in variables if k.endswith("o")]:
+                alias = key[:-1]
+                wanted = f"{variables[key]}/{variables[alias + 'n']}"
+                data[alias] = self.node(by_path[wanted]) if wanted in by_path else None
+            return _json({"data": data})
+        return _json({"errors": [{"message": "unknown query"}]})

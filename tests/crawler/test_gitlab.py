@@ -1,0 +1,200 @@
+"""The GitLab crawler against a fake GitLab at the transport (respx)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from crawler.sink import MemorySink
+from schemas.forge import ForgeRegistration
+from tests.crawler.conftest import FakeTime, crawl
+from tests.crawler.fakeforge import FakeGitLab, make_repos
+
+HOST = "gitlab.example.org"
+
+
+def _registration(**fields: object) -> ForgeRegistration:
+    return ForgeRegistration(
+        name="lab", kind="gitlab", url=f"https://{HOST}", token_env="TOKEN", **fields
+    )  # type: ignore[arg-type]
+
+
+def _graphql_first(request: httpx.Request) -> int:
+    return int(json.loads(request.content)["variables"].get("first", 0))
+
+
+def test_full_crawl_lists_every_project_with_its_publiccode_in_one_request_per_100(
+    fake_time: FakeTime,
+) -> None:
+    """A full crawl of 250 projects takes 3 GraphQL requests and keeps every publiccode file."""
+    fake = FakeGitLab(HOST, make_repos(250, owners=3))
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert ("ok", 3, 3) == (report.status, report.requests, fake.total)
+    assert 250 == len(sink.fingerprints("lab"))
+    assert 75 == sum(1 for s in sink.snapshots.values() if s.publiccode is not None)
+    repo = fake.by_id()[21]
+    stored = sink.snapshots[("lab", "21")]
+    assert ("publiccode.yaml", repo.publiccode, repo.blob_id) == (
+        stored.publiccode_path,
+        stored.publiccode.decode() if stored.publiccode else None,
+        stored.blob_id,
+    )
+    assert ["Python", "HTML"] == stored.payload["languages"]
+
+
+def test_group_scope_lists_only_the_group(fake_time: FakeTime) -> None:
+    """A registration with a group crawls that group's projects only."""
+    fake = FakeGitLab(HOST, make_repos(30, owners=3))
+    sink = MemorySink()
+    crawl(fake, _registration(groups=["org1"]), sink, fake_time)
+    assert {"org1"} == {s.payload["full_path"].split("/")[0] for s in sink.snapshots.values()}
+    assert 10 == len(sink.snapshots)
+
+
+def test_incremental_crawl_fetches_only_what_moved(fake_time: FakeTime) -> None:
+    """After a full crawl, a recrawl with 3 changed projects costs one listing and one GraphQL request."""
+    fake = FakeGitLab(HOST, make_repos(250, owners=3))
+    sink = MemorySink()
+    crawl(fake, _registration(), sink, fake_time)
+    fake.touch([3, 100, 201])
+    fake.counts.clear()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert (False, 2, 3) == (report.full, fake.total, report.repositories)
+    assert b"softwareVersion: 1.2.0" in (sink.snapshots[("lab", "201")].publiccode or b"")
+
+
+def test_complexity_error_halves_the_batch_and_the_crawl_completes(fake_time: FakeTime) -> None:
+    """A query refused as too complex above 25 projects is retried with smaller batches."""
+    sizes: list[int] = []
+
+    def refuse_big(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/graphql"):
+            sizes.append(_graphql_first(request))
+            if sizes[-1] > 25:
+                return httpx.Response(
+                    200,
+                    json={
+                        "errors": [
+                            {
+                                "message": "Query has complexity of 301, which exceeds max complexity of 250"
+                            }
+                        ]
+                    },
+                )
+        return None
+
+    fake = FakeGitLab(HOST, make_repos(120, owners=2), fail=refuse_big)
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert ("ok", 120) == (report.status, len(sink.snapshots))
+    assert [100, 50, 25] == sizes[:3]
+
+
+def test_gateway_timeouts_halve_the_batch_then_it_grows_back(fake_time: FakeTime) -> None:
+    """502/504 answers shrink the batch at once (no retries at full size); success doubles it again."""
+    sizes: list[int] = []
+
+    def time_out_big(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/graphql"):
+            sizes.append(_graphql_first(request))
+            if sizes[-1] == 100 and len(sizes) <= 2:
+                return httpx.Response(504 if len(sizes) == 1 else 502)
+        return None
+
+    fake = FakeGitLab(HOST, make_repos(200, owners=2), fail=time_out_big)
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert ("ok", 200) == (report.status, len(sink.snapshots))
+    assert [100, 50, 100] == sizes[:3]
+
+
+def test_partial_data_fetches_the_missing_blob_through_rest(fake_time: FakeTime) -> None:
+    """A GraphQL error pointing at one project's blobs is repaired with the REST raw-file endpoint."""
+
+    def break_blob(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/graphql"):
+            answer = fake.handle(request)
+            body = answer.json()
+            body["data"]["projects"]["nodes"][1]["repository"] = None
+            body["errors"] = [
+                {
+                    "message": "Max blobs size limit exceeded",
+                    "path": ["projects", "nodes", 1, "repository"],
+                }
+            ]
+            return httpx.Response(200, json=body)
+        return None
+
+    fake = FakeGitLab(HOST, make_repos(10, owners=1), fail=break_blob)
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert fake.by_id()[2].publiccode == (sink.snapshots[("lab", "2")].publiccode or b"").decode()
+    assert (1, 2) == (fake.counts["POST"], fake.counts["GET"])
+    assert "ok" == report.status
+
+
+def test_rest_listing_skips_a_page_that_always_answers_500(fake_time: FakeTime) -> None:
+    """A keyset page that keeps answering 500 is skipped and reported; the rest is crawled, nothing tombstoned."""
+
+    def poison(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path == "/api/v4/projects" and request.url.params.get("id_after") == "100":
+            return httpx.Response(500, json={"message": "500 Internal Server Error"})
+        return None
+
+    fake = FakeGitLab(HOST, make_repos(300, owners=3), fail=poison)
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time, prefer_rest=True)
+    assert "partial" == report.status
+    assert 200 == len(sink.snapshots)  # ids 101..200 sat on the poisoned page
+    assert 1 == len(report.findings) and "kept failing" in report.findings[0].message
+    assert [] == report.tombstoned
+
+
+def test_rest_crawl_fetches_each_file_name_per_project(fake_time: FakeTime) -> None:
+    """The REST crawl asks the raw-file endpoint once per project and file name."""
+    fake = FakeGitLab(HOST, make_repos(120, owners=2))
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time, prefer_rest=True)
+    assert (2 + 240, 36) == (
+        report.requests,
+        sum(1 for s in sink.snapshots.values() if s.publiccode),
+    )
+
+
+def test_unknown_group_becomes_a_finding_not_a_crash(fake_time: FakeTime) -> None:
+    """A group that does not exist is reported as a finding on the forge."""
+    fake = FakeGitLab(HOST, make_repos(10, owners=1))
+    sink = MemorySink()
+    report = crawl(fake, _registration(groups=["missing"]), sink, fake_time)
+    assert "partial" == report.status
+    assert "group 'missing' not found" in report.findings[0].message
+
+
+def test_forbidden_answer_is_not_retried_and_becomes_a_finding(fake_time: FakeTime) -> None:
+    """A 403 without rate-limit headers is sent once and reported."""
+    fake = FakeGitLab(
+        HOST,
+        make_repos(10, owners=1),
+        fail=lambda r: httpx.Response(403, json={"message": "403 Forbidden"}),
+    )
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert (1, "partial") == (fake.total, report.status)
+    assert "HTTP 403" in report.findings[0].message
+
+
+def test_missing_graphql_endpoint_falls_back_to_rest_and_says_so(fake_time: FakeTime) -> None:
+    """A 404 from the GraphQL endpoint switches the crawl to REST with a notice."""
+    fake = FakeGitLab(
+        HOST,
+        make_repos(10, owners=1),
+        fail=lambda r: (
+            httpx.Response(404, json={"message": "404"}) if r.url.path == "/api/graphql" else None
+        ),
+    )
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert 10 == len(sink.snapshots)
+    assert "crawling through REST" in report.notices[0]
