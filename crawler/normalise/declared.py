@@ -86,10 +86,9 @@ def resolve_asset(value: Any, raw_url: RawUrl, file_dir: str) -> str | None:
         return text
     if scheme:
         return None
-    path = posixpath.normpath(
-        posixpath.join("/" if text.startswith("/") else file_dir or "/", text)
-    )
-    if path.startswith("..") or "/../" in f"{path}/" or path in {"/", "."}:
+    base = "" if text.startswith("/") else file_dir.strip("/")
+    path = posixpath.normpath(posixpath.join(base, text.lstrip("/")))
+    if path in {".", ".."} or path.startswith("../"):
         return None
     return raw_url(quote(path.lstrip("/")))
 
