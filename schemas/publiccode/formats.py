@@ -25,7 +25,8 @@ _MIME = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\Z"
 )
 _URN = re.compile(r"urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+\Z", re.I)
-_IPA_CODE = re.compile(r"[A-Za-z0-9_]{1,40}\Z")
+# iPA codes are lowercase (c_h501, pcm); school codes may end in an uppercase registry code.
+_IPA_CODE = re.compile(r"[a-z0-9][a-z0-9_]*[A-Z0-9]*\Z")
 _LICENSE_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*\Z")
 
@@ -99,7 +100,8 @@ def is_urn(value: str) -> bool:
 def is_ipa_code(value: str, known: frozenset[str] | None) -> bool:
     """An Italian public administration code; checked against ``known`` when given.
 
-    Without a list only the shape is checked (letters, digits and ``_``).
+    Without a list only the shape is checked: lowercase letters, digits and ``_``, optionally
+    ending in an uppercase school code (``istsc_AGIC82200R``).
     """
     if known is not None:
         return value in known
@@ -118,7 +120,8 @@ def spdx_problem(expression: str) -> str | None:
     try:
         result = licensing.validate(probe, strict=True)
     except (ExpressionError, AttributeError, TypeError, ValueError) as error:
-        return f"it is not a well-formed expression ({type(error).__name__})"
+        del error  # the library's messages name its internals, not the user's mistake
+        return "it is not a well-formed SPDX expression"
     if result.errors:
         return "; ".join(str(e) for e in result.errors)
     return None

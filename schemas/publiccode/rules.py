@@ -54,6 +54,13 @@ def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
     return f' Did you mean "{close[0]}"?' if close else ""
 
 
+def _tag_hint(tag: str) -> str:
+    fixed = tag.replace("_", "-")
+    if fixed != tag and is_valid_tag(fixed):
+        return f' Did you mean "{fixed}"? BCP 47 separates subtags with "-", not "_".'
+    return " Use a registered code like en, it, de or pt-BR."
+
+
 def _leaf(key: str) -> str:
     """The reference's ``{0}``: the last path element, like ``countries[2]``."""
     tail = key.rsplit(".", 1)[-1]
@@ -299,8 +306,8 @@ class Checker:
         if bad:
             self.error(
                 "description",
-                f'description must be a valid BCP 47 language: "{bad[0]}" is not a language tag; '
-                "use codes like en, it, de or en-GB (with a hyphen, not an underscore)",
+                f'description must be a valid BCP 47 language: "{bad[0]}" is not a language '
+                f"tag.{_tag_hint(bad[0])}",
             )
             return
         for lang, entry in description.items():
@@ -355,6 +362,7 @@ class Checker:
                 'contractors must not be present unless "type" is "contract": remove it or set '
                 'maintenance.type to "contract"',
             )
+            contractors = None  # the reference stops at the first failing rule of a key
         for index, contractor in enumerate(contractors or []):
             path = f"maintenance.contractors[{index}]"
             self.required(contractor, path, "name", "the contractor's name")
@@ -400,7 +408,7 @@ class Checker:
                 self.error(
                     f"localisation.availableLanguages[{index}]",
                     f"availableLanguages[{index}] must be a valid BCP 47 language: "
-                    f'"{lang[:40]}" is not a language tag (use codes like en, it, de-CH)',
+                    f'"{lang[:40]}" is not a language tag.{_tag_hint(lang)}',
                 )
 
     def country_it(self, section: str, it: dict[str, Any]) -> None:

@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 100_000
+MAX_NODES = 50_000
 MAX_ALIAS_EXPANSION = 10_000
 
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
@@ -79,7 +79,12 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
 
 
+_MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
+
+
 def _resolve_plain(text: str) -> Any:
+    if text and text[0] not in _MAYBE_NOT_STRING:
+        return text  # fast path: no null, bool, int or float starts otherwise
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -302,12 +307,13 @@ def load(data: bytes) -> Loaded:
                     )
                 )
                 return Loaded(None, composer.findings)
-            path = composer.child_path()
+            collection = node.kind != SCALAR and not node.done
+            path = composer.child_path() if collection else ""
             composer.attach(node)
             anchor = getattr(event, "anchor", None)
             if anchor is not None and kind is not yaml.AliasEvent:
                 composer.anchors[anchor] = node
-            if node.kind != SCALAR and not node.done:
+            if collection:
                 composer.stack.append([node, path, None, {}])
     except yaml.MarkedYAMLError as error:
         return Loaded(None, [*composer.findings, _syntax_error(error)])
