@@ -157,6 +157,15 @@ def test_query_finds_words_and_prefixes(server: MeiliServer) -> None:
     assert [DECIDIM.id] == ids(backend.search("Decidim"))
 
 
+def test_query_syntax_is_searched_as_plain_words(server: MeiliServer) -> None:
+    """Quotes and a leading minus do not make a phrase or an exclusion."""
+    backend = server.backend()
+    backend.upsert(CORPUS)
+    assert [DECIDIM.id] == ids(backend.search('"Decidim'))
+    assert [DECIDIM.id] == ids(backend.search("-Decidim"))
+    assert "Decidim" == server.transport.requests[-1].body["q"]
+
+
 def test_pages_have_exact_totals(server: MeiliServer) -> None:
     """page/per_page slice the hits while total stays exact."""
     backend = server.backend()

@@ -26,7 +26,7 @@ import httpx
 
 from indexer.search.meilisearch.client import MeilisearchClient
 from indexer.search.meilisearch.documents import document_key, to_document
-from indexer.search.meilisearch.filters import build_filter, build_sort
+from indexer.search.meilisearch.filters import build_filter, build_sort, plain_query
 from indexer.search.meilisearch.results import (
     HIGHLIGHT_POST,
     HIGHLIGHT_PRE,
@@ -137,7 +137,7 @@ class MeilisearchBackend:
                 f"the query is {len(query)} characters long; at most {MAX_QUERY_LENGTH} are searched"
             )
         body: dict[str, Any] = {
-            "q": query,
+            "q": plain_query(query),
             "page": page,
             "hitsPerPage": per_page,
             "attributesToRetrieve": RETRIEVED_ATTRIBUTES,

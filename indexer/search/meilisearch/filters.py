@@ -14,6 +14,7 @@ AND-ed, a last-activity range is ``since <= t < until``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from indexer.search.documents import timestamp
@@ -116,6 +117,19 @@ def build_filter(filters: Mapping[str, FilterValue] | None) -> str | None:
         if clause:
             clauses.append(clause)
     return " AND ".join(clauses) or None
+
+
+_NEGATION = re.compile(r"(^|\s)-+")
+
+
+def plain_query(query: str) -> str:
+    """`query` with Meilisearch's query syntax neutralised, so it is searched as plain words.
+
+    Meilisearch reads ``"…"`` as a phrase and a leading ``-`` as "must not contain"; the protocol
+    gives no syntax a meaning (the embedded backend searches such text as words), so quotes
+    become spaces and leading minus signs are dropped. Everything else is plain text already.
+    """
+    return _NEGATION.sub(r"\1", query.replace('"', " "))
 
 
 def build_sort(sort: str) -> list[str]:
