@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Row, case, delete, func, insert, select, text
 
 from indexer.store import crawl_state, records
 from indexer.store.models import AliasRow, ForgeRow, RecordRow, RelationRow, RepositoryRow
@@ -13,7 +13,6 @@ from indexer.store.values import RELATION_KINDS, CatalogueStats, Relation, Relat
 from schemas.errors import StoreError
 from schemas.record import canonical_id
 
-STATS_BATCH = 5000
 HISTORY_RUNS = 500
 
 
@@ -62,69 +61,72 @@ def find_record_by_url(connection: Connection, url: str) -> str | None:
     return None
 
 
-def _ranked(counter: Counter[str]) -> dict[str, int]:
-    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+# One row per (record, list element) of a JSON list column, per dialect. The column name comes
+# from `_LIST_COLUMNS` only, never from input.
+_LIST_ELEMENT_COUNTS = {
+    "sqlite": (
+        "SELECT item.value AS key, count(DISTINCT records.id) AS n "
+        "FROM records, json_each(records.{column}) AS item "
+        "WHERE records.deleted_at IS NULL GROUP BY item.value"
+    ),
+    "postgresql": (
+        "SELECT item AS key, count(DISTINCT records.id) AS n "
+        "FROM records, json_array_elements_text(records.{column}) AS item "
+        "WHERE records.deleted_at IS NULL GROUP BY item"
+    ),
+}
+_LIST_COLUMNS = ("licences", "languages", "categories")
+
+
+def _ranked(rows: Iterable[Row[Any]]) -> dict[str, int]:
+    pairs = [(str(row.key), int(row.n)) for row in rows if row.key is not None and row.key != ""]
+    return dict(sorted(pairs, key=lambda item: (-item[1], item[0])))
+
+
+def _count_by(connection: Connection, column: Any) -> dict[str, int]:
+    query = (
+        select(column.label("key"), func.count().label("n"))
+        .where(RecordRow.deleted_at.is_(None))
+        .group_by(column)
+    )
+    return _ranked(connection.execute(query))
+
+
+def _count_elements(connection: Connection, column: str) -> dict[str, int]:
+    if column not in _LIST_COLUMNS:
+        raise ValueError(f"{column!r} is not a JSON list column of records")
+    sql = _LIST_ELEMENT_COUNTS[connection.dialect.name].format(column=column)
+    return _ranked(connection.execute(text(sql)))
 
 
 def stats(connection: Connection) -> CatalogueStats:
     """Counts over the live catalogue and its size after each finished crawl run.
 
-    Reads only the denormalised columns, in keyset batches, and counts in Python: the same
-    code and result on SQLite and PostgreSQL, without loading record documents.
+    Grouping happens in the database over the denormalised columns (JSON lists are unnested
+    with SQLite's ``json_each`` / PostgreSQL's ``json_array_elements_text``), so the result is
+    the same on both and no record document is loaded.
     """
-    by_forge: Counter[str] = Counter()
-    by_organisation: Counter[str] = Counter()
-    by_licence: Counter[str] = Counter()
-    by_language: Counter[str] = Counter()
-    by_category: Counter[str] = Counter()
-    total = declared = valid = 0
-    after: str | None = None
-    while True:
-        query = (
-            select(
-                RecordRow.id,
-                RecordRow.declared,
-                RecordRow.valid,
-                RecordRow.forge,
-                RecordRow.organisation,
-                RecordRow.licences,
-                RecordRow.languages,
-                RecordRow.categories,
-            )
-            .where(RecordRow.deleted_at.is_(None))
-            .order_by(RecordRow.id)
-            .limit(STATS_BATCH)
-        )
-        if after is not None:
-            query = query.where(RecordRow.id > after)
-        rows = connection.execute(query).all()
-        if not rows:
-            break
-        for row in rows:
-            total += 1
-            declared += bool(row.declared)
-            valid += bool(row.valid)
-            by_forge[row.forge] += 1
-            if row.organisation:
-                by_organisation[row.organisation] += 1
-            by_licence.update(set(row.licences or ()))
-            by_language.update(set(row.languages or ()))
-            by_category.update(set(row.categories or ()))
-        after = rows[-1].id
+    totals = connection.execute(
+        select(
+            func.count().label("records"),
+            func.sum(case((RecordRow.declared, 1), else_=0)).label("declared"),
+            func.sum(case((RecordRow.valid, 1), else_=0)).label("valid"),
+        ).where(RecordRow.deleted_at.is_(None))
+    ).one()
     repositories = connection.scalar(
         select(func.count()).select_from(RepositoryRow).where(RepositoryRow.tombstoned_at.is_(None))
     )
     forge_count = connection.scalar(select(func.count()).select_from(ForgeRow))
     return CatalogueStats(
-        records=total,
-        declared=declared,
-        valid=valid,
+        records=int(totals.records or 0),
+        declared=int(totals.declared or 0),
+        valid=int(totals.valid or 0),
         forges=int(forge_count or 0),
         repositories=int(repositories or 0),
-        by_forge=_ranked(by_forge),
-        by_organisation=_ranked(by_organisation),
-        by_licence=_ranked(by_licence),
-        by_language=_ranked(by_language),
-        by_category=_ranked(by_category),
+        by_forge=_count_by(connection, RecordRow.forge),
+        by_organisation=_count_by(connection, RecordRow.organisation),
+        by_licence=_count_elements(connection, "licences"),
+        by_language=_count_elements(connection, "languages"),
+        by_category=_count_elements(connection, "categories"),
         history=crawl_state.finished_runs(connection, HISTORY_RUNS),
     )

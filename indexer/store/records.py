@@ -7,7 +7,6 @@ Functions here take an open `Connection` inside a transaction the caller (the `S
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,10 @@ from schemas.record import Record
 
 BATCH_SIZE = 1000
 _COMPUTED_FIELDS = frozenset(Record.model_computed_fields)
+_HASH_EXCLUDED: dict[str, Any] = {
+    **dict.fromkeys(_COMPUTED_FIELDS, True),
+    "provenance": {"fetched_at": True},
+}
 
 
 @dataclass(frozen=True)
@@ -39,14 +42,14 @@ def encode(record: Record) -> EncodedRecord:
     """The row values of `record`.
 
     The document is the record's JSON without computed fields (so `Record.model_validate_json`
-    reads it back). The content hash covers everything but `provenance.fetched_at`, which moves
-    on every crawl without anything a reader sees changing; keys are sorted so that equal
-    content always hashes equally.
+    reads it back). The content hash covers the same JSON minus `provenance.fetched_at`, which
+    moves on every crawl without anything a reader sees changing. Both are serialised by
+    pydantic's compiled serializer in field order (the hot path of a crawl); mappings keep
+    their insertion order, so a crawler that rebuilds the same record the same way always gets
+    the same hash.
     """
-    data = record.model_dump(mode="json", exclude=_COMPUTED_FIELDS)
-    document = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    data["provenance"].pop("fetched_at", None)
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    document = record.model_dump_json(exclude=_COMPUTED_FIELDS)
+    content = record.model_dump_json(exclude=_HASH_EXCLUDED)
     licences: list[str] = []
     if record.licence is not None and record.licence.ids:
         licences = list(record.licence.ids)
@@ -57,7 +60,7 @@ def encode(record: Record) -> EncodedRecord:
         values={
             "id": record.id,
             "document": document,
-            "content_hash": hashlib.sha256(canonical.encode()).hexdigest(),
+            "content_hash": hashlib.sha256(content.encode()).hexdigest(),
             "name": record.name,
             "declared": record.declared,
             "valid": record.valid,

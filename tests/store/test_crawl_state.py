@@ -135,11 +135,11 @@ def test_relations_are_replaced_per_kind_and_read_both_ways(store: Store) -> Non
 
 
 def test_stats_count_the_live_catalogue(forge_store: Store) -> None:
-    """stats counts live records by forge, organisation, licence, language and category."""
+    """stats counts live records (each once) by forge, organisation, licence, language, category."""
     forge_store.upsert_records(
         [
             make_record(URL_A),
-            make_record(URL_B, categories=["e-participation", "it-portal"]),
+            make_record(URL_B, categories=["e-participation", "it-portal", "it-portal"]),
             make_record("https://github.com/o/r", forge="github", organisation=None, licence=None),
         ],
         now=at(1),
