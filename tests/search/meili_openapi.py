@@ -22,6 +22,7 @@ request before it is sent and keeps it in `requests`.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -118,6 +119,12 @@ def load_contract() -> Contract:
     """The patched contract; skips the calling test when ``../shared`` is not there."""
     if not SPEC_PATH.is_file():
         pytest.skip(f"the Meilisearch OpenAPI file is not at {SPEC_PATH} (../shared is absent)")
+    return _contract()
+
+
+@functools.cache
+def _contract() -> Contract:
+    """Parsed and patched once per test session (the file is 800 kB)."""
     return Contract(patch_spec(json.loads(SPEC_PATH.read_text(encoding="utf-8"))))
 
 
