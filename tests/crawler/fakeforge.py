@@ -78,7 +78,7 @@ def make_repos(count: int, owners: int, *, with_publiccode: float = 0.3) -> list
                 id=i,
                 owner=owner,
                 name=f"project-{i}",
-                activity=BASE_TIME + timedelta(minutes=i),
+                activity=BASE_TIME + timedelta(hours=i),
                 publiccode=publiccode_text(f"project-{i}") if has_file else None,
                 publiccode_name="publiccode.yaml" if has_file and i % 7 == 0 else "publiccode.yml",
             )
@@ -94,7 +94,7 @@ class FakeForge:
     repos: list[FakeRepo]
     fail: Failer | None = None
     counts: Counter[str] = field(default_factory=Counter)
-    clock: datetime = BASE_TIME + timedelta(days=30)
+    clock: datetime = BASE_TIME + timedelta(days=3 * 365)
 
     def by_id(self) -> dict[int, FakeRepo]:
         return {repo.id: repo for repo in self.repos}

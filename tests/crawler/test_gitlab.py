@@ -198,3 +198,51 @@ def test_missing_graphql_endpoint_falls_back_to_rest_and_says_so(fake_time: Fake
     report = crawl(fake, _registration(), sink, fake_time)
     assert 10 == len(sink.snapshots)
     assert "crawling through REST" in report.notices[0]
+
+
+def _walk(fake: FakeGitLab, url: str, params: dict[str, object]) -> tuple[list[int], list[httpx.Response]]:
+    """Run the REST listing over `fake` and return the ids seen and the raw answers."""
+    import asyncio
+
+    from crawler.gitlab.rest import listing
+    from crawler.http import ForgeClient, create_http_client
+    from crawler.ratelimit import Governor
+
+    answers: list[httpx.Response] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        answers.append(fake.handle(request))
+        return answers[-1]
+
+    async def go() -> list[int]:
+        async with create_http_client(user_agent="t", transport=httpx.MockTransport(record)) as http:
+            client = ForgeClient(http, Governor(HOST))
+            return [
+                item["id"]
+                async for page in listing(client, url, params, on_skip=lambda u, e: None)
+                for item in page.items
+            ]
+
+    return asyncio.run(go()), answers
+
+
+def test_offset_listing_above_10000_rows_follows_next_page_without_totals() -> None:
+    """A group of 10,050 projects is listed completely although GitLab sends no X-Total."""
+    fake = FakeGitLab(HOST, make_repos(10_050, owners=1))
+    ids, answers = _walk(
+        fake, f"https://{HOST}/api/v4/groups/org0/projects", {"per_page": 100, "include_subgroups": "true"}
+    )
+    assert (list(range(1, 10_051)), 101) == (ids, len(answers))
+    assert all("x-total" not in answer.headers for answer in answers)
+
+
+def test_keyset_listing_follows_the_link_header() -> None:
+    """Keyset pagination walks id_after pages by the Link header until it is absent."""
+    fake = FakeGitLab(HOST, make_repos(250, owners=2))
+    ids, answers = _walk(
+        fake,
+        f"https://{HOST}/api/v4/projects",
+        {"pagination": "keyset", "order_by": "id", "sort": "asc", "per_page": 100},
+    )
+    assert (list(range(1, 251)), 3) == (ids, len(answers))
+    assert "link" not in answers[-1].headers

@@ -1,0 +1,117 @@
+"""The GitHub crawler against a fake GitHub at the transport (respx)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from crawler.sink import MemorySink
+from schemas.forge import ForgeRegistration
+from tests.crawler.conftest import FakeTime, crawl
+from tests.crawler.fakeforge import FakeGitHub, make_repos
+
+HOST = "github.example.org"
+
+
+def _registration(**fields: object) -> ForgeRegistration:
+    options: dict[str, object] = {"orgs": ["org0", "org1", "org2"], "token_env": "TOKEN"}
+    options.update(fields)
+    return ForgeRegistration(name="hub", kind="github", url=f"https://{HOST}", **options)  # type: ignore[arg-type]
+
+
+def _queries(fake_requests: list[httpx.Request]) -> list[str]:
+    return [json.loads(r.content)["query"].strip().split("(")[0].removeprefix("query ") for r in fake_requests]
+
+
+def test_full_crawl_packs_owners_and_keeps_blobs(fake_time: FakeTime) -> None:
+    """Three owners of 100 repositories: one probe of all three, then one request per remaining 100."""
+    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert ("ok", 300) == (report.status, len(sink.snapshots))
+    assert 4 == report.requests  # probe 3 x 33, then 67 + 33, 34 + 34 ... packed into 100s
+    stored = sink.snapshots[("hub", "21")]
+    assert ("publiccode.yaml", fake.by_id()[21].blob_id) == (stored.publiccode_path, stored.blob_id)
+    assert ("EUPL-1.2", ["egov"]) == (stored.payload["licence"], stored.payload["topics"])
+
+
+def test_many_small_owners_share_requests(fake_time: FakeTime) -> None:
+    """Forty owners of 5 repositories each are crawled in 4 requests (10 owners per probe)."""
+    fake = FakeGitHub(HOST, make_repos(200, owners=40))
+    sink = MemorySink()
+    report = crawl(fake, _registration(orgs=[f"org{i}" for i in range(40)]), sink, fake_time)
+    assert (200, 4) == (len(sink.snapshots), report.requests)
+
+
+def test_incremental_crawl_refetches_only_changed_repositories(fake_time: FakeTime) -> None:
+    """After a full crawl, 2 pushed repositories cost one activity query and one nodes query."""
+    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    sink = MemorySink()
+    crawl(fake, _registration(), sink, fake_time)
+    fake.touch([5, 250])
+    seen: list[httpx.Request] = []
+    fake.fail = lambda request: seen.append(request)  # type: ignore[func-returns-value]
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert (False, 2) == (report.full, report.repositories)
+    assert ["OwnerActivity", "RepositoriesById"] == _queries(seen)
+    assert b"1.2.0" in (sink.snapshots[("hub", "250")].publiccode or b"")
+
+
+def test_graphql_rate_limit_waits_for_the_reset(fake_time: FakeTime) -> None:
+    """When rateLimit.remaining hits 0 the next request waits until resetAt, counting down."""
+    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    fake.remaining = 1
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert "ok" == report.status
+    assert 3601 == round(sum(fake_time.sleeps))
+    assert [3601.0, 3591.0] == [round(w[1]) for w in fake_time.waits[:2]]
+    assert "api.github.example.org" == fake_time.waits[0][0]
+
+
+def test_missing_owner_is_a_finding_and_the_others_are_crawled(fake_time: FakeTime) -> None:
+    """Partial data: an alias that is null (unknown login) is reported; the others are saved."""
+    fake = FakeGitHub(HOST, make_repos(30, owners=2))
+    sink = MemorySink()
+    report = crawl(fake, _registration(orgs=["org0", "nobody", "org1"]), sink, fake_time)
+    assert (30, "partial") == (len(sink.snapshots), report.status)
+    assert "owner 'nobody' not found" in report.findings[0].message
+
+
+def test_single_repositories_are_fetched_by_name(fake_time: FakeTime) -> None:
+    """--repo OWNER/NAME registrations are fetched in one aliased query."""
+    fake = FakeGitHub(HOST, make_repos(30, owners=2))
+    sink = MemorySink()
+    registration = _registration(orgs=[], repos=["org0/project-1", "org1/project-2"])
+    report = crawl(fake, registration, sink, fake_time)
+    assert ({"1", "2"}, 1) == ({k[1] for k in sink.snapshots}, report.requests)
+
+
+def test_without_token_crawls_rest_and_says_60_requests_per_hour(fake_time: FakeTime) -> None:
+    """No token: the REST fallback lists and fetches contents, and the notice names the 60/hour limit."""
+    fake = FakeGitHub(HOST, make_repos(20, owners=2))
+    sink = MemorySink()
+    report = crawl(fake, _registration(token_env=None, orgs=["org0", "org1"]), sink, fake_time, environ={})
+    assert "60 REST requests per hour" in report.notices[0]
+    assert (20, 6) == (len(sink.snapshots), sum(1 for s in sink.snapshots.values() if s.publiccode))
+    assert 2 + 40 == report.requests
+
+
+def test_rest_recrawl_sends_etags_and_takes_304(fake_time: FakeTime) -> None:
+    """An incremental REST crawl sends If-None-Match; an unchanged file answers 304."""
+    fake = FakeGitHub(HOST, make_repos(20, owners=1))
+    sink = MemorySink()
+    registration = _registration(token_env=None, orgs=["org0"])
+    crawl(fake, registration, sink, fake_time, environ={})
+    fake.touch([1], change_file=False)
+    statuses: list[int] = []
+
+    def watch(request: httpx.Request) -> httpx.Response | None:
+        answer = fake.handle(request)
+        statuses.append(answer.status_code)
+        return answer
+
+    fake.fail = watch
+    crawl(fake, registration, sink, fake_time, environ={})
+    assert 304 in statuses
