@@ -126,7 +126,42 @@ def _languages(payload: Mapping[str, Any]) -> list[str]:
 
 
 def read_facts(payload: Mapping[str, Any]) -> RepositoryFacts:
-    """The facts in a GitLab or GitHub repository payload, REST or GraphQL; never raises."""
+    """The facts of a repository payload; never raises.
+
+    Reads the crawler's kind-neutral payload (`crawler.snapshot`: ``name``, ``full_path``,
+    ``licence``, ``stars``, ``fork_parent``, ... beside the forge's own JSON in ``raw``), taking
+    each fact from the neutral keys when they hold it and from ``raw`` otherwise; a payload
+    without ``raw`` is read as the forge's own JSON.
+    """
+    raw = payload.get("raw")
+    if not isinstance(raw, Mapping):
+        return _read_native(payload)
+    facts = _read_native(raw)
+    names = [n for n in payload.get("topics") or [] if isinstance(n, str) and n.strip()]
+    languages = [n for n in payload.get("languages") or [] if isinstance(n, str) and n.strip()]
+    parent = _text(payload.get("fork_parent"))
+    facts.name = _text(payload.get("name")) or facts.name
+    facts.path = _text(payload.get("full_path")) or facts.path
+    facts.description = _text(payload.get("description")) or facts.description
+    facts.default_branch = _text(payload.get("default_branch")) or facts.default_branch
+    facts.stars = (
+        _int(payload.get("stars")) if _int(payload.get("stars")) is not None else facts.stars
+    )
+    facts.forks = (
+        _int(payload.get("forks")) if _int(payload.get("forks")) is not None else facts.forks
+    )
+    facts.topics = names or facts.topics
+    facts.languages = languages or facts.languages
+    facts.licence = spdx_id(payload.get("licence")) or facts.licence
+    facts.created_at = parse_time(payload.get("created_at")) or facts.created_at
+    facts.homepage = _text(payload.get("homepage")) or facts.homepage
+    facts.fork_parent_url = parent or facts.fork_parent_url
+    facts.is_fork = facts.is_fork or parent is not None
+    return facts
+
+
+def _read_native(payload: Mapping[str, Any]) -> RepositoryFacts:
+    """The facts in a GitLab or GitHub repository JSON, REST or GraphQL."""
     parent = _first(
         payload, "forked_from_project.web_url", "parent.html_url", "parent.url", "forkedFrom.webUrl"
     )
