@@ -61,13 +61,14 @@ def repository_status(store: Store, url: str, language: str = "en") -> StatusOut
     """Listed, invalid, not found, not covered by any forge, or not a repository URL."""
     try:
         canonical = canonical_url(url)
-    except InvalidURLError as error:
+    except ValueError as error:  # InvalidURLError, or urllib's own (a port that is no number)
+        reason = error.reason if isinstance(error, InvalidURLError) else str(error)
         return StatusOut(
             url=url,
             canonical_url=None,
             id=None,
             status="bad_url",
-            message=translate(language, "status.msg.bad_url", reason=error.reason),
+            message=translate(language, "status.msg.bad_url", reason=reason),
         )
     record_id = canonical_id(canonical)
     found_id = store.find_record_by_url(canonical)

@@ -25,7 +25,11 @@ ExportFormatName = Literal["csv", "json", "ndjson", "parquet"]
         200: {
             "description": "the records, streamed",
             "content": {
-                export.media_type: {"schema": {"type": "string"}}
+                export.media_type: {
+                    "schema": {"type": "array", "items": {"type": "object"}}
+                    if export.name == "json"
+                    else {"type": "string"}
+                }
                 for export in EXPORT_FORMATS.values()
             },
         },

@@ -1,0 +1,174 @@
+"""Forge endpoints: reading for everyone, writes only with the admin token, crawl requests as jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from api.app import create_app
+from indexer.search.protocol import SearchBackend
+from indexer.store import Store
+from schemas.errors import RegistrationError
+from schemas.forge import ForgeRegistration
+from schemas.settings import Settings
+from tests.api.client import AppClient
+from tests.api.conftest import ADMIN_TOKEN
+
+AUTH = {"authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def fake_register(
+    url: str, *, kind: str, name: str | None = None, **scope: Any
+) -> ForgeRegistration:
+    """Stands in for crawler.registration.register: refuses private addresses, builds the rest."""
+    if "127.0.0.1" in url or "localhost" in url:
+        raise RegistrationError(f"{url}: resolves to a private address; refused")
+    return ForgeRegistration(
+        name=name or "new-forge",
+        kind=kind,  # type: ignore[arg-type]
+        url=url.rstrip("/"),
+        **{key: value for key, value in scope.items() if value is not None},
+    )
+
+
+@pytest.fixture
+def admin_client(store: Store, search: SearchBackend) -> Iterator[AppClient]:
+    app = create_app(
+        Settings(database_url="sqlite:///unused.db", admin_token=ADMIN_TOKEN),  # type: ignore[arg-type]
+        store=store,
+        search=search,
+        register_forge=fake_register,
+    )
+    client = AppClient(app)
+    yield client
+    client.close()
+
+
+def test_list_forges_with_counts(client: AppClient) -> None:
+    """Every forge is listed with its number of records."""
+    body = client.get("/api/v1/forges").json()
+    assert {"opencode": 4, "github": 1} == {f["registration"]["name"]: f["records"] for f in body}
+
+
+def test_forge_detail_and_404(client: AppClient) -> None:
+    """A forge's detail names it; an unknown forge is a 404 problem."""
+    assert "gitlab" == client.get("/api/v1/forges/opencode").json()["registration"]["kind"]
+    assert 404 == client.get("/api/v1/forges/nowhere").status_code
+
+
+def test_write_without_token_is_401(admin_client: AppClient) -> None:
+    """No Authorization header: 401 with a Bearer challenge."""
+    response = admin_client.post(
+        "/api/v1/forges", json={"url": "https://gitlab.example.org", "kind": "gitlab"}
+    )
+    assert 401 == response.status_code
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_write_with_wrong_token_is_403(admin_client: AppClient) -> None:
+    """A wrong bearer token: 403, and the token is not echoed."""
+    response = admin_client.post(
+        "/api/v1/forges/opencode/crawl", headers={"authorization": "Bearer wrong-token"}
+    )
+    assert 403 == response.status_code
+    assert "wrong-token" not in response.text
+
+
+def test_writes_disabled_without_configured_token(store: Store, search: SearchBackend) -> None:
+    """With no admin token configured, writes answer 403 saying how to enable them."""
+    client = AppClient(
+        create_app(Settings(database_url="sqlite:///unused.db"), store=store, search=search)
+    )
+    try:
+        response = client.post("/api/v1/forges/opencode/crawl", headers=AUTH)
+    finally:
+        client.close()
+    assert 403 == response.status_code
+    assert "CODEREUSE_ADMIN_TOKEN" in response.json()["detail"]
+
+
+def test_register_forge_with_token(admin_client: AppClient, store: Store) -> None:
+    """POST with the token registers the forge (201, Location) through the injected check."""
+    response = admin_client.post(
+        "/api/v1/forges",
+        json={
+            "url": "https://gitlab.example.org",
+            "kind": "gitlab",
+            "name": "example",
+            "groups": ["amt"],
+        },
+        headers=AUTH,
+    )
+    assert 201 == response.status_code
+    assert "/api/v1/forges/example" == response.headers["location"]
+    registration = store.get_forge("example")
+    assert registration is not None and ["amt"] == registration.groups
+
+
+def test_register_private_address_is_refused(admin_client: AppClient, store: Store) -> None:
+    """The registration check's refusal (SSRF) becomes a 422 problem; nothing is stored."""
+    response = admin_client.post(
+        "/api/v1/forges",
+        json={"url": "http://127.0.0.1:8080", "kind": "gitlab", "name": "local"},
+        headers=AUTH,
+    )
+    assert 422 == response.status_code
+    assert "private address" in response.json()["detail"]
+    assert store.get_forge("local") is None
+
+
+def test_register_existing_name_is_409(admin_client: AppClient) -> None:
+    """A taken name is a 409 conflict."""
+    response = admin_client.post(
+        "/api/v1/forges",
+        json={"url": "https://gitlab.example.org", "kind": "gitlab", "name": "opencode"},
+        headers=AUTH,
+    )
+    assert 409 == response.status_code
+
+
+def test_unknown_body_field_is_refused(admin_client: AppClient) -> None:
+    """Input models forbid unknown fields (allow_private cannot be set over the API)."""
+    response = admin_client.post(
+        "/api/v1/forges",
+        json={"url": "https://gitlab.example.org", "kind": "gitlab", "allow_private": True},
+        headers=AUTH,
+    )
+    assert 422 == response.status_code
+
+
+def test_patch_replaces_lists(admin_client: AppClient, store: Store) -> None:
+    """PATCH replaces the fields sent and keeps the others."""
+    response = admin_client.patch(
+        "/api/v1/forges/github", json={"orgs": ["land", "stadt"]}, headers=AUTH
+    )
+    assert 200 == response.status_code
+    registration = store.get_forge("github")
+    assert registration is not None
+    assert (["land", "stadt"], "https://github.com") == (registration.orgs, registration.url)
+
+
+def test_delete_forge(admin_client: AppClient, store: Store) -> None:
+    """DELETE unregisters the forge (204)."""
+    assert 204 == admin_client.delete("/api/v1/forges/github", headers=AUTH).status_code
+    assert store.get_forge("github") is None
+
+
+def test_crawl_request_queues_a_job(admin_client: AppClient, store: Store) -> None:
+    """POST …/crawl answers 202 with a queued job row; the API crawls nothing itself."""
+    response = admin_client.post("/api/v1/forges/opencode/crawl", headers=AUTH)
+    assert 202 == response.status_code
+    job = response.json()
+    assert ("opencode", "queued") == (job["forge"], job["status"])
+    assert [job["id"]] == [queued.id for queued in store.crawl_jobs("opencode")]
+
+
+def test_registration_unavailable_without_checker(client: AppClient) -> None:
+    """Without a wired registration check, POST answers 503 pointing at the CLI."""
+    response = client.post(
+        "/api/v1/forges", json={"url": "https://gitlab.example.org", "kind": "gitlab"}, headers=AUTH
+    )
+    assert 503 == response.status_code
+    assert "codereuse forges add" in response.json()["detail"]

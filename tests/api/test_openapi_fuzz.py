@@ -1,0 +1,89 @@
+"""schemathesis against ``/api/v1/openapi.json`` in-process: no 5xx, no answer that breaks the schema.
+
+A bounded number of examples per operation keeps the run short; writes run with the admin
+token against a throwaway store, and the forge registration check is one that refuses
+everything (no network).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import checks
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from api.app import create_app
+from indexer.store import create_store
+from schemas.errors import RegistrationError
+from schemas.settings import Settings
+from tests.api.conftest import ADMIN_TOKEN, corpus
+
+EXAMPLES_PER_OPERATION = 25
+CHECKS = [
+    checks.not_a_server_error,
+    openapi_checks.response_schema_conformance,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+]
+
+
+def refuse_all(url: str, **_: Any) -> Any:
+    raise RegistrationError(f"{url}: registration refused in this test")
+
+
+def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
+    """Generated requests to every operation get no 5xx and answers matching the schema."""
+    store = create_store(f"sqlite:///{tmp_path / 'fuzz.db'}")
+    store.upsert_records(corpus())
+
+    try:
+        from indexer.search.factory import create_search_backend
+
+        backend: Any = create_search_backend(
+            Settings(database_url=f"sqlite:///{tmp_path / 'fuzz.db'}"), store
+        )
+        backend.rebuild()
+    except ImportError:
+        from tests.api.scan_search import ScanSearch
+
+        backend = ScanSearch(store)
+    app = create_app(
+        Settings(database_url="sqlite:///unused.db", admin_token=ADMIN_TOKEN),  # type: ignore[arg-type]
+        store=store,
+        search=backend,
+        register_forge=refuse_all,
+    )
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 12
+
+    for operation in operations:
+
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            case.call_and_validate(
+                headers={"authorization": f"Bearer {ADMIN_TOKEN}"}, checks=CHECKS
+            )
+
+        try:
+            run()
+        except Exception as error:  # collect all operations' failures, then report together
+            failures.append(f"{operation.label}: {str(error)[:2000]}")
+    store.close()
+    assert [] == failures
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
