@@ -116,7 +116,9 @@ ROOT = _struct(
     legal=_struct(license=STR, mainCopyrightOwner=STR, repoOwner=STR, authorsFile=STR),
     maintenance=_struct(type=STR, contractors=_list(CONTRACTOR), contacts=_list(CONTACT)),
     localisation=_struct(localisationReady=BOOL, availableLanguages=STRS),
-    dependsOn=_struct(open=_list(DEPENDENCY), proprietary=_list(DEPENDENCY), hardware=_list(DEPENDENCY)),
+    dependsOn=_struct(
+        open=_list(DEPENDENCY), proprietary=_list(DEPENDENCY), hardware=_list(DEPENDENCY)
+    ),
     IT=COUNTRY_IT,
     it=COUNTRY_IT,
 )

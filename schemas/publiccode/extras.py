@@ -131,13 +131,11 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
     if "authorsFile" in legal:
         checker.warning("legal.authorsFile", _DEPRECATED_DROP)
         authors = legal["authorsFile"]
-        if not _placement_error(checker, "legal.authorsFile", authors) and base_dir is not None:
-            if not _is_remote(authors) and not (base_dir / authors).exists():
-                path = base_dir / authors
-                checker.error(
-                    "legal.authorsFile",
-                    f"'{path}' does not exist: no such file: {path}",
-                )
+        refused = _placement_error(checker, "legal.authorsFile", authors)
+        if not refused and base_dir is not None and not _is_remote(authors):
+            path = base_dir / authors
+            if not path.exists():
+                checker.error("legal.authorsFile", f"'{path}' does not exist: no such file: {path}")
     if "repoOwner" in legal:
         checker.warning(
             "legal.repoOwner",
@@ -165,25 +163,26 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
 
 
 def _country_sections(checker: Checker, view: dict[str, Any]) -> None:
-    section = view.get("IT")
+    section, name = view.get("IT"), "IT"
     if "it" in view:
         checker.warning(
             "it",
             "Lowercase country codes are DEPRECATED and will be removed in the future. "
             "Use 'IT' instead",
         )
-        section = view["it"]
+        section, name = view["it"], "it"
         if "IT" in view:
             checker.error("it", "'IT' key already present. Remove this key")
-            section = view["IT"]
+            section, name = view["IT"], "IT"
     if section is None:
         return
     if "conforme" in section:
-        checker.warning("IT.conforme", _DEPRECATED_DROP)
+        checker.warning("IT.conforme", _DEPRECATED_DROP, at=f"{name}.conforme")
     code = (section.get("riuso") or {}).get("codiceIPA")
     if code and formats.is_ipa_code(code, checker.ipa_codes):
         checker.warning(
             "IT.riuso.codiceIPA",
             "This key is DEPRECATED and will be removed in the future. Use 'organisation.uri' "
             f"and set it to 'urn:x-italian-pa:{code}' instead",
+            at=f"{name}.riuso.codiceIPA",
         )

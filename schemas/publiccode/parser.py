@@ -174,7 +174,7 @@ def parse(
                 type="error",
                 key="publiccodeYmlVersion",
                 message=f"unsupported version: '{version}'. Supported versions: "
-                f"{', '.join(SUPPORTED_VERSIONS)}. Use \"0\" for the latest 0.x standard",
+                f'{", ".join(SUPPORTED_VERSIONS)}. Use "0" for the latest 0.x standard',
             )
         )
         return _result(path, findings, fixed, model, version)

@@ -78,11 +78,14 @@ class Checker:
     def error(self, key: str, message: str) -> None:
         line, column = position(self.root, key)
         self.findings.append(
-            Finding(type="error", key=key, line=line or None, column=column or None, message=message)
+            Finding(
+                type="error", key=key, line=line or None, column=column or None, message=message
+            )
         )
 
-    def warning(self, key: str, message: str) -> None:
-        line, column = position(self.root, key)
+    def warning(self, key: str, message: str, *, at: str | None = None) -> None:
+        """A warning about ``key``, placed at ``at`` when the key is spelt otherwise there."""
+        line, column = position(self.root, at or key)
         self.findings.append(
             Finding(
                 type="warning", key=key, line=line or None, column=column or None, message=message
@@ -118,7 +121,7 @@ class Checker:
         if not formats.is_http_url(value):
             self.error(
                 key,
-                f"{_leaf(key)} must be an HTTP URL: \"{value[:80]}\" is not an absolute "
+                f'{_leaf(key)} must be an HTTP URL: "{value[:80]}" is not an absolute '
                 "http:// or https:// address",
             )
 
@@ -134,7 +137,7 @@ class Checker:
         if value and not formats.is_email(value):
             self.error(
                 key,
-                f"{_leaf(key)} must be a valid email address (found \"{value[:80]}\")",
+                f'{_leaf(key)} must be a valid email address (found "{value[:80]}")',
             )
 
     def organisation_uri(self, key: str, value: str) -> None:
@@ -159,7 +162,11 @@ class Checker:
                         f'"{code}" is not one',
                     )
             return
-        if value.startswith("/") or "://" not in value or not value.split("://", 1)[1].split("/")[0]:
+        if (
+            value.startswith("/")
+            or "://" not in value
+            or not value.split("://", 1)[1].split("/")[0]
+        ):
             self.error(
                 key,
                 f"{_leaf(key)} is not a valid URI: a URL needs a scheme and a host "
@@ -232,7 +239,9 @@ class Checker:
                 self.organisation_uri(f"{path}.uri", uri)
         if "roadmap" in view:
             self.http_url("roadmap", view["roadmap"])
-        status = self.required(view, "", "developmentStatus", f"one of {_one_of(DEVELOPMENT_STATUSES)}")
+        status = self.required(
+            view, "", "developmentStatus", f"one of {_one_of(DEVELOPMENT_STATUSES)}"
+        )
         if status is not None:
             self.one_of("developmentStatus", status, DEVELOPMENT_STATUSES)
         kind = self.required(view, "", "softwareType", f"one of {_one_of(SOFTWARE_TYPES)}")
@@ -264,7 +273,7 @@ class Checker:
                     names = tuple(SUPPORTS_ALIASES)
                     self.error(
                         key,
-                        f"id contains an unknown alias (see {ALIASES_URL}): \"{alias}\" is not "
+                        f'id contains an unknown alias (see {ALIASES_URL}): "{alias}" is not '
                         f"one of {', '.join(names)}.{_did_you_mean(alias, names)}",
                     )
             elif not (formats.is_urn(ident) or formats.is_http_url(ident)):
@@ -280,7 +289,7 @@ class Checker:
                 key = f"intendedAudience.scope[{index}]"
                 self.error(
                     key,
-                    f"scope[{index}] must be a valid scope (see {SCOPES_URL}): \"{scope}\" is "
+                    f'scope[{index}] must be a valid scope (see {SCOPES_URL}): "{scope}" is '
                     f"not in the list.{_did_you_mean(scope, SCOPES)}",
                 )
         countries = country_codes()
@@ -414,7 +423,9 @@ class Checker:
     def country_it(self, section: str, it: dict[str, Any]) -> None:
         version = it.get("countryExtensionVersion")
         if version is not None:
-            self.one_of(f"{section}.countryExtensionVersion", version, IT_COUNTRY_EXTENSION_VERSIONS)
+            self.one_of(
+                f"{section}.countryExtensionVersion", version, IT_COUNTRY_EXTENSION_VERSIONS
+            )
         code = (it.get("riuso") or {}).get("codiceIPA")
         if code and not formats.is_ipa_code(code, self.ipa_codes):
             self.error(

@@ -201,7 +201,9 @@ CATEGORIES: tuple[str, ...] = (
 CATEGORIES_URL = (
     "https://github.com/publiccodeyml/publiccode.yml/blob/main/docs/standard/categories-list.rst"
 )
-SCOPES_URL = "https://github.com/publiccodeyml/publiccode.yml/blob/main/docs/standard/scope-list.rst"
+SCOPES_URL = (
+    "https://github.com/publiccodeyml/publiccode.yml/blob/main/docs/standard/scope-list.rst"
+)
 ALIASES_URL = (
     "https://github.com/publiccodeyml/publiccode.yml/blob/main/docs/standard/aliases-list.rst"
 )

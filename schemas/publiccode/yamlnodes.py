@@ -96,8 +96,14 @@ def _resolve_plain(text: str) -> Any:
     if _HEX.match(text):
         return int(text[2:], 16)
     if _FLOAT.match(text) or _INF.match(text) or _NAN.match(text):
-        return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
-                     .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+        return float(
+            text.replace(".inf", "inf")
+            .replace(".Inf", "inf")
+            .replace(".INF", "inf")
+            .replace(".nan", "nan")
+            .replace(".NaN", "nan")
+            .replace(".NAN", "nan")
+        )
     return text
 
 
@@ -247,7 +253,7 @@ def load(data: bytes) -> Loaded:
     documents = 0
     try:
         while loader.check_event():
-            event = loader.get_event()
+            event: Any = loader.get_event()  # typed loosely: the C and Python events differ
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
             kind = type(event)
