@@ -21,29 +21,49 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
+from indexer.store import create_store
+from schemas.record import Record
 
-from indexer.store import create_store  # noqa: E402
-from schemas.record import Record  # noqa: E402
-
-WORDS = (
-    "Verwaltung Bürgerbeteiligung Portal Kommune Antrag Formular Plattform Daten offene "
-    "service platform citizen participation municipal open data workflow document archive "
-    "Geoinformation Schule Haushalt Ratsinformation Terminvergabe accessibility identity"
-).split()
+WORDS = [
+    "Verwaltung",
+    "Bürgerbeteiligung",
+    "Portal",
+    "Kommune",
+    "Antrag",
+    "Formular",
+    "Plattform",
+    "Daten",
+    "offene",
+    "service",
+    "platform",
+    "citizen",
+    "participation",
+    "municipal",
+    "open",
+    "data",
+    "workflow",
+    "document",
+    "archive",
+    "Geoinformation",
+    "Schule",
+    "Haushalt",
+    "Ratsinformation",
+    "Terminvergabe",
+    "accessibility",
+    "identity",
+]
 LICENCES = ["EUPL-1.2", "MIT", "Apache-2.0", "GPL-3.0-or-later", "AGPL-3.0-only", "MPL-2.0"]
 CATEGORIES = [f"category-{n}" for n in range(40)]
 LANGUAGES = ["Python", "Java", "TypeScript", "PHP", "Go", "C#", "Ruby", "Kotlin"]
@@ -75,7 +95,11 @@ def synthetic_records(count: int, seed: int = 7) -> list[Record]:
                         },
                         "en": {"short": " ".join(rng.choices(WORDS, k=12)), "long": text_en},
                     },
-                    "licence": {"expression": (lic := rng.choice(LICENCES)), "ids": [lic], "valid": True},
+                    "licence": {
+                        "expression": (lic := rng.choice(LICENCES)),
+                        "ids": [lic],
+                        "valid": True,
+                    },
                     "categories": rng.sample(CATEGORIES, 3),
                     "organisation": {"name": f"Organisation {n % 500}"},
                     "repository": {
@@ -108,7 +132,7 @@ def sqlite_database() -> Iterator[str]:
         yield f"sqlite:///{Path(directory) / 'bench.db'}"
 
 
-def postgres_database(base: str) -> Callable[[], contextmanager[str]]:  # type: ignore[type-arg]
+def postgres_database(base: str) -> Callable[[], AbstractContextManager[str]]:
     """A factory of URLs of new, migrated PostgreSQL schemas dropped after use."""
 
     @contextmanager
@@ -125,7 +149,7 @@ def postgres_database(base: str) -> Callable[[], contextmanager[str]]:  # type: 
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
 
-    return database  # type: ignore[return-value]
+    return database
 
 
 def one_run(url: str, records: list[Record], changed: list[Record]) -> dict[str, float]:
@@ -161,16 +185,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
-        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    )
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
 
     print(f"building {args.records:,} synthetic records ...", flush=True)
     records = synthetic_records(args.records)
     changed = _changed(records, 0.01)
-    databases: list[tuple[str, Callable[[], contextmanager[str]]]] = [  # type: ignore[type-arg]
+    databases: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
         ("sqlite", sqlite_database)
     ]
     if not args.no_postgres:

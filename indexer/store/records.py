@@ -19,7 +19,7 @@ from indexer.store.values import Change, ChangeKind, RecordMeta, UpsertSummary
 from schemas.record import Record
 
 BATCH_SIZE = 1000
-_COMPUTED_FIELDS = frozenset(Record.model_computed_fields)
+_COMPUTED_FIELDS: set[str] = set(Record.model_computed_fields)
 _HASH_EXCLUDED: dict[str, Any] = {
     **dict.fromkeys(_COMPUTED_FIELDS, True),
     "provenance": {"fetched_at": True},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 
@@ -16,7 +16,7 @@ if connection is None:
     )
 
 
-def _render_item(kind: str, item: Any, _context: Any) -> str | bool:
+def _render_item(kind: str, item: Any, _context: Any) -> str | Literal[False]:
     # Migrations must not import the models (they change); write the plain column type.
     if kind == "type" and isinstance(item, UTCDateTime):
         return "sa.DateTime(timezone=True)"
