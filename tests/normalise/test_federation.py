@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from crawler.normalise import federate, records_from_snapshots
+from crawler.normalise import federate, federated_records, records_from_snapshots
 from schemas.record import Record
 from tests.normalise.helpers import FETCHED, publiccode, registration, snapshot
 
@@ -213,3 +213,18 @@ def test_federation_is_order_independent_and_pure() -> None:
         [record.model_dump() for record in federate(shuffled)],
         [record.model_dump() for record in records],
     )
+
+
+def test_federated_records_from_stored_snapshots_of_several_forges() -> None:
+    """Snapshots of two forges give one federated catalogue; unregistered forges are left out."""
+    original = "https://gitlab.example.org/team/formserver"
+    mirror = "https://github.com/musterstadt/formserver"
+    snapshots = [
+        snapshot(mirror, forge="github-germany", publiccode=publiccode("Formserver", original)),
+        snapshot(original, forge="opencode", publiccode=publiccode("Formserver", original)),
+        snapshot("https://gitlab.example.org/gone/app", forge="removed-forge"),
+    ]
+    records = federated_records(snapshots, [GITLAB, GITHUB])
+    assert [("gitlab.example.org/team/formserver", [mirror])] == [
+        (r.id, r.mirrors) for r in records
+    ]
