@@ -20,10 +20,13 @@ documentation ranges. ``allow_private`` switches the guard off for on-premises f
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import re
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+
+import httpx
 
 from schemas.errors import RegistrationError
 
@@ -171,3 +174,28 @@ def check_host(
             raise RegistrationError(
                 f"{where}: host {host} resolves to the non-public address {answer}; {_ADVICE}"
             )
+
+
+def request_guard(
+    *, where: str, allow_private: bool = False, resolver: Resolver | None = None
+) -> Callable[[httpx.Request], Awaitable[None]]:
+    """An httpx *request event hook* refusing requests to non-public hosts, hop by hop.
+
+    httpx runs request hooks for every request of a redirect chain, so installing this on the
+    crawl client (``event_hooks={"request": [request_guard(...)]}``) re-checks each redirect
+    target and each host's DNS answer at crawl time, not only at registration. Each host is
+    checked once per hook (the answer is cached); the blocking DNS lookup runs in a thread.
+
+    Raises (from the hook):
+        RegistrationError: the request's host is not public and `allow_private` is False.
+    """
+    checked: set[str] = set()
+
+    async def guard(request: httpx.Request) -> None:
+        host = request.url.host
+        if allow_private or host in checked:
+            return
+        await asyncio.to_thread(check_host, host, where=where, resolver=resolver)
+        checked.add(host)
+
+    return guard

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import Sequence
 
+import httpx
 import pytest
 
-from crawler.addresses import check_host, check_host_form, parse_ip_literal
+from crawler.addresses import check_host, check_host_form, parse_ip_literal, request_guard
 from schemas.errors import RegistrationError
 
 
@@ -128,3 +130,45 @@ def test_check_host_refuses_names_that_do_not_resolve() -> None:
             "nowhere.example.org", where="https://nowhere.example.org", resolver=_resolver({})
         )
     assert "does not resolve" in str(caught.value)
+
+
+def _crawl(location: str, *, allow_private: bool = False) -> list[str]:
+    """Follow a redirect from a public forge to `location` through the crawl guard."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.host == "gitlab.example.org":
+            return httpx.Response(302, headers={"Location": location})
+        return httpx.Response(200, json=[])
+
+    async def main() -> None:
+        hook = request_guard(
+            where="forge opencode",
+            allow_private=allow_private,
+            resolver=_resolver({"gitlab.example.org": ["93.184.215.14"]}),
+        )
+        async with httpx.AsyncClient(
+            transport=httpx.MockTransport(handler),
+            follow_redirects=True,
+            event_hooks={"request": [hook]},
+        ) as client:
+            await client.get("https://gitlab.example.org/api/v4/projects")
+
+    asyncio.run(main())
+    return seen
+
+
+def test_request_guard_stops_a_crawl_redirect_into_the_metadata_service() -> None:
+    """The crawl client's hook refuses a redirect to 169.254.169.254 before it is sent."""
+    with pytest.raises(RegistrationError) as caught:
+        _crawl("http://169.254.169.254/latest/meta-data/")
+    assert "forge opencode" in str(caught.value)
+
+
+def test_request_guard_allows_private_hosts_when_registered_so() -> None:
+    """With allow_private the same redirect is followed."""
+    assert [
+        "https://gitlab.example.org/api/v4/projects",
+        "http://169.254.169.254/latest/meta-data/",
+    ] == _crawl("http://169.254.169.254/latest/meta-data/", allow_private=True)
