@@ -8,7 +8,7 @@ reachability, remote logos) are a separate, opt-in step in ``crawler.publiccode_
 """
 
 from schemas.publiccode.model import PublicCode
-from schemas.publiccode.parser import FILE_NAMES, ParseResult, parse
+from schemas.publiccode.parser import FILE_NAMES, ParseResult, locate, parse
 from schemas.publiccode.vocabularies import (
     CATEGORIES,
     DEVELOPMENT_STATUSES,
@@ -34,5 +34,6 @@ __all__ = [
     "SUPPORTS_ALIASES",
     "ParseResult",
     "PublicCode",
+    "locate",
     "parse",
 ]

@@ -28,7 +28,7 @@ from schemas.findings import Finding, has_errors
 from schemas.publiccode.decode import decode
 from schemas.publiccode.extras import check_extras
 from schemas.publiccode.model import PublicCode
-from schemas.publiccode.positions import find_key, key_at_line
+from schemas.publiccode.positions import find_key, key_at_line, position
 from schemas.publiccode.rules import Checker
 from schemas.publiccode.vocabularies import LATEST_VERSION, SUPPORTED_VERSIONS
 from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, Node, load, to_data
@@ -208,3 +208,11 @@ def _result(
     return ParseResult(
         path=path, findings=_ordered(findings), data=copy.copy(data), model=model, version=version
     )
+
+
+def locate(data: bytes, key: str) -> tuple[int | None, int | None]:
+    """Line and column a finding about ``key`` in ``data`` points at, by `parse`'s rules.
+
+    For checks made after parsing (the network step), so their findings are placed alike.
+    """
+    return position(load(data).root, key)
