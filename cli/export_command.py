@@ -1,21 +1,23 @@
-"""`codereuse export`: the catalogue as a file, streamed from the store in constant memory.
+"""`codereuse export`: the catalogue, or a filtered slice of it, as CSV, JSON, NDJSON or Parquet.
 
-Only ndjson so far (one record per line in the JSON shape of `schemas/record`); csv, json and
-parquet come with the API's export writers, which this command will call then.
+The same writers and the same filters as ``GET /api/v1/export`` (`api.exports`,
+`api.selection`), so a file written here equals the API's download. Records stream from the
+store in constant memory; the file appears only when complete (temporary file, then rename).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO
 
 import typer
+from pydantic import ValidationError
 
 from cli import ui
 from schemas.errors import CodereuseError
@@ -26,63 +28,137 @@ from schemas.settings import load_settings
 class ExportFormat(StrEnum):
     """Export formats."""
 
+    csv = "csv"
+    json = "json"
     ndjson = "ndjson"
+    parquet = "parquet"
 
 
-def write_ndjson(records: Iterable[Record], out: TextIO) -> int:
-    """Write one JSON object per line (``Record.model_dump(mode="json")``); return the count."""
-    count = 0
-    for record in records:
-        out.write(
-            json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
-        )
-        out.write("\n")
-        count += 1
-    return count
+def write_chunks(chunks: Iterable[bytes], out: BinaryIO) -> None:
+    """Write byte chunks as they come."""
+    for chunk in chunks:
+        out.write(chunk)
 
 
-def _write_file(path: Path, records: Iterable[Record]) -> int:
+def _write_file(path: Path, chunks: Iterable[bytes]) -> None:
     """Write to a temporary file beside `path` and rename it, so a failed export leaves no half file."""
     directory = path.resolve().parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            count = write_ndjson(records, out)
+        with os.fdopen(handle, "wb") as out:
+            write_chunks(chunks, out)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return count
+
+
+class _Counter:
+    """Counts the records flowing through to the writer."""
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        self.records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Record]:
+        for record in self.records:
+            self.count += 1
+            yield record
 
 
 def export(
-    format: ExportFormat = typer.Option(
-        ..., "--format", help="ndjson (csv, json, parquet: later)."
-    ),
+    format: ExportFormat = typer.Option(..., "--format", help="csv, json, ndjson or parquet."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write here instead of stdout."
     ),
+    query: str = typer.Option("", "--query", "-q", help="Words: export the search's hits."),
+    licence: list[str] = typer.Option([], "--licence", help="SPDX id; repeat to OR."),
+    category: list[str] = typer.Option([], "--category", help="Category; repeat to OR."),
+    platform: list[str] = typer.Option([], "--platform", help="Platform; repeat to OR."),
+    software_type: list[str] = typer.Option([], "--software-type", help="e.g. standalone/web."),
+    development_status: list[str] = typer.Option([], "--development-status", help="e.g. stable."),
+    maintenance_type: list[str] = typer.Option([], "--maintenance-type", help="e.g. internal."),
+    organisation: list[str] = typer.Option([], "--organisation", help="Organisation name."),
+    forge: list[str] = typer.Option([], "--forge", help="Registered forge name."),
+    language: list[str] = typer.Option([], "--language", help="Programming language."),
+    declared: bool | None = typer.Option(
+        None, "--declared/--inferred", help="Only records from a publiccode.yml / only inferred."
+    ),
+    archived: bool | None = typer.Option(
+        None, "--archived/--not-archived", help="Only archived / only active repositories."
+    ),
+    active_since: datetime | None = typer.Option(
+        None, "--active-since", formats=["%Y-%m-%d"], help="Last activity on or after YYYY-MM-DD."
+    ),
+    active_until: datetime | None = typer.Option(
+        None, "--active-until", formats=["%Y-%m-%d"], help="Last activity before YYYY-MM-DD."
+    ),
 ) -> None:
-    """Export every record of the catalogue, one JSON object per line.
+    """Export the catalogue, or the slice the filters select (the same filters as the API).
 
-    Example: codereuse export --format ndjson -o catalogue.ndjson
+    Filters of one kind are OR-ed, different kinds AND-ed. With --query the search's hits are
+    exported (at most 10,000, ranked); without it every matching record.
+
+    Example: codereuse export --format csv --licence EUPL-1.2 --forge opencode -o eupl.csv
     """
+    from api.exports import export_format
+    from api.query import CatalogueQuery
+    from api.selection import select_records
     from indexer.store import create_store  # loads SQLAlchemy only when needed
 
+    fields: dict[str, Any] = {
+        "q": query,
+        "licence": licence,
+        "category": category,
+        "platform": platform,
+        "software_type": software_type,
+        "development_status": development_status,
+        "maintenance_type": maintenance_type,
+        "organisation": organisation,
+        "forge": forge,
+        "language": language,
+        "declared": declared,
+        "archived": archived,
+        "active_since": _day(active_since),
+        "active_until": _day(active_until),
+    }
     try:
-        with create_store(load_settings().database_url) as store:
+        selection = CatalogueQuery.model_validate(fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = "--" + str(first["loc"][0]).replace("_", "-")
+        typer.echo(f"codereuse: {where}: {first['msg']}", err=True)
+        raise typer.Exit(2) from None
+    chosen = export_format(format.value)
+    settings = load_settings()
+    try:
+        with create_store(settings.database_url) as store:
+            search: Any = None
+            if selection.q:
+                from indexer.search.factory import create_search_backend
+
+                search = create_search_backend(settings, store)
+            counted = _Counter(select_records(store, search, selection))
+            chunks = chosen.write(counted)
             if output is None:
-                count = write_ndjson(store.iter_records(), sys.stdout)
-                sys.stdout.flush()
+                write_chunks(chunks, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
             else:
-                count = _write_file(output, store.iter_records())
+                _write_file(output, chunks)
     except CodereuseError as error:
         typer.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from None
     except OSError as error:
         typer.echo(f"codereuse: {output}: cannot write ({error.strerror})", err=True)
         raise typer.Exit(1) from None
-    ui.say(f"exported {count} record(s) as {format.value}" + (f" to {output}" if output else ""))
+    ui.say(
+        f"exported {counted.count} record(s) as {format.value}"
+        + (f" to {output}" if output else "")
+    )
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment else None
 
 
 def register(app: typer.Typer) -> None:
