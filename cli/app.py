@@ -12,14 +12,7 @@ from importlib.metadata import version
 
 import typer
 
-from cli import (
-    config_command,
-    db_command,
-    export_command,
-    forges_command,
-    ui,
-    validate_command,
-)
+from cli import config_command, db_command, export_command, forges_command, serve_command, ui
 from cli.logs import configure_logging
 
 app = typer.Typer(
@@ -69,7 +62,7 @@ config_command.register(app)
 db_command.register(app)
 forges_command.register(app)
 export_command.register(app)
-validate_command.register(app)
+serve_command.register(app)
 
 
 def main() -> None:
