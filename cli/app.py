@@ -12,7 +12,15 @@ from importlib.metadata import version
 
 import typer
 
-from cli import config_command, db_command, export_command, forges_command, serve_command, ui
+from cli import (
+    config_command,
+    db_command,
+    export_command,
+    forges_command,
+    serve_command,
+    ui,
+    validate_command,
+)
 from cli.logs import configure_logging
 
 app = typer.Typer(
@@ -63,6 +71,7 @@ db_command.register(app)
 forges_command.register(app)
 export_command.register(app)
 serve_command.register(app)
+validate_command.register(app)
 
 
 def main() -> None:
