@@ -231,7 +231,7 @@ async def crawl_forge(
         else:
             runs_since_full += 1
         sink.save_page(forge, SCHEDULE_SCOPE, [], [], {"runs_since_full": runs_since_full})
-        report.status = "partial" if crawler.findings else "ok"
+        report.status = "partial" if crawler.findings else "succeeded"
     except CodereuseError as error:
         crawler.report("forge", error)
         report.status = "failed"

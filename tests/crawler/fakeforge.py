@@ -37,7 +37,7 @@ def publiccode_text(name: str, version: int = 1) -> str:
     return (
         'publiccodeYmlVersion: "0.4"\n'
         f"name: {name}\n"
-        f"url: https://example.org/{name}\n"
+        "url: {url}\n"
         f"softwareVersion: 1.{version}.0\n"
         "platforms: [web]\n"
         "developmentStatus: stable\n"
@@ -60,11 +60,16 @@ class FakeRepo:
     def path(self) -> str:
         return f"{self.owner}/{self.name}"
 
-    @property
-    def blob_id(self) -> str | None:
+    def content(self, host: str) -> str | None:
+        """The publiccode.yml as served from `host` (its `url` names this repository)."""
         if self.publiccode is None:
             return None
-        return hashlib.sha1(self.publiccode.encode()).hexdigest()
+        return self.publiccode.replace("{url}", f"https://{host}/{self.path}")
+
+    def blob(self, host: str) -> str | None:
+        """The git blob id of `content(host)`."""
+        text = self.content(host)
+        return hashlib.sha1(text.encode()).hexdigest() if text is not None else None
 
 
 def make_repos(count: int, owners: int, *, with_publiccode: float = 0.3) -> list[FakeRepo]:
@@ -158,7 +163,9 @@ class FakeGitLab(FakeForge):
             if repo is None or repo.publiccode is None or repo.publiccode_name != name:
                 return _json({"message": "404 File Not Found"}, 404)
             return httpx.Response(
-                200, text=repo.publiccode, headers={"X-Gitlab-Blob-Id": repo.blob_id or ""}
+                200,
+                text=repo.content(self.host) or "",
+                headers={"X-Gitlab-Blob-Id": repo.blob(self.host) or ""},
             )
         return _json({"message": "404 Not Found"}, 404)
 
@@ -214,7 +221,11 @@ class FakeGitLab(FakeForge):
         blobs = []
         if repo.publiccode is not None:
             blobs.append(
-                {"path": repo.publiccode_name, "oid": repo.blob_id, "rawBlob": repo.publiccode}
+                {
+                    "path": repo.publiccode_name,
+                    "oid": repo.blob(self.host),
+                    "rawBlob": repo.content(self.host),
+                }
             )
         return {
             "id": f"gid://gitlab/Project/{repo.id}",
@@ -301,9 +312,9 @@ class FakeGitHub(FakeForge):
             if repo.publiccode is None or repo.publiccode_name != name:
                 return None
             return {
-                "oid": repo.blob_id,
-                "text": repo.publiccode,
-                "byteSize": len(repo.publiccode),
+                "oid": repo.blob(self.host),
+                "text": repo.content(self.host),
+                "byteSize": len(repo.content(self.host) or ""),
                 "isTruncated": False,
             }
 
@@ -369,14 +380,14 @@ class FakeGitHub(FakeForge):
             )
             if repo is None or repo.publiccode is None or repo.publiccode_name != match.group(3):
                 return _json({"message": "Not Found"}, 404)
-            etag = f'"{repo.blob_id}"'
+            etag = f'"{repo.blob(self.host)}"'
             if request.headers.get("if-none-match") == etag:
                 return httpx.Response(304, headers={"ETag": etag})
-            content = base64.b64encode(repo.publiccode.encode()).decode()
+            content = base64.b64encode((repo.content(self.host) or "").encode()).decode()
             return _json(
                 {
                     "name": match.group(3),
-                    "sha": repo.blob_id,
+                    "sha": repo.blob(self.host),
                     "content": content,
                     "encoding": "base64",
                 },

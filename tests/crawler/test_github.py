@@ -21,7 +21,10 @@ def _registration(**fields: object) -> ForgeRegistration:
 
 
 def _queries(fake_requests: list[httpx.Request]) -> list[str]:
-    return [json.loads(r.content)["query"].strip().split("(")[0].removeprefix("query ") for r in fake_requests]
+    return [
+        json.loads(r.content)["query"].strip().split("(")[0].removeprefix("query ")
+        for r in fake_requests
+    ]
 
 
 def test_full_crawl_packs_owners_and_keeps_blobs(fake_time: FakeTime) -> None:
@@ -29,10 +32,13 @@ def test_full_crawl_packs_owners_and_keeps_blobs(fake_time: FakeTime) -> None:
     fake = FakeGitHub(HOST, make_repos(300, owners=3))
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
-    assert ("ok", 300) == (report.status, len(sink.snapshots))
+    assert ("succeeded", 300) == (report.status, len(sink.snapshots))
     assert 4 == report.requests  # probe 3 x 33, then 67 + 33, 34 + 34 ... packed into 100s
     stored = sink.snapshots[("hub", "21")]
-    assert ("publiccode.yaml", fake.by_id()[21].blob_id) == (stored.publiccode_path, stored.blob_id)
+    assert ("publiccode.yaml", fake.by_id()[21].blob(HOST)) == (
+        stored.publiccode_path,
+        stored.blob_id,
+    )
     assert ("EUPL-1.2", ["egov"]) == (stored.payload["licence"], stored.payload["topics"])
 
 
@@ -64,7 +70,7 @@ def test_graphql_rate_limit_waits_for_the_reset(fake_time: FakeTime) -> None:
     fake.remaining = 1
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
-    assert "ok" == report.status
+    assert "succeeded" == report.status
     assert 3601 == round(sum(fake_time.sleeps))
     assert [3601.0, 3591.0] == [round(w[1]) for w in fake_time.waits[:2]]
     assert "api.github.example.org" == fake_time.waits[0][0]
@@ -92,7 +98,9 @@ def test_without_token_crawls_rest_and_says_60_requests_per_hour(fake_time: Fake
     """No token: the REST fallback lists and fetches contents, and the notice names the 60/hour limit."""
     fake = FakeGitHub(HOST, make_repos(20, owners=2))
     sink = MemorySink()
-    report = crawl(fake, _registration(token_env=None, orgs=["org0", "org1"]), sink, fake_time, environ={})
+    report = crawl(
+        fake, _registration(token_env=None, orgs=["org0", "org1"]), sink, fake_time, environ={}
+    )
     assert "60 REST requests per hour" in report.notices[0]
     assert (20, 6) == (len(sink.snapshots), sum(1 for s in sink.snapshots.values() if s.publiccode))
     assert 2 + 40 == report.requests

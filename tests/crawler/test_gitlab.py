@@ -31,12 +31,12 @@ def test_full_crawl_lists_every_project_with_its_publiccode_in_one_request_per_1
     fake = FakeGitLab(HOST, make_repos(250, owners=3))
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
-    assert ("ok", 3, 3) == (report.status, report.requests, fake.total)
+    assert ("succeeded", 3, 3) == (report.status, report.requests, fake.total)
     assert 250 == len(sink.fingerprints("lab"))
     assert 75 == sum(1 for s in sink.snapshots.values() if s.publiccode is not None)
     repo = fake.by_id()[21]
     stored = sink.snapshots[("lab", "21")]
-    assert ("publiccode.yaml", repo.publiccode, repo.blob_id) == (
+    assert ("publiccode.yaml", repo.content(HOST), repo.blob(HOST)) == (
         stored.publiccode_path,
         stored.publiccode.decode() if stored.publiccode else None,
         stored.blob_id,
@@ -88,7 +88,7 @@ def test_complexity_error_halves_the_batch_and_the_crawl_completes(fake_time: Fa
     fake = FakeGitLab(HOST, make_repos(120, owners=2), fail=refuse_big)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
-    assert ("ok", 120) == (report.status, len(sink.snapshots))
+    assert ("succeeded", 120) == (report.status, len(sink.snapshots))
     assert [100, 50, 25] == sizes[:3]
 
 
@@ -106,7 +106,7 @@ def test_gateway_timeouts_halve_the_batch_then_it_grows_back(fake_time: FakeTime
     fake = FakeGitLab(HOST, make_repos(200, owners=2), fail=time_out_big)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
-    assert ("ok", 200) == (report.status, len(sink.snapshots))
+    assert ("succeeded", 200) == (report.status, len(sink.snapshots))
     assert [100, 50, 100] == sizes[:3]
 
 
@@ -130,9 +130,11 @@ def test_partial_data_fetches_the_missing_blob_through_rest(fake_time: FakeTime)
     fake = FakeGitLab(HOST, make_repos(10, owners=1), fail=break_blob)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
-    assert fake.by_id()[2].publiccode == (sink.snapshots[("lab", "2")].publiccode or b"").decode()
+    assert (
+        fake.by_id()[2].content(HOST) == (sink.snapshots[("lab", "2")].publiccode or b"").decode()
+    )
     assert (1, 2) == (fake.counts["POST"], fake.counts["GET"])
-    assert "ok" == report.status
+    assert "succeeded" == report.status
 
 
 def test_rest_listing_skips_a_page_that_always_answers_500(fake_time: FakeTime) -> None:
@@ -200,7 +202,9 @@ def test_missing_graphql_endpoint_falls_back_to_rest_and_says_so(fake_time: Fake
     assert "crawling through REST" in report.notices[0]
 
 
-def _walk(fake: FakeGitLab, url: str, params: dict[str, object]) -> tuple[list[int], list[httpx.Response]]:
+def _walk(
+    fake: FakeGitLab, url: str, params: dict[str, object]
+) -> tuple[list[int], list[httpx.Response]]:
     """Run the REST listing over `fake` and return the ids seen and the raw answers."""
     import asyncio
 
@@ -215,7 +219,9 @@ def _walk(fake: FakeGitLab, url: str, params: dict[str, object]) -> tuple[list[i
         return answers[-1]
 
     async def go() -> list[int]:
-        async with create_http_client(user_agent="t", transport=httpx.MockTransport(record)) as http:
+        async with create_http_client(
+            user_agent="t", transport=httpx.MockTransport(record)
+        ) as http:
             client = ForgeClient(http, Governor(HOST))
             return [
                 item["id"]
@@ -230,7 +236,9 @@ def test_offset_listing_above_10000_rows_follows_next_page_without_totals() -> N
     """A group of 10,050 projects is listed completely although GitLab sends no X-Total."""
     fake = FakeGitLab(HOST, make_repos(10_050, owners=1))
     ids, answers = _walk(
-        fake, f"https://{HOST}/api/v4/groups/org0/projects", {"per_page": 100, "include_subgroups": "true"}
+        fake,
+        f"https://{HOST}/api/v4/groups/org0/projects",
+        {"per_page": 100, "include_subgroups": "true"},
     )
     assert (list(range(1, 10_051)), 101) == (ids, len(answers))
     assert all("x-total" not in answer.headers for answer in answers)

@@ -38,8 +38,12 @@ def _run(
             on_wait=fake_time.on_wait,
             jitter=lambda: jitter,
         )
-        async with create_http_client(user_agent="test", transport=httpx.MockTransport(handler)) as http:
-            client = ForgeClient(http, governor, token=token, wait=wait_none(), sleep=fake_time.sleep)
+        async with create_http_client(
+            user_agent="test", transport=httpx.MockTransport(handler)
+        ) as http:
+            client = ForgeClient(
+                http, governor, token=token, wait=wait_none(), sleep=fake_time.sleep
+            )
             try:
                 return await client.get_json(URL), client.requests
             except Exception as error:  # the tests look at what was raised
@@ -78,8 +82,10 @@ def test_blind_backoff_is_capped(fake_time: FakeTime) -> None:
 def test_gitlab_403_with_nothing_remaining_waits_for_the_reset(fake_time: FakeTime) -> None:
     """GitLab's 403 with RateLimit-Remaining: 0 waits until RateLimit-Reset (+1 s), showing the countdown."""
     reset = int(fake_time.now) + 95
-    refused = httpx.Response(403, headers={"RateLimit-Remaining": "0", "RateLimit-Reset": str(reset)})
-    result, count, _ = _run([refused, _ok()], fake_time)
+    refused = httpx.Response(
+        403, headers={"RateLimit-Remaining": "0", "RateLimit-Reset": str(reset)}
+    )
+    _result, count, _ = _run([refused, _ok()], fake_time)
     assert (2, 96.0) == (count, sum(fake_time.sleeps))
     assert [96.0, 86.0] == [round(w[1]) for w in fake_time.waits[:2]]
 
@@ -87,7 +93,9 @@ def test_gitlab_403_with_nothing_remaining_waits_for_the_reset(fake_time: FakeTi
 def test_spent_quota_on_a_success_delays_the_next_request(fake_time: FakeTime) -> None:
     """X-RateLimit-Remaining: 0 on a 200 makes the governor wait for the reset before the next send."""
     governor = Governor("h", clock=fake_time.clock, sleep=fake_time.sleep)
-    governor.observe(200, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(fake_time.now) + 50)})
+    governor.observe(
+        200, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(fake_time.now) + 50)}
+    )
     asyncio.run(governor.wait_turn())
     assert 51.0 == sum(fake_time.sleeps)
 
@@ -120,13 +128,17 @@ def test_retries_give_up_after_five_attempts(fake_time: FakeTime) -> None:
 
 def test_other_4xx_are_not_retried(fake_time: FakeTime) -> None:
     """A 404 is raised at once as ForgeResponseError and sent only once."""
-    result, count, _ = _run([httpx.Response(404, json={"message": "404 Project Not Found"})], fake_time)
+    result, count, _ = _run(
+        [httpx.Response(404, json={"message": "404 Project Not Found"})], fake_time
+    )
     assert (ForgeResponseError, 404, 1) == (type(result), result.status, count)
 
 
 def test_token_is_sent_but_never_in_errors(fake_time: FakeTime) -> None:
     """The token goes in the Authorization header and appears in no error message."""
-    result, _, seen = _run([httpx.Response(401, json={"message": "401 Unauthorized"})], fake_time, token="glpat-SECRET")
+    result, _, seen = _run(
+        [httpx.Response(401, json={"message": "401 Unauthorized"})], fake_time, token="glpat-SECRET"
+    )
     assert "Bearer glpat-SECRET" == seen[0].headers["authorization"]
     assert "SECRET" not in str(result)
 
@@ -147,7 +159,9 @@ def test_concurrency_is_bounded_per_governor(fake_time: FakeTime) -> None:
 
     async def go() -> None:
         governor = Governor("h", concurrency=2, clock=fake_time.clock, sleep=fake_time.sleep)
-        async with create_http_client(user_agent="t", transport=httpx.MockTransport(handler)) as http:
+        async with create_http_client(
+            user_agent="t", transport=httpx.MockTransport(handler)
+        ) as http:
             client = ForgeClient(http, governor, wait=wait_none())
             await asyncio.gather(*(client.get_json(URL) for _ in range(8)))
 
@@ -159,12 +173,13 @@ def test_concurrency_is_bounded_per_governor(fake_time: FakeTime) -> None:
     ("header", "expected"),
     [
         ('<https://x/p?id_after=5>; rel="next"', "https://x/p?id_after=5"),
-        ('<https://x/p?page=1>; rel="first", <https://x/p?page=3>; rel="next"', "https://x/p?page=3"),
+        (
+            '<https://x/p?page=1>; rel="first", <https://x/p?page=3>; rel="next"',
+            "https://x/p?page=3",
+        ),
         ('<https://x/p?page=9>; rel="last"', None),
     ],
 )
 def test_next_link_reads_rel_next(header: str, expected: str | None) -> None:
     """The next page comes from Link rel="next" only."""
     assert expected == next_link({"link": header})
-
-

@@ -12,20 +12,26 @@ from tests.crawler.conftest import FakeTime, crawl
 from tests.crawler.fakeforge import FakeGitLab, make_repos
 
 HOST = "gitlab.example.org"
-REGISTRATION = ForgeRegistration(name="lab", kind="gitlab", url=f"https://{HOST}", token_env="TOKEN")
+REGISTRATION = ForgeRegistration(
+    name="lab", kind="gitlab", url=f"https://{HOST}", token_env="TOKEN"
+)
 
 
 def _fail_after_cursor(cursor: str) -> object:
     def fail(request: httpx.Request) -> httpx.Response | None:
-        if request.url.path == "/api/graphql":
-            if json.loads(request.content)["variables"].get("after") == cursor:
-                return httpx.Response(500, json={"message": "500 Internal Server Error"})
+        if (
+            request.url.path == "/api/graphql"
+            and json.loads(request.content)["variables"].get("after") == cursor
+        ):
+            return httpx.Response(500, json={"message": "500 Internal Server Error"})
         return None
 
     return fail
 
 
-def test_a_failing_page_keeps_its_checkpoint_and_the_next_run_resumes_there(fake_time: FakeTime) -> None:
+def test_a_failing_page_keeps_its_checkpoint_and_the_next_run_resumes_there(
+    fake_time: FakeTime,
+) -> None:
     """A page that keeps failing stops the scope; the next run continues from its cursor, no duplicates."""
     fake = FakeGitLab(HOST, make_repos(300, owners=3), fail=_fail_after_cursor("200"))  # type: ignore[arg-type]
     sink = MemorySink()
@@ -35,18 +41,22 @@ def test_a_failing_page_keeps_its_checkpoint_and_the_next_run_resumes_there(fake
     fake.fail = None
     fake.counts.clear()
     second = crawl(fake, REGISTRATION, sink, fake_time)
-    assert ("ok", 1, 100) == (second.status, fake.total, second.repositories)
+    assert ("succeeded", 1, 100) == (second.status, fake.total, second.repositories)
     assert 300 == len(sink.snapshots)
     assert sink.get_checkpoint("lab", "instance") is None
 
 
-def test_deleted_repository_is_tombstoned_after_three_complete_listings(fake_time: FakeTime) -> None:
+def test_deleted_repository_is_tombstoned_after_three_complete_listings(
+    fake_time: FakeTime,
+) -> None:
     """A repository missing from complete listings is tombstoned on the third miss, not before."""
     fake = FakeGitLab(HOST, make_repos(30, owners=1))
     sink = MemorySink()
     crawl(fake, REGISTRATION, sink, fake_time)
     fake.delete(5)
-    tombstoned = [crawl(fake, REGISTRATION, sink, fake_time, full=True).tombstoned for _ in range(3)]
+    tombstoned = [
+        crawl(fake, REGISTRATION, sink, fake_time, full=True).tombstoned for _ in range(3)
+    ]
     assert [[], [], ["5"]] == tombstoned
     assert "5" not in sink.fingerprints("lab")
 
@@ -90,5 +100,9 @@ def test_crawl_run_is_closed_with_stats_and_findings(fake_time: FakeTime) -> Non
     sink = MemorySink()
     crawl(fake, REGISTRATION, sink, fake_time)
     run = sink.runs[-1]
-    assert ("partial", 100, 1) == (run["status"], run["stats"]["repositories"], len(run["findings"]))
+    assert ("partial", 100, 1) == (
+        run["status"],
+        run["stats"]["repositories"],
+        len(run["findings"]),
+    )
     assert 6 == run["requests"]  # one page, then 5 attempts at the failing one

@@ -1,0 +1,120 @@
+"""`codereuse crawl [NAME...] [--full]`: crawl registered forges into the store.
+
+A thin shell over `crawler.run.crawl_forges` with the store behind `cli.store_sink.StoreSink`.
+Progress and rate-limit countdowns go to stderr; the one-line summary per forge to stdout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import typer
+
+from cli import ui
+from schemas.errors import CodereuseError
+from schemas.forge import ForgeRegistration
+from schemas.settings import load_settings
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"codereuse: {message}", err=True)
+    return typer.Exit(code)
+
+
+def crawl(
+    names: list[str] = typer.Argument(
+        None, metavar="NAME", help="Registered forges to crawl (default: all of them)."
+    ),
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="Full reconciliation: list everything, find deletions and renames "
+        "(otherwise only every 7th run is full).",
+    ),
+    rest: bool = typer.Option(
+        False, "--rest", help="Use the REST APIs only (slow: one request per repository and file)."
+    ),
+    concurrency: int = typer.Option(
+        4, "--concurrency", min=1, max=32, help="Requests in flight per forge and token."
+    ),
+    federate: bool = typer.Option(
+        True, "--federate/--no-federate", help="Settle mirrors, variants and forks afterwards."
+    ),
+) -> None:
+    """Crawl registered forges; the first run is full, later runs only fetch what changed.
+
+    Example: codereuse crawl opencode --full
+    """
+    from cli.store_sink import StoreSink, federate_store
+    from crawler.base import summarise
+    from crawler.run import CrawlOptions, crawl_forges
+    from indexer.store import create_store  # loads SQLAlchemy only when needed
+
+    settings = load_settings()
+    try:
+        store = create_store(settings.database_url)
+    except CodereuseError as error:
+        raise _fail(str(error), 2) from error
+    with store:
+        registrations: list[ForgeRegistration] = []
+        for name in names or []:
+            registration = store.get_forge(name)
+            if registration is None:
+                known = ", ".join(f.name for f in store.list_forges()) or "none yet"
+                raise _fail(
+                    f"no forge named {name!r} (registered: {known}); see `codereuse forges list`", 2
+                )
+            registrations.append(registration)
+        if not names:
+            registrations = store.list_forges()
+        if not registrations:
+            raise _fail(
+                "no forges registered; add one with `codereuse forges add URL --kind gitlab`", 2
+            )
+        last_shown: dict[str, float] = {}
+
+        def on_wait(host: str, seconds_left: float, reason: str) -> None:
+            # One line per countdown step (10 s) at most: the wait is visible, not noisy.
+            if time.monotonic() - last_shown.get(host, 0.0) >= 1.0 or seconds_left < 1:
+                last_shown[host] = time.monotonic()
+                ui.say(f"{host}: {reason}: waiting {seconds_left:.0f} s for the reset")
+
+        with ui.progress() as bar:
+            tasks = {
+                r.name: bar.add_task(r.name, total=None, status="starting") for r in registrations
+            }
+
+            def on_page(forge: str, scope: str, repositories: int) -> None:
+                bar.update(
+                    tasks[forge], completed=repositories, status=f"{scope}: {repositories} repos"
+                )
+
+            options = CrawlOptions(
+                user_agent=settings.user_agent,
+                full=full,
+                prefer_rest=rest,
+                concurrency=concurrency,
+                on_wait=on_wait,
+                on_page=on_page,
+            )
+            try:
+                reports = asyncio.run(crawl_forges(registrations, StoreSink(store), options))
+            except CodereuseError as error:
+                raise _fail(str(error), 2) from error
+        for report in reports:
+            for notice in report.notices:
+                ui.say(notice)
+            for finding in report.findings:
+                ui.say(f"{report.forge}: {finding.key}: {finding.message}")
+        if federate:
+            written = federate_store(store)
+            ui.say(f"federated {written} records across {len(store.list_forges())} forges")
+        typer.echo(summarise(reports))
+        if any(report.status != "succeeded" for report in reports):
+            raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `crawl` to the root command."""
+    app.command("crawl")(crawl)
