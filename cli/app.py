@@ -14,6 +14,7 @@ import typer
 
 from cli import (
     config_command,
+    crawl_command,
     db_command,
     export_command,
     forges_command,
@@ -70,6 +71,7 @@ config_command.register(app)
 db_command.register(app)
 forges_command.register(app)
 export_command.register(app)
+crawl_command.register(app)
 serve_command.register(app)
 validate_command.register(app)
 
