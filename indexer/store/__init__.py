@@ -29,6 +29,7 @@ Crawl state (the crawler, through the adapter in `cli/`)
     ``record_listing(forge, seen_forge_ids, *, complete, tombstone_after=3) -> list[str]``
     ``rename_repository(forge, forge_id, new_url) -> str``
     ``iter_snapshots(forge=None) -> Iterator[RepositorySnapshot]``
+    ``get_publiccode(record_id) -> bytes | None``  the raw file behind a record (API)
 
 Crawl jobs (API asks, `codereuse run` runs)
     ``request_crawl(forge) -> int``, ``next_crawl_job() -> CrawlJob | None``,

@@ -268,6 +268,21 @@ def record_listing(
     return records.tombstone(connection, sorted(tombstoned_ids - held), now)
 
 
+def publiccode_of(connection: Connection, record_id: str) -> bytes | None:
+    """The raw publiccode bytes of the newest-fetched live repository feeding `record_id`."""
+    raw = connection.scalar(
+        select(RepositoryRow.publiccode)
+        .where(
+            RepositoryRow.canonical_id == record_id,
+            RepositoryRow.tombstoned_at.is_(None),
+            RepositoryRow.publiccode.is_not(None),
+        )
+        .order_by(RepositoryRow.fetched_at.desc())
+        .limit(1)
+    )
+    return None if raw is None else bytes(raw)
+
+
 def snapshots_after(
     connection: Connection, forge: str | None, after: int, limit: int
 ) -> list[tuple[int, RepositorySnapshot]]:

@@ -14,13 +14,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from indexer.store import catalogue, crawl_state, forges, repositories
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, safe_url
-from indexer.store.models import RepositoryRow
 from indexer.store.values import (
     CatalogueStats,
     Change,
@@ -395,19 +394,8 @@ class Store:
         When several live repositories map to the id (the same repository on two registered
         forges), the most recently fetched one wins. None when there is no such file.
         """
-        query = (
-            select(RepositoryRow.publiccode)
-            .where(
-                RepositoryRow.canonical_id == record_id,
-                RepositoryRow.tombstoned_at.is_(None),
-                RepositoryRow.publiccode.is_not(None),
-            )
-            .order_by(RepositoryRow.fetched_at.desc())
-            .limit(1)
-        )
         with self._transaction(write=False) as connection:
-            raw = connection.execute(query).scalar_one_or_none()
-        return bytes(raw) if raw is not None else None
+            return repositories.publiccode_of(connection, record_id)
 
     # --- crawl jobs ----------------------------------------------------------------------
 

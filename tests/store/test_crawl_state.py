@@ -155,3 +155,20 @@ def test_stats_count_the_live_catalogue(forge_store: Store) -> None:
     assert {"Python": 2} == stats.by_language
     assert {"e-participation": 2, "it-portal": 1} == stats.by_category
     assert [(run, 2)] == [(r.id, r.records_total) for r in stats.history]
+
+
+def test_get_publiccode_returns_the_raw_file_of_the_live_repository(forge_store: Store) -> None:
+    """The stored bytes come back untouched; a record without a file or repository gives None."""
+    raw = "publiccodeYmlVersion: '0.4'\nname: Bürgerbeteiligung\n".encode()
+    forge_store.save_page(
+        "gitlab",
+        "all",
+        [make_snapshot(URL_A, "1", publiccode=raw), make_snapshot(URL_B, "2", publiccode=None)],
+        [],
+        None,
+    )
+    assert raw == forge_store.get_publiccode(make_record(URL_A).id)
+    assert None is forge_store.get_publiccode(make_record(URL_B).id)
+    assert None is forge_store.get_publiccode("gitlab.example.org/none/such")
+    forge_store.record_listing("gitlab", {"2"}, complete=True, tombstone_after=1)
+    assert None is forge_store.get_publiccode(make_record(URL_A).id)
