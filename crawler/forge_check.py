@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 
@@ -87,70 +87,149 @@ def _get_checked(
     )
 
 
+def _check_kind(
+    reg: ForgeRegistration,
+    http: httpx.Client,
+    *,
+    token: str | None,
+    resolver: Resolver | None,
+) -> None:
+    tried: list[str] = []
+    needs_token = False
+    for probe in _probes(reg):
+        response = _fetch(reg, http, probe.path, token=token, resolver=resolver)
+        body: object = None
+        if response.status_code == 200:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if _answers_as(reg.kind, probe, body):
+                return
+        needs_token = needs_token or response.status_code in {401, 403}
+        kind_of_body = (
+            "JSON" if body is not None else response.headers.get("content-type", "no body")
+        )
+        tried.append(
+            f"GET {probe.path} → {response.status_code} ({kind_of_body}, expected {probe.expects})"
+        )
+    other = "GitHub" if reg.kind == "gitlab" else "GitLab"
+    advice = f"check the URL and --kind (is it a {other} forge?)"
+    if needs_token:
+        advice = _token_advice(reg, token)
+    raise RegistrationError(
+        f"{reg.url}: does not answer as a {reg.kind} forge: {'; '.join(tried)}; {advice}"
+    )
+
+
+def _token_advice(reg: ForgeRegistration, token: str | None) -> str:
+    if reg.token_env and token is None:
+        return (
+            f"the forge asks for a token and the environment variable {reg.token_env} is not "
+            "set; export it and try again"
+        )
+    if not reg.token_env:
+        return "the forge asks for a token; pass --token-env VAR naming an environment variable that holds one"
+    return f"the forge refused the token in {reg.token_env}; check that it is valid and may read the API"
+
+
+def _fetch(
+    reg: ForgeRegistration,
+    http: httpx.Client,
+    url: str,
+    *,
+    token: str | None,
+    resolver: Resolver | None,
+) -> httpx.Response:
+    try:
+        return _get_checked(
+            http, url, token=token, allow_private=reg.allow_private, resolver=resolver
+        )
+    except httpx.HTTPError as error:
+        raise RegistrationError(
+            f"{reg.url}: cannot reach the forge ({type(error).__name__}); check the URL, "
+            "your network and proxy settings"
+        ) from None
+
+
+def _scope_urls(reg: ForgeRegistration) -> list[tuple[str, str]]:
+    """(what, URL) for every group, org and repository of the registration."""
+    rest = api_locations(reg).rest
+    if reg.kind == "gitlab":
+        return [
+            *((f"group {g}", f"{rest}/groups/{quote(g, safe='')}") for g in reg.groups),
+            *((f"repository {r}", f"{rest}/projects/{quote(r, safe='')}") for r in reg.repos),
+        ]
+    return [
+        # /users/ answers for organisations and users alike, as the crawl's repositoryOwner does.
+        *((f"organisation {o}", f"{rest}/users/{quote(o, safe='')}") for o in reg.orgs),
+        *((f"repository {r}", f"{rest}/repos/{quote(r, safe='/')}") for r in reg.repos),
+    ]
+
+
+def _check_scope(
+    reg: ForgeRegistration,
+    http: httpx.Client,
+    *,
+    token: str | None,
+    resolver: Resolver | None,
+) -> list[str]:
+    """Refuse groups, orgs and repositories the forge does not know; return notes on what was
+    left unchecked (a spent rate limit is no reason to refuse)."""
+    missing: list[str] = []
+    hidden: list[str] = []
+    for what, url in _scope_urls(reg):
+        response = _fetch(reg, http, url, token=token, resolver=resolver)
+        if response.status_code == 404:
+            missing.append(what)
+        elif response.status_code in {403, 429} and (
+            response.headers.get("x-ratelimit-remaining") == "0"
+            or response.headers.get("ratelimit-remaining") == "0"
+            or response.status_code == 429
+        ):
+            return [f"rate limit reached; {what} and the rest of the scope were not checked"]
+        elif response.status_code in {401, 403}:
+            hidden.append(what)
+    if missing or hidden:
+        problems = []
+        if missing:
+            problems.append(
+                f"not found: {', '.join(missing)} (check the spelling and that it is public, or give a token)"
+            )
+        if hidden:
+            problems.append(f"not visible: {', '.join(hidden)} ({_token_advice(reg, token)})")
+        raise RegistrationError(f"{reg.url}: {'; '.join(problems)}")
+    return []
+
+
 def check_forge(
     reg: ForgeRegistration,
     *,
     client: httpx.Client | None = None,
     resolver: Resolver | None = None,
-) -> None:
-    """Ask the forge whether it answers as `reg.kind`; return quietly when it does.
+) -> list[str]:
+    """Ask the forge whether it answers as `reg.kind` and knows every group, org and repository.
 
-    GitLab: ``GET /api/v4/version`` (needs a token on many instances), else
-    ``GET /api/v4/projects?per_page=1``. GitHub: ``GET /meta``, else ``GET /rate_limit``, at
-    ``api.github.com`` or ``URL/api/v3``. The token is read from ``os.environ[reg.token_env]``
-    for this check only.
+    Kind: GitLab ``GET /api/v4/version`` (needs a token on many instances), else
+    ``GET /api/v4/projects?per_page=1``; GitHub ``GET /meta``, else ``GET /rate_limit``, at
+    ``api.github.com`` or ``URL/api/v3``. Scope: GitLab ``GET /groups/:path`` and
+    ``/projects/:path``, GitHub ``GET /users/:login`` and ``/repos/:owner/:name``, one request
+    each. The token is read from ``os.environ[reg.token_env]`` for this check only. Returns notes
+    on what could not be checked (a spent rate limit).
 
     Raises:
-        RegistrationError: a private address (unless allowed), an unreachable forge, or answers
-        that do not look like the claimed kind; the message says what was tried and what to do.
+        RegistrationError: a private address (unless allowed), an unreachable forge, answers that
+        do not look like the claimed kind, or scope the forge does not know; the message says
+        what was tried and what to do.
     """
     token = os.environ.get(reg.token_env) if reg.token_env else None
     own_client = client is None
     http = client or httpx.Client(
         timeout=_TIMEOUT, headers={"User-Agent": "codereuse (forge registration check)"}
     )
-    tried: list[str] = []
-    needs_token = False
     try:
-        for probe in _probes(reg):
-            try:
-                response = _get_checked(
-                    http,
-                    probe.path,
-                    token=token,
-                    allow_private=reg.allow_private,
-                    resolver=resolver,
-                )
-            except httpx.HTTPError as error:
-                raise RegistrationError(
-                    f"{reg.url}: cannot reach the forge ({type(error).__name__}); check the URL, "
-                    "your network and proxy settings"
-                ) from None
-            body: object = None
-            if response.status_code == 200:
-                try:
-                    body = response.json()
-                except ValueError:
-                    body = None
-                if _answers_as(reg.kind, probe, body):
-                    return
-            needs_token = needs_token or response.status_code in {401, 403}
-            kind_of_body = (
-                "JSON" if body is not None else response.headers.get("content-type", "no body")
-            )
-            tried.append(
-                f"GET {probe.path} → {response.status_code} ({kind_of_body}, expected {probe.expects})"
-            )
+        _check_kind(reg, http, token=token, resolver=resolver)
+        return _check_scope(reg, http, token=token, resolver=resolver)
     finally:
         if own_client:
             http.close()
-    advice = f"check the URL and --kind (is it a {'GitHub' if reg.kind == 'gitlab' else 'GitLab'} forge?)"
-    if needs_token and reg.token_env and token is None:
-        advice = f"the forge asks for a token and the environment variable {reg.token_env} is not set; export it and try again"
-    elif needs_token and not reg.token_env:
-        advice = "the forge asks for a token; pass --token-env VAR naming an environment variable that holds one"
-    elif needs_token:
-        advice = f"the forge refused the token in {reg.token_env}; check that it is valid and may read the API"
-    raise RegistrationError(
-        f"{reg.url}: does not answer as a {reg.kind} forge: {'; '.join(tried)}; {advice}"
-    )

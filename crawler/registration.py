@@ -9,6 +9,7 @@ forge whether it is what the registrant says it is before anything is saved. The
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ import httpx
 from crawler.addresses import Resolver
 from schemas.errors import InvalidURLError, RegistrationError
 from schemas.forge import ForgeKind, ForgeRegistration
+
+logger = logging.getLogger(__name__)
 
 GITHUB_COM = "https://github.com"
 _MAX_REDIRECTS = 5
@@ -284,5 +287,6 @@ def register(
     # Imported here: forge_check needs api_locations and redact_url from this module.
     from crawler.forge_check import check_forge
 
-    check_forge(registration, client=client, resolver=resolver)
+    for note in check_forge(registration, client=client, resolver=resolver):
+        logger.warning("%s: %s", registration.url, note)
     return registration

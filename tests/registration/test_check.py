@@ -57,6 +57,7 @@ def test_gitlab_without_anonymous_version_falls_back_to_projects(forge: respx.Mo
     projects = forge.get(
         "https://gitlab.example.org/api/v4/projects", params={"per_page": "1"}
     ).respond(json=[{"id": 1}])
+    forge.get("https://gitlab.example.org/api/v4/groups/team").respond(json={"id": 7})
     register("https://gitlab.example.org", kind="gitlab", groups=["team"], resolver=resolve)
     assert 1 == projects.call_count
 
@@ -65,6 +66,9 @@ def test_github_com_is_checked_at_api_github_com(forge: respx.MockRouter) -> Non
     """github.com is checked through https://api.github.com/meta."""
     meta = forge.get("https://api.github.com/meta").respond(
         json={"verifiable_password_authentication": True, "hooks": []}
+    )
+    forge.get("https://api.github.com/users/it-at-m").respond(
+        json={"login": "it-at-m", "type": "Organization"}
     )
     registration = register("https://github.com/orgs/it-at-m", kind="github", resolver=resolve)
     assert (1, ["it-at-m"]) == (meta.call_count, registration.orgs)
@@ -252,3 +256,59 @@ def test_injected_client_is_used(forge: respx.MockRouter) -> None:
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         register("https://gitlab.example.org", kind="gitlab", client=client, resolver=resolve)
     assert ["https://gitlab.example.org/api/v4/version"] == calls
+
+
+def test_unknown_scope_is_refused_naming_each_missing_item(forge: respx.MockRouter) -> None:
+    """Groups and repositories the forge does not know are refused, all named at once."""
+    forge.get("https://gitlab.example.org/api/v4/version").respond(json={"version": "17.0.0"})
+    forge.get("https://gitlab.example.org/api/v4/groups/team%2Fapps").respond(json={"id": 1})
+    forge.get("https://gitlab.example.org/api/v4/groups/typo").respond(
+        404, json={"message": "404 Group Not Found"}
+    )
+    forge.get("https://gitlab.example.org/api/v4/projects/team%2Fgone").respond(
+        404, json={"message": "404 Project Not Found"}
+    )
+    with pytest.raises(RegistrationError) as caught:
+        register(
+            "https://gitlab.example.org",
+            kind="gitlab",
+            groups=["team/apps", "typo"],
+            repos=["team/gone"],
+            resolver=resolve,
+        )
+    assert "not found: group typo, repository team/gone" in str(caught.value)
+
+
+def test_scope_hidden_from_anonymous_callers_asks_for_a_token(forge: respx.MockRouter) -> None:
+    """A repository answering 403 without a token is refused with --token-env advice."""
+    forge.get("https://api.github.com/meta").respond(json={"hooks": []})
+    forge.get("https://api.github.com/repos/acme/secret").respond(
+        403, json={"message": "Forbidden"}
+    )
+    with pytest.raises(RegistrationError) as caught:
+        register("https://github.com", kind="github", repos=["acme/secret"], resolver=resolve)
+    assert (
+        "not visible: repository acme/secret (the forge asks for a token; pass --token-env"
+        in str(caught.value)
+    )
+
+
+def test_spent_rate_limit_does_not_refuse_the_registration(
+    forge: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When the rate limit runs out mid-check, the registration is kept and a warning says so."""
+    forge.get("https://api.github.com/meta").respond(json={"hooks": []})
+    forge.get("https://api.github.com/users/first").respond(json={"login": "first"})
+    forge.get("https://api.github.com/users/second").respond(
+        403, headers={"X-RateLimit-Remaining": "0"}, json={"message": "API rate limit exceeded"}
+    )
+    registration = register(
+        "https://github.com", kind="github", orgs=["first", "second", "third"], resolver=resolve
+    )
+    assert (["first", "second", "third"], True) == (
+        registration.orgs,
+        any(
+            "organisation second and the rest of the scope were not checked" in r.getMessage()
+            for r in caplog.records
+        ),
+    )

@@ -33,6 +33,7 @@ def test_round_trip_add_list_show_export_remove(
     monkeypatch.setenv("LOCAL_TOKEN", "glpat-SeCrEt")
     with respx.mock(assert_all_mocked=True) as forge:
         forge.get("http://127.0.0.1:8080/api/v4/version").respond(json={"version": "17.0.0"})
+        forge.get("http://127.0.0.1:8080/api/v4/groups/team").respond(json={"id": 3})
         added = run(
             "forges",
             "add",
