@@ -171,6 +171,23 @@ class Decoder:
         )
         return _FAIL
 
+    def unquoted(self, node: Node, path: str) -> None:
+        """A number or boolean where text is expected: accepted as its text, with a warning."""
+        name = path.rsplit(".", 1)[-1]
+        self.findings.append(
+            Finding(
+                type="warning",
+                key=path,
+                line=node.line,
+                column=node.column,
+                message=(
+                    f"{name} is {_found(node)} in YAML, not a string: it is read as the text "
+                    f'"{node.text}", but other YAML readers may change it (1.10 becomes 1.1, '
+                    f'yes becomes true). Quote it: "{node.text}"'
+                ),
+            )
+        )
+
     def unknown(self, key: Node, spec: Spec, path: str) -> None:
         name = key.text if key.kind == SCALAR else "?"
         allowed = sorted(spec.fields)
@@ -198,7 +215,10 @@ class Decoder:
         if kind == "str":
             if node.kind != SCALAR:
                 return self.wrong_type(node, spec, path)
-            return node.value if isinstance(node.value, str) else node.text
+            if isinstance(node.value, str):
+                return node.value
+            self.unquoted(node, path)
+            return node.text
         if kind == "bool":
             if node.kind != SCALAR or not isinstance(node.value, bool):
                 return self.wrong_type(node, spec, path)

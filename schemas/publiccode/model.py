@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.publiccode.decode import ROOT, Spec
+from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, Node
 
 
 class _Model(BaseModel):
@@ -186,8 +187,47 @@ class PublicCode(_Model):
         """The model of a decoded publiccode.yml mapping, keeping only well-shaped values."""
         return cls.model_validate(_clean(data, ROOT))
 
+    @classmethod
+    def lenient_data(cls, root: Node) -> dict[str, Any]:
+        """What of the YAML tree fits the model, numbers in text keys kept as written.
+
+        (``phone: 0412501953`` stays "0412501953", where plain data has the integer.)
+        """
+        cleaned = _from_node(root, ROOT)
+        return cleaned if isinstance(cleaned, dict) else {}
+
 
 _MISSING = object()
+
+
+def _from_node(node: Node, spec: Spec) -> Any:
+    """Like `_clean`, from YAML nodes, so that scalars keep their source text."""
+    if node.kind == SCALAR:
+        value = node.value
+        if value is None:
+            return _MISSING
+        if spec.kind == "str":
+            return value if isinstance(value, str) else node.text
+        if spec.kind == "bool":
+            return value if isinstance(value, bool) else _MISSING
+        if spec.kind == "list" and spec.string_or_list and isinstance(value, str):
+            return [value]
+        return _MISSING
+    if node.kind == SEQ:
+        if spec.kind != "list" or spec.item is None:
+            return _MISSING
+        items = (_from_node(item, spec.item) for item in node.items)
+        return [item for item in items if item is not _MISSING]
+    if node.kind != MAP or spec.kind not in ("struct", "map"):
+        return _MISSING
+    out = {}
+    for key, value in node.items:
+        if key.kind != SCALAR:
+            continue
+        child = spec.item if spec.kind == "map" else spec.fields.get(key.text)
+        if child is not None and (cleaned := _from_node(value, child)) is not _MISSING:
+            out[key.text] = cleaned
+    return out
 
 
 def _clean(value: Any, spec: Spec) -> Any:

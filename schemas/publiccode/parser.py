@@ -140,7 +140,7 @@ def parse(
         return ParseResult(path=path, findings=_ordered(findings))
     raw = to_data(root)
     fixed = _fix_ups(raw)
-    model = PublicCode.from_data(fixed)
+    model = PublicCode.model_validate(_fix_ups(PublicCode.lenient_data(root)))
     pair = find_key(root, "publiccodeYmlVersion")
     if pair is None:
         findings.append(

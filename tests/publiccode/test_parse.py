@@ -257,3 +257,16 @@ def test_screenshots_must_be_jpg_or_png_files(tmp_path: Path) -> None:
     assert ["description.en.screenshots[1]", "description.en.screenshots[2]"] == [
         f.key for f in result.findings
     ]
+
+
+def test_unquoted_number_where_text_is_expected_warns() -> None:
+    """An unquoted phone number is kept as written, with a warning to quote it."""
+    data = _with(
+        b"    - name: Francesco Rossi\n", b"    - name: Francesco Rossi\n      phone: 0412501953\n"
+    )
+    result = parse(data)
+    assert [("warning", "maintenance.contacts[0].phone", 20, 14)] == [
+        (f.type, f.key, f.line, f.column) for f in result.findings
+    ]
+    assert result.model is not None and result.model.maintenance is not None
+    assert "0412501953" == result.model.maintenance.contacts[0].phone
