@@ -23,9 +23,10 @@ from api.i18n import PAGE_LANGUAGES, translate
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
-# Pages run no script at all; logos may come from the forges over https.
+# Pages run no script at all and load nothing from elsewhere (no third-party requests that
+# would tell a forge or a CDN who reads which page).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}

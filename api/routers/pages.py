@@ -6,6 +6,7 @@ in the URL, so a search can be shared as a link.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -190,6 +191,11 @@ def search_page(
             "query": query,
             "page": page,
             "total": result.total,
+            "results_label": translate(
+                language,
+                "search.results_one" if result.total == 1 else "search.results",
+                total=result.total,
+            ),
             "hits": hits,
             "facets": _facets(result, query, language),
             "chips": _chips(query, page, language),
@@ -214,10 +220,15 @@ def _description(record: Record, language: str) -> tuple[str | None, Description
     return None, None
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\)){1,2000}\)")
+
+
 def _paragraphs(text: str | None) -> list[str]:
+    """Paragraphs of a Markdown long description as plain text (links reduced to their text)."""
     if not text:
         return []
-    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+    plain = _MARKDOWN_LINK.sub(r"\1", text.replace("\r\n", "\n"))
+    return [part.strip() for part in plain.split("\n\n") if part.strip()]
 
 
 @router.get("/software/{record_id:path}", response_class=HTMLResponse)

@@ -1,0 +1,178 @@
+"""The pages in a real browser (Debian's chromium through Playwright), on a real HTTP server.
+
+Flow: search → filter by a facet → open a record → switch language → follow the CSV link; and
+the record whose name and description hold ``<script>`` / ``<img onerror>`` renders inert.
+Screenshots go to ``$CODEREUSE_SCREENSHOTS_DIR`` (``docs/screenshots`` for the committed ones)
+or to the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from api.app import create_app
+from indexer.store import create_store
+from schemas.forge import ForgeRegistration
+from schemas.settings import Settings
+from tests.api.conftest import corpus
+from tests.web.corpus import REGISTRATION, readable_real_world
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on uvicorn at 127.0.0.1 on a free port, in a thread, over a real-data catalogue."""
+    database = tmp_path_factory.mktemp("browser") / "catalogue.db"
+    store = create_store(f"sqlite:///{database}")
+    store.add_forge(REGISTRATION)
+    store.add_forge(
+        ForgeRegistration(name="opencode", kind="gitlab", url="https://gitlab.opencode.de")
+    )
+    snapshots, records = readable_real_world()
+    store.save_page("github", "all", snapshots, records, None)
+    store.upsert_records(corpus())
+    settings = Settings(database_url=f"sqlite:///{database}")
+    try:
+        from indexer.search.factory import create_search_backend
+
+        search: Any = create_search_backend(settings, store)
+        search.rebuild()
+    except ImportError:
+        from tests.api.scan_search import ScanSearch
+
+        search = ScanSearch(store)
+    app = create_app(settings, store=store, search=search)
+    # Bound and listening before the server thread starts, so no wait for start-up is needed.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True
+    )
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    directory = Path(os.environ.get("CODEREUSE_SCREENSHOTS_DIR", tmp_path))
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def test_search_filter_open_switch_language_download(
+    page: Any, base_url: str, screenshots: Path, tmp_path: Path
+) -> None:
+    """search → facet filter → record page → German → CSV link, all without JavaScript of ours."""
+    page.goto(f"{base_url}/?lang=en")
+    page.fill("#q", "platform")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert "q=platform" in page.url
+    page.screenshot(path=str(screenshots / "search.png"), full_page=False)
+
+    licence_box = page.locator('fieldset.facet input[name="licence"]').first
+    licence = licence_box.get_attribute("value")
+    expected = page.locator(
+        'fieldset.facet input[name="licence"] + label .count'
+    ).first.inner_text()
+    licence_box.check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert f"licence={licence}".replace("+", "%2B") in page.url.replace("+", "%2B")
+    assert page.locator(".chip").count() == 1
+    assert page.locator("#results-heading").inner_text().startswith(f"{expected} result")
+
+    page.locator("ol.cards h3 a").first.click()
+    page.wait_for_load_state()
+    assert "/software/" in page.url
+    page.screenshot(path=str(screenshots / "software.png"), full_page=False)
+
+    page.get_by_role("link", name="Deutsch").click()
+    page.wait_for_load_state()
+    assert "de" == page.locator("html").get_attribute("lang")
+    assert page.get_by_role("heading", name="Steckbrief").is_visible()
+
+    page.goto(f"{base_url}/?lang=de&licence={licence}")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Diese Ergebnisse herunterladen (CSV)").click()
+    saved = tmp_path / "results.csv"
+    download_info.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,url,name,")
+    assert len(lines) >= 2
+
+
+def test_xss_record_renders_inert(page: Any, base_url: str) -> None:
+    """Markup in a record's name and description shows as text: no dialog, no injected element."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for path in ("/?q=participation&lang=en", "/software/gitlab.opencode.de/xss/demo?lang=en"):
+        page.goto(base_url + path)
+        page.wait_for_load_state()
+        injected = page.evaluate(
+            """() => ({
+                scripts: document.querySelectorAll('script').length,
+                onerror: document.querySelectorAll('[onerror]').length,
+                bold: document.querySelectorAll('main b').length,
+            })"""
+        )
+        assert {"scripts": 0, "onerror": 0, "bold": 0} == injected
+        assert '<script>alert("name")</script>' in page.locator("main").inner_text()
+    assert [] == dialogs
+
+
+def test_keyboard_reaches_the_search_box_and_focus_is_visible(page: Any, base_url: str) -> None:
+    """Tab from the top reaches the skip link first; it leads to the main landmark."""
+    page.goto(f"{base_url}/?lang=en")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert "Skip to content" == focused
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).boxShadow")
+    assert "none" != outline
