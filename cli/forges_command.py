@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,6 +21,9 @@ from schemas.errors import CodereuseError, ForgeExistsError, NotFoundError
 from schemas.forge import ForgeRegistration
 from schemas.settings import load_settings
 
+if TYPE_CHECKING:
+    from indexer.store.store import Store
+
 forges_app = typer.Typer(help="Register the forges codereuse crawls.", no_args_is_help=True)
 
 
@@ -30,7 +34,7 @@ class Kind(StrEnum):
     github = "github"
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> Store:
     # Imported here so `codereuse --help` does not load SQLAlchemy.
     from indexer.store import create_store
 

@@ -157,7 +157,7 @@ def _dependencies(value: Any) -> list[Dependency]:
                 continue
             found.append(
                 Dependency(
-                    kind=kind,  # type: ignore[arg-type]
+                    kind=kind,
                     name=name,
                     version=_text(item.get("version")),
                     version_min=_text(item.get("versionMin")),

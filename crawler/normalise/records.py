@@ -127,7 +127,8 @@ def _declared(
         file_dir=posixpath.dirname(path),
     )
     name = data.get("name")
-    declared_url = (canonical_urls(data.get("url")) or [None])[0]
+    declared_urls = canonical_urls(data.get("url"))
+    declared_url = declared_urls[0] if declared_urls else None
     claims = declared_url is not None and canonical_id(declared_url) != canonical_id(hosting)
     url = declared_url if claims and declared_url else hosting
     return Record(
