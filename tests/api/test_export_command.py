@@ -24,9 +24,7 @@ def _run(store: Store, *args: str) -> tuple[int, bytes, str]:
     return result.exit_code, result.stdout_bytes, result.stderr
 
 
-def test_csv_file_equals_the_api_download(
-    store: Store, client: AppClient, tmp_path: Path
-) -> None:
+def test_csv_file_equals_the_api_download(store: Store, client: AppClient, tmp_path: Path) -> None:
     """The CSV file of a filtered export has the same bytes as the API's (dates aside)."""
     target = tmp_path / "mit.csv"
     code, _, _ = _run(store, "--format", "csv", "--licence", "MIT", "-o", str(target))
@@ -54,6 +52,7 @@ def test_parquet_file_with_boolean_filter(store: Store, tmp_path: Path) -> None:
 def test_activity_filter(store: Store) -> None:
     """--active-until keeps records whose last activity is before the day."""
     code, out, _ = _run(store, "--format", "csv", "--active-until", "2025-01-01")
+    assert 0 == code
     assert ["E-Akte"] == [row["name"] for row in csv.DictReader(io.StringIO(out.decode()))]
 
 
