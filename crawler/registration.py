@@ -137,6 +137,9 @@ def normalise_forge_url(url: str, *, kind: ForgeKind | None = None) -> str:
         path = _GITLAB_UI.sub("", path)
         if kind is None:
             path = _GITHUB_UI.sub("", path)
+        path = path.rstrip("/")
+        if path.lower().endswith(".git"):
+            path = path[: -len(".git")].rstrip("/")
     return f"{scheme}://{netloc}{path}"
 
 
