@@ -188,10 +188,14 @@ class GitHubCrawler(ForgeCrawler):
 
     async def _incremental(self, scope: str, plan: Plan, owners: list[str]) -> AsyncIterator[Page]:
         changed: list[str] = []
-        cursors: dict[str, str | None] = {login: None for login in owners}
+        # owner -> (cursor, page size): a first page of 10; an owner whose whole page changed
+        # is read on in pages of 100, so many changes in one organisation stay cheap.
+        cursors: dict[str, tuple[str | None, int]] = {
+            login: (None, ACTIVITY_PAGE) for login in owners
+        }
         while cursors:
             batch = list(cursors.items())[:ACTIVITY_OWNERS]
-            slices = [queries.OwnerSlice(login, ACTIVITY_PAGE, after) for login, after in batch]
+            slices = [queries.OwnerSlice(login, first, after) for login, (after, first) in batch]
             data = await self.query(scope, lambda _batch, part=slices: queries.owner_activity(part))
             if data is None:
                 return
@@ -212,7 +216,7 @@ class GitHubCrawler(ForgeCrawler):
                         changed.append(node["id"])
                 info = connection.get("pageInfo") or {}
                 if not older and info.get("hasNextPage"):
-                    cursors[part.login] = info.get("endCursor")
+                    cursors[part.login] = (info.get("endCursor"), MAX_BATCH)
         while changed:
             data = await self.query(
                 scope,

@@ -123,3 +123,17 @@ def test_rest_recrawl_sends_etags_and_takes_304(fake_time: FakeTime) -> None:
     fake.fail = watch
     crawl(fake, registration, sink, fake_time, environ={})
     assert 304 in statuses
+
+
+def test_many_changes_in_one_owner_are_read_in_pages_of_100(fake_time: FakeTime) -> None:
+    """30 pushes in one organisation: a first activity page of 10, then one of 100, then one refetch."""
+    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    sink = MemorySink()
+    crawl(fake, _registration(), sink, fake_time)
+    fake.touch([i for i in range(1, 300) if (i - 1) % 3 == 0][:30])
+    seen: list[httpx.Request] = []
+    fake.fail = lambda request: seen.append(request)  # type: ignore[func-returns-value]
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert 30 == report.repositories
+    assert ["OwnerActivity", "OwnerActivity", "RepositoriesById"] == _queries(seen)
+    assert [10, 100] == [json.loads(r.content)["variables"]["f0"] for r in seen[:2]]

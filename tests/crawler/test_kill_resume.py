@@ -1,0 +1,161 @@
+"""SIGKILL mid-crawl, run again: the crawl continues from its checkpoint, nothing lost or doubled.
+
+A fake GitLab is served over real HTTP on 127.0.0.1 (a threaded server with a delay per answer so
+the kill lands mid-crawl); `codereuse crawl` runs in a subprocess against a SQLite store.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from indexer.store import create_store
+from schemas.forge import ForgeRegistration
+from tests.crawler.fakeforge import FakeGitLab, make_repos
+
+ROOT = Path(__file__).resolve().parents[2]
+REPOSITORIES = 1000
+DELAY = 0.25
+
+
+def _serve(fake: FakeGitLab) -> tuple[ThreadingHTTPServer, int]:
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = httpx.Request(
+                self.command,
+                f"http://{fake.host}{self.path}",
+                headers=dict(self.headers),
+                content=body,
+            )
+            response = fake(request)  # counted on arrival, before the killed client vanishes
+            content = response.read()
+            time.sleep(DELAY)  # the forge is slow, so the kill lands between pages
+            self.send_response(response.status_code)
+            for name, value in response.headers.items():
+                if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            try:
+                self.wfile.write(content)
+            except BrokenPipeError:  # the client was killed mid-answer: that is the test
+                pass
+
+        do_GET = _answer
+        do_POST = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+@pytest.fixture
+def forge() -> Iterator[tuple[FakeGitLab, int]]:
+    fake = FakeGitLab("placeholder", make_repos(REPOSITORIES, owners=4))
+    server, port = _serve(fake)
+    fake.host = f"127.0.0.1:{port}"
+    yield fake, port
+    server.shutdown()
+    server.server_close()
+
+
+def _prepare(database: Path, port: int) -> None:
+    registration = ForgeRegistration(
+        name="lab", kind="gitlab", url=f"http://127.0.0.1:{port}", allow_private=True
+    )
+    with create_store(f"sqlite:///{database}") as store:
+        store.add_forge(registration)
+
+
+def _crawl(database: Path, tmp_path: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "CODEREUSE_DATABASE_URL": f"sqlite:///{database}",
+        "CODEREUSE_CONFIG": str(tmp_path / "absent.toml"),
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from cli.app import main; main()",
+            "--quiet",
+            "crawl",
+            "lab",
+            "--no-federate",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _count(database: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as connection:
+            return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _content(database: Path) -> tuple[set[tuple[Any, ...]], list[str], int]:
+    with create_store(f"sqlite:///{database}") as store:
+        fingerprints = {
+            (fp.forge_id, fp.url, fp.blob_id, fp.last_activity)
+            for fp in store.fingerprints("lab").values()
+        }
+        ids = sorted(record.id for record in store.iter_records())
+    return fingerprints, ids, _count(database, "repositories")
+
+
+@pytest.mark.slow
+def test_sigkill_mid_crawl_then_rerun_equals_a_clean_crawl(
+    forge: tuple[FakeGitLab, int], tmp_path: Path
+) -> None:
+    """Killed after two committed pages, the rerun resumes from the checkpoint and ends equal to a clean crawl."""
+    fake, port = forge
+    killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
+    _prepare(killed_db, port)
+    _prepare(clean_db, port)
+
+    process = _crawl(killed_db, tmp_path)
+    deadline = time.monotonic() + 60
+    while _count(killed_db, "repositories") < 200 and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate()
+    saved = _count(killed_db, "repositories")
+    assert 200 <= saved < REPOSITORIES
+    assert 1 == _count(killed_db, "crawl_checkpoints") or saved % 100 == 0
+
+    fake.counts.clear()
+    rerun = _crawl(killed_db, tmp_path)
+    out, err = rerun.communicate(timeout=120)
+    assert 0 == rerun.returncode, err.decode()
+    resumed_requests = fake.total
+    assert resumed_requests == (REPOSITORIES - saved) // 100  # only the pages not yet saved
+
+    clean = _crawl(clean_db, tmp_path)
+    _, err = clean.communicate(timeout=120)
+    assert 0 == clean.returncode, err.decode()
+    assert _content(clean_db) == _content(killed_db)
+    assert REPOSITORIES == _content(killed_db)[2]
