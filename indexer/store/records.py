@@ -28,39 +28,28 @@ _HASH_EXCLUDED: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class EncodedRecord:
-    """A record ready for the `records` table: its JSON document, content hash and columns."""
+    """A record with its content hash; `values` builds its full row only when it is written."""
 
-    id: str
-    values: dict[str, Any]
+    record: Record
+    content_hash: str
 
     @property
-    def content_hash(self) -> str:
-        return str(self.values["content_hash"])
+    def id(self) -> str:
+        return self.record.id
 
-
-def encode(record: Record) -> EncodedRecord:
-    """The row values of `record`.
-
-    The document is the record's JSON without computed fields (so `Record.model_validate_json`
-    reads it back). The content hash covers the same JSON minus `provenance.fetched_at`, which
-    moves on every crawl without anything a reader sees changing. Both are serialised by
-    pydantic's compiled serializer in field order (the hot path of a crawl); mappings keep
-    their insertion order, so a crawler that rebuilds the same record the same way always gets
-    the same hash.
-    """
-    document = record.model_dump_json(exclude=_COMPUTED_FIELDS)
-    content = record.model_dump_json(exclude=_HASH_EXCLUDED)
-    licences: list[str] = []
-    if record.licence is not None and record.licence.ids:
-        licences = list(record.licence.ids)
-    elif record.repository.licence:
-        licences = [record.repository.licence]
-    return EncodedRecord(
-        id=record.id,
-        values={
+    @property
+    def values(self) -> dict[str, Any]:
+        """The row of the `records` table (without the seen/changed/deleted times)."""
+        record = self.record
+        licences: list[str] = []
+        if record.licence is not None and record.licence.ids:
+            licences = list(record.licence.ids)
+        elif record.repository.licence:
+            licences = [record.repository.licence]
+        return {
             "id": record.id,
-            "document": document,
-            "content_hash": hashlib.sha256(content.encode()).hexdigest(),
+            "document": record.model_dump_json(exclude=_COMPUTED_FIELDS),
+            "content_hash": self.content_hash,
             "name": record.name,
             "declared": record.declared,
             "valid": record.valid,
@@ -70,8 +59,21 @@ def encode(record: Record) -> EncodedRecord:
             "languages": list(record.repository.languages),
             "categories": list(record.categories),
             "last_activity": record.repository.last_activity,
-        },
-    )
+        }
+
+
+def encode(record: Record) -> EncodedRecord:
+    """`record` with its content hash.
+
+    The stored document is the record's JSON without computed fields (so
+    `Record.model_validate_json` reads it back). The content hash covers the same JSON minus
+    `provenance.fetched_at`, which moves on every crawl without anything a reader sees
+    changing. Both are serialised by pydantic's compiled serializer in field order (the hot
+    path of a crawl); mappings keep their insertion order, so a crawler that rebuilds the same
+    record the same way always gets the same hash.
+    """
+    content = record.model_dump_json(exclude=_HASH_EXCLUDED)
+    return EncodedRecord(record=record, content_hash=hashlib.sha256(content.encode()).hexdigest())
 
 
 def decode(document: str) -> Record:
