@@ -168,6 +168,24 @@ class Store:
                 return
             after = page[-1][0]
 
+    def iter_documents(self, *, batch_size: int = 1000) -> Iterator[str]:
+        """Stream the stored JSON of every live record, ordered by id, without building models.
+
+        Each document is a record's JSON without its computed fields (`Record.model_validate_json`
+        reads it back). For bulk readers (tabular exports) that need speed more than models.
+        """
+        after: str | None = None
+        while True:
+            with self._transaction(write=False) as connection:
+                page = record_rows.documents_after(
+                    connection, after, batch_size, include_deleted=False
+                )
+            for _record_id, document in page:
+                yield document
+            if len(page) < batch_size:
+                return
+            after = page[-1][0]
+
     def count_records(
         self,
         *,
