@@ -4,6 +4,8 @@ Parses every file of ``../shared/conformance/publiccode-parser-go`` (334 files, 
 in memory, offline, with the file checks relative to each file's directory) five times in this
 single process and prints the median files per second. Target: at least 500 files/s on one core.
 
+It then times the hostile inputs of tests/publiccode/test_hostile.py (bound: 1 s per file).
+
 Run: .venv/bin/python bench/validate.py [--runs 5]
 """
 
@@ -46,7 +48,21 @@ def main() -> int:
         rates.append(len(files) / elapsed)
         print(f"run {run + 1}: {len(files)} files in {elapsed:.3f} s = {rates[-1]:.0f} files/s")
     print(f"median: {statistics.median(rates):.0f} files/s over {len(files)} files (target >= 500)")
+    worst_case()
     return 0
+
+
+def worst_case() -> None:
+    """Time the hostile inputs of the tests (bound: 1 s each), median of 3."""
+    from tests.publiccode.test_hostile import WORST_INPUTS
+
+    for name, data in sorted(WORST_INPUTS.items()):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            parse(data)
+            times.append(time.perf_counter() - start)
+        print(f"worst case {name!r} ({len(data):,} bytes): {statistics.median(times):.3f} s")
 
 
 if __name__ == "__main__":

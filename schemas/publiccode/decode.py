@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.findings import Finding
+from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import join, key_at_line, lang_path
 from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, Node
 
@@ -134,9 +135,9 @@ def _found(node: Node) -> str:
         return _KIND_WORDS[node.kind]
     value = node.value
     if isinstance(value, bool):
-        return f"the boolean {node.text}"
+        return f"the boolean {clip(node.text)}"
     if isinstance(value, int | float):
-        return f"the number {node.text}"
+        return f"the number {clip(node.text)}"
     return f'the string "{node.text[:40]}"'
 
 
@@ -182,8 +183,8 @@ class Decoder:
                 column=node.column,
                 message=(
                     f"{name} is {_found(node)} in YAML, not a string: it is read as the text "
-                    f'"{node.text}", but other YAML readers may change it (1.10 becomes 1.1, '
-                    f'yes becomes true). Quote it: "{node.text}"'
+                    f'"{clip(node.text)}", but other YAML readers may change it (1.10 becomes '
+                    f'1.1, yes becomes true). Quote it: "{clip(node.text)}"'
                 ),
             )
         )
@@ -191,7 +192,7 @@ class Decoder:
     def unknown(self, key: Node, spec: Spec, path: str) -> None:
         name = key.text if key.kind == SCALAR else "?"
         allowed = sorted(spec.fields)
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) < 60 else []
         hint = f' Did you mean "{close[0]}"?' if close else ""
         where = f"under {path}" if path else "at the top level"
         self.findings.append(
@@ -201,7 +202,7 @@ class Decoder:
                 line=key.line,
                 column=key.column,
                 message=(
-                    f'unknown field "{name}": publiccode.yml has no such key {where}.{hint} '
+                    f'unknown field "{clip(name)}": publiccode.yml has no such key {where}.{hint} '
                     f"Allowed keys: {', '.join(allowed)}"
                 ),
             )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.publiccode import formats
+from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import lang_path
 from schemas.publiccode.rules import Checker
 
@@ -54,10 +55,21 @@ def _placement_error(checker: Checker, key: str, value: str) -> bool:
     return False
 
 
+def _is_file(path: Path) -> bool:
+    """True for an existing regular file; False for anything unusable (too long, NUL, ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _png_width(path: Path) -> int | None:
-    """Width of a PNG file from its IHDR chunk, or None when it is not a PNG."""
-    with path.open("rb") as handle:
-        head = handle.read(24)
+    """Width of a PNG file from its IHDR chunk, or None when it is not a readable PNG."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(24)
+    except OSError:
+        return None
     if len(head) < 24 or not head.startswith(_PNG_SIGNATURE) or head[12:16] != b"IHDR":
         return None
     width: int = struct.unpack(">I", head[16:20])[0]
@@ -70,24 +82,25 @@ def _logo(checker: Checker, key: str, value: str, base_dir: Path | None) -> None
     if base_dir is None or _is_remote(value):
         return
     path = base_dir / value
+    shown = clip(str(path), 200)
     suffix = path.suffix.lower()
     if suffix not in _LOGO_EXTENSIONS:
         checker.error(
             key,
-            f"invalid file extension for: {path} — a logo must be .svg, .svgz or .png",
+            f"invalid file extension for: {shown} — a logo must be .svg, .svgz or .png",
         )
         return
-    if not path.is_file():
-        checker.error(key, f"no such file: {path} — commit the file or fix the path")
+    if not _is_file(path):
+        checker.error(key, f"no such file: {shown} — commit the file or fix the path")
         return
     if suffix == ".png":
         width = _png_width(path)
         if width is None:
-            checker.error(key, f"image: unknown format — {path} is not a valid PNG image")
+            checker.error(key, f"image: unknown format — {shown} is not a valid PNG image")
         elif width < MIN_LOGO_WIDTH:
             checker.error(
                 key,
-                f"invalid image size of {width} (min {MIN_LOGO_WIDTH}px of width): {path}",
+                f"invalid image size of {width} (min {MIN_LOGO_WIDTH}px of width): {shown}",
             )
 
 
@@ -95,16 +108,18 @@ def _screenshot(checker: Checker, key: str, value: str, base_dir: Path | None) -
     if _placement_error(checker, key, value) or base_dir is None or _is_remote(value):
         return
     path = base_dir / value
+    shown = clip(str(path), 200)
     if path.suffix.lower() not in _SCREENSHOT_EXTENSIONS:
         checker.error(
             key,
-            f"'{value}' is not an image: invalid file extension for: {path} — screenshots must "
-            "be .jpg or .png",
+            f"'{clip(value)}' is not an image: invalid file extension for: {shown} — "
+            "screenshots must be .jpg or .png",
         )
-    elif not path.is_file():
+    elif not _is_file(path):
         checker.error(
             key,
-            f"'{value}' is not an image: no such file: {path} — commit the file or fix the path",
+            f"'{clip(value)}' is not an image: no such file: {shown} — commit the file or fix "
+            "the path",
         )
 
 
@@ -134,8 +149,11 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
         refused = _placement_error(checker, "legal.authorsFile", authors)
         if not refused and base_dir is not None and not _is_remote(authors):
             path = base_dir / authors
-            if not path.exists():
-                checker.error("legal.authorsFile", f"'{path}' does not exist: no such file: {path}")
+            if not _is_file(path):
+                shown = clip(str(path), 200)
+                checker.error(
+                    "legal.authorsFile", f"'{shown}' does not exist: no such file: {shown}"
+                )
     if "repoOwner" in legal:
         checker.warning(
             "legal.repoOwner",
@@ -155,8 +173,8 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
             if not formats.is_oembed_video(video):
                 checker.error(
                     f"{path}.videos[{index}]",
-                    f"'{video[:100]}' is not a valid video URL supporting oEmbed: invalid oEmbed "
-                    f"link: {video[:100]} — link the video page of a provider such as YouTube, "
+                    f"'{clip(video)}' is not a valid video URL supporting oEmbed: invalid oEmbed "
+                    f"link: {clip(video)} — link the video page of a provider such as YouTube, "
                     "Vimeo, Dailymotion or PeerTube",
                 )
     _country_sections(checker, view)
@@ -183,6 +201,6 @@ def _country_sections(checker: Checker, view: dict[str, Any]) -> None:
         checker.warning(
             "IT.riuso.codiceIPA",
             "This key is DEPRECATED and will be removed in the future. Use 'organisation.uri' "
-            f"and set it to 'urn:x-italian-pa:{code}' instead",
+            f"and set it to 'urn:x-italian-pa:{clip(code)}' instead",
             at=f"{name}.riuso.codiceIPA",
         )

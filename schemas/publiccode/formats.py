@@ -31,6 +31,11 @@ _LICENSE_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*\Z")
 
 
+def clip(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a message (values can be a megabyte long)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def is_date(value: str) -> bool:
     """``YYYY-MM-DD`` and a real calendar date."""
     if not _DATE.match(value):

@@ -16,6 +16,7 @@ import regex
 from schemas.findings import Finding
 from schemas.publiccode import formats
 from schemas.publiccode.bcp47 import country_codes, is_valid_tag
+from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import join, lang_path, position
 from schemas.publiccode.vocabularies import (
     ALIASES_URL,
@@ -37,11 +38,21 @@ _CATEGORY_SET = frozenset(CATEGORIES)
 _SCOPE_SET = frozenset(SCOPES)
 
 
-def graphemes(text: str) -> int:
-    """Length in user-perceived characters (Unicode extended grapheme clusters)."""
+def graphemes(text: str, limit: int | None = None) -> int:
+    """Length in user-perceived characters (Unicode extended grapheme clusters).
+
+    With ``limit``, counting stops once it is exceeded (returns ``limit + 1``), so a huge value
+    costs no more than a long one.
+    """
     if text.isascii():
-        return len(text) - text.count("\r\n")
-    return len(_GRAPHEME.findall(text))
+        count = len(text) - text.count("\r\n")
+        return count if limit is None else min(count, limit + 1)
+    count = 0
+    for _ in _GRAPHEME.finditer(text):
+        count += 1
+        if limit is not None and count > limit:
+            break
+    return count
 
 
 def _one_of(values: tuple[str, ...]) -> str:
@@ -50,6 +61,8 @@ def _one_of(values: tuple[str, ...]) -> str:
 
 
 def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+    if len(value) > 60:  # difflib is quadratic; nobody misspells a word into a paragraph
+        return ""
     close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
     return f' Did you mean "{close[0]}"?' if close else ""
 
@@ -114,7 +127,7 @@ class Checker:
             self.error(
                 key,
                 f"{_leaf(key)} must be one of the following: {_one_of(allowed)} "
-                f'(found "{value}").{_did_you_mean(value, allowed)}',
+                f'(found "{clip(value)}").{_did_you_mean(value, allowed)}',
             )
 
     def http_url(self, key: str, value: str) -> None:
@@ -159,7 +172,7 @@ class Checker:
                         key,
                         f"{_leaf(key)} must be a valid Italian Public Administration Code (iPA) "
                         f"with format 'urn:x-italian-pa:[codiceIPA]' (see {IPA_URL}); "
-                        f'"{code}" is not one',
+                        f'"{clip(code)}" is not one',
                     )
             return
         if (
@@ -175,12 +188,12 @@ class Checker:
 
     def length(self, key: str, value: str, *, minimum: int = 0, maximum: int) -> None:
         quick = minimum == 0 and len(value) <= maximum  # graphemes <= code points
-        count = len(value) if quick else graphemes(value)
+        count = len(value) if quick else graphemes(value, limit=maximum)
         if count > maximum:
             self.error(
                 key,
                 f"{_leaf(key)} must be a maximum of {maximum} characters in length "
-                f"(it has {count}): shorten it",
+                f"(it has more): shorten it",
             )
         elif count < minimum:
             self.error(
@@ -230,7 +243,7 @@ class Checker:
                 self.error(
                     key,
                     f"{key} must be a valid category (see {CATEGORIES_URL}): "
-                    f'"{category}" is not in the list.{_did_you_mean(category, CATEGORIES)}',
+                    f'"{clip(category)}" is not in the list.{_did_you_mean(category, CATEGORIES)}',
                 )
         for index, funder in enumerate(view.get("fundedBy") or []):
             path = f"fundedBy[{index}]"
@@ -273,7 +286,7 @@ class Checker:
                     names = tuple(SUPPORTS_ALIASES)
                     self.error(
                         key,
-                        f'id contains an unknown alias (see {ALIASES_URL}): "{alias}" is not '
+                        f'id contains an unknown alias (see {ALIASES_URL}): "{clip(alias)}" is not '
                         f"one of {', '.join(names)}.{_did_you_mean(alias, names)}",
                     )
             elif not (formats.is_urn(ident) or formats.is_http_url(ident)):
@@ -289,7 +302,7 @@ class Checker:
                 key = f"intendedAudience.scope[{index}]"
                 self.error(
                     key,
-                    f'scope[{index}] must be a valid scope (see {SCOPES_URL}): "{scope}" is '
+                    f'scope[{index}] must be a valid scope (see {SCOPES_URL}): "{clip(scope)}" is '
                     f"not in the list.{_did_you_mean(scope, SCOPES)}",
                 )
         countries = country_codes()
@@ -315,7 +328,7 @@ class Checker:
         if bad:
             self.error(
                 "description",
-                f'description must be a valid BCP 47 language: "{bad[0]}" is not a language '
+                f'description must be a valid BCP 47 language: "{clip(bad[0])}" is not a language '
                 f"tag.{_tag_hint(bad[0])}",
             )
             return

@@ -199,7 +199,7 @@ class _Composer:
                     _error(
                         key.line,
                         key.column,
-                        f'duplicate key "{name}": already defined at line {seen[name]}. '
+                        f'duplicate key "{name[:80]}": already defined at line {seen[name]}. '
                         "Keep only one of them (the first one is used)",
                         where,
                     )
@@ -284,7 +284,7 @@ def load(data: bytes) -> Loaded:
                 if target is None or not target.done:
                     why = "is not defined before" if target is None else "refers to itself"
                     composer.findings.append(
-                        _error(line, column, f"the alias *{event.anchor} {why}: remove it")
+                        _error(line, column, f"the alias *{event.anchor[:80]} {why}: remove it")
                     )
                     return Loaded(None, composer.findings)
                 node = target

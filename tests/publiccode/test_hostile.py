@@ -53,6 +53,10 @@ DEEP_BLOCK = b"- " * 10_000 + b"a\n"  # block sequences nest on one line
 OVERSIZED = MINIMAL + b"# " + b"x" * MAX_BYTES + b"\n"
 HUGE_STRING = MINIMAL.replace(b"name: Medusa", b"name: " + b"x" * 1_000_000)
 MANY_NODES = b"usedBy:\n" + b"- a\n" * 240_000
+HUGE_NON_ASCII = MINIMAL.replace(
+    b"    features: [Just one feature]",
+    b"    features: [Just one feature]\n    genericName: " + "é".encode() * 350_000,
+).replace(b"platforms: [web]", b"platforms: [web]\ncategories: [" + b"x" * 200_000 + b"]")
 NEAR_NODE_LIMIT = b"usedBy:\n" + b"- a\n" * 49_000
 
 
@@ -165,6 +169,21 @@ def test_huge_string_is_a_length_error_not_a_crash() -> None:
     assert 1_000_000 == len(result.data["name"])
 
 
+def test_huge_values_give_short_messages() -> None:
+    """A huge non-ASCII text and a huge unknown category give errors with clipped messages."""
+    errors = _errors(HUGE_NON_ASCII)
+    assert ["categories[0]", "description.en.genericName"] == [e[0] for e in errors]
+    assert all(len(e[3]) < 500 for e in errors)
+
+
+@pytest.mark.parametrize("logo", [b'"a\\0b.png"', b"x" * 5000 + b".png"])
+def test_unusable_file_names_are_missing_files(tmp_path: object, logo: bytes) -> None:
+    """A logo path with a NUL byte or a too long name is reported missing, not raised."""
+    data = MINIMAL.replace(b"name: Medusa", b"name: Medusa\nlogo: " + logo)
+    result = parse(data, base_dir=tmp_path)  # type: ignore[arg-type]
+    assert [("logo", True)] == [(f.key, "no such file" in f.message) for f in result.errors]
+
+
 @pytest.mark.parametrize(
     ("line", "key"),
     [
@@ -190,6 +209,7 @@ WORST_INPUTS = {
     "deep block": DEEP_BLOCK,
     "oversized": OVERSIZED,
     "huge string": HUGE_STRING,
+    "huge non-ASCII text and category": HUGE_NON_ASCII,
     "near the node limit": NEAR_NODE_LIMIT,
 }
 
