@@ -88,10 +88,7 @@ class Store:
                     yield connection
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
-            raise StoreError(
-                f"the store at {safe_url(self._engine.url)} failed: {reason}; check that the "
-                "database is reachable and migrated (`codereuse db upgrade`)"
-            ) from exc
+            raise StoreError(f"the store at {safe_url(self._engine.url)} failed: {reason}") from exc
 
     def _now(self, now: datetime | None) -> datetime:
         return now if now is not None else self._clock()
