@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from schemas.findings import Finding
 from schemas.record import Record, canonical_id, canonical_url
@@ -31,12 +32,22 @@ from schemas.record import Record, canonical_id, canonical_url
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@lru_cache(maxsize=65536)
+def _cid(url: str) -> str:
+    return canonical_id(url)
+
+
+@lru_cache(maxsize=65536)
+def _curl(url: str) -> str:
+    return canonical_url(url)
+
+
 def _hosting_url(record: Record) -> str:
-    return canonical_url(record.repository.url)
+    return _curl(record.repository.url)
 
 
 def _is_owner(record: Record) -> bool:
-    return canonical_id(record.repository.url) == record.id
+    return _cid(record.repository.url) == record.id
 
 
 def _rank(record: Record) -> tuple[bool, bool, datetime, str]:
@@ -57,7 +68,7 @@ def _union(*lists: Iterable[str], without: str) -> list[str]:
     seen: dict[str, str] = {}
     for values in lists:
         for value in values:
-            value_id = canonical_id(value)
+            value_id = _cid(value)
             if value_id != without and value_id not in seen:
                 seen[value_id] = value
     return list(seen.values())
@@ -76,15 +87,11 @@ def _rekey(record: Record, anchor: Record) -> Record:
         ),
     )
     relations = record.relations.model_copy(
-        update={
-            "mirrors": [
-                m for m in record.relations.mirrors if canonical_id(m) != canonical_id(hosting)
-            ]
-        }
+        update={"mirrors": [m for m in record.relations.mirrors if _cid(m) != _cid(hosting)]}
     )
     return record.model_copy(
         update={
-            "id": canonical_id(hosting),
+            "id": _cid(hosting),
             "url": hosting,
             "relations": relations,
             "findings": [*record.findings, warning],
@@ -94,6 +101,8 @@ def _rekey(record: Record, anchor: Record) -> Record:
 
 def _merge(record_id: str, group: Sequence[Record]) -> list[Record]:
     """Apply rules 2-4 to the records sharing `record_id`: the merged record, then any re-keyed."""
+    if len(group) == 1 and _is_owner(group[0]):
+        return [group[0]]
     owners = sorted((r for r in group if _is_owner(r)), key=_rank, reverse=True)
     claimants = sorted((r for r in group if not _is_owner(r)), key=_rank, reverse=True)
     anchor = owners[0] if owners else claimants[0]
@@ -128,7 +137,7 @@ def _merge(record_id: str, group: Sequence[Record]) -> list[Record]:
         for alias in dict.fromkeys(
             [
                 *(a for r in members for a in r.relations.aliases),
-                *(canonical_url(s) for s in spellings),
+                *(_curl(s) for s in spellings),
             ]
         )
         if alias != url
@@ -156,25 +165,43 @@ def _group(records: Iterable[Record]) -> dict[str, list[Record]]:
 
 
 def _link(records: dict[str, Record]) -> None:
-    """Rule 5: variants and forks listed on the upstream/parent records that are in the catalogue."""
+    """Rule 5: variants and forks listed on the upstream/parent records that are in the catalogue.
+
+    Replaces the changed records in `records` by copies with new relations (nothing shared is
+    mutated, so the caller's records stay as they were).
+    """
+    variants: dict[str, list[str]] = {}
+    forks: dict[str, list[str]] = {}
     for record in sorted(records.values(), key=lambda r: r.id):
         for upstream in record.relations.is_based_on:
-            target = records.get(canonical_id(upstream))
-            if target is not None and target.id != record.id:
-                target.relations.variants = _union(
-                    target.relations.variants, [record.url], without=target.id
-                )
+            target_id = _cid(upstream)
+            if target_id in records and target_id != record.id:
+                variants.setdefault(target_id, []).append(record.url)
         parent_url = record.relations.fork_of
-        parent = records.get(canonical_id(parent_url)) if parent_url else None
-        if parent is not None and parent.id != record.id:
-            parent.relations.forks = _union(parent.relations.forks, [record.url], without=parent.id)
+        parent_id = _cid(parent_url) if parent_url else None
+        if parent_id is not None and parent_id in records and parent_id != record.id:
+            forks.setdefault(parent_id, []).append(record.url)
+    for target_id in sorted(variants.keys() | forks.keys()):
+        target = records[target_id]
+        relations = target.relations.model_copy(
+            update={
+                "variants": _union(
+                    target.relations.variants, variants.get(target_id, []), without=target_id
+                ),
+                "forks": _union(
+                    target.relations.forks, forks.get(target_id, []), without=target_id
+                ),
+            }
+        )
+        records[target_id] = target.model_copy(update={"relations": relations})
 
 
 def federate(records: Sequence[Record]) -> list[Record]:
     """One record per id across all forges, with mirrors, aliases, variants and forks linked.
 
     Pure and order-independent: the same records in any order give the same result, sorted by
-    id. Inputs are not modified.
+    id. Inputs are not modified (outputs may share unchanged parts with them: treat both as
+    read-only).
     """
     first_pass: list[Record] = []
     for record_id, group in sorted(_group(records).items()):
@@ -182,8 +209,8 @@ def federate(records: Sequence[Record]) -> list[Record]:
     settled: dict[str, Record] = {}
     for record_id, group in sorted(_group(first_pass).items()):
         merged = _merge(record_id, group) if len(group) > 1 else [group[0]]
-        settled[record_id] = merged[0].model_copy(deep=True)
+        settled[record_id] = merged[0]
         for extra in merged[1:]:  # a claimant refused twice stays under its own id
-            settled.setdefault(extra.id, extra.model_copy(deep=True))
+            settled.setdefault(extra.id, extra)
     _link(settled)
     return [settled[key] for key in sorted(settled)]
