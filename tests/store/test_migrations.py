@@ -22,7 +22,7 @@ from indexer.store.engine import (
     make_engine,
 )
 from indexer.store.models import Base
-from schemas.errors import ConfigurationError, StoreNotMigratedError
+from schemas.errors import ConfigurationError, StoreError, StoreNotMigratedError
 from tests.store.builders import make_forge
 
 
@@ -165,3 +165,12 @@ def test_db_upgrade_command_rejects_a_bad_url() -> None:
     result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", "mysql://h/db"])
     assert 2 == result.exit_code
     assert "SQLite or PostgreSQL only" in result.output
+
+
+def test_an_unreachable_server_is_reported_without_the_password() -> None:
+    """A database that does not answer raises StoreError naming it with the password masked."""
+    with pytest.raises(StoreError) as caught:
+        create_store("postgresql://codereuse:s3cret-pw@127.0.0.1:1/codereuse")
+    message = str(caught.value)
+    assert "s3cret-pw" not in message
+    assert "postgresql+psycopg://codereuse:***@127.0.0.1:1/codereuse" in message
