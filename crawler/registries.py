@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,19 +64,25 @@ class ImportedRegistry:
 
 def infer_kind(host: str) -> ForgeKind | None:
     """The forge kind a host name tells (github.com, gitlab.com, ``gitlab.*``, ``github.*``)."""
-    host = host.lower()
-    if host in {"github.com", "www.github.com"}:
+    first_label = host.lower().split(".")[0]
+    if host.lower() in {"github.com", "www.github.com"} or first_label.startswith("github"):
         return "github"
-    labels = host.split(".")
-    if host == "gitlab.com" or "gitlab" in labels[0] or ("git" == labels[0] and "gitlab" in host):
+    if host.lower() == "gitlab.com" or "gitlab" in first_label:
         return "gitlab"
-    if labels[0].startswith("github"):
-        return "github"
     return None
 
 
+def _base(url: str) -> str:
+    """``scheme://host[:port]`` of `url` (https when no scheme is given), lower-case."""
+    parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
+    netloc = (parts.hostname or "").lower()
+    if parts.port:
+        netloc = f"{netloc}:{parts.port}"
+    return f"{(parts.scheme or 'https').lower()}://{netloc}"
+
+
 class _Builder:
-    """Collects scopes per host and turns them into checked registrations, noting what it skips."""
+    """Collects scopes per forge and turns them into checked registrations, noting what it skips."""
 
     def __init__(self, source: str, prefix: str) -> None:
         self.source = source
@@ -88,19 +94,18 @@ class _Builder:
     def skip(self, where: str, reason: str) -> None:
         self.result_skipped.append(f"{self.source}: {where}: {reason}")
 
-    def add(
-        self, url: str, *, kind: ForgeKind, where: str, scope: str = "", path: str = ""
-    ) -> None:
-        host = urlsplit(url if "://" in url else f"https://{url}").hostname or ""
-        key = (host, kind)
-        if not scope:
-            self.whole.add(key)
+    def add(self, base: str, *, kind: ForgeKind, scope: str = "", path: str = "") -> None:
+        """Add scope `path` (of kind groups/orgs/repos) on the forge at `base`; none: whole."""
+        key = (base, kind)
         entry = self.scopes.setdefault(key, {"groups": [], "orgs": [], "repos": []})
         if scope:
             entry[scope].append(path)
+        else:
+            self.whole.add(key)
 
     def add_url(self, url: str, *, single_repo: bool, where: str) -> None:
         """A URL naming an org/group (``single_repo`` False) or a repository, kind from the host."""
+        base = _base(url)
         parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
         host = (parts.hostname or "").lower()
         kind = infer_kind(host)
@@ -108,7 +113,7 @@ class _Builder:
             self.skip(
                 where,
                 f"cannot tell whether {host} is a GitLab or a GitHub forge; register it with "
-                f"`codereuse forges add https://{host} --kind gitlab|github`",
+                f"`codereuse forges add {base} --kind gitlab|github`",
             )
             return
         if single_repo:
@@ -122,36 +127,35 @@ class _Builder:
             segments[-1] = segments[-1][: -len(".git")]
         if kind == "github" and segments[:1] == ["orgs"]:
             segments = segments[1:]
-        if not segments:
-            self.add(url, kind=kind, where=where)
+        if not segments and host in {"github.com", "www.github.com"}:
+            self.skip(
+                where, "github.com cannot be crawled whole; name organisations or repositories"
+            )
+        elif not segments:
+            self.add(base, kind=kind)
         elif single_repo and kind == "github" and len(segments) != 2:
             self.skip(where, f"{url} is not a GitHub repository URL (github.com/OWNER/NAME)")
         elif single_repo:
-            self.add(url, kind=kind, where=where, scope="repos", path="/".join(segments))
+            self.add(base, kind=kind, scope="repos", path="/".join(segments))
         elif kind == "github" and len(segments) > 1:
             self.skip(where, f"{url} is not a GitHub organisation URL (github.com/LOGIN)")
         else:
-            self.add(
-                url,
-                kind=kind,
-                where=where,
-                scope="groups" if kind == "gitlab" else "orgs",
-                path="/".join(segments),
-            )
+            scope = "groups" if kind == "gitlab" else "orgs"
+            self.add(base, kind=kind, scope=scope, path="/".join(segments))
 
-    def build(self, name_of: Callable[[str], str] | None = None) -> list[ForgeRegistration]:
+    def build(self) -> list[ForgeRegistration]:
+        """One registration per forge: its whole instance, or the scopes collected for it."""
         registrations: list[ForgeRegistration] = []
-        for (host, kind), scope in sorted(self.scopes.items()):
-            whole = (host, kind) in self.whole
-            name = name_of(host) if name_of else slug(f"{self.prefix}-{host}")
+        for (base, kind), scope in sorted(self.scopes.items()):
+            whole = (base, kind) in self.whole
             registration = self.checked(
-                f"https://{host}",
+                base,
                 kind=kind,
-                name=name,
+                name=slug(f"{self.prefix}-{urlsplit(base).netloc}"),
                 groups=[] if whole else scope["groups"],
                 orgs=[] if whole else scope["orgs"],
                 repos=[] if whole else scope["repos"],
-                where=host,
+                where=urlsplit(base).netloc,
             )
             if registration is not None:
                 registrations.append(registration)
@@ -236,8 +240,11 @@ def _codegouvfr(document: Mapping[str, Any], source: str) -> ImportedRegistry:
             )
             continue
         owners = entry.get("owners") or {}
+        if not isinstance(owners, Mapping):
+            builder.skip(str(host), "owners must be a mapping of account names")
+            continue
         if not owners:
-            builder.add(f"https://{host}", kind=kind, where=str(host))
+            builder.add(_base(str(host)), kind=kind)
         for owner, details in owners.items():
             if isinstance(details, Mapping) and details.get("ignored_since"):
                 builder.skip(
@@ -245,13 +252,8 @@ def _codegouvfr(document: Mapping[str, Any], source: str) -> ImportedRegistry:
                     f"the registry ignores this account since {details['ignored_since']}",
                 )
                 continue
-            builder.add(
-                f"https://{host}",
-                kind=kind,
-                where=f"{host}/{owner}",
-                scope="groups" if kind == "gitlab" else "orgs",
-                path=str(owner),
-            )
+            scope = "groups" if kind == "gitlab" else "orgs"
+            builder.add(_base(str(host)), kind=kind, scope=scope, path=str(owner))
     return ImportedRegistry("codegouvfr", builder.build(), builder.result_skipped)
 
 

@@ -234,3 +234,37 @@ def test_private_hosts_in_public_registries_are_skipped() -> None:
         [r.name for r in imported.registrations],
         len(imported.skipped),
     )
+
+
+def test_publisher_urls_keep_ports_and_skip_only_bad_entries() -> None:
+    """A forge on a port keeps it; a bare github.com entry is skipped without losing the others."""
+    text = json.dumps(
+        [
+            {
+                "description": "A",
+                "codeHosting": [{"url": "https://gitlab.stad.example:8443/team/", "group": True}],
+            },
+            {
+                "description": "B",
+                "codeHosting": [
+                    {"url": "https://github.com", "group": True},
+                    {"url": "https://github.com/orgs/gemeente-b", "group": True},
+                ],
+            },
+            {
+                "description": "C",
+                "codeHosting": [{"url": "https://github.com/gemeente-c/app.git", "group": False}],
+            },
+        ]
+    )
+    imported = parse_registry(text, source="publishers.json")
+    assert (
+        [
+            ("nl-github.com", "https://github.com", ["gemeente-b"], ["gemeente-c/app"]),
+            ("nl-gitlab.stad.example-8443", "https://gitlab.stad.example:8443", ["team"], []),
+        ],
+        1,
+    ) == (
+        [(r.name, r.url, r.orgs or r.groups, r.repos) for r in imported.registrations],
+        len(imported.skipped),
+    )
