@@ -132,6 +132,21 @@ class SearchBackend(Protocol):
         ...
 
 
+def check_query(query: str) -> None:
+    """Raise `InvalidQueryError` when the query text cannot be searched (too long, not text).
+
+    Shared by both backends. Any other text is searched as plain words: query-language syntax
+    (quotes, ``*``, ``NEAR(``, ``AND``/``OR``/``NOT``, ``field:``) has no special meaning.
+    """
+    if not isinstance(query, str):
+        raise InvalidQueryError("the query must be text")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidQueryError(
+            f"the query is {len(query)} characters long; shorten it to at most "
+            f"{MAX_QUERY_LENGTH} characters"
+        )
+
+
 def check_request(
     filters: Mapping[str, FilterValue] | None,
     facets: Sequence[str],

@@ -1,0 +1,417 @@
+"""`EmbeddedSearch`: the zero-setup search backend, SQLite FTS5 in the store's database file.
+
+Construct it with the store's SQLite URL (or an SQLAlchemy engine, or a file path) and a
+*record source*: a callable returning the store's records, which `rebuild` reads (no network).
+`sync_from_store` applies the store's change feed since the last change it applied.
+
+Thread-safe: one connection guarded by a lock (searches take milliseconds). Writes run in one
+``BEGIN IMMEDIATE`` transaction each and bump the index generation, which other processes'
+instances notice on their next search.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from indexer.search.documents import pick_language, search_document, timestamp
+from indexer.search.embedded.highlight import highlight, word_matcher
+from indexer.search.embedded.indexing import IndexWriter
+from indexer.search.embedded.query import expand, query_words
+from indexer.search.embedded.ranking import Ranker, TermCache, word_sets
+from indexer.search.embedded.schema import (
+    ATTRIBUTES,
+    bump_generation,
+    create_tables,
+    drop_tables,
+    get_meta,
+    set_meta,
+)
+from indexer.search.embedded.state import IndexState, Vocabulary
+from indexer.search.protocol import (
+    ActivityRange,
+    FilterValue,
+    Hit,
+    SearchResult,
+    check_query,
+    check_request,
+)
+from schemas.errors import ConfigurationError, SearchError
+from schemas.record import Record
+
+BATCH = 1000
+RecordSource = Callable[[], Iterable[Record]]
+
+
+class ChangeFeed(Protocol):
+    """What `sync_from_store` needs from the store."""
+
+    def changes_since(self, seq_or_time: int, limit: int = 1000) -> Iterable[Any]: ...
+
+    def iter_records(self, *, ids: Iterable[str] | None = None) -> Iterator[Record]: ...
+
+
+def sqlite_path(database: Any) -> str:
+    """The SQLite file path of a URL, an SQLAlchemy engine or a path (``:memory:`` allowed).
+
+    Raises:
+        ConfigurationError: the database is not SQLite.
+    """
+    url = getattr(database, "url", database)
+    text = (
+        url.render_as_string(hide_password=True) if hasattr(url, "render_as_string") else str(url)
+    )
+    if text.startswith("sqlite:"):
+        path = text.removeprefix("sqlite:").removeprefix("///").removeprefix("//")
+        path = path.split("?", 1)[0]
+        return path or ":memory:"
+    if "://" in text:
+        raise ConfigurationError(
+            f"the embedded search lives in a SQLite database, not {text.split('://')[0]}; "
+            "use CODEREUSE_SEARCH_BACKEND=meilisearch with a PostgreSQL store"
+        )
+    return str(Path(text))
+
+
+class EmbeddedSearch:
+    """The SQLite FTS5 search backend (see the module docstring and `protocol.SearchBackend`)."""
+
+    def __init__(
+        self,
+        database: Any,
+        record_source: RecordSource | None = None,
+        change_seq: Callable[[], int] | None = None,
+    ) -> None:
+        """Open (creating when missing) the index in `database`.
+
+        `record_source` returns the store's live records for `rebuild`; `change_seq` returns
+        the store's newest change seq, recorded by `rebuild` so `sync_from_store` goes on
+        from there.
+        """
+        self._path = sqlite_path(database)
+        self._record_source = record_source
+        self._change_seq = change_seq
+        self._lock = threading.RLock()
+        self._connection = sqlite3.connect(
+            self._path, check_same_thread=False, isolation_level=None, timeout=30
+        )
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("PRAGMA synchronous=NORMAL")
+        self._connection.execute("PRAGMA temp_store=MEMORY")
+        self._connection.execute("PRAGMA cache_size=-65536")
+        self._state: IndexState | None = None
+        self._terms: TermCache | None = None
+        self._terms_generation = -1
+        with self._write():
+            create_tables(self._connection)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._connection.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._connection, self._lock)
+
+    def upsert(self, records: Iterable[Record]) -> None:
+        """Add or replace records by id."""
+        with self._write():
+            writer = IndexWriter(self._connection)
+            for batch in _batches(records, BATCH):
+                writer.add(search_document(record) for record in batch)
+            writer.finish()
+            bump_generation(self._connection)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove records by id; unknown ids are ignored."""
+        with self._write():
+            writer = IndexWriter(self._connection)
+            writer.delete(ids)
+            writer.finish()
+            bump_generation(self._connection)
+
+    def rebuild(self) -> None:
+        """Rebuild the whole index from the record source (the store), in one transaction.
+
+        Raises:
+            ConfigurationError: the backend was built without a record source.
+        """
+        if self._record_source is None:
+            raise ConfigurationError("this embedded search has no record source to rebuild from")
+        with self._write():
+            generation = int(get_meta(self._connection, "generation") or "0")
+            seq = get_meta(self._connection, "store_seq")
+            if self._change_seq is not None:
+                seq = str(self._change_seq())
+            drop_tables(self._connection)
+            create_tables(self._connection)
+            for attribute in ATTRIBUTES:
+                # No merging while loading: one 'optimize' at the end does it once.
+                table = f"search_fts_{attribute}"
+                self._connection.execute(
+                    f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)"
+                )
+            writer = IndexWriter(self._connection)
+            for batch in _batches(self._record_source(), BATCH):
+                writer.add(search_document(record) for record in batch)
+            writer.finish()
+            for attribute in ATTRIBUTES:
+                table = f"search_fts_{attribute}"
+                self._connection.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+                self._connection.execute(
+                    f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 4)"
+                )
+            set_meta(self._connection, "generation", str(generation))
+            if seq is not None:
+                set_meta(self._connection, "store_seq", seq)
+            bump_generation(self._connection)
+
+    def sync_from_store(self, store: ChangeFeed) -> int:
+        """Apply the store's changes since the last applied one; returns how many records changed.
+
+        Pages through ``store.changes_since(seq)``; records changed since then are re-read and
+        upserted, those the store no longer returns (deleted) are removed. The last applied
+        change sequence is kept in the index, in the same transaction as the changes.
+        """
+        with self._lock:
+            last = int(get_meta(self._connection, "store_seq") or "0")
+        newest = last
+        changed: dict[str, None] = {}
+        while True:
+            page = list(store.changes_since(newest))
+            if not page:
+                break
+            for change in page:
+                seq, record_id = _change_fields(change)
+                changed[record_id] = None
+                newest = max(newest, seq)
+        if newest == last:
+            return 0
+        total = 0
+        ids = list(changed)
+        with self._write():
+            writer = IndexWriter(self._connection)
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                live = list(store.iter_records(ids=chunk))
+                writer.add(search_document(record) for record in live)
+                writer.delete(set(chunk) - {record.id for record in live})
+                total += len(chunk)
+            writer.finish()
+            set_meta(self._connection, "store_seq", str(newest))
+            bump_generation(self._connection)
+        return total
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _current_state(self) -> IndexState:
+        generation = int(get_meta(self._connection, "generation") or "0")
+        if self._state is None or self._state.generation != generation:
+            self._state = IndexState.load(self._connection, generation)
+        return self._state
+
+    def _term_cache(self, state: IndexState) -> TermCache:
+        if self._terms is None or self._terms_generation != state.generation:
+            self._terms = TermCache(self._connection, max(state.ids, default=0))
+            self._terms_generation = state.generation
+        return self._terms
+
+    def _vocabulary(self, state: IndexState) -> Vocabulary:
+        if state.vocabulary is None:
+            state.vocabulary = Vocabulary.load(self._connection)
+        return state.vocabulary
+
+    def search(
+        self,
+        query: str = "",
+        filters: Mapping[str, FilterValue] | None = None,
+        facets: Sequence[str] = (),
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        locale: str = "en",
+    ) -> SearchResult:
+        """Search (see `protocol.SearchBackend.search`); raises `InvalidQueryError` on bad input."""
+        check_query(query)
+        check_request(filters, facets, sort, page, per_page, locale)
+        with self._lock:
+            try:
+                return self._search(query, filters or {}, facets, sort, page, per_page, locale)
+            except sqlite3.DatabaseError as exc:
+                raise SearchError(
+                    f"the embedded search index at {self._path} failed: {exc}"
+                ) from exc
+
+    def _search(
+        self,
+        query: str,
+        filters: Mapping[str, FilterValue],
+        facets: Sequence[str],
+        sort: str,
+        page: int,
+        per_page: int,
+        locale: str,
+    ) -> SearchResult:
+        state = self._current_state()
+        allowed = self._filtered(state, filters)
+        folded, typing = query_words(query)
+        needed = page * per_page
+        matcher = None
+        if folded and allowed:
+            vocabulary = self._vocabulary(state)
+            words = [
+                expand(word, vocabulary, is_prefix=typing and i == len(folded) - 1)
+                for i, word in enumerate(folded)
+            ]
+            sets = [word_sets(self._term_cache(state), word) for word in words]
+            matcher = word_matcher(words)
+            matches = state.collapse_mirrors(allowed & sets[0].any)
+            name_exact = 0
+            for rowid in state.name_key.get(" ".join(folded), ()):
+                name_exact |= 1 << rowid
+            if sort == "relevance":
+                ranker = Ranker(self._connection, state, sets, name_exact, matcher)
+                ordered = ranker.order(matches, needed)
+            else:
+                ordered = state.top(matches, sort, needed)
+        elif folded:
+            matches, ordered = 0, []
+        else:
+            matches = state.collapse_mirrors(allowed)
+            key = "last_activity" if sort == "relevance" else sort
+            ordered = state.top(matches, key, needed)
+        counts = {name: _facet_counts(state, name, matches) for name in facets}
+        hits = self._hits(ordered[(page - 1) * per_page : needed], state, locale, matcher)
+        return SearchResult(
+            hits=hits, total=matches.bit_count(), facets=counts, page=page, per_page=per_page
+        )
+
+    def _filtered(self, state: IndexState, filters: Mapping[str, FilterValue]) -> int:
+        allowed = state.everything
+        for name, value in filters.items():
+            if isinstance(value, ActivityRange):
+                since = timestamp(value.since) if value.since else None
+                until = timestamp(value.until) if value.until else None
+                allowed &= state.activity_between(since, until)
+                continue
+            values = state.facets.get(name, {})
+            lookup = state.facet_lookup.get(name, {})
+            either = 0
+            for wanted in value:
+                for stored in lookup.get(wanted.casefold(), ()):
+                    either |= values[stored]
+            allowed &= either
+        return allowed
+
+    def _hits(
+        self,
+        rowids: list[int],
+        state: IndexState,
+        locale: str,
+        matcher: Callable[[str], int | None] | None,
+    ) -> list[Hit]:
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        rows = dict(
+            self._connection.execute(
+                f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
+            ).fetchall()
+        )
+        hits = []
+        for rowid in rowids:
+            data = json.loads(rows[rowid])
+            short = pick_language(data["short"], locale)
+            features = pick_language(data["features"], locale) or []
+            highlights: dict[str, str] = {}
+            if matcher is not None:
+                for key, text in (("name", data["name"]), ("short_description", short)):
+                    marked = highlight(text, matcher) if text else None
+                    if marked:
+                        highlights[key] = marked
+                marked_features = [highlight(feature, matcher) for feature in features]
+                if any(marked_features):
+                    # Only the features that matched: a list can be long (one record has 60).
+                    highlights["features"] = " · ".join(m for m in marked_features if m)
+            group = state.mirror_groups.get(rowid, [])
+            mirrors = tuple(
+                dict.fromkeys([*data["mirrors"], *(state.ids[r] for r in group if r != rowid)])
+            )
+            hits.append(
+                Hit(
+                    id=state.ids[rowid],
+                    url=data["url"],
+                    name=data["name"],
+                    short_description=short,
+                    licence=data["licence"],
+                    last_activity=datetime.fromisoformat(data["last_activity"])
+                    if data["last_activity"]
+                    else None,
+                    declared=data["declared"],
+                    valid=data["valid"],
+                    forge=data["forge"],
+                    stars=data["stars"],
+                    organisation=data["organisation"],
+                    mirrors=mirrors,
+                    highlights=highlights,
+                )
+            )
+        return hits
+
+
+def _facet_counts(state: IndexState, name: str, matches: int) -> dict[str, int]:
+    counts = []
+    for value, bits in state.facets.get(name, {}).items():
+        count = (bits & matches).bit_count()
+        if count:
+            counts.append((value, count))
+    counts.sort(key=lambda item: (-item[1], item[0]))
+    return dict(counts)
+
+
+def _change_fields(change: Any) -> tuple[int, str]:
+    """``(seq, record id)`` of a change-feed entry (``Change(seq, id, …)`` or a tuple)."""
+    if hasattr(change, "seq"):
+        return int(change.seq), str(change.id)
+    seq, record_id = change[0], change[1]
+    return int(seq), str(record_id)
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error) under the backend's lock."""
+
+    def __init__(self, connection: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._connection = connection
+        self._lock = lock
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            self._connection.execute("ROLLBACK" if kind else "COMMIT")
+        finally:
+            self._lock.release()

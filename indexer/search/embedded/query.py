@@ -1,0 +1,155 @@
+"""From the user's query text to index terms per query word, grouped by how they match.
+
+The text is only ever split into words (letters and digits); quotes, ``*``, ``NEAR(``,
+``AND``/``OR``/``NOT``, ``name:`` and SQL fragments are plain words or separators. FTS5
+expressions are built from these folded words alone, each one double-quoted
+(`fts_expression`), so no user text reaches FTS5's query syntax.
+
+Each query word expands into groups (`WordQuery`):
+
+- ``exact``: the folded word and its contracted German form (``buerger`` → ``burger``);
+- ``derived``: its stems in every supported language, German compounds holding it
+  (``beteiligung`` → ``burgerbeteiligungsplattform``) and, for the last word when the user is
+  still typing, a prefix;
+- ``typos[1]``, ``typos[2]``: vocabulary words at that typo cost (Meilisearch's rules,
+  `text.max_typos`), with their stems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from indexer.search.embedded.state import Vocabulary
+from indexer.search.text import (
+    LANGUAGES,
+    MIN_COMPOUND_PART,
+    compound_parts_match,
+    contracted,
+    index_terms,
+    max_typos,
+    stem,
+    words,
+)
+
+MAX_QUERY_WORDS = 10  # as Meilisearch: later words are ignored
+MAX_COMPOUNDS = 60  # compounds holding one query word that are searched (shortest first)
+MAX_TYPO_CANDIDATES = 40
+MIN_PREFIX = 2  # a one-letter prefix would match nearly everything
+
+
+@dataclass
+class WordQuery:
+    """One query word and the index terms it matches, by group."""
+
+    word: str
+    exact: set[str] = field(default_factory=set)
+    derived: set[str] = field(default_factory=set)
+    prefix: str | None = None
+    typos: dict[int, set[str]] = field(default_factory=dict)
+
+    def groups(self) -> list[tuple[str, set[str], str | None]]:
+        """``(group name, terms, prefix)`` for each non-empty group, best first."""
+        found: list[tuple[str, set[str], str | None]] = [("exact", self.exact, None)]
+        derived = self.derived - self.exact
+        if derived or self.prefix:
+            found.append(("derived", derived, self.prefix))
+        for cost in sorted(self.typos):
+            terms = self.typos[cost] - self.exact - self.derived
+            if terms:
+                found.append((f"typo{cost}", terms, None))
+        return found
+
+    def all_terms(self) -> set[str]:
+        """Every term this word matches (for highlighting)."""
+        terms = self.exact | self.derived
+        for more in self.typos.values():
+            terms |= more
+        return terms
+
+
+def query_words(query: str) -> tuple[list[str], bool]:
+    """The folded words of `query` (at most `MAX_QUERY_WORDS`) and whether the last is a prefix."""
+    found = words(query)[:MAX_QUERY_WORDS]
+    typing = bool(found) and not query[-1:].isspace() and len(words(query)) <= MAX_QUERY_WORDS
+    return found, typing
+
+
+def expand(word: str, vocabulary: Vocabulary, *, is_prefix: bool) -> WordQuery:
+    """The `WordQuery` for one folded query word."""
+    result = WordQuery(word=word)
+    result.exact.add(word)
+    short = contracted(word)
+    if short:
+        result.exact.add(short)
+    for form in list(result.exact):
+        result.derived.update(index_terms(form, LANGUAGES))
+    if is_prefix and len(word) >= MIN_PREFIX and not word.isdigit():
+        result.prefix = short or word
+    result.derived.update(_compounds(word, vocabulary))
+    limit = max_typos(word)
+    if limit:
+        for candidate, cost in _typo_candidates(word, vocabulary, limit):
+            result.typos.setdefault(cost, set()).update(index_terms(candidate, LANGUAGES))
+    return result
+
+
+def _compounds(word: str, vocabulary: Vocabulary) -> list[str]:
+    """German vocabulary words holding `word` (or its German stem) as a compound part."""
+    parts = {p for p in (word, stem("de", word)) if len(p) >= MIN_COMPOUND_PART}
+    found: set[str] = set()
+    text = vocabulary.german_text
+    for part in parts:
+        position = text.find(part)
+        scanned = 0
+        while position >= 0 and scanned < 20 * MAX_COMPOUNDS:
+            start = text.rfind("\n", 0, position) + 1
+            end = text.find("\n", position)
+            candidate = text[start:end]
+            if candidate != word and compound_parts_match(part, candidate):
+                found.add(candidate)
+            scanned += 1
+            position = text.find(part, end)
+    return sorted(found, key=lambda c: (len(c), c))[:MAX_COMPOUNDS]
+
+
+def _typo_candidates(word: str, vocabulary: Vocabulary, limit: int) -> list[tuple[str, int]]:
+    """Vocabulary words within `limit` typos of `word`; a first-letter typo costs 2."""
+    pool: list[str] = []
+    for length in range(len(word) - limit, len(word) + limit + 1):
+        pool.extend(vocabulary.buckets.get((word[:1], length), ()))
+    found: dict[str, int] = {}
+    for candidate, cost, _ in process.extract(
+        word, pool, scorer=OSA.distance, score_cutoff=limit, limit=None
+    ):
+        if cost:  # the pool shares the first letter, so OSA's count is the typo cost
+            found[candidate] = int(cost)
+    if limit >= 2:
+        # One edit on the first letter: substituted, deleted, inserted or transposed.
+        tail = word[1:]
+        first_letter: list[str] = list(vocabulary.by_tail.get(tail, ()))
+        first_letter += list(vocabulary.by_tail.get(word, ()))
+        if tail in vocabulary.words:
+            first_letter.append(tail)
+        swapped = word[1:2] + word[:1] + word[2:]
+        if swapped in vocabulary.words:
+            first_letter.append(swapped)
+        for candidate in first_letter:
+            if candidate != word and candidate not in found:
+                found[candidate] = 2
+    ranked = sorted(found.items(), key=lambda item: (item[1], item[0]))
+    return ranked[:MAX_TYPO_CANDIDATES]
+
+
+def fts_expression(terms: set[str], prefix: str | None = None) -> str | None:
+    """An FTS5 MATCH expression OR-ing the quoted `terms` (and ``"prefix"*``); None when empty.
+
+    Terms come from `text.words`, so they hold letters and digits only; quoting still makes
+    FTS5 read even ``AND``/``NEAR`` as plain terms.
+    """
+    parts = [f'"{term}"' for term in sorted(terms) if term and '"' not in term]
+    if prefix and '"' not in prefix:
+        parts.append(f'"{prefix}"*')
+    return " OR ".join(parts) if parts else None

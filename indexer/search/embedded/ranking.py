@@ -1,0 +1,236 @@
+"""Matching and Meilisearch-style bucket-sort ranking over bitmaps.
+
+Matching follows Meilisearch's default ``matchingStrategy: last``: a record matches when it holds
+the first query word; records holding more of the words (dropping words from the end) rank first.
+
+The ranking rules run in Meilisearch's order, each splitting a bucket of equally ranked records
+into ordered sub-buckets, and only as far as the requested page needs:
+
+1. **words**: how many query words (from the start) the record holds;
+2. **typo**: total typos of the matched words (each word counts its cheapest match);
+3. **proximity**: how close consecutive query words stand in the names and short descriptions
+   (computed in Python on buckets of at most `PROXIMITY_POOL` records; larger buckets
+   defer it until the attribute and exactness rules have narrowed them);
+4. **attribute rank**: name > short description > features > categories/organisation > long
+   description (sum over words of the best attribute each word occurs in);
+5. **exactness**: the whole name equals the query, then how many words matched unstemmed;
+6. **recent activity** breaks the remaining ties (then the id).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from indexer.search.embedded import bitmaps
+from indexer.search.embedded.query import WordQuery, fts_expression
+from indexer.search.embedded.schema import ATTRIBUTES
+from indexer.search.embedded.state import IndexState
+from indexer.search.text import spans
+
+PROXIMITY_POOL = 60
+MAX_PROXIMITY = 8  # as Meilisearch: words further apart (or in different texts) cost the same
+
+
+@dataclass
+class WordSets:
+    """Which records match one query word, by typo level, attribute and exactness."""
+
+    any: int = 0
+    levels: list[int] = field(default_factory=lambda: [0, 0, 0])
+    exact: int = 0
+    best_attribute: list[int] = field(default_factory=list)
+
+
+class TermCache:
+    """Record sets of recently searched FTS5 expressions, per attribute, for one generation.
+
+    Popular words recur across searches; their sets (12.5 kB each at 100,000 records) are kept
+    in a small LRU instead of being read from FTS5 again.
+    """
+
+    def __init__(
+        self, connection: sqlite3.Connection, size_hint: int, capacity: int = 2048
+    ) -> None:
+        self._connection = connection
+        self._size_hint = size_hint
+        self._capacity = capacity
+        self._entries: OrderedDict[tuple[str, str], int] = OrderedDict()
+
+    def rowids(self, attribute: str, expression: str) -> int:
+        """The records whose `attribute` matches `expression`, as a bitmap."""
+        key = (attribute, expression)
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+            return found
+        table = f"search_fts_{attribute}"
+        try:
+            row = self._connection.execute(
+                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?", (expression,)
+            ).fetchone()
+            found = bitmaps.from_text(row[0], self._size_hint)
+        except sqlite3.OperationalError:
+            # A term FTS5 tokenises differently from us (exotic scripts) is skipped, not fatal.
+            found = 0
+        self._entries[key] = found
+        if len(self._entries) > self._capacity:
+            self._entries.popitem(last=False)
+        return found
+
+
+def word_sets(cache: TermCache, word: WordQuery) -> WordSets:
+    """Query the FTS5 tables for every group of `word` and combine the record sets."""
+    result = WordSets()
+    per_attribute = [0] * len(ATTRIBUTES)
+    for group, terms, prefix in word.groups():
+        expression = fts_expression(terms, prefix)
+        if expression is None:
+            continue
+        level = 0 if group in {"exact", "derived"} else int(group.removeprefix("typo"))
+        for index, attribute in enumerate(ATTRIBUTES):
+            found = cache.rowids(attribute, expression)
+            if not found:
+                continue
+            per_attribute[index] |= found
+            result.levels[level] |= found
+            if group == "exact":
+                result.exact |= found
+    result.levels[1] &= ~result.levels[0]
+    result.levels[2] &= ~(result.levels[0] | result.levels[1])
+    result.any = result.levels[0] | result.levels[1] | result.levels[2]
+    seen = 0
+    for bits in per_attribute:
+        result.best_attribute.append(bits & ~seen)
+        seen |= bits
+    return result
+
+
+def _sum_split(
+    bucket: int, per_word: Sequence[Sequence[int]], descending: bool = False
+) -> list[int]:
+    """Split `bucket` by the sum over words of the index of the class each record falls in."""
+    sums: dict[int, int] = {0: bucket}
+    for classes in per_word:
+        following: dict[int, int] = defaultdict(int)
+        for total, bits in sums.items():
+            for cost, members in enumerate(classes):
+                both = bits & members
+                if both:
+                    following[total + cost] |= both
+        sums = following
+    return [sums[total] for total in sorted(sums, reverse=descending)]
+
+
+class Ranker:
+    """Orders the matches of one query; build one per search."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        state: IndexState,
+        sets: Sequence[WordSets],
+        name_exact: int,
+        matcher: Callable[[str], int | None],
+    ) -> None:
+        self._connection = connection
+        self._state = state
+        self._sets = sets
+        self._name_exact = name_exact
+        self._matcher = matcher
+
+    def words_buckets(self, matches: int) -> list[tuple[int, int]]:
+        """``(bucket, words matched)`` from most words to just the first."""
+        prefixes = [matches]
+        for sets in self._sets[1:]:
+            prefixes.append(prefixes[-1] & sets.any)
+        buckets: list[tuple[int, int]] = []
+        following = 0
+        for count in range(len(prefixes), 0, -1):
+            bucket = prefixes[count - 1] & ~following
+            following |= bucket
+            if bucket:
+                buckets.append((bucket, count))
+        return buckets
+
+    def order(self, matches: int, needed: int) -> list[int]:
+        """The first `needed` rowids of `matches` in ranking order."""
+        found: list[int] = []
+        for bucket, count in self.words_buckets(matches):
+            self._visit(bucket, count, 0, False, found, needed)
+            if len(found) >= needed:
+                break
+        return found[:needed]
+
+    def _visit(
+        self,
+        bucket: int,
+        count: int,
+        rule: int,
+        proximity_done: bool,
+        found: list[int],
+        needed: int,
+    ) -> None:
+        if len(found) >= needed or not bucket:
+            return
+        words = self._sets[:count]
+        small = bucket.bit_count() <= PROXIMITY_POOL
+        if rule == 0:
+            subs = _sum_split(bucket, [sets.levels for sets in words])
+        elif rule == 1:
+            if count > 1 and small and not proximity_done:
+                for sub in self._proximity_split(bucket, count):
+                    self._visit(sub, count, 2, True, found, needed)
+                return
+            subs = [bucket]
+        elif rule == 2:
+            subs = _sum_split(bucket, [sets.best_attribute for sets in words])
+        elif rule == 3:
+            exact_name = bucket & self._name_exact
+            subs = [exact_name]
+            rest = bucket & ~exact_name
+            subs += _sum_split(rest, [[~sets.exact, sets.exact] for sets in words], descending=True)
+        else:
+            if count > 1 and small and not proximity_done:
+                for sub in self._proximity_split(bucket, count):
+                    found.extend(self._state.top(sub, "last_activity", needed - len(found)))
+                return
+            found.extend(self._state.top(bucket, "last_activity", needed - len(found)))
+            return
+        for sub in subs:
+            self._visit(sub, count, rule + 1, proximity_done, found, needed)
+            if len(found) >= needed:
+                return
+
+    def _proximity_split(self, bucket: int, count: int) -> list[int]:
+        rowids = bitmaps.members(bucket)
+        marks = ",".join("?" * len(rowids))
+        scores: dict[int, list[int]] = defaultdict(list)
+        for rowid, data in self._connection.execute(
+            f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
+        ):
+            scores[self._proximity(json.loads(data), count)].append(rowid)
+        return [bitmaps.from_rowids(scores[score]) for score in sorted(scores)]
+
+    def _proximity(self, data: dict[str, object], count: int) -> int:
+        texts: list[str] = list(data.get("names", ()))  # type: ignore[call-overload]
+        texts += list(data.get("short", {}).values())  # type: ignore[union-attr]
+        best = [MAX_PROXIMITY] * (count - 1)
+        for text in texts:
+            positions: dict[int, list[int]] = defaultdict(list)
+            for position, (_, _, word) in enumerate(spans(text)):
+                index = self._matcher(word)
+                if index is not None and index < count:
+                    positions[index].append(position)
+            for pair in range(count - 1):
+                left, right = positions.get(pair), positions.get(pair + 1)
+                if not left or not right:
+                    continue
+                for a in left:
+                    for b in right:
+                        distance = b - a if b > a else a - b + 1
+                        best[pair] = min(best[pair], distance)
+        return sum(best)

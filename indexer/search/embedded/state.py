@@ -1,0 +1,202 @@
+"""The in-memory view of the index that searches read: bitmaps, sort keys, vocabulary.
+
+Loaded from the index tables once per *generation* (a counter every write bumps, see
+`schema.bump_generation`), so a process notices another process's writes with one cheap read
+per search and reloads (about 0.2 s at 100,000 records; the vocabulary loads on first need).
+"""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from indexer.search.embedded import bitmaps
+
+# A sparse bitmap is sorted by materialising its members; a dense one by scanning an order.
+_SPARSE = 4096
+
+
+@dataclass
+class Vocabulary:
+    """Folded words of the index, bucketed for typo search, plus the German ones for compounds."""
+
+    words: set[str]
+    buckets: dict[tuple[str, int], list[str]]
+    by_tail: dict[str, list[str]]
+    german_text: str  # "\n" + German words joined by "\n" + "\n", searched with str.find
+
+    @classmethod
+    def load(cls, connection: sqlite3.Connection) -> Vocabulary:
+        """Read the vocabulary table."""
+        words: set[str] = set()
+        buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        by_tail: dict[str, list[str]] = defaultdict(list)
+        german: list[str] = []
+        for term, is_german in connection.execute("SELECT term, german FROM search_vocab"):
+            words.add(term)
+            buckets[(term[:1], len(term))].append(term)
+            if len(term) >= 5:
+                by_tail[term[1:]].append(term)
+            if is_german:
+                german.append(term)
+        german_text = "\n" + "\n".join(german) + "\n"
+        return cls(words, dict(buckets), dict(by_tail), german_text)
+
+
+@dataclass
+class IndexState:
+    """Everything a search needs in memory, for one generation of the index."""
+
+    generation: int
+    everything: int
+    ids: dict[int, str]
+    last_activity: dict[int, int]
+    stars: dict[int, int]
+    name_sort: dict[int, str]
+    name_key: dict[str, list[int]]
+    facets: dict[str, dict[str, int]]
+    facet_lookup: dict[str, dict[str, list[str]]]
+    mirrored: int  # rowids that share their mirror group with another indexed record
+    mirror_groups: dict[int, list[int]]  # rowid → its group's rowids, preferred first
+    _orders: dict[str, dict[int, int]] = field(default_factory=dict)
+    _sequences: dict[str, list[int]] = field(default_factory=dict)
+    _activity_index: list[tuple[int, int]] | None = None
+    vocabulary: Vocabulary | None = None
+
+    @classmethod
+    def load(cls, connection: sqlite3.Connection, generation: int) -> IndexState:
+        """Read the index tables into memory."""
+        ids: dict[int, str] = {}
+        last_activity: dict[int, int] = {}
+        stars: dict[int, int] = {}
+        name_sort: dict[int, str] = {}
+        name_key: dict[str, list[int]] = defaultdict(list)
+        groups: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+        for (
+            rowid,
+            record_id,
+            key,
+            sort_name,
+            activity,
+            star_count,
+            group,
+            rank,
+        ) in connection.execute(
+            "SELECT rowid, id, name_key, name_sort, last_activity, stars, mirror_group, "
+            "mirror_rank FROM search_doc"
+        ):
+            ids[rowid] = record_id
+            name_sort[rowid] = sort_name
+            name_key[key].append(rowid)
+            if activity is not None:
+                last_activity[rowid] = activity
+            if star_count is not None:
+                stars[rowid] = star_count
+            groups[group].append((rank, record_id, rowid))
+        facets: dict[str, dict[str, int]] = defaultdict(dict)
+        lookup: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for field_name, value, blob in connection.execute(
+            "SELECT field, value, bitmap FROM search_facet"
+        ):
+            facets[field_name][value] = bitmaps.from_blob(blob)
+            lookup[field_name][value.casefold()].append(value)
+        mirror_groups: dict[int, list[int]] = {}
+        mirrored_rowids: list[int] = []
+        for members in groups.values():
+            if len(members) > 1:
+                ordered = [rowid for _, _, rowid in sorted(members)]
+                for rowid in ordered:
+                    mirror_groups[rowid] = ordered
+                mirrored_rowids.extend(ordered)
+        return cls(
+            generation=generation,
+            everything=bitmaps.from_rowids(ids, max(ids, default=0)),
+            ids=ids,
+            last_activity=last_activity,
+            stars=stars,
+            name_sort=name_sort,
+            name_key=dict(name_key),
+            facets=dict(facets),
+            facet_lookup={name: dict(values) for name, values in lookup.items()},
+            mirrored=bitmaps.from_rowids(mirrored_rowids),
+            mirror_groups=mirror_groups,
+        )
+
+    def collapse_mirrors(self, matches: int) -> int:
+        """`matches` with every mirror group reduced to its preferred member among the matches."""
+        overlap = matches & self.mirrored
+        if not overlap:
+            return matches
+        drop: list[int] = []
+        seen: set[int] = set()
+        for rowid in bitmaps.members(overlap):
+            if rowid in seen:
+                continue
+            group = self.mirror_groups[rowid]
+            seen.update(group)
+            present = [member for member in group if overlap >> member & 1]
+            drop.extend(present[1:])
+        return matches & ~bitmaps.from_rowids(drop) if drop else matches
+
+    def activity_between(self, since: int | None, until: int | None) -> int:
+        """Records whose last activity is in ``[since, until)``; either bound may be None."""
+        if self._activity_index is None:
+            self._activity_index = sorted((ts, rowid) for rowid, ts in self.last_activity.items())
+        index = self._activity_index
+        low = 0 if since is None else bisect.bisect_left(index, (since, -1))
+        high = len(index) if until is None else bisect.bisect_left(index, (until, -1))
+        return bitmaps.from_rowids(rowid for _, rowid in index[low:high])
+
+    def order(self, key: str) -> dict[int, int]:
+        """rowid → position in sort order `key` (a `protocol.SORT_KEYS` value except relevance).
+
+        Ties (and records without the value, which come last) go by last activity, newest
+        first, then id.
+        """
+        if key not in self._orders:
+            newest = {rowid: -self.last_activity.get(rowid, -(2**62)) for rowid in self.ids}
+            if key in {"last_activity", "-last_activity"}:
+                sign = 1 if key == "last_activity" else -1
+                has = self.last_activity
+                ranked = sorted(
+                    self.ids,
+                    key=lambda r: (r not in has, sign * -has.get(r, 0), self.ids[r]),
+                )
+            elif key in {"stars", "-stars"}:
+                sign = 1 if key == "stars" else -1
+                has = self.stars
+                ranked = sorted(
+                    self.ids,
+                    key=lambda r: (r not in has, sign * -has.get(r, 0), newest[r], self.ids[r]),
+                )
+            else:
+                reverse = key == "-name"
+                ranked = sorted(self.ids, key=lambda r: (self.name_sort[r], self.ids[r]))
+                if reverse:
+                    ranked.reverse()
+            self._orders[key] = {rowid: position for position, rowid in enumerate(ranked)}
+        return self._orders[key]
+
+    def top(self, matches: int, key: str, needed: int) -> list[int]:
+        """The first `needed` rowids of `matches` in sort order `key`."""
+        positions = self.order(key)
+        if matches.bit_count() <= _SPARSE:
+            return sorted(bitmaps.members(matches), key=positions.__getitem__)[:needed]
+        data = matches.to_bytes((matches.bit_length() + 7) // 8, "little")
+        size = len(data)
+        found: list[int] = []
+        for rowid in self._sequence(key):
+            index = rowid >> 3
+            if index < size and data[index] >> (rowid & 7) & 1:
+                found.append(rowid)
+                if len(found) >= needed:
+                    break
+        return found
+
+    def _sequence(self, key: str) -> list[int]:
+        if key not in self._sequences:
+            positions = self.order(key)
+            self._sequences[key] = sorted(positions, key=positions.__getitem__)
+        return self._sequences[key]
