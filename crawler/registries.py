@@ -18,10 +18,14 @@ it into registrations:
 
 Entries of third-party registries that codereuse cannot crawl (a Gogs forge, a host whose kind
 cannot be told, an entry the registry marks ignored or inactive) are skipped with a note, and the
-rest is imported. Imported registrations get no live check (a registry of hundreds of accounts
-would mean hundreds of requests at import time, and the crawl reports unreachable forges anyway),
-but they get URL normalisation and the SSRF check of the host's *written form* (IP literals and
-internal names, no DNS); the crawl's HTTP layer re-checks resolved addresses.
+rest is imported. github.com registrations read their token from ``GITHUB_TOKEN`` (anonymous
+access allows 60 requests an hour); edit the exported forges.yml to change it.
+
+Imported registrations get no live check (a registry of hundreds of accounts would mean
+hundreds of requests at import time, and the crawl reports unreachable forges anyway), but they
+get URL normalisation and the SSRF check of the host's *written form* (IP literals and internal
+names, no DNS). Resolved addresses and redirects are checked at crawl time by
+`crawler.addresses.request_guard`, the crawl client's request hook.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ import yaml
 from pydantic import ValidationError
 
 from crawler.addresses import check_host_form
-from crawler.registration import build_registration, slug
+from crawler.registration import GITHUB_COM, build_registration, slug
 from schemas.errors import InvalidURLError, RegistrationError
 from schemas.forge import ForgeKind, ForgeRegistration
 from schemas.record import canonical_url
@@ -155,6 +159,8 @@ class _Builder:
                 groups=[] if whole else scope["groups"],
                 orgs=[] if whole else scope["orgs"],
                 repos=[] if whole else scope["repos"],
+                # Anonymous github.com allows 60 requests an hour: crawl with the usual token.
+                token_env="GITHUB_TOKEN" if base == GITHUB_COM else None,
                 where=urlsplit(base).netloc,
             )
             if registration is not None:

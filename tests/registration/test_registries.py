@@ -48,7 +48,11 @@ def test_codegouvfr_accounts_file() -> None:
         _scope_count(imported.registrations),
         len(imported.skipped),
         sorted(r.url.removeprefix("https://") for r in imported.registrations if r.whole_instance),
-        [r.name for r in imported.registrations if r.kind == "github"],
+        [
+            r.name
+            for r in imported.registrations
+            if r.kind == "github" and r.token_env == "GITHUB_TOKEN"
+        ],
     )
 
 
