@@ -46,6 +46,10 @@ def _fail(error: object, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def _scope(registration: ForgeRegistration) -> str:
     parts = [
         *(f"group {g}" for g in registration.groups),
@@ -224,8 +228,9 @@ def import_registry(
     scopes = sum(len(r.groups) + len(r.orgs) + len(r.repos) for r in imported.registrations)
     verb = "would import" if dry_run else f"imported ({added} added, {updated} replaced)"
     ui.say(
-        f"{file} ({imported.format}): {verb} {len(imported.registrations)} forge registration(s) "
-        f"covering {scopes} group(s)/org(s)/repo(s); {len(imported.skipped)} entr(y/ies) skipped"
+        f"{file} ({imported.format}): {verb} {_count(len(imported.registrations), 'forge registration')} "
+        f"covering {_count(scopes, 'group/org/repository', 'groups/orgs/repositories')}; "
+        f"{_count(len(imported.skipped), 'entry', 'entries')} skipped"
     )
     if dry_run:
         typer.echo(dump_forges_yaml(imported.registrations), nl=False)
