@@ -105,8 +105,10 @@ class ForgeCrawler(abc.ABC):
         rest_url: str,
         graphql_url: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        prefer_rest: bool = False,
     ) -> None:
         self.registration = registration
+        self.use_rest = prefer_rest
         self.client = client
         self.rest_url = rest_url.rstrip("/")
         self.graphql_url = graphql_url

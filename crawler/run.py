@@ -38,8 +38,15 @@ CRAWLERS: dict[str, type[ForgeCrawler]] = {"gitlab": GitLabCrawler, "github": Gi
 class ApiLocations(Protocol):
     """Where a forge's APIs are (`crawler.registration.api_locations` returns one)."""
 
-    rest: str
-    graphql: str
+    @property
+    def rest(self) -> str:
+        """REST base URL, e.g. https://gitlab.example.org/api/v4."""
+        ...
+
+    @property
+    def graphql(self) -> str:
+        """GraphQL endpoint URL."""
+        ...
 
 
 Locator = Callable[[ForgeRegistration], ApiLocations]

@@ -39,11 +39,11 @@ class GitHubCrawler(ForgeCrawler):
 
     kind = "github"
 
-    def __init__(self, *args: Any, prefer_rest: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.batch = MAX_BATCH
         self.used_batch = MAX_BATCH
-        self.use_rest = prefer_rest or not self.client.has_token
+        self.use_rest = self.use_rest or not self.client.has_token
         if not self.client.has_token:
             self.notices.append(
                 f"{self.registration.name}: no token (set the variable named by --token-env); "
@@ -118,8 +118,10 @@ class GitHubCrawler(ForgeCrawler):
                     continue
                 self.report(scope, f"{error}; the page is retried on the next run")
                 return None
-            for error in result.errors:
-                self.report(scope, f"GraphQL error at {error.get('path')}: {error.get('message')}")
+            for problem in result.errors:
+                self.report(
+                    scope, f"GraphQL error at {problem.get('path')}: {problem.get('message')}"
+                )
             self.batch = min(MAX_BATCH, self.batch * 2)
             return result.data
 

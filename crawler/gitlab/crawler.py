@@ -35,10 +35,9 @@ class GitLabCrawler(ForgeCrawler):
 
     kind = "gitlab"
 
-    def __init__(self, *args: Any, prefer_rest: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.batch = MAX_BATCH
-        self.use_rest = prefer_rest
 
     def scopes(self) -> list[str]:
         registration = self.registration

@@ -6,6 +6,7 @@ the kill lands mid-crawl); `codereuse crawl` runs in a subprocess against a SQLi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -27,7 +28,7 @@ from tests.crawler.fakeforge import FakeGitLab, make_repos
 
 ROOT = Path(__file__).resolve().parents[2]
 REPOSITORIES = 1000
-DELAY = 0.25
+DELAY = 0.15
 
 
 def _serve(fake: FakeGitLab) -> tuple[ThreadingHTTPServer, int]:
@@ -50,10 +51,8 @@ def _serve(fake: FakeGitLab) -> tuple[ThreadingHTTPServer, int]:
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(content)))
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError):  # a killed client: that is the test
                 self.wfile.write(content)
-            except BrokenPipeError:  # the client was killed mid-answer: that is the test
-                pass
 
         do_GET = _answer
         do_POST = _answer
@@ -149,7 +148,7 @@ def test_sigkill_mid_crawl_then_rerun_equals_a_clean_crawl(
 
     fake.counts.clear()
     rerun = _crawl(killed_db, tmp_path)
-    out, err = rerun.communicate(timeout=120)
+    _, err = rerun.communicate(timeout=120)
     assert 0 == rerun.returncode, err.decode()
     resumed_requests = fake.total
     assert resumed_requests == (REPOSITORIES - saved) // 100  # only the pages not yet saved
