@@ -115,6 +115,13 @@ def _check_kind(
         )
     other = "GitHub" if reg.kind == "gitlab" else "GitLab"
     advice = f"check the URL and --kind (is it a {other} forge?)"
+    path = urlsplit(reg.url).path.strip("/")
+    if reg.kind == "gitlab" and path:
+        root = reg.url[: -len(path) - 1]
+        advice += (
+            f"; if {path} is a group, register the instance with its group: "
+            f"`codereuse forges add {root} --kind gitlab --group {path}`"
+        )
     if needs_token:
         advice = _token_advice(reg, token)
     raise RegistrationError(

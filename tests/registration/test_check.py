@@ -312,3 +312,16 @@ def test_spent_rate_limit_does_not_refuse_the_registration(
             for r in caplog.records
         ),
     )
+
+
+def test_group_url_of_a_self_hosted_gitlab_gets_advice(forge: respx.MockRouter) -> None:
+    """A group URL taken for a relative URL root fails with advice to use --group."""
+    forge.get(url__regex=r"https://gitlab\.example\.org/team/apps/api/v4/.*").respond(
+        404, html="<html>404</html>"
+    )
+    with pytest.raises(RegistrationError) as caught:
+        register("https://gitlab.example.org/team/apps", kind="gitlab", resolver=resolve)
+    assert (
+        "`codereuse forges add https://gitlab.example.org --kind gitlab --group team/apps`"
+        in str(caught.value)
+    )
