@@ -137,3 +137,32 @@ def test_many_changes_in_one_owner_are_read_in_pages_of_100(fake_time: FakeTime)
     assert 30 == report.repositories
     assert ["OwnerActivity", "OwnerActivity", "RepositoriesById"] == _queries(seen)
     assert [10, 100] == [json.loads(r.content)["variables"]["f0"] for r in seen[:2]]
+
+
+def test_whole_enterprise_server_lists_its_organisations_first(fake_time: FakeTime) -> None:
+    """A GHES registration without orgs lists /organizations, then crawls every organisation."""
+    fake = FakeGitHub(HOST, make_repos(60, owners=4))
+    sink = MemorySink()
+    report = crawl(fake, _registration(orgs=[]), sink, fake_time)
+    assert (60, "succeeded") == (len(sink.snapshots), report.status)
+    assert 1 == fake.counts["GET"]
+
+
+def test_excluded_paths_are_left_out(fake_time: FakeTime) -> None:
+    """--exclude drops an owner's repositories (and single paths) from the crawl."""
+    fake = FakeGitHub(HOST, make_repos(30, owners=3))
+    sink = MemorySink()
+    crawl(fake, _registration(exclude=["org1", "org2/project-3"]), sink, fake_time)
+    paths = {s.payload["full_path"] for s in sink.snapshots.values()}
+    assert (20 - 1, set()) == (len(paths), {p for p in paths if p.startswith("org1/")})
+
+
+def test_token_variable_named_but_empty_is_a_clear_error(fake_time: FakeTime) -> None:
+    """A registration naming an unset token variable fails with the variable's name, not a value."""
+    import pytest
+
+    from schemas.errors import ConfigurationError
+
+    fake = FakeGitHub(HOST, make_repos(3, owners=1))
+    with pytest.raises(ConfigurationError, match="TOKEN holds no token"):
+        crawl(fake, _registration(), MemorySink(), fake_time, environ={})

@@ -254,3 +254,13 @@ def test_keyset_listing_follows_the_link_header() -> None:
     )
     assert (list(range(1, 251)), 3) == (ids, len(answers))
     assert "link" not in answers[-1].headers
+
+
+def test_single_projects_are_fetched_by_path_in_one_query(fake_time: FakeTime) -> None:
+    """--repo registrations are fetched with one aliased project(fullPath:) query; unknown ones are findings."""
+    fake = FakeGitLab(HOST, make_repos(20, owners=2))
+    sink = MemorySink()
+    registration = _registration(repos=["org0/project-1", "org1/project-2", "org9/nothing"])
+    report = crawl(fake, registration, sink, fake_time)
+    assert ({"1", "2"}, 1) == ({key[1] for key in sink.snapshots}, report.requests)
+    assert "project 'org9/nothing' not found" in report.findings[0].message
