@@ -8,9 +8,12 @@ slice has no size limit. With words, the search backend ranks the hits; ids come
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pydantic_core import from_json
+
+from api.exports import ExportFormat
 from api.query import CatalogueQuery
 from indexer.search.documents import facet_values
 from indexer.search.protocol import (
@@ -78,3 +81,25 @@ def select_records(store: Store, search: SearchBackend, query: CatalogueQuery) -
             record = by_id.get(record_id)
             if record is not None:
                 yield record
+
+
+def select_documents(
+    store: Store, search: SearchBackend, query: CatalogueQuery
+) -> Iterator[dict[str, Any]]:
+    """The selected records in their JSON shape; the whole catalogue comes straight from the
+    stored JSON (no model per record), a filtered slice through `select_records`."""
+    if query.is_empty():
+        for document in store.iter_documents():
+            yield from_json(document)
+        return
+    for record in select_records(store, search, query):
+        yield record.model_dump(mode="json")
+
+
+def select_for(
+    export: ExportFormat, store: Store, search: SearchBackend, query: CatalogueQuery
+) -> Iterable[Any]:
+    """What `export`'s writer reads: record models or records in their JSON shape."""
+    if export.reads == "documents":
+        return select_documents(store, search, query)
+    return select_records(store, search, query)

@@ -21,7 +21,6 @@ from pydantic import ValidationError
 
 from cli import ui
 from schemas.errors import CodereuseError
-from schemas.record import Record
 from schemas.settings import load_settings
 
 
@@ -56,11 +55,11 @@ def _write_file(path: Path, chunks: Iterable[bytes]) -> None:
 class _Counter:
     """Counts the records flowing through to the writer."""
 
-    def __init__(self, records: Iterable[Record]) -> None:
+    def __init__(self, records: Iterable[Any]) -> None:
         self.records = records
         self.count = 0
 
-    def __iter__(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[Any]:
         for record in self.records:
             self.count += 1
             yield record
@@ -103,7 +102,7 @@ def export(
     """
     from api.exports import export_format
     from api.query import CatalogueQuery
-    from api.selection import select_records
+    from api.selection import select_for
     from indexer.store import create_store  # loads SQLAlchemy only when needed
 
     fields: dict[str, Any] = {
@@ -138,7 +137,7 @@ def export(
                 from indexer.search.factory import create_search_backend
 
                 search = create_search_backend(settings, store)
-            counted = _Counter(select_records(store, search, selection))
+            counted = _Counter(select_for(chosen, store, search, selection))
             chunks = chosen.write(counted)
             if output is None:
                 write_chunks(chunks, sys.stdout.buffer)

@@ -1,39 +1,46 @@
 """Export formats by name: CSV, JSON, NDJSON and Parquet writers over a stream of records.
 
-Every writer takes an iterable of records and yields byte chunks, holding at most one chunk
-(or one Parquet row group) in memory; the API streams the chunks as the HTTP body and
-``codereuse export`` writes them to a file, so both produce the same bytes.
+Every writer takes an iterable and yields byte chunks, holding at most one chunk (or one Parquet
+row group) in memory; the API streams the chunks as the HTTP body and ``codereuse export``
+writes them to a file, so both produce the same bytes. JSON and NDJSON write whole record
+models (the published record schema, computed fields included); CSV and Parquet read records
+in their JSON shape (`ExportFormat.reads` says which), so a full export needs no model per
+record and stays fast (`api.selection.select_for`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, Literal
 
-from api.exports.columns import COLUMN_NAMES, COLUMNS, record_row
+from api.exports.columns import COLUMN_NAMES, COLUMNS, document_row, record_row
 from api.exports.parquet_writer import write_parquet
 from api.exports.text_writers import write_csv, write_json, write_ndjson
 from schemas.errors import ExportError
 from schemas.record import Record
 
-Writer = Callable[[Iterable[Record]], Iterator[bytes]]
+Writer = Callable[[Iterable[Any]], Iterator[bytes]]
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """A format's name, media type, file extension and writer."""
+    """A format's name, media type, file extension, writer, and what the writer reads."""
 
     name: str
     media_type: str
     extension: str
     write: Writer
+    reads: Literal["records", "documents"]
 
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {
-    "csv": ExportFormat("csv", "text/csv; charset=utf-8", "csv", write_csv),
-    "json": ExportFormat("json", "application/json", "json", write_json),
-    "ndjson": ExportFormat("ndjson", "application/x-ndjson", "ndjson", write_ndjson),
-    "parquet": ExportFormat("parquet", "application/vnd.apache.parquet", "parquet", write_parquet),
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8", "csv", write_csv, "documents"),
+    "json": ExportFormat("json", "application/json", "json", write_json, "records"),
+    "ndjson": ExportFormat("ndjson", "application/x-ndjson", "ndjson", write_ndjson, "records"),
+    "parquet": ExportFormat(
+        "parquet", "application/vnd.apache.parquet", "parquet", write_parquet, "documents"
+    ),
 }
 
 
@@ -52,6 +59,8 @@ __all__ = [
     "COLUMN_NAMES",
     "EXPORT_FORMATS",
     "ExportFormat",
+    "Record",
+    "document_row",
     "export_format",
     "record_row",
     "write_csv",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
 from schemas.record import Record
 
@@ -63,46 +63,83 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
 
 Cell = str | bool | int | date | datetime | list[str] | None
+Document = dict[str, Any]
+"""A record in its JSON shape (``Record.model_dump(mode="json")`` or the store's document)."""
+
+
+def _description(descriptions: Document, wanted: tuple[str, ...]) -> Document | None:
+    """Like `Record.description_in`: exact tag, then primary subtag, per wanted language."""
+    if not descriptions:
+        return None
+    lowered = {tag.lower(): text for tag, text in descriptions.items()}
+    for language in wanted:
+        if language in lowered:
+            return cast(Document, lowered[language])
+        for tag, text in lowered.items():
+            if tag.split("-")[0] == language:
+                return cast(Document, text)
+    return cast(Document, next(iter(descriptions.values())))
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def document_row(document: Document) -> dict[str, Cell]:
+    """The export row of one record given in its JSON shape, keyed by `COLUMN_NAMES`.
+
+    Works on the stored JSON (parsed, no model built), which is what makes full exports fast.
+    """
+    repository: Document = document["repository"]
+    descriptions: Document = document.get("descriptions") or {}
+    english = _description(descriptions, ("en", "de"))
+    german = _description(descriptions, ("de", "en"))
+    organisation: Document = document.get("organisation") or {}
+    licence: Document = document.get("licence") or {}
+    relations: Document = document.get("relations") or {}
+    findings: list[Document] = document.get("findings") or []
+    errors = sum(1 for finding in findings if finding.get("type") == "error")
+    return {
+        "id": document["id"],
+        "url": document["url"],
+        "name": document["name"],
+        "declared": document["declared"],
+        "valid": errors == 0,
+        "forge": repository["forge"],
+        "organisation": organisation.get("name"),
+        "organisation_uri": organisation.get("uri"),
+        "licence": licence.get("expression") or repository.get("licence"),
+        "categories": list(document.get("categories") or []),
+        "platforms": list(document.get("platforms") or []),
+        "software_type": document.get("software_type"),
+        "development_status": document.get("development_status"),
+        "maintenance_type": (document.get("maintenance") or {}).get("type"),
+        "software_version": document.get("software_version"),
+        "release_date": _day(document.get("release_date")),
+        "short_description_en": english.get("short") if english else repository.get("description"),
+        "short_description_de": german.get("short") if german else repository.get("description"),
+        "description_languages": list(descriptions),
+        "landing_url": document.get("landing_url"),
+        "programming_languages": list(repository.get("languages") or []),
+        "stars": repository.get("stars"),
+        "forks": repository.get("forks"),
+        "archived": bool(repository.get("archived")),
+        "is_fork": bool(repository.get("is_fork")),
+        "created_at": _moment(repository.get("created_at")),
+        "last_activity": _moment(repository.get("last_activity")),
+        "used_by": list(document.get("used_by") or []),
+        "mirrors": list(relations.get("mirrors") or []),
+        "is_based_on": list(relations.get("is_based_on") or []),
+        "errors": errors,
+        "warnings": len(findings) - errors,
+        "fetched_at": _moment(document["provenance"]["fetched_at"]),
+    }
 
 
 def record_row(record: Record) -> dict[str, Cell]:
-    """The export row of `record`, keyed by `COLUMN_NAMES`."""
-    english = record.description_in("en", ("de",))
-    german = record.description_in("de", ("en",))
-    repository = record.repository
-    errors = sum(1 for finding in record.findings if finding.type == "error")
-    return {
-        "id": record.id,
-        "url": record.url,
-        "name": record.name,
-        "declared": record.declared,
-        "valid": record.valid,
-        "forge": repository.forge,
-        "organisation": record.organisation.name if record.organisation else None,
-        "organisation_uri": record.organisation.uri if record.organisation else None,
-        "licence": record.licence.expression if record.licence else repository.licence,
-        "categories": list(record.categories),
-        "platforms": list(record.platforms),
-        "software_type": record.software_type,
-        "development_status": record.development_status,
-        "maintenance_type": record.maintenance.type,
-        "software_version": record.software_version,
-        "release_date": record.release_date,
-        "short_description_en": english.short if english else repository.description,
-        "short_description_de": german.short if german else repository.description,
-        "description_languages": list(record.descriptions),
-        "landing_url": record.landing_url,
-        "programming_languages": list(repository.languages),
-        "stars": repository.stars,
-        "forks": repository.forks,
-        "archived": repository.archived,
-        "is_fork": repository.is_fork,
-        "created_at": repository.created_at,
-        "last_activity": repository.last_activity,
-        "used_by": list(record.used_by),
-        "mirrors": list(record.relations.mirrors),
-        "is_based_on": list(record.relations.is_based_on),
-        "errors": errors,
-        "warnings": len(record.findings) - errors,
-        "fetched_at": record.provenance.fetched_at,
-    }
+    """The export row of a record model (same as `document_row` of its JSON)."""
+    return document_row(record.model_dump(mode="json"))

@@ -11,8 +11,7 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from api.exports.columns import COLUMNS, Cell, ColumnType, record_row
-from schemas.record import Record
+from api.exports.columns import COLUMNS, Cell, ColumnType, Document, document_row
 
 ROW_GROUP_ROWS = 5_000
 
@@ -71,16 +70,16 @@ def _table(rows: dict[str, list[Cell]]) -> pa.Table:
 
 
 def write_parquet(
-    records: Iterable[Record], *, row_group_rows: int = ROW_GROUP_ROWS
+    documents: Iterable[Document], *, row_group_rows: int = ROW_GROUP_ROWS
 ) -> Iterator[bytes]:
-    """Parquet (zstd) of `records` as byte chunks: one chunk per row group, then the footer."""
+    """Parquet (zstd) of records in their JSON shape, as byte chunks: one per row group, then the footer."""
     sink = _DrainableSink()
     writer = pq.ParquetWriter(pa.PythonFile(sink, mode="w"), SCHEMA, compression="zstd")
     try:
         columns: dict[str, list[Cell]] = {column.name: [] for column in COLUMNS}
         count = 0
-        for record in records:
-            row = record_row(record)
+        for document in documents:
+            row = document_row(document)
             for name, values in columns.items():
                 values.append(row[name])
             count += 1

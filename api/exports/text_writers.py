@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from typing import Any
 
-from api.exports.columns import COLUMN_NAMES, Cell, record_row
+from api.exports.columns import COLUMN_NAMES, COLUMNS, Cell, ColumnType, Document, document_row
 from schemas.record import Record
 
 CHUNK_ROWS = 500
@@ -32,20 +33,37 @@ def csv_cell(value: Cell) -> str:
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else value
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    return _text_cell(LIST_SEPARATOR.join(value) if isinstance(value, list) else value)
 
 
-def write_csv(records: Iterable[Record]) -> Iterator[bytes]:
-    """RFC 4180 CSV (UTF-8, CRLF, header row) of `records`, in chunks."""
+def _text_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _optional(convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda value: "" if value is None else convert(value)
+
+
+# One formatter per column type, chosen once: the hot loop of a full export does no type tests.
+_FORMATTERS: dict[ColumnType, Callable[[Any], str]] = {
+    "string": _optional(_text_cell),
+    "bool": _optional(lambda value: "true" if value else "false"),
+    "int": _optional(str),
+    "date": _optional(lambda value: value.isoformat()),
+    "timestamp": _optional(lambda value: value.isoformat()),
+    "strings": _optional(lambda value: _text_cell(LIST_SEPARATOR.join(value))),
+}
+_ROW_FORMAT = [(column.name, _FORMATTERS[column.type]) for column in COLUMNS]
+
+
+def write_csv(documents: Iterable[Document]) -> Iterator[bytes]:
+    """RFC 4180 CSV (UTF-8, CRLF, header row) of records in their JSON shape, in chunks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMN_NAMES)
-    for rows, record in enumerate(records, start=1):
-        row = record_row(record)
-        writer.writerow([csv_cell(row[name]) for name in COLUMN_NAMES])
+    for rows, document in enumerate(documents, start=1):
+        row = document_row(document)
+        writer.writerow([format_cell(row[name]) for name, format_cell in _ROW_FORMAT])
         if rows % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

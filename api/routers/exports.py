@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from api.deps import CatalogueQueryDep, SearchDep, StoreDep
 from api.exports import EXPORT_FORMATS
 from api.problems import problem_responses
-from api.selection import select_records
+from api.selection import select_for
 
 router = APIRouter(prefix="/api/v1", tags=["export"])
 ExportFormatName = Literal["csv", "json", "ndjson", "parquet"]
@@ -49,7 +49,7 @@ def export(
     chosen = EXPORT_FORMATS[format]
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return StreamingResponse(
-        chosen.write(select_records(store, search, query)),
+        chosen.write(select_for(chosen, store, search, query)),
         media_type=chosen.media_type,
         headers={
             "Content-Disposition": f'attachment; filename="codereuse-{stamp}.{chosen.extension}"'
