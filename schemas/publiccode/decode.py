@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from schemas.findings import Finding
 from schemas.publiccode.formats import clip
-from schemas.publiccode.positions import join, key_at_line, lang_path
-from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, Node
+from schemas.publiccode.positions import LineIndex, join, lang_path
+from schemas.publiccode.yamlnodes import MAP, MAX_FINDINGS, SCALAR, SEQ, Node
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Spec:
     """The expected shape of a value: str, bool, list, struct (fixed keys) or map (any keys)."""
 
@@ -141,15 +142,39 @@ def _found(node: Node) -> str:
     return f'the string "{node.text[:40]}"'
 
 
+@cache
+def _allowed(spec: Spec) -> list[str]:
+    return sorted(spec.fields)
+
+
+@cache
+def _allowed_text(spec: Spec) -> str:
+    return ", ".join(_allowed(spec))
+
+
 class Decoder:
     """Decodes one tree; `findings` collects the type and unknown-key errors."""
 
     def __init__(self, root: Node) -> None:
         self.root = root
         self.findings: list[Finding] = []
+        self._lines: LineIndex | None = None
+        self.unknown_keys = 0
+        self.dropped = 0
+
+    def full(self) -> bool:
+        """True (and counted) once `MAX_FINDINGS` are kept: further findings are dropped."""
+        if len(self.findings) < MAX_FINDINGS:
+            return False
+        self.dropped += 1
+        return True
 
     def wrong_type(self, node: Node, spec: Spec, path: str) -> object:
-        key, column = key_at_line(self.root, node.line)
+        if self.full():
+            return _FAIL
+        if self._lines is None:
+            self._lines = LineIndex(self.root)
+        key, column = self._lines.key_at(node.line)
         name = path.rsplit(".", 1)[-1] or "this value"
         hint = ""
         if spec.kind == "bool" and node.kind == SCALAR and isinstance(node.value, str):
@@ -174,6 +199,8 @@ class Decoder:
 
     def unquoted(self, node: Node, path: str) -> None:
         """A number or boolean where text is expected: accepted as its text, with a warning."""
+        if self.full():
+            return
         name = path.rsplit(".", 1)[-1]
         self.findings.append(
             Finding(
@@ -190,9 +217,15 @@ class Decoder:
         )
 
     def unknown(self, key: Node, spec: Spec, path: str) -> None:
+        if self.full():
+            return
         name = key.text if key.kind == SCALAR else "?"
-        allowed = sorted(spec.fields)
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) < 60 else []
+        allowed = _allowed(spec)
+        self.unknown_keys += 1
+        # Suggestions cost a difflib pass each: offer them for the first keys only, which is
+        # where a human typo is; a file with thousands of unknown keys is not a typo.
+        suggest = len(name) < 60 and self.unknown_keys <= 50
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if suggest else []
         hint = f' Did you mean "{close[0]}"?' if close else ""
         where = f"under {path}" if path else "at the top level"
         self.findings.append(
@@ -203,7 +236,7 @@ class Decoder:
                 column=key.column,
                 message=(
                     f'unknown field "{clip(name)}": publiccode.yml has no such key {where}.{hint} '
-                    f"Allowed keys: {', '.join(allowed)}"
+                    f"Allowed keys: {_allowed_text(spec)}"
                 ),
             )
         )
@@ -277,8 +310,8 @@ class Decoder:
         return _FAIL if failed and not top else out
 
 
-def decode(root: Node) -> tuple[dict[str, Any], list[Finding]]:
-    """The checked view of a mapping root and the decoding errors."""
+def decode(root: Node) -> tuple[dict[str, Any], list[Finding], int]:
+    """The checked view of a mapping root, the decoding findings and how many were dropped."""
     decoder = Decoder(root)
     view = decoder.struct(root, ROOT, "", top=True)
-    return view, decoder.findings
+    return view, decoder.findings, decoder.dropped

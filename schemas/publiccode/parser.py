@@ -189,12 +189,22 @@ def parse(
                 f"v{LATEST_VERSION}.",
             )
         )
-    view, decode_findings = decode(root)
+    view, decode_findings, dropped = decode(root)
     findings.extend(decode_findings)
     checker = Checker(root, ipa_codes)
     checker.check(view)
     check_extras(checker, view, Path(base_dir) if base_dir is not None else None)
     findings.extend(checker.findings)
+    dropped += checker.dropped + loaded.dropped
+    if dropped:
+        findings.append(
+            Finding(
+                type="error" if has_errors(findings) else "warning",
+                key="",
+                message=f"{dropped:,} more findings like the ones above are not listed; fix "
+                "these first",
+            )
+        )
     return _result(path, findings, fixed, model, version)
 
 

@@ -47,13 +47,23 @@ def _segments(key: str) -> list[tuple[str, bool]]:
 
 
 def find_key(node: Node, name: str) -> tuple[Node, Node] | None:
-    """The (key, value) pair of ``name`` in a mapping node, or None."""
+    """The (key, value) pair of ``name`` in a mapping node, or None.
+
+    Large mappings get a lookup table on first use, so many findings in one stay linear.
+    """
     if node.kind != MAP:
         return None
-    for key, value in node.items:
-        if key.kind == SCALAR and key.text == name:
-            return key, value
-    return None
+    if len(node.items) <= 16:
+        for key, value in node.items:
+            if key.kind == SCALAR and key.text == name:
+                return key, value
+        return None
+    if node.lookup is None:
+        node.lookup = {}
+        for key, value in node.items:
+            if key.kind == SCALAR:
+                node.lookup.setdefault(key.text, (key, value))
+    return node.lookup.get(name)
 
 
 def position(root: Node | None, key: str) -> tuple[int | None, int | None]:
@@ -95,28 +105,41 @@ def node_at(root: Node | None, key: str) -> Node | None:
     return node
 
 
+class LineIndex:
+    """The first key or list item starting on each line, in document order (built once).
+
+    This is how the reference names "wrong type" findings: by the first key found on the line
+    where the offending value starts. Building the index once keeps a file with thousands of
+    such findings linear.
+    """
+
+    def __init__(self, root: Node) -> None:
+        self.first: dict[int, tuple[str, int]] = {}
+        self._walk(root, "")
+
+    def _walk(self, node: Node, path: str) -> None:
+        # Recursion is bounded by the loader's depth limit.
+        if node.kind == MAP:
+            for key, value in node.items:
+                child = join(path, key.text if key.kind == SCALAR else "?")
+                self.first.setdefault(key.line, (child, key.column))
+                if value.kind != SCALAR:
+                    self._walk(value, child)
+        elif node.kind == SEQ:
+            for index, item in enumerate(node.items):
+                child = f"{path}[{index}]"
+                self.first.setdefault(item.line, (child, item.column))
+                if item.kind != SCALAR:
+                    self._walk(item, child)
+
+    def key_at(self, line: int) -> tuple[str, int]:
+        """Key path and column of the first key or item on ``line``; ("", 1) when none."""
+        return self.first.get(line, ("", 1))
+
+
 def key_at_line(root: Node, line: int) -> tuple[str, int]:
     """Key path and column of the first key or list item starting on ``line`` (document order).
 
-    Returns ("", 1) when no key starts there. Recursion is bounded by the loader's depth limit.
+    Returns ("", 1) when no key starts there. For many lookups build a `LineIndex` once.
     """
-    found = _key_at_line(root, line, "")
-    return found if found is not None else ("", 1)
-
-
-def _key_at_line(node: Node, line: int, path: str) -> tuple[str, int] | None:
-    if node.kind == MAP:
-        for key, value in node.items:
-            child = join(path, key.text if key.kind == SCALAR else "?")
-            if key.line == line:
-                return child, key.column
-            if value.kind != SCALAR and (found := _key_at_line(value, line, child)):
-                return found
-    elif node.kind == SEQ:
-        for index, item in enumerate(node.items):
-            child = f"{path}[{index}]"
-            if item.line == line:
-                return child, item.column
-            if item.kind != SCALAR and (found := _key_at_line(item, line, child)):
-                return found
-    return None
+    return LineIndex(root).key_at(line)

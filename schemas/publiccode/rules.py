@@ -31,7 +31,7 @@ from schemas.publiccode.vocabularies import (
     SOFTWARE_TYPES,
     SUPPORTS_ALIASES,
 )
-from schemas.publiccode.yamlnodes import Node
+from schemas.publiccode.yamlnodes import MAX_FINDINGS, Node
 
 _GRAPHEME = regex.compile(r"\X")
 _CATEGORY_SET = frozenset(CATEGORIES)
@@ -87,8 +87,18 @@ class Checker:
         self.root = root
         self.ipa_codes = ipa_codes
         self.findings: list[Finding] = []
+        self.dropped = 0
+
+    def full(self) -> bool:
+        """True (and counted) once `MAX_FINDINGS` are kept: further findings are dropped."""
+        if len(self.findings) < MAX_FINDINGS:
+            return False
+        self.dropped += 1
+        return True
 
     def error(self, key: str, message: str) -> None:
+        if self.full():
+            return
         line, column = position(self.root, key)
         self.findings.append(
             Finding(
@@ -98,6 +108,8 @@ class Checker:
 
     def warning(self, key: str, message: str, *, at: str | None = None) -> None:
         """A warning about ``key``, placed at ``at`` when the key is spelt otherwise there."""
+        if self.full():
+            return
         line, column = position(self.root, at or key)
         self.findings.append(
             Finding(

@@ -33,6 +33,8 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 50_000
 MAX_ALIAS_EXPANSION = 10_000
+MAX_FINDINGS = 1_000
+"""Findings kept per collector; the rest are only counted (bounds memory on absurd files)."""
 
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -58,7 +60,7 @@ class Node:
     and ``text`` its source text. ``size`` is the number of nodes once aliases are expanded.
     """
 
-    __slots__ = ("column", "done", "items", "kind", "line", "size", "text", "value")
+    __slots__ = ("column", "done", "items", "kind", "line", "lookup", "size", "text", "value")
 
     def __init__(self, kind: str, line: int, column: int) -> None:
         self.kind = kind
@@ -69,6 +71,7 @@ class Node:
         self.text = ""
         self.size = 1
         self.done = kind == SCALAR
+        self.lookup: dict[str, tuple[Node, Node]] | None = None  # see positions.find_key
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Loaded:
 
     root: Node | None
     findings: list[Finding] = field(default_factory=list)
+    dropped: int = 0
 
 
 _MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
@@ -175,6 +179,7 @@ class _Composer:
         self.root: Node | None = None
         self.nodes = 0
         self.findings: list[Finding] = []
+        self.dropped = 0
 
     def attach(self, node: Node) -> None:
         if not self.stack:
@@ -195,6 +200,9 @@ class _Composer:
             seen: dict[str, int] = frame[3]
             if name in seen:
                 where = f"{frame[1]}.{name}" if frame[1] else name
+                if len(self.findings) >= MAX_FINDINGS:
+                    self.dropped += 1
+                    return
                 self.findings.append(
                     _error(
                         key.line,
@@ -338,7 +346,7 @@ def load(data: bytes) -> Loaded:
             )
         )
         return Loaded(None, composer.findings)
-    return Loaded(root, composer.findings)
+    return Loaded(root, composer.findings, composer.dropped)
 
 
 def to_data(node: Node) -> Any:

@@ -57,6 +57,7 @@ HUGE_NON_ASCII = MINIMAL.replace(
     b"    features: [Just one feature]",
     b"    features: [Just one feature]\n    genericName: " + "é".encode() * 350_000,
 ).replace(b"platforms: [web]", b"platforms: [web]\ncategories: [" + b"x" * 200_000 + b"]")
+MANY_UNKNOWN_KEYS = MINIMAL + b"".join(b"k%d: 1\n" % i for i in range(24_000))
 NEAR_NODE_LIMIT = b"usedBy:\n" + b"- a\n" * 49_000
 
 
@@ -169,6 +170,13 @@ def test_huge_string_is_a_length_error_not_a_crash() -> None:
     assert 1_000_000 == len(result.data["name"])
 
 
+def test_findings_are_capped_with_a_count_of_the_rest() -> None:
+    """24,000 unknown keys give 1,000 findings and one saying how many more there are."""
+    findings = parse(MANY_UNKNOWN_KEYS).findings
+    assert 1001 == len(findings)
+    assert findings[0].message.startswith("23,000 more findings")
+
+
 def test_huge_values_give_short_messages() -> None:
     """A huge non-ASCII text and a huge unknown category give errors with clipped messages."""
     errors = _errors(HUGE_NON_ASCII)
@@ -211,6 +219,7 @@ WORST_INPUTS = {
     "huge string": HUGE_STRING,
     "huge non-ASCII text and category": HUGE_NON_ASCII,
     "near the node limit": NEAR_NODE_LIMIT,
+    "many unknown keys": MANY_UNKNOWN_KEYS,
 }
 
 
