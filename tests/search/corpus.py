@@ -196,3 +196,49 @@ def load_corpus(directory: Path = REAL_WORLD) -> list[Record]:
         first.relations = Relations(mirrors=[second.url])
         second.relations = Relations(mirrors=[first.url])
     return records
+
+
+def make_record(
+    slug: str,
+    name: str,
+    *,
+    texts: dict[str, str] | None = None,
+    features: dict[str, list[str]] | None = None,
+    long: dict[str, str] | None = None,
+    forge: str = "github.com",
+    licence: str = "EUPL-1.2",
+    categories: tuple[str, ...] = (),
+    last_activity: datetime | None = None,
+    stars: int = 0,
+    mirrors: tuple[str, ...] = (),
+    declared: bool = True,
+) -> Record:
+    """A small hand-made record for behaviour tests: short descriptions per language in `texts`."""
+    url = f"https://{forge}/test/{slug}"
+    languages = set(texts or {}) | set(features or {}) | set(long or {})
+    return Record(
+        id=canonical_id(url),
+        url=url,
+        declared=declared,
+        name=name,
+        descriptions={
+            language: Description(
+                short=(texts or {}).get(language),
+                features=(features or {}).get(language, []),
+                long=(long or {}).get(language),
+            )
+            for language in sorted(languages)
+        },
+        licence=_licence(licence),
+        categories=list(categories),
+        relations=Relations(mirrors=list(mirrors)),
+        repository=Repository(
+            forge=forge,
+            url=url,
+            stars=stars,
+            last_activity=last_activity or datetime(2024, 1, 1, tzinfo=UTC),
+        ),
+        provenance=Provenance(
+            forge=forge, fetched_at=datetime(2026, 11, 1, tzinfo=UTC), parser_version="test"
+        ),
+    )

@@ -1,0 +1,272 @@
+"""The search contract: filters, facet counts, sort and paging on the fixed corpus.
+
+Runs against every registered backend (see `conftest.BACKEND_FACTORIES`). Expected numbers are
+computed here from the records themselves, independently of the backends' document code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from indexer.search.protocol import FACET_FIELDS, ActivityRange, SearchBackend
+from schemas.errors import InvalidQueryError
+from schemas.record import Record, canonical_id
+
+
+def _values(record: Record, field: str) -> list[str]:
+    """Facet values of `record`, read straight from the record model."""
+    repository = record.repository
+    if field == "licence":
+        if record.licence and record.licence.ids:
+            return list(dict.fromkeys(record.licence.ids))
+        return [repository.licence] if repository.licence else []
+    simple: dict[str, Callable[[Record], list[str]]] = {
+        "category": lambda r: list(dict.fromkeys(r.categories)),
+        "platform": lambda r: list(dict.fromkeys(r.platforms)),
+        "software_type": lambda r: [r.software_type] if r.software_type else [],
+        "development_status": lambda r: [r.development_status] if r.development_status else [],
+        "maintenance_type": lambda r: [r.maintenance.type] if r.maintenance.type else [],
+        "organisation": lambda r: (
+            [r.organisation.name] if r.organisation and r.organisation.name else []
+        ),
+        "forge": lambda r: [r.repository.forge],
+        "language": lambda r: list(dict.fromkeys(r.repository.languages)),
+        "declared": lambda r: ["true" if r.declared else "false"],
+        "archived": lambda r: ["true" if r.repository.archived else "false"],
+    }
+    return simple[field](record)
+
+
+def _collapse(records: list[Record]) -> list[Record]:
+    """Keep one record per mirror group: declared before inferred, active before archived, id."""
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        key = min([record.id, *(canonical_id(url) for url in record.relations.mirrors)])
+        groups.setdefault(key, []).append(record)
+    kept = []
+    for members in groups.values():
+        members.sort(key=lambda r: (not r.declared, r.repository.archived, r.id))
+        kept.append(members[0])
+    return kept
+
+
+def _expected(records: list[Record], filters: dict[str, tuple[str, ...]]) -> list[Record]:
+    matching = [
+        r
+        for r in records
+        if all(
+            {v.casefold() for v in _values(r, field)} & {v.casefold() for v in wanted}
+            for field, wanted in filters.items()
+        )
+    ]
+    return _collapse(matching)
+
+
+def _all_ids(backend: SearchBackend, **request: object) -> list[str]:
+    ids: list[str] = []
+    page = 1
+    while True:
+        result = backend.search(page=page, per_page=100, **request)  # type: ignore[arg-type]
+        ids += [hit.id for hit in result.hits]
+        if len(result.hits) < 100:
+            return ids
+        page += 1
+
+
+def test_empty_query_returns_every_record_once(
+    backend: SearchBackend, corpus: list[Record]
+) -> None:
+    """An empty query lists the whole catalogue with mirror copies collapsed."""
+    expected = sorted(r.id for r in _collapse(corpus))
+    result = backend.search("")
+    assert len(expected) == result.total
+    assert expected == sorted(_all_ids(backend, query=""))
+
+
+FILTER_CASES = [
+    {"forge": ("gitlab.com",)},
+    {"licence": ("EUPL-1.2", "AGPL-3.0-only")},
+    {"category": ("document-management",), "forge": ("github.com",)},
+    {"declared": ("false",)},
+    {"archived": ("true",)},
+    {"development_status": ("stable",), "software_type": ("standalone/web",)},
+    {"language": ("Python",)},
+    {"platform": ("web",), "licence": ("AGPL-3.0-or-later",)},
+    {"forge": ("GitLab.COM",)},
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES, ids=lambda f: ",".join(f))
+def test_filters_select_exactly_the_matching_records(
+    backend: SearchBackend, corpus: list[Record], filters: dict[str, tuple[str, ...]]
+) -> None:
+    """Values of one field are OR-ed, fields AND-ed, values compared case-insensitively."""
+    expected = sorted(r.id for r in _expected(corpus, filters))
+    assert expected, "each case must select something, or it proves nothing"
+    assert expected == sorted(_all_ids(backend, query="", filters=filters))
+    assert len(expected) == backend.search("", filters=filters).total
+
+
+def test_unknown_filter_value_matches_nothing(backend: SearchBackend) -> None:
+    """A well-formed filter on a value no record has gives no hits, not an error."""
+    assert 0 == backend.search("", filters={"forge": ("no.such.forge",)}).total
+
+
+def test_last_activity_range_is_closed_open(backend: SearchBackend, corpus: list[Record]) -> None:
+    """``since <= last_activity < until``, either end open."""
+    since, until = datetime(2022, 1, 1, tzinfo=UTC), datetime(2023, 7, 1, tzinfo=UTC)
+    cases = [ActivityRange(since, until), ActivityRange(since=since), ActivityRange(until=until)]
+    for window in cases:
+
+        def inside(record: Record, window: ActivityRange = window) -> bool:
+            moment = record.repository.last_activity
+            return moment is not None and (
+                (window.since is None or moment >= window.since)
+                and (window.until is None or moment < window.until)
+            )
+
+        expected = sorted(r.id for r in _collapse([r for r in corpus if inside(r)]))
+        assert expected == sorted(_all_ids(backend, query="", filters={"last_activity": window}))
+
+
+def _expected_facets(records: list[Record]) -> dict[str, dict[str, int]]:
+    facets: dict[str, dict[str, int]] = {}
+    for field in FACET_FIELDS:
+        counts = Counter(value for record in records for value in _values(record, field))
+        facets[field] = dict(counts)
+    return facets
+
+
+def test_facet_counts_are_exact_over_the_whole_catalogue(
+    backend: SearchBackend, corpus: list[Record]
+) -> None:
+    """Every facet counts each value over all (collapsed) records."""
+    result = backend.search("", facets=FACET_FIELDS)
+    assert _expected_facets(_collapse(corpus)) == {
+        name: dict(counts) for name, counts in result.facets.items()
+    }
+
+
+def test_facet_counts_follow_the_filters(backend: SearchBackend, corpus: list[Record]) -> None:
+    """Facet counts are computed over the hits matching all filters."""
+    filters = {"forge": ("github.com",), "declared": ("true",)}
+    result = backend.search("", filters=filters, facets=FACET_FIELDS)
+    assert _expected_facets(_expected(corpus, filters)) == {
+        name: dict(counts) for name, counts in result.facets.items()
+    }
+
+
+def test_facet_values_come_most_frequent_first(backend: SearchBackend) -> None:
+    """Facet values are ordered by count, highest first."""
+    counts = list(backend.search("", facets=["category"]).facets["category"].values())
+    assert sorted(counts, reverse=True) == counts
+
+
+def test_facets_follow_the_query(backend: SearchBackend, corpus: list[Record]) -> None:
+    """With a query, facet counts add up over the query's hits only."""
+    result = backend.search("whistleblowing", facets=["forge"])
+    assert 0 < result.total < len(corpus)
+    assert result.total == sum(result.facets["forge"].values())
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "reverse"),
+    [
+        ("last_activity", lambda r: r.repository.last_activity, True),
+        ("-last_activity", lambda r: r.repository.last_activity, False),
+        ("name", lambda r: r.name.casefold(), False),
+        ("-name", lambda r: r.name.casefold(), True),
+        ("stars", lambda r: r.repository.stars, True),
+        ("-stars", lambda r: r.repository.stars, False),
+    ],
+)
+def test_sort_orders_the_whole_result(
+    backend: SearchBackend,
+    corpus: list[Record],
+    sort: str,
+    key: Callable[[Record], object],
+    reverse: bool,
+) -> None:
+    """Each sort key orders every page of the result by that key."""
+    by_id = {r.id: r for r in corpus}
+    ids = _all_ids(backend, query="", sort=sort)
+    values = [key(by_id[i]) for i in ids]
+    assert sorted(values, reverse=reverse) == values  # type: ignore[type-var]
+    assert len(_collapse(corpus)) == len(ids)
+
+
+def test_sort_applies_to_query_results(backend: SearchBackend, corpus: list[Record]) -> None:
+    """A query sorted by name lists its hits alphabetically."""
+    names = [hit.name.casefold() for hit in backend.search("meteo", sort="name").hits]
+    assert len(names) > 2
+    assert sorted(names) == names
+
+
+def test_pages_split_the_result_without_overlap(backend: SearchBackend) -> None:
+    """Consecutive pages hold consecutive slices of one ordering."""
+    whole = [h.id for h in backend.search("", sort="name", per_page=40).hits]
+    pages = []
+    for page in range(1, 5):
+        pages += [h.id for h in backend.search("", sort="name", page=page, per_page=10).hits]
+    assert whole == pages
+
+
+def test_page_past_the_end_is_empty(backend: SearchBackend, corpus: list[Record]) -> None:
+    """A page beyond the last hit is empty and still reports the total."""
+    result = backend.search("", page=50, per_page=50)
+    assert [] == list(result.hits)
+    assert len(_collapse(corpus)) == result.total
+
+
+def test_mirrors_collapse_into_one_hit(backend: SearchBackend, corpus: list[Record]) -> None:
+    """Two records listing each other as mirrors give one hit that names the other copy."""
+    pair = [r for r in corpus if r.relations.mirrors]
+    assert 2 == len(pair)
+    result = backend.search("globaleaks", per_page=50)
+    shown = [hit for hit in result.hits if hit.id in {r.id for r in pair}]
+    assert 1 == len(shown)
+    other = next(r for r in pair if r.id != shown[0].id)
+    assert other.url in shown[0].mirrors or other.id in shown[0].mirrors
+
+
+@pytest.mark.parametrize(
+    ("request_", "named"),
+    [
+        ({"filters": {"colour": ("red",)}}, "colour"),
+        ({"filters": {"declared": ("maybe",)}}, "declared"),
+        ({"filters": {"forge": ActivityRange()}}, "forge"),
+        ({"facets": ["secret"]}, "secret"),
+        ({"sort": "price"}, "price"),
+        ({"page": 0}, "page"),
+        ({"per_page": 1000}, "per_page"),
+        ({"page": 5000, "per_page": 100}, "too deep"),
+        ({"locale": "xx"}, "xx"),
+    ],
+)
+def test_unusable_requests_are_refused_by_name(
+    backend: SearchBackend, request_: dict[str, object], named: str
+) -> None:
+    """Unknown fields, facets, sorts, locales and bad pages raise InvalidQueryError naming them."""
+    with pytest.raises(InvalidQueryError, match=named):
+        backend.search("", **request_)  # type: ignore[arg-type]
+
+
+def test_highlights_escape_html_before_marking(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """Highlights are HTML-escaped text with <mark> added around the matched words."""
+    from tests.search.corpus import make_record
+
+    backend = make_backend(
+        [make_record("x", "<b>Termin</b> & Co", texts={"de": 'Termine "online" <script>'})]
+    )
+    hit = backend.search("termin").hits[0]
+    assert "&lt;b&gt;<mark>Termin</mark>&lt;/b&gt; &amp; Co" == hit.highlights["name"]
+    assert (
+        "<mark>Termine</mark> &quot;online&quot; &lt;script&gt;"
+        == (hit.highlights["short_description"])
+    )
