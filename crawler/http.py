@@ -12,7 +12,7 @@ access tokens) and never appears in an error message: messages name URLs only.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,14 +41,17 @@ def create_http_client(
     user_agent: str,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    request_hooks: Sequence[Callable[[httpx.Request], Awaitable[None]]] = (),
 ) -> httpx.AsyncClient:
     """Build the async client every crawl request goes through.
 
     Redirects are followed (GitHub answers 301 for renamed repositories; the best-practice page
     asks clients to follow them); the descriptive User-Agent lets forge admins reach us.
+    `request_hooks` run before every request and every redirect hop (the SSRF guard).
     """
     return httpx.AsyncClient(
         transport=transport,
+        event_hooks={"request": list(request_hooks)},
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
         headers={"User-Agent": user_agent, "Accept": "application/json"},

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import httpx
 from tenacity.wait import wait_base
 
+from crawler.addresses import Resolver, request_guard
 from crawler.base import (
     RECONCILE_EVERY,
     CrawlReport,
@@ -67,6 +68,8 @@ class CrawlOptions:
     clock: Callable[[], float] | None = None
     on_wait: WaitCallback | None = None
     on_page: ProgressCallback | None = None
+    resolver: Resolver | None = None
+    """DNS resolver of the SSRF guard (tests inject one; None: the system's)."""
 
 
 def _default_locator() -> Locator:
@@ -116,14 +119,21 @@ async def crawl_forges(
     if options.clock is not None:
         governor_options["clock"] = options.clock
     governors = GovernorRegistry(**governor_options)
-    async with create_http_client(
-        user_agent=options.user_agent, transport=options.transport
-    ) as http:
 
-        async def one(registration: ForgeRegistration) -> CrawlReport:
-            token = token_for(registration, environ)
-            where = locator(registration)
-            host = httpx.URL(where.rest).host
+    async def one(registration: ForgeRegistration) -> CrawlReport:
+        token = token_for(registration, environ)
+        where = locator(registration)
+        host = httpx.URL(where.rest).host
+        # Every request and redirect hop is checked against private addresses at crawl time
+        # too, unless the registration allows them (on-premises forges).
+        guard = request_guard(
+            where=f"forge {registration.name!r} ({registration.url})",
+            allow_private=registration.allow_private,
+            resolver=options.resolver,
+        )
+        async with create_http_client(
+            user_agent=options.user_agent, transport=options.transport, request_hooks=[guard]
+        ) as http:
             client = ForgeClient(
                 http,
                 governors.for_host(host, token),
@@ -147,4 +157,4 @@ async def crawl_forges(
                 on_page=options.on_page,
             )
 
-        return list(await asyncio.gather(*(one(r) for r in registrations)))
+    return list(await asyncio.gather(*(one(r) for r in registrations)))

@@ -62,6 +62,11 @@ class FakeTime:
         self.waits.append((host, left, reason))
 
 
+def public_resolver(host: str) -> list[str]:
+    """A DNS stand-in answering a public address for every host (no network in tests)."""
+    return ["93.184.216.34"]
+
+
 @dataclass
 class Locations:
     rest: str
@@ -105,7 +110,7 @@ def crawl(
                     sleep=fake_time.sleep,
                     clock=fake_time.clock,
                     on_wait=fake_time.on_wait,
-                    **options,
+                    **{"resolver": public_resolver, **options},
                 ),
                 normalise=minimal_records,
                 locate=locate,

@@ -264,3 +264,15 @@ def test_single_projects_are_fetched_by_path_in_one_query(fake_time: FakeTime) -
     report = crawl(fake, registration, sink, fake_time)
     assert ({"1", "2"}, 1) == ({key[1] for key in sink.snapshots}, report.requests)
     assert "project 'org9/nothing' not found" in report.findings[0].message
+
+
+def test_private_address_is_refused_at_crawl_time(fake_time: FakeTime) -> None:
+    """A forge whose name resolves to a private address is not asked anything and the run fails."""
+    from crawler.run import CrawlOptions
+
+    fake = FakeGitLab(HOST, make_repos(10, owners=1))
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time, resolver=lambda host: ["10.1.2.3"])
+    assert ("failed", 0) == (report.status, fake.total)
+    assert "10.1.2.3" in report.findings[0].message
+    assert CrawlOptions().resolver is None

@@ -12,7 +12,7 @@ from cli.store_sink import StoreSink, federate_store
 from crawler.run import CrawlOptions, crawl_forges
 from indexer.store import Store, create_store
 from schemas.forge import ForgeRegistration
-from tests.crawler.conftest import FakeTime
+from tests.crawler.conftest import FakeTime, public_resolver
 from tests.crawler.fakeforge import FakeGitHub, FakeGitLab, make_repos
 
 LAB = ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.example.org")
@@ -39,8 +39,12 @@ def _crawl(
                 [LAB, HUB],
                 StoreSink(store),
                 CrawlOptions(
-                    wait=wait_none(), sleep=fake_time.sleep, clock=fake_time.clock, **options
-                ),  # type: ignore[arg-type]
+                    wait=wait_none(),
+                    sleep=fake_time.sleep,
+                    clock=fake_time.clock,
+                    resolver=public_resolver,
+                    **options,  # type: ignore[arg-type]
+                ),
                 environ={"GH": "token"},
             )
         )
