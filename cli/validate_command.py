@@ -104,12 +104,17 @@ def _load_ipa_codes(path: Path | None) -> frozenset[str] | None:
     return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
+def http_client(timeout: float) -> httpx.Client:
+    """The client of the --network checks; tests replace this factory with a fake transport."""
+    return httpx.Client(
+        timeout=timeout, headers={"User-Agent": "codereuse-validate (+publiccode.yml checks)"}
+    )
+
+
 def _online(
     source: Source, result: ParseResult, base_url: str | None, timeout: float
 ) -> list[Finding]:
-    with httpx.Client(
-        timeout=timeout, headers={"User-Agent": "codereuse-validate (+publiccode.yml checks)"}
-    ) as client:
+    with http_client(timeout) as client:
         extra = check_network(source.data, result, client, base_url=base_url)
     return sorted([*result.findings, *extra], key=lambda f: (f.line or 0, f.column or 0))
 

@@ -301,7 +301,7 @@ class Checker:
                         f'id contains an unknown alias (see {ALIASES_URL}): "{clip(alias)}" is not '
                         f"one of {', '.join(names)}.{_did_you_mean(alias, names)}",
                     )
-            elif not (formats.is_urn(ident) or formats.is_http_url(ident)):
+            elif not (formats.is_urn(ident) or formats.is_url(ident)):
                 self.error(
                     key,
                     "id must be a known alias ('alias:<name>') or a valid URI (URL or URN): "

@@ -119,3 +119,27 @@ def test_console_script_runs_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert 1 == done.returncode
     assert done.stdout.startswith(f"{path}:5:1: error: developmentStatus:")
+
+
+def test_network_option_runs_the_online_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--network adds the online findings (here: the repository URL answers 404)."""
+    import httpx
+
+    from cli import validate_command
+    from crawler import addresses
+
+    def fake_client(timeout: float) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(404)))
+
+    monkeypatch.setattr(validate_command, "http_client", fake_client)
+    monkeypatch.setattr(addresses, "system_resolver", lambda host: ["93.184.215.14"])
+    path = tmp_path / "publiccode.yml"
+    path.write_bytes(MINIMAL)
+    assert 0 == _run(str(path))[0]
+    code, out, _ = _run(str(path), "--network")
+    assert 1 == code
+    assert out.startswith(
+        f"{path}:3:1: error: url: 'https://github.com/italia/medusa.git' not reachable"
+    )
