@@ -10,7 +10,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.catalogue import page_count, record_path, record_times, related_records, run_search
 from api.deps import CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageDep
@@ -18,6 +18,7 @@ from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import page_url, render, safe_highlight, safe_href
 from api.query import DEFAULT_FACETS, CatalogueQuery, SearchPage
+from api.routers.software import moved_to
 from api.status_check import repository_status
 from indexer.search.protocol import MAX_PAGE_DEPTH, SORT_KEYS, SearchResult
 from schemas.errors import InvalidQueryError
@@ -236,6 +237,11 @@ def software_page(
     request: Request, context: ContextDep, record_id: str, language: PageLanguageDep
 ) -> HTMLResponse:
     """One software: descriptions in the page language (with fallback), facts, relations, findings."""
+    current = moved_to(context.store, record_id)
+    if current is not None:
+        return RedirectResponse(  # type: ignore[return-value]
+            page_url(f"/software/{record_path(current)}", [("lang", language)]), status_code=301
+        )
     record: Record | None = context.store.get_record(record_id.lower())
     if record is None:
         return render(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Path
+from fastapi.responses import RedirectResponse, Response
 
 from api.catalogue import (
     facet_values,
@@ -172,12 +172,32 @@ def publiccode_normalised(store: StoreDep, record_id: RecordId) -> Response:
     return Response(normalised.to_yaml(), media_type=YAML_MEDIA_TYPE)
 
 
+def moved_to(store: StoreDep, record_id: str) -> str | None:
+    """The id a renamed or moved repository's record has now, when `record_id` is an old one."""
+    if store.get_record(record_id.lower()) is not None:
+        return None
+    try:
+        current: str | None = store.find_record_by_url(f"https://{record_id}")
+    except ValueError:
+        return None
+    return current if current and current != record_id.lower() else None
+
+
 @router.get(
     "/{record_id:path}",
     response_model=SoftwareDetail,
     summary="One record with provenance, relations and findings",
-    responses=problem_responses(404, 422),
+    responses={
+        301: {"description": "the repository moved; Location names the record's current id"},
+        **problem_responses(404, 422),
+    },
 )
-def software_detail(store: StoreDep, record_id: RecordId, request: Request) -> SoftwareDetail:
-    """The full catalogue record; ``related`` resolves its mirrors, forks and variants."""
+def software_detail(store: StoreDep, record_id: RecordId) -> Response | SoftwareDetail:
+    """The full catalogue record; ``related`` resolves its mirrors, forks and variants.
+
+    An earlier id of a renamed or moved repository answers 301 to the current one.
+    """
+    current = moved_to(store, record_id)
+    if current is not None:
+        return RedirectResponse(f"/api/v1/software/{record_path(current)}", status_code=301)
     return _detail(store, _record_or_404(store, record_id))

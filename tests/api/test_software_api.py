@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from indexer.store import Store
 from tests.api.client import AppClient
 
 
@@ -125,3 +126,18 @@ def test_inferred_record_has_no_publiccode(client: AppClient) -> None:
     response = client.get("/api/v1/software/gitlab.opencode.de/kreis/kalender/publiccode.yml")
     assert 404 == response.status_code
     assert "inferred" in response.json()["detail"]
+
+
+def test_moved_repository_redirects_to_its_current_record(client: AppClient, store: Store) -> None:
+    """After a rename the old id answers 301 to the new one, in the API and on the page."""
+    store.rename_repository("opencode", "101", "https://gitlab.opencode.de/stadt/beteiligung-neu")
+    api = client.get("/api/v1/software/gitlab.opencode.de/stadt/beteiligung")
+    page = client.get("/software/gitlab.opencode.de/stadt/beteiligung?lang=de")
+    assert (301, "/api/v1/software/gitlab.opencode.de/stadt/beteiligung-neu") == (
+        api.status_code,
+        api.headers["location"],
+    )
+    assert (301, "/software/gitlab.opencode.de/stadt/beteiligung-neu?lang=de") == (
+        page.status_code,
+        page.headers["location"],
+    )
