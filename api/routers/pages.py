@@ -27,11 +27,16 @@ from schemas.record import Description, Record
 router = APIRouter(include_in_schema=False)
 PAGE_FACETS: tuple[str, ...] = (*DEFAULT_FACETS, "declared")
 FACET_OPTIONS = 12
-BOOLEAN_VALUE_LABELS = {"declared", "archived"}
+TRANSLATED_VALUES = {
+    "declared": {"true", "false"},
+    "archived": {"true", "false"},
+    "development_status": {"concept", "development", "beta", "stable", "obsolete"},
+}
 
 
 def _value_label(language: str, name: str, value: str) -> str:
-    if name in BOOLEAN_VALUE_LABELS:
+    """A facet value as people read it: translated for fixed vocabularies, else as stored."""
+    if value in TRANSLATED_VALUES.get(name, ()):
         return translate(language, f"value.{name}.{value}")
     return value
 
