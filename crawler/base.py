@@ -17,6 +17,7 @@ see the repositories listed before the interruption), so nothing is ever deleted
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,10 @@ from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
 from schemas.record import Record, canonical_url
 
+logger = logging.getLogger(__name__)
+
+NOT_PUBLIC = frozenset({"private", "internal"})
+"""Visibilities left out of the catalogue."""
 SCHEDULE_SCOPE = "_schedule"
 """Checkpoint scope holding how many runs passed since the last complete full listing."""
 RECONCILE_EVERY = 7
@@ -171,8 +176,10 @@ async def crawl_forge(
 ) -> CrawlReport:
     """Crawl one registered forge into `sink` and return what happened (see module docstring).
 
-    Errors of single pages and scopes become findings (status ``partial``); an unexpected
-    exception marks the run ``failed`` and propagates, after the run is closed.
+    Errors of single pages and scopes become findings (status ``partial``); an error that ends
+    the whole crawl marks the run ``failed`` with a finding (unexpected ones are logged with
+    their traceback). Only interruptions (Ctrl-C, cancellation) propagate, after the run is
+    closed.
     """
     registration = crawler.registration
     forge = registration.name
@@ -203,6 +210,13 @@ async def crawl_forge(
             plan = Plan(full=scope_full, since=since, fingerprints=fingerprints)
             async for page in crawler.pages(scope, plan, checkpoint):
                 snapshots = crawler.snapshots_from_page(page)
+                # Private and internal repositories (a token may see them) stay out of a
+                # public catalogue; not counting them as seen lets one that went private be
+                # tombstoned like a deleted one.
+                hidden = {
+                    s.forge_id for s in snapshots if s.payload.get("visibility") in NOT_PUBLIC
+                }
+                snapshots = [s for s in snapshots if s.forge_id not in hidden]
                 for snapshot in snapshots:
                     known = fingerprints.get(snapshot.forge_id)
                     if known is not None and canonical_url(known.url) != canonical_url(
@@ -217,7 +231,7 @@ async def crawl_forge(
                     if since is not None:
                         state["since"] = since.isoformat()
                 sink.save_page(forge, scope, snapshots, records, state)
-                seen.update(page.listed_ids)
+                seen.update(i for i in page.listed_ids if i not in hidden)
                 report.pages += 1
                 report.repositories += len(snapshots)
                 report.with_publiccode += sum(1 for s in snapshots if s.publiccode is not None)
@@ -236,6 +250,12 @@ async def crawl_forge(
         report.status = "partial" if crawler.findings else "succeeded"
     except CodereuseError as error:
         crawler.report("forge", error)
+        report.status = "failed"
+    except Exception as error:
+        # A forge answering in a shape we did not foresee must not take the other forges of
+        # the run down: the run fails with a finding, and the traceback goes to the log.
+        logger.exception("crawl of forge %s failed unexpectedly", forge)
+        crawler.report("forge", f"unexpected {type(error).__name__}: {error}; please report it")
         report.status = "failed"
     except BaseException:
         report.status = "failed"

@@ -145,7 +145,7 @@ class ForgeClient:
                 ) from error
         status = response.status_code
         shown = str(response.request.url.copy_with(query=None)) if response.request else url
-        if self.governor.observe(status, response.headers):
+        if self.governor.observe(status, response.headers, content if status == 403 else b""):
             raise TransientForgeError(
                 shown, f"HTTP {status}: rate limited", status=status, rate_limited=True
             )

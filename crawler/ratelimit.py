@@ -33,8 +33,15 @@ BACKOFF_CAP = 300.0
 """Longest blind backoff after a 429 without headers, in seconds."""
 COUNTDOWN_STEP = 10.0
 """A long wait is slept in steps of this many seconds, reporting the time left after each."""
+SECONDARY_MIN_WAIT = 60.0
+"""GitHub: after a secondary-limit answer without headers, wait at least a minute."""
 MAX_RESET_WAIT = 3700.0
 """A reset further away than this is treated as bogus and capped (GitHub resets hourly)."""
+
+
+def _says_rate_limit(body: bytes) -> bool:
+    text = body[:500].decode("utf-8", "replace").lower()
+    return "rate limit" in text or "abuse detection" in text
 
 
 def _header(headers: Mapping[str, str], *names: str) -> str | None:
@@ -106,11 +113,13 @@ class Governor:
         seconds = min(max(0.0, seconds), MAX_RESET_WAIT)
         self.blocked_until = max(self.blocked_until, self.clock() + seconds)
 
-    def observe(self, status: int, headers: Mapping[str, str]) -> bool:
+    def observe(self, status: int, headers: Mapping[str, str], body: bytes = b"") -> bool:
         """Learn from one answer; return True when it was a rate-limit refusal.
 
-        A refusal is a 429, or a 403 whose remaining-header is 0 or that carries `Retry-After`
-        (GitHub's primary and secondary limits, GitLab's `RateLimit-Remaining: 0`).
+        A refusal is a 429, or a 403 whose remaining-header is 0, that carries `Retry-After`, or
+        whose body says it is a (secondary) rate limit — GitHub's secondary limits and its older
+        "abuse detection mechanism" answer sometimes come without headers; GitHub then asks for
+        at least a minute's wait, so a blind wait after such a 403 is never shorter.
         """
         now = self.clock()
         remaining_text = _header(headers, "ratelimit-remaining", "x-ratelimit-remaining")
@@ -123,8 +132,11 @@ class Governor:
                 self.remaining = None
         reset = parse_reset(reset_text, now) if reset_text else None
         retry_after = parse_retry_after(retry_after_text, now) if retry_after_text else None
-        refused = status == 429 or (
-            status == 403 and (self.remaining == 0 or retry_after is not None)
+        secondary = status == 403 and _says_rate_limit(body)
+        refused = (
+            status == 429
+            or secondary
+            or (status == 403 and (self.remaining == 0 or retry_after is not None))
         )
         if retry_after is not None and (refused or status == 503):
             self._block_for(retry_after)
@@ -134,7 +146,8 @@ class Governor:
         elif refused:
             self.blind_backoffs += 1
             base = min(BACKOFF_CAP, 2.0**self.blind_backoffs)
-            self._block_for(base / 2 + self.jitter() * base / 2)
+            wait = base / 2 + self.jitter() * base / 2
+            self._block_for(max(wait, SECONDARY_MIN_WAIT) if secondary else wait)
         if not refused and status < 400:
             self.blind_backoffs = 0
         return refused

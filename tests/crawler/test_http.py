@@ -183,3 +183,12 @@ def test_concurrency_is_bounded_per_governor(fake_time: FakeTime) -> None:
 def test_next_link_reads_rel_next(header: str, expected: str | None) -> None:
     """The next page comes from Link rel="next" only."""
     assert expected == next_link({"link": header})
+
+
+def test_secondary_rate_limit_403_without_headers_waits_at_least_a_minute(
+    fake_time: FakeTime,
+) -> None:
+    """GitHub's secondary-limit 403 with no header waits 60 s or more, then retries."""
+    body = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."}
+    result, count, _ = _run([httpx.Response(403, json=body), _ok()], fake_time)
+    assert (2, 200, 60.0) == (count, result.status, sum(fake_time.sleeps))
