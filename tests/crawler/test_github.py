@@ -166,3 +166,18 @@ def test_token_variable_named_but_empty_is_a_clear_error(fake_time: FakeTime) ->
     fake = FakeGitHub(HOST, make_repos(3, owners=1))
     with pytest.raises(ConfigurationError, match="TOKEN holds no token"):
         crawl(fake, _registration(), MemorySink(), fake_time, environ={})
+
+
+def test_renamed_and_deleted_repositories_on_github(fake_time: FakeTime) -> None:
+    """A rename is followed by databaseId; a deletion is tombstoned on the third complete listing."""
+    fake = FakeGitHub(HOST, make_repos(30, owners=3))
+    sink = MemorySink()
+    crawl(fake, _registration(), sink, fake_time)
+    fake.rename(4, "new-name")
+    fake.delete(5)
+    reports = [crawl(fake, _registration(), sink, fake_time, full=True) for _ in range(3)]
+    assert ([1, 0, 0], [[], [], ["5"]]) == (
+        [r.renamed for r in reports],
+        [r.tombstoned for r in reports],
+    )
+    assert [f"https://{HOST}/org0/project-4"] == sink.aliases[("hub", "4")]
