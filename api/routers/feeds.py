@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +32,12 @@ MAX_SCANNED = 20_000  # change-feed entries looked at, at most, to fill one feed
 MAX_RANKED = 1_000  # with words, only the best hits can appear
 
 
-def _latest_upserts(store: Store) -> list[tuple[str, datetime]]:
-    """Record ids upserted most recently, newest first, each once, as (id, time)."""
-    latest: dict[str, datetime] = {}
+def _latest_upserts(store: Store) -> Iterator[list[tuple[str, datetime]]]:
+    """Record ids upserted most recently, newest first, each once, as (id, time), in windows.
+
+    Walks the change feed backwards from its newest entry, `MAX_SCANNED` entries at most.
+    """
+    seen: set[str] = set()
     seq = store.latest_change_seq()
     scanned = 0
     while seq > 0 and scanned < MAX_SCANNED:
@@ -42,13 +46,14 @@ def _latest_upserts(store: Store) -> list[tuple[str, datetime]]:
             change for change in store.changes_since(start, limit=WINDOW) if change.seq <= seq
         ]
         scanned += len(changes)
+        window = []
         for change in reversed(changes):
-            if change.kind == "upserted" and change.id not in latest:
-                latest[change.id] = change.at
+            if change.kind == "upserted" and change.id not in seen:
+                seen.add(change.id)
+                window.append((change.id, change.at))
+        if window:
+            yield window
         seq = start
-        if len(latest) >= FEED_ENTRIES * 4:
-            break
-    return list(latest.items())
 
 
 def _ranked_ids(search: SearchBackend, query: CatalogueQuery) -> set[str]:
@@ -68,10 +73,9 @@ def feed_records(
     allowed = _ranked_ids(search, query) if query.q else None
     filters = query.filters()
     chosen: list[tuple[Record, datetime]] = []
-    candidates = _latest_upserts(store)
-    changed_at = dict(candidates)
-    for start in range(0, len(candidates), 100):
-        ids = [record_id for record_id, _ in candidates[start : start + 100]]
+    for window in _latest_upserts(store):
+        changed_at = dict(window)
+        ids = [record_id for record_id, _ in window]
         if allowed is not None:
             ids = [record_id for record_id in ids if record_id in allowed]
         for record in store.iter_records(ids=ids):
