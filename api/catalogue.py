@@ -180,8 +180,3 @@ def related_records(store: Store, record: Record) -> list[RelatedRecord]:
             )
         )
     return related
-
-
-def used_by_records(record: Record) -> list[str]:
-    """Administrations that use the software, as declared (usedBy)."""
-    return list(dict.fromkeys(record.used_by))

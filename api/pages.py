@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from api.i18n import PAGE_LANGUAGES, translate
 
@@ -116,8 +116,3 @@ def render(
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Vary"] = "Accept-Language"
     return response
-
-
-def escape_text(text: str) -> Markup:
-    """Escaped text as markup (for building HTML fragments in Python)."""
-    return escape(text)

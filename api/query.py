@@ -10,7 +10,7 @@ last-activity range, which is ``active_since`` / ``active_until`` (dates).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -144,6 +144,3 @@ def _start_of(day: date | None) -> datetime | None:
 def query_string(pairs: list[tuple[str, str]]) -> str:
     """URL-encode parameter pairs (``a=1&b=2``), repeating names for lists."""
     return urlencode(pairs)
-
-
-LanguageParam = Literal["de", "en"]
