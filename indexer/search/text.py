@@ -111,6 +111,7 @@ def index_terms(folded: str, languages: tuple[str, ...]) -> tuple[str, ...]:
 # of a text through dict lookups done in C (`map`, set operations), which is what makes
 # indexing 100,000 records take seconds rather than minutes.
 _TERMS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
+_FOLDED: dict[str, str] = {}
 _CACHE_LIMIT = 500_000
 
 
@@ -131,18 +132,34 @@ def raw_words(text: str) -> set[str]:
     return raw
 
 
-def analyse(text: str, languages: tuple[str, ...]) -> set[str]:
-    """All index terms of `text` analysed in `languages` (a set: the index keeps no positions).
+def analyse_raw(text: str, languages: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """``(index terms, distinct raw words)`` of `text`; `folded_words` turns the latter into words.
 
     The terms hold every folded word of the text, plus contracted forms and stems.
     """
     raw = raw_words(text)
     cache = _TERMS.setdefault(languages, {})
-    if len(cache) > _CACHE_LIMIT:
+    if len(cache) > _CACHE_LIMIT or len(_FOLDED) > _CACHE_LIMIT:
         cache.clear()
+        _FOLDED.clear()
     for word in raw.difference(cache):
-        cache[word] = index_terms(fold(word), languages)
-    return set().union(*map(cache.__getitem__, raw))
+        folded = fold(word)
+        _FOLDED[word] = folded
+        cache[word] = index_terms(folded, languages)
+    return set().union(*map(cache.__getitem__, raw)), raw
+
+
+def folded_words(raw: set[str]) -> set[str]:
+    """The folded forms of raw words returned by `analyse_raw` (no stems)."""
+    missing = raw.difference(_FOLDED)
+    for word in missing:
+        _FOLDED[word] = fold(word)
+    return set(map(_FOLDED.__getitem__, raw))
+
+
+def analyse(text: str, languages: tuple[str, ...]) -> set[str]:
+    """All index terms of `text` analysed in `languages` (a set: the index keeps no positions)."""
+    return analyse_raw(text, languages)[0]
 
 
 def max_typos(folded: str) -> int:
@@ -184,14 +201,17 @@ def typo_distance(query: str, candidate: str, limit: int) -> int | None:
     return distance if distance <= limit else None
 
 
-def compound_parts_match(part: str, word: str) -> bool:
+def compound_parts_match(part: str, word: str, *, as_head: bool = True) -> bool:
     """True when `word` holds `part` as a compound element (not merely as any substring).
 
     The part must be at least `MIN_COMPOUND_PART` letters and either end the word (allowing a
     short inflection ending: ``e, en, er, es, n, s, ns``) or be followed by more compound (at
     least 3 letters, possibly after a linking ``s``/``es``/``n``/``en``). ``beteilig`` matches
     ``burgerbeteiligungsplattform`` and ``beteiligungsverfahren``; ``table`` does not match
-    ``acceptable`` because the match must not start inside a short head (< 3 letters).
+    ``stable`` because the match must not start inside a short head (< 3 letters). Callers look
+    parts up in German words only, where such splits are mostly real compounds.
+    With ``as_head=False`` the part must not start the word (callers pass it when `part` is not
+    a word of its own, so a truncated "verwal" does not match "verwaltungsportal").
     """
     if len(part) < MIN_COMPOUND_PART or len(word) <= len(part):
         return False
@@ -199,9 +219,8 @@ def compound_parts_match(part: str, word: str) -> bool:
     while start >= 0:
         head = start
         tail = word[start + len(part) :]
-        if (head == 0 or head >= 3) and (
-            tail in {"", "e", "en", "er", "es", "n", "s", "ns", "ung", "ungen"}
-            or len(tail) >= 3
+        if ((head == 0 and as_head) or head >= 3) and (
+            tail in {"", "e", "en", "er", "es", "n", "s", "ns", "ung", "ungen"} or len(tail) >= 3
         ):
             return True
         start = word.find(part, start + 1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from indexer.search.documents import UNDETERMINED, SearchDocument
 from indexer.search.embedded import bitmaps
 from indexer.search.embedded.schema import ATTRIBUTES
-from indexer.search.text import LANGUAGES, analyse, language_of, words
+from indexer.search.text import LANGUAGES, analyse_raw, folded_words, language_of, words
 
 # Texts in an unknown language (names, categories, forge descriptions) are stemmed in these.
 _NAME_LANGUAGES = LANGUAGES
@@ -26,7 +26,7 @@ _TAG_LANGUAGES: tuple[str, ...] = ("en", "de")
 
 @dataclass(frozen=True)
 class AnalysedDocument:
-    """A document ready to write: terms per attribute, all its terms, and those from German text."""
+    """A document ready to write: terms per attribute, its folded words, those from German text."""
 
     terms: dict[str, str]
     words: set[str]
@@ -43,15 +43,15 @@ def _languages(tag: str) -> tuple[str, ...]:
 def analyse_document(document: SearchDocument) -> AnalysedDocument:
     """Analyse every searchable text of `document` (see `indexer.search.text`)."""
     per_attribute: dict[str, set[str]] = {attribute: set() for attribute in ATTRIBUTES}
-    all_words: set[str] = set()
-    german: set[str] = set()
+    all_raw: set[str] = set()
+    german_raw: set[str] = set()
 
     def add(attribute: str, text: str, languages: tuple[str, ...], is_german: bool) -> None:
-        terms = analyse(text, languages)
+        terms, raw = analyse_raw(text, languages)
         per_attribute[attribute].update(terms)
-        all_words.update(terms)
+        all_raw.update(raw)
         if is_german:
-            german.update(terms)
+            german_raw.update(raw)
 
     has_german = any(language_of(tag) == "de" for tag in (*document.short, *document.long))
     for name in document.names:
@@ -64,7 +64,9 @@ def analyse_document(document: SearchDocument) -> AnalysedDocument:
     for tag, text in document.long.items():
         add("long", text, _languages(tag), language_of(tag) == "de")
     terms = {attribute: " ".join(found) for attribute, found in per_attribute.items()}
-    return AnalysedDocument(terms=terms, words=all_words, german_words=german)
+    return AnalysedDocument(
+        terms=terms, words=folded_words(all_raw), german_words=folded_words(german_raw)
+    )
 
 
 def document_data(document: SearchDocument) -> str:

@@ -108,7 +108,8 @@ def _compounds(word: str, vocabulary: Vocabulary) -> list[str]:
             start = text.rfind("\n", 0, position) + 1
             end = text.find("\n", position)
             candidate = text[start:end]
-            if candidate != word and compound_parts_match(part, candidate):
+            as_head = part in vocabulary.words
+            if candidate != word and compound_parts_match(part, candidate, as_head=as_head):
                 found.add(candidate)
             scanned += 1
             position = text.find(part, end)

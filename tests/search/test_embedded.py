@@ -1,0 +1,139 @@
+"""The embedded backend's own duties: store sync, rebuild, shared file, replacement, setup errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from indexer.search.embedded import EmbeddedSearch
+from indexer.search.embedded.backend import sqlite_path
+from indexer.search.embedded.schema import set_meta
+from indexer.search.factory import BACKENDS, create_search_backend
+from indexer.store import create_store
+from schemas.errors import ConfigurationError
+from schemas.settings import Settings
+from tests.search.corpus import make_record
+
+
+def _ids(backend: EmbeddedSearch, query: str = "", **request: object) -> list[str]:
+    return [hit.id for hit in backend.search(query, **request).hits]  # type: ignore[arg-type]
+
+
+def test_sync_applies_the_change_feed(tmp_path: Path) -> None:
+    """Upserts, changes and deletions in the store reach the index through sync_from_store."""
+    url = f"sqlite:///{tmp_path / 'codereuse.db'}"
+    store = create_store(url)
+    backend = create_search_backend(Settings(database_url=url), store)
+    assert isinstance(backend, EmbeddedSearch)
+    first = make_record("one", "Kalender", texts={"de": "Termine planen"})
+    second = make_record("two", "Ratgeber", texts={"de": "Hilfe für Bürger"})
+    store.upsert_records([first, second])
+    assert 2 == backend.sync_from_store(store)
+    assert [first.id] == _ids(backend, "termine")
+
+    changed = first.model_copy(update={"name": "Wochenplaner"})
+    store.upsert_records([changed])
+    assert 1 == backend.sync_from_store(store)
+    assert [first.id] == _ids(backend, "wochenplaner")
+    assert [] == _ids(backend, "kalender ")
+
+    store.delete_records([second.id])
+    assert 1 == backend.sync_from_store(store)
+    assert [first.id] == _ids(backend)
+    assert 0 == backend.sync_from_store(store)
+
+
+def test_rebuild_reads_the_store_and_remembers_its_position(tmp_path: Path) -> None:
+    """A rebuild indexes every live record and a following sync has nothing left to do."""
+    url = f"sqlite:///{tmp_path / 'codereuse.db'}"
+    store = create_store(url)
+    records = [make_record(f"r{i}", f"Werkzeug {i}") for i in range(5)]
+    store.upsert_records(records)
+    backend = create_search_backend(Settings(database_url=url), store)
+    backend.rebuild()
+    assert sorted(r.id for r in records) == sorted(_ids(backend))
+    assert 0 == backend.sync_from_store(store)  # type: ignore[attr-defined]
+
+
+def test_another_instance_sees_writes(tmp_path: Path) -> None:
+    """Two backends on one file: what one writes, the other finds on its next search."""
+    reader = EmbeddedSearch(tmp_path / "shared.db")
+    writer = EmbeddedSearch(tmp_path / "shared.db")
+    assert [] == _ids(reader)
+    writer.upsert([make_record("x", "Fahrplan")])
+    assert ["github.com/test/x"] == _ids(reader, "fahrplan")
+    writer.delete(["github.com/test/x", "github.com/test/unknown"])
+    assert [] == _ids(reader, "fahrplan")
+
+
+def test_replacing_a_record_leaves_no_stale_hits_or_counts(tmp_path: Path) -> None:
+    """An upsert replaces text and facets; the old text no longer finds the record."""
+    backend = EmbeddedSearch(tmp_path / "search.db")
+    backend.upsert([make_record("x", "Altname", forge="gitlab.com", licence="MIT")])
+    backend.upsert([make_record("x", "Neuname", forge="gitlab.com", licence="EUPL-1.2")])
+    backend.upsert([make_record("x", "Neuname", forge="gitlab.com", licence="EUPL-1.2")])
+    assert [] == _ids(backend, "altname ")
+    result = backend.search("neuname", facets=["licence"])
+    assert 1 == result.total
+    assert {"EUPL-1.2": 1} == dict(result.facets["licence"])
+
+
+def test_a_batch_repeating_an_id_keeps_the_last(tmp_path: Path) -> None:
+    """Within one upsert, the last record of a repeated id wins."""
+    backend = EmbeddedSearch(tmp_path / "search.db")
+    backend.upsert([make_record("x", "Erste"), make_record("x", "Zweite")])
+    assert ["Zweite"] == [hit.name for hit in backend.search("").hits]
+
+
+def test_index_of_another_schema_version_is_reset(tmp_path: Path) -> None:
+    """Opening an index written by another schema version starts it afresh (rebuild needed)."""
+    backend = EmbeddedSearch(tmp_path / "search.db")
+    backend.upsert([make_record("x", "Fahrplan")])
+    set_meta(backend._connection, "schema_version", "0")
+    backend.close()
+    assert [] == _ids(EmbeddedSearch(tmp_path / "search.db"))
+
+
+def test_rebuild_needs_a_record_source(tmp_path: Path) -> None:
+    """Rebuilding without a record source is a configuration error, not a crash."""
+    with pytest.raises(ConfigurationError, match="record source"):
+        EmbeddedSearch(tmp_path / "search.db").rebuild()
+
+
+@pytest.mark.parametrize(
+    ("database", "expected"),
+    [
+        ("sqlite:///./codereuse.db", "./codereuse.db"),
+        ("sqlite:////var/lib/codereuse.db", "/var/lib/codereuse.db"),
+        ("sqlite://", ":memory:"),
+        ("/tmp/x.db", "/tmp/x.db"),
+    ],
+)
+def test_sqlite_locations(database: str, expected: str) -> None:
+    """SQLAlchemy SQLite URLs and plain paths name the file the index lives in."""
+    assert expected == sqlite_path(database)
+
+
+def test_postgresql_store_needs_meilisearch() -> None:
+    """The embedded backend refuses a PostgreSQL URL and says what to use instead."""
+    with pytest.raises(ConfigurationError, match="meilisearch"):
+        sqlite_path("postgresql://user@localhost/codereuse")
+
+
+def test_factory_registers_both_backends_by_name() -> None:
+    """Backends are chosen by explicit name from one registry."""
+    assert ["embedded", "meilisearch"] == sorted(BACKENDS)
+
+
+def test_activity_filter_uses_utc(tmp_path: Path) -> None:
+    """A naive datetime bound is taken as UTC."""
+    backend = EmbeddedSearch(tmp_path / "search.db")
+    backend.upsert(
+        [make_record("x", "Fahrplan", last_activity=datetime(2024, 5, 1, 12, tzinfo=UTC))]
+    )
+    from indexer.search.protocol import ActivityRange
+
+    window = ActivityRange(since=datetime(2024, 5, 1, 12), until=datetime(2024, 5, 1, 13))
+    assert 1 == backend.search("", filters={"last_activity": window}).total
