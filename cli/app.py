@@ -13,6 +13,7 @@ from importlib.metadata import version
 import typer
 
 from cli import (
+    catalogue_command,
     config_command,
     crawl_command,
     db_command,
@@ -74,6 +75,7 @@ export_command.register(app)
 crawl_command.register(app)
 serve_command.register(app)
 validate_command.register(app)
+catalogue_command.register(app)
 
 
 def main() -> None:
