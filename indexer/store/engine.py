@@ -23,7 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
@@ -35,6 +35,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option marking a connection whose transaction will write (see `_begin_sqlite`).
 WRITE_OPTION = "codereuse_write"
+# PostgreSQL advisory lock every codereuse writer (and migration) holds for its transaction:
+# writes are serialised as on SQLite, so change-feed seqs are handed out in commit order.
+WRITE_LOCK_KEY = 0x636F6465  # "code"
+
+
+def lock_for_writing(connection: Connection) -> None:
+    """Inside a transaction: wait for the store's write lock (PostgreSQL; SQLite needs none)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
 
 def parse_database_url(database_url: str) -> URL:
@@ -137,6 +146,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         with engine.connect() as connection:
             connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
+                lock_for_writing(connection)
                 before = MigrationContext.configure(connection).get_current_revision()
                 command.upgrade(alembic_config(connection), revision)
                 after = MigrationContext.configure(connection).get_current_revision()

@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from indexer.store import catalogue, crawl_state, forges, repositories
 from indexer.store import records as record_rows
-from indexer.store.engine import WRITE_OPTION, safe_url
+from indexer.store.engine import WRITE_OPTION, lock_for_writing, safe_url
 from indexer.store.values import (
     CatalogueStats,
     Change,
@@ -35,9 +35,6 @@ from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
 from schemas.record import Record
 
-# Any constant shared by all codereuse processes on one PostgreSQL database.
-_WRITE_LOCK_KEY = 0x636F6465  # "code"
-
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -52,7 +49,6 @@ class Store:
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utcnow) -> None:
         self._engine = engine
         self._clock = clock
-        self._postgres = engine.dialect.name == "postgresql"
 
     @property
     def engine(self) -> Engine:
@@ -81,10 +77,8 @@ class Store:
                 if write:
                     connection.execution_options(**{WRITE_OPTION: True})
                 with connection.begin():
-                    if write and self._postgres:
-                        connection.execute(
-                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY}
-                        )
+                    if write:
+                        lock_for_writing(connection)
                     yield connection
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
