@@ -48,3 +48,15 @@ def progress() -> Iterator[Progress]:
     )
     with bar:
         yield bar
+
+
+def stdout() -> Console:
+    """The console for a command's own output (stdout), with rich markup."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """`text` with rich markup characters escaped."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
