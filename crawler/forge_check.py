@@ -67,7 +67,12 @@ def _get_checked(
     origin = urlsplit(url).netloc
     current = url
     for _ in range(_MAX_REDIRECTS + 1):
-        host = urlsplit(current).hostname or ""
+        try:  # the host httpx will connect to, parsed by httpx itself (no parser differential)
+            host = httpx.URL(current).host
+        except httpx.InvalidURL:
+            raise RegistrationError(
+                f"{redact_url(current)}: not a usable URL; register the forge's https URL"
+            ) from None
         check_host(host, where=redact_url(current), allow_private=allow_private, resolver=resolver)
         headers = {"Accept": "application/json"}
         if token and urlsplit(current).netloc == origin:

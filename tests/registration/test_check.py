@@ -161,6 +161,8 @@ def test_credentials_in_the_url_never_reach_messages(forge: respx.MockRouter) ->
         "http://[::1]",
         "http://169.254.169.254",
         "http://inward.example.org",
+        "https://gitlab.example.org@127.0.0.1",
+        "http://0/",
     ],
 )
 def test_private_forges_are_refused_before_any_request(forge: respx.MockRouter, url: str) -> None:
