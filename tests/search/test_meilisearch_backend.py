@@ -164,6 +164,8 @@ def test_query_syntax_is_searched_as_plain_words(server: MeiliServer) -> None:
     assert [DECIDIM.id] == ids(backend.search('"Decidim'))
     assert [DECIDIM.id] == ids(backend.search("-Decidim"))
     assert "Decidim" == server.transport.requests[-1].body["q"]
+    backend.search("\ud800")  # a lone surrogate cannot be sent as UTF-8: it becomes "?"
+    assert "?" == server.transport.requests[-1].body["q"]
 
 
 def test_pages_have_exact_totals(server: MeiliServer) -> None:

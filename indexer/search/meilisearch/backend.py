@@ -40,8 +40,8 @@ from indexer.search.meilisearch.settings import (
     PRIMARY_KEY,
     index_settings,
 )
-from indexer.search.protocol import MAX_QUERY_LENGTH, FilterValue, SearchResult, check_request
-from schemas.errors import ConfigurationError, InvalidQueryError, SearchError, SearchServerError
+from indexer.search.protocol import FilterValue, SearchResult, check_query, check_request
+from schemas.errors import ConfigurationError, SearchError, SearchServerError
 from schemas.record import Record
 from schemas.settings import Settings
 
@@ -77,7 +77,9 @@ def _batches(
     batch: list[bytes] = []
     size = 2
     for document in documents:
-        encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        # A lone surrogate cannot be sent as UTF-8 and would fail the whole batch: "?" instead.
+        encoded = text.encode("utf-8", "replace")
         if batch and (size + len(encoded) + 1 > max_bytes or len(batch) >= max_documents):
             yield batch
             batch, size = [], 2
@@ -131,11 +133,8 @@ class MeilisearchBackend:
         locale: str = "en",
     ) -> SearchResult:
         """Search the live index; `InvalidQueryError` before any request on an unusable request."""
+        check_query(query)
         check_request(filters, facets, sort, page, per_page, locale)
-        if len(query) > MAX_QUERY_LENGTH:
-            raise InvalidQueryError(
-                f"the query is {len(query)} characters long; at most {MAX_QUERY_LENGTH} are searched"
-            )
         body: dict[str, Any] = {
             "q": plain_query(query),
             "page": page,

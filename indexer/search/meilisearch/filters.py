@@ -38,11 +38,18 @@ def quote(value: str) -> str:
     """Render `value` as a double-quoted filter string literal.
 
     Raises:
-        InvalidQueryError: the value holds a NUL character or is longer than 468 bytes.
+        InvalidQueryError: the value holds a NUL character or a lone surrogate, or is longer
+            than 468 bytes.
     """
     if "\x00" in value:
         raise InvalidQueryError("a filter value holds a NUL character; remove it")
-    if len(value.encode("utf-8")) > MAX_VALUE_BYTES:
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InvalidQueryError(
+            f"a filter value is not valid Unicode (a lone surrogate): {value!r}"
+        ) from None
+    if size > MAX_VALUE_BYTES:
         raise InvalidQueryError(
             f"a filter value is longer than {MAX_VALUE_BYTES} bytes: {value[:40]!r}…; shorten it"
         )
@@ -128,8 +135,10 @@ def plain_query(query: str) -> str:
     Meilisearch reads ``"…"`` as a phrase and a leading ``-`` as "must not contain"; the protocol
     gives no syntax a meaning (the embedded backend searches such text as words), so quotes
     become spaces and leading minus signs are dropped. Everything else is plain text already.
+    Lone surrogates (which cannot be sent as UTF-8) become ``?``.
     """
-    return _NEGATION.sub(r"\1", query.replace('"', " "))
+    text = query.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
+    return _NEGATION.sub(r"\1", text.replace('"', " "))
 
 
 def build_sort(sort: str) -> list[str]:
