@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from schemas.publiccode import formats
+from schemas.publiccode.checker import Checker
 from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import lang_path
-from schemas.publiccode.rules import Checker
 
 _DEPRECATED_DROP = "This key is DEPRECATED and will be removed in the future. It's safe to drop it"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -29,7 +29,7 @@ from schemas.publiccode.decode import decode
 from schemas.publiccode.extras import check_extras
 from schemas.publiccode.model import PublicCode
 from schemas.publiccode.positions import find_key, key_at_line, position
-from schemas.publiccode.rules import Checker
+from schemas.publiccode.rules import Rules
 from schemas.publiccode.vocabularies import LATEST_VERSION, SUPPORTED_VERSIONS
 from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, Node, load, to_data
 
@@ -191,7 +191,7 @@ def parse(
         )
     view, decode_findings, dropped = decode(root)
     findings.extend(decode_findings)
-    checker = Checker(root, ipa_codes)
+    checker = Rules(root, ipa_codes)
     checker.check(view)
     check_extras(checker, view, Path(base_dir) if base_dir is not None else None)
     findings.extend(checker.findings)

@@ -8,16 +8,13 @@ organisation URIs, `supports` ids and the maintenance contractors/contacts rules
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-import regex
-
-from schemas.findings import Finding
 from schemas.publiccode import formats
 from schemas.publiccode.bcp47 import country_codes, is_valid_tag
+from schemas.publiccode.checker import Checker, did_you_mean, quoted_list, tag_hint
 from schemas.publiccode.formats import clip
-from schemas.publiccode.positions import join, lang_path, position
+from schemas.publiccode.positions import lang_path
 from schemas.publiccode.vocabularies import (
     ALIASES_URL,
     CATEGORIES,
@@ -31,190 +28,13 @@ from schemas.publiccode.vocabularies import (
     SOFTWARE_TYPES,
     SUPPORTS_ALIASES,
 )
-from schemas.publiccode.yamlnodes import MAX_FINDINGS, Node
 
-_GRAPHEME = regex.compile(r"\X")
 _CATEGORY_SET = frozenset(CATEGORIES)
 _SCOPE_SET = frozenset(SCOPES)
 
 
-def graphemes(text: str, limit: int | None = None) -> int:
-    """Length in user-perceived characters (Unicode extended grapheme clusters).
-
-    With ``limit``, counting stops once it is exceeded (returns ``limit + 1``), so a huge value
-    costs no more than a long one.
-    """
-    if text.isascii():
-        count = len(text) - text.count("\r\n")
-        return count if limit is None else min(count, limit + 1)
-    count = 0
-    for _ in _GRAPHEME.finditer(text):
-        count += 1
-        if limit is not None and count > limit:
-            break
-    return count
-
-
-def _one_of(values: tuple[str, ...]) -> str:
-    quoted = [f'"{v}"' for v in values]
-    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
-
-
-def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
-    if len(value) > 60:  # difflib is quadratic; nobody misspells a word into a paragraph
-        return ""
-    close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
-    return f' Did you mean "{close[0]}"?' if close else ""
-
-
-def _tag_hint(tag: str) -> str:
-    fixed = tag.replace("_", "-")
-    if fixed != tag and is_valid_tag(fixed):
-        return f' Did you mean "{fixed}"? BCP 47 separates subtags with "-", not "_".'
-    return " Use a registered code like en, it, de or pt-BR."
-
-
-def _leaf(key: str) -> str:
-    """The reference's ``{0}``: the last path element, like ``countries[2]``."""
-    tail = key.rsplit(".", 1)[-1]
-    return tail.rsplit("]", 1)[-1].lstrip(".") if tail.startswith("[") else tail
-
-
-class Checker:
-    """Collects findings for one file; positions come from the YAML tree."""
-
-    def __init__(self, root: Node, ipa_codes: frozenset[str] | None) -> None:
-        self.root = root
-        self.ipa_codes = ipa_codes
-        self.findings: list[Finding] = []
-        self.dropped = 0
-
-    def full(self) -> bool:
-        """True (and counted) once `MAX_FINDINGS` are kept: further findings are dropped."""
-        if len(self.findings) < MAX_FINDINGS:
-            return False
-        self.dropped += 1
-        return True
-
-    def error(self, key: str, message: str) -> None:
-        if self.full():
-            return
-        line, column = position(self.root, key)
-        self.findings.append(
-            Finding(
-                type="error", key=key, line=line or None, column=column or None, message=message
-            )
-        )
-
-    def warning(self, key: str, message: str, *, at: str | None = None) -> None:
-        """A warning about ``key``, placed at ``at`` when the key is spelt otherwise there."""
-        if self.full():
-            return
-        line, column = position(self.root, at or key)
-        self.findings.append(
-            Finding(
-                type="warning", key=key, line=line or None, column=column or None, message=message
-            )
-        )
-
-    # -- generic rules -------------------------------------------------------------------------
-
-    def required(self, section: dict[str, Any], path: str, name: str, what: str) -> Any:
-        value = section.get(name)
-        if value in (None, ""):
-            key = join(path, name)
-            self.error(key, f"{name} is a required field: add {what}")
-            return None
-        return value
-
-    def non_empty(self, section: dict[str, Any], path: str, name: str, what: str) -> list[Any]:
-        value = section.get(name)
-        if not value:
-            self.error(join(path, name), f"{name} must contain more than 0 items: add {what}")
-            return []
-        return list(value)
-
-    def one_of(self, key: str, value: str, allowed: tuple[str, ...]) -> None:
-        if value not in allowed:
-            self.error(
-                key,
-                f"{_leaf(key)} must be one of the following: {_one_of(allowed)} "
-                f'(found "{clip(value)}").{_did_you_mean(value, allowed)}',
-            )
-
-    def http_url(self, key: str, value: str) -> None:
-        if not formats.is_http_url(value):
-            self.error(
-                key,
-                f'{_leaf(key)} must be an HTTP URL: "{value[:80]}" is not an absolute '
-                "http:// or https:// address",
-            )
-
-    def date(self, key: str, value: str) -> None:
-        if not formats.is_date(value):
-            self.error(
-                key,
-                f"{_leaf(key)} must be a date with format 'YYYY-MM-DD' (found \"{value[:40]}\"), "
-                'for example "2024-03-31"',
-            )
-
-    def email(self, key: str, value: str | None) -> None:
-        if value and not formats.is_email(value):
-            self.error(
-                key,
-                f'{_leaf(key)} must be a valid email address (found "{value[:80]}")',
-            )
-
-    def organisation_uri(self, key: str, value: str) -> None:
-        if not formats.is_absolute_uri(value) or (
-            value.lower().startswith("urn:") and not formats.is_urn(value)
-        ):
-            self.error(
-                key,
-                f"{_leaf(key)} is not a valid URI: use a URL (https://…) or a URN "
-                f'(urn:<namespace>:<id>, e.g. urn:x-italian-pa:<codiceIPA>); found "{value[:80]}"',
-            )
-            return
-        scheme, _, rest = value.partition(":")
-        if scheme.lower() == "urn":
-            if rest.lower().startswith("x-italian-pa:"):
-                code = rest[len("x-italian-pa:") :]
-                if not formats.is_ipa_code(code, self.ipa_codes):
-                    self.error(
-                        key,
-                        f"{_leaf(key)} must be a valid Italian Public Administration Code (iPA) "
-                        f"with format 'urn:x-italian-pa:[codiceIPA]' (see {IPA_URL}); "
-                        f'"{clip(code)}" is not one',
-                    )
-            return
-        if (
-            value.startswith("/")
-            or "://" not in value
-            or not value.split("://", 1)[1].split("/")[0]
-        ):
-            self.error(
-                key,
-                f"{_leaf(key)} is not a valid URI: a URL needs a scheme and a host "
-                f'(https://example.org/…); found "{value[:80]}"',
-            )
-
-    def length(self, key: str, value: str, *, minimum: int = 0, maximum: int) -> None:
-        quick = minimum == 0 and len(value) <= maximum  # graphemes <= code points
-        count = len(value) if quick else graphemes(value, limit=maximum)
-        if count > maximum:
-            self.error(
-                key,
-                f"{_leaf(key)} must be a maximum of {maximum} characters in length "
-                f"(it has more): shorten it",
-            )
-        elif count < minimum:
-            self.error(
-                key,
-                f"{_leaf(key)} must be at least {minimum} characters in length "
-                f"(it has {count}): describe the software in more detail",
-            )
-
-    # -- the key table -------------------------------------------------------------------------
+class Rules(Checker):
+    """The key table's rules, in the reference's order (see the module docstring)."""
 
     def check(self, view: dict[str, Any]) -> None:
         """Run every rule on the checked view."""
@@ -255,7 +75,7 @@ class Checker:
                 self.error(
                     key,
                     f"{key} must be a valid category (see {CATEGORIES_URL}): "
-                    f'"{clip(category)}" is not in the list.{_did_you_mean(category, CATEGORIES)}',
+                    f'"{clip(category)}" is not in the list.{did_you_mean(category, CATEGORIES)}',
                 )
         for index, funder in enumerate(view.get("fundedBy") or []):
             path = f"fundedBy[{index}]"
@@ -265,11 +85,11 @@ class Checker:
         if "roadmap" in view:
             self.http_url("roadmap", view["roadmap"])
         status = self.required(
-            view, "", "developmentStatus", f"one of {_one_of(DEVELOPMENT_STATUSES)}"
+            view, "", "developmentStatus", f"one of {quoted_list(DEVELOPMENT_STATUSES)}"
         )
         if status is not None:
             self.one_of("developmentStatus", status, DEVELOPMENT_STATUSES)
-        kind = self.required(view, "", "softwareType", f"one of {_one_of(SOFTWARE_TYPES)}")
+        kind = self.required(view, "", "softwareType", f"one of {quoted_list(SOFTWARE_TYPES)}")
         if kind is not None:
             self.one_of("softwareType", kind, SOFTWARE_TYPES)
         self.supports(view.get("supports") or [])
@@ -299,7 +119,7 @@ class Checker:
                     self.error(
                         key,
                         f'id contains an unknown alias (see {ALIASES_URL}): "{clip(alias)}" is not '
-                        f"one of {', '.join(names)}.{_did_you_mean(alias, names)}",
+                        f"one of {', '.join(names)}.{did_you_mean(alias, names)}",
                     )
             elif not (formats.is_urn(ident) or formats.is_url(ident)):
                 self.error(
@@ -315,7 +135,7 @@ class Checker:
                 self.error(
                     key,
                     f'scope[{index}] must be a valid scope (see {SCOPES_URL}): "{clip(scope)}" is '
-                    f"not in the list.{_did_you_mean(scope, SCOPES)}",
+                    f"not in the list.{did_you_mean(scope, SCOPES)}",
                 )
         countries = country_codes()
         for name in ("countries", "unsupportedCountries"):
@@ -341,7 +161,7 @@ class Checker:
             self.error(
                 "description",
                 f'description must be a valid BCP 47 language: "{clip(bad[0])}" is not a language '
-                f"tag.{_tag_hint(bad[0])}",
+                f"tag.{tag_hint(bad[0])}",
             )
             return
         for lang, entry in description.items():
@@ -379,7 +199,7 @@ class Checker:
 
     def maintenance(self, maintenance: dict[str, Any]) -> None:
         kind = self.required(
-            maintenance, "maintenance", "type", f"one of {_one_of(MAINTENANCE_TYPES)}"
+            maintenance, "maintenance", "type", f"one of {quoted_list(MAINTENANCE_TYPES)}"
         )
         if kind is not None:
             self.one_of("maintenance.type", kind, MAINTENANCE_TYPES)
@@ -442,7 +262,7 @@ class Checker:
                 self.error(
                     f"localisation.availableLanguages[{index}]",
                     f"availableLanguages[{index}] must be a valid BCP 47 language: "
-                    f'"{lang[:40]}" is not a language tag.{_tag_hint(lang)}',
+                    f'"{lang[:40]}" is not a language tag.{tag_hint(lang)}',
                 )
 
     def country_it(self, section: str, it: dict[str, Any]) -> None:

@@ -1,0 +1,207 @@
+"""The `Checker`: findings placed by key path, and the generic value rules they share.
+
+`Checker.error`/`warning` locate a key path in the YAML tree (`positions.position`) and keep at
+most `MAX_FINDINGS`; the generic rules (required, allowed values, URL, date, e-mail,
+organisation URI, length in grapheme clusters) word their messages as the reference parser
+does, then add what was found and what to do. `rules.Rules` walks the key table with them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import regex
+
+from schemas.findings import Finding
+from schemas.publiccode import formats
+from schemas.publiccode.bcp47 import is_valid_tag
+from schemas.publiccode.formats import clip
+from schemas.publiccode.positions import join, position
+from schemas.publiccode.vocabularies import (
+    CATEGORIES,
+    IPA_URL,
+    SCOPES,
+)
+from schemas.publiccode.yamlnodes import MAX_FINDINGS, Node
+
+_GRAPHEME = regex.compile(r"\X")
+_CATEGORY_SET = frozenset(CATEGORIES)
+_SCOPE_SET = frozenset(SCOPES)
+
+
+def graphemes(text: str, limit: int | None = None) -> int:
+    """Length in user-perceived characters (Unicode extended grapheme clusters).
+
+    With ``limit``, counting stops once it is exceeded (returns ``limit + 1``), so a huge value
+    costs no more than a long one.
+    """
+    if text.isascii():
+        count = len(text) - text.count("\r\n")
+        return count if limit is None else min(count, limit + 1)
+    count = 0
+    for _ in _GRAPHEME.finditer(text):
+        count += 1
+        if limit is not None and count > limit:
+            break
+    return count
+
+
+def quoted_list(values: tuple[str, ...]) -> str:
+    quoted = [f'"{v}"' for v in values]
+    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+def did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+    if len(value) > 60:  # difflib is quadratic; nobody misspells a word into a paragraph
+        return ""
+    close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
+    return f' Did you mean "{close[0]}"?' if close else ""
+
+
+def tag_hint(tag: str) -> str:
+    fixed = tag.replace("_", "-")
+    if fixed != tag and is_valid_tag(fixed):
+        return f' Did you mean "{fixed}"? BCP 47 separates subtags with "-", not "_".'
+    return " Use a registered code like en, it, de or pt-BR."
+
+
+def _leaf(key: str) -> str:
+    """The reference's ``{0}``: the last path element, like ``countries[2]``."""
+    tail = key.rsplit(".", 1)[-1]
+    return tail.rsplit("]", 1)[-1].lstrip(".") if tail.startswith("[") else tail
+
+
+class Checker:
+    """Collects findings for one file; positions come from the YAML tree."""
+
+    def __init__(self, root: Node, ipa_codes: frozenset[str] | None) -> None:
+        self.root = root
+        self.ipa_codes = ipa_codes
+        self.findings: list[Finding] = []
+        self.dropped = 0
+
+    def full(self) -> bool:
+        """True (and counted) once `MAX_FINDINGS` are kept: further findings are dropped."""
+        if len(self.findings) < MAX_FINDINGS:
+            return False
+        self.dropped += 1
+        return True
+
+    def error(self, key: str, message: str) -> None:
+        if self.full():
+            return
+        line, column = position(self.root, key)
+        self.findings.append(
+            Finding(
+                type="error", key=key, line=line or None, column=column or None, message=message
+            )
+        )
+
+    def warning(self, key: str, message: str, *, at: str | None = None) -> None:
+        """A warning about ``key``, placed at ``at`` when the key is spelt otherwise there."""
+        if self.full():
+            return
+        line, column = position(self.root, at or key)
+        self.findings.append(
+            Finding(
+                type="warning", key=key, line=line or None, column=column or None, message=message
+            )
+        )
+
+    # -- generic rules -------------------------------------------------------------------------
+
+    def required(self, section: dict[str, Any], path: str, name: str, what: str) -> Any:
+        value = section.get(name)
+        if value in (None, ""):
+            key = join(path, name)
+            self.error(key, f"{name} is a required field: add {what}")
+            return None
+        return value
+
+    def non_empty(self, section: dict[str, Any], path: str, name: str, what: str) -> list[Any]:
+        value = section.get(name)
+        if not value:
+            self.error(join(path, name), f"{name} must contain more than 0 items: add {what}")
+            return []
+        return list(value)
+
+    def one_of(self, key: str, value: str, allowed: tuple[str, ...]) -> None:
+        if value not in allowed:
+            self.error(
+                key,
+                f"{_leaf(key)} must be one of the following: {quoted_list(allowed)} "
+                f'(found "{clip(value)}").{did_you_mean(value, allowed)}',
+            )
+
+    def http_url(self, key: str, value: str) -> None:
+        if not formats.is_http_url(value):
+            self.error(
+                key,
+                f'{_leaf(key)} must be an HTTP URL: "{value[:80]}" is not an absolute '
+                "http:// or https:// address",
+            )
+
+    def date(self, key: str, value: str) -> None:
+        if not formats.is_date(value):
+            self.error(
+                key,
+                f"{_leaf(key)} must be a date with format 'YYYY-MM-DD' (found \"{value[:40]}\"), "
+                'for example "2024-03-31"',
+            )
+
+    def email(self, key: str, value: str | None) -> None:
+        if value and not formats.is_email(value):
+            self.error(
+                key,
+                f'{_leaf(key)} must be a valid email address (found "{value[:80]}")',
+            )
+
+    def organisation_uri(self, key: str, value: str) -> None:
+        if not formats.is_absolute_uri(value) or (
+            value.lower().startswith("urn:") and not formats.is_urn(value)
+        ):
+            self.error(
+                key,
+                f"{_leaf(key)} is not a valid URI: use a URL (https://…) or a URN "
+                f'(urn:<namespace>:<id>, e.g. urn:x-italian-pa:<codiceIPA>); found "{value[:80]}"',
+            )
+            return
+        scheme, _, rest = value.partition(":")
+        if scheme.lower() == "urn":
+            if rest.lower().startswith("x-italian-pa:"):
+                code = rest[len("x-italian-pa:") :]
+                if not formats.is_ipa_code(code, self.ipa_codes):
+                    self.error(
+                        key,
+                        f"{_leaf(key)} must be a valid Italian Public Administration Code (iPA) "
+                        f"with format 'urn:x-italian-pa:[codiceIPA]' (see {IPA_URL}); "
+                        f'"{clip(code)}" is not one',
+                    )
+            return
+        if (
+            value.startswith("/")
+            or "://" not in value
+            or not value.split("://", 1)[1].split("/")[0]
+        ):
+            self.error(
+                key,
+                f"{_leaf(key)} is not a valid URI: a URL needs a scheme and a host "
+                f'(https://example.org/…); found "{value[:80]}"',
+            )
+
+    def length(self, key: str, value: str, *, minimum: int = 0, maximum: int) -> None:
+        quick = minimum == 0 and len(value) <= maximum  # graphemes <= code points
+        count = len(value) if quick else graphemes(value, limit=maximum)
+        if count > maximum:
+            self.error(
+                key,
+                f"{_leaf(key)} must be a maximum of {maximum} characters in length "
+                f"(it has more): shorten it",
+            )
+        elif count < minimum:
+            self.error(
+                key,
+                f"{_leaf(key)} must be at least {minimum} characters in length "
+                f"(it has {count}): describe the software in more detail",
+            )
