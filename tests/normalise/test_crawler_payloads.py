@@ -8,8 +8,8 @@ import pytest
 
 from crawler.github.snapshots import snapshot_from_graphql as github_graphql
 from crawler.github.snapshots import snapshot_from_rest as github_rest
-from crawler.gitlab.crawler import snapshot_from_graphql as gitlab_graphql
-from crawler.gitlab.crawler import snapshot_from_rest as gitlab_rest
+from crawler.gitlab.snapshots import snapshot_from_graphql as gitlab_graphql
+from crawler.gitlab.snapshots import snapshot_from_rest as gitlab_rest
 from crawler.normalise import records_from_snapshots
 from tests.normalise.helpers import FETCHED, payload, registration
 
