@@ -44,12 +44,8 @@ def server_app() -> Any:
 
 
 def _search_backend(settings: Any, store: Any) -> Any:
-    try:
-        from indexer.search.factory import create_search_backend
-    except ImportError:
-        from indexer.search.embedded import EmbeddedSearch
+    from indexer.search.factory import create_search_backend
 
-        return EmbeddedSearch(settings.database_url, store.iter_records, store.latest_change_seq)
     return create_search_backend(settings, store)
 
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
+from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store, create_store
 from schemas.findings import Finding
@@ -116,20 +117,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture
-def search(store: Store, tmp_path: Path) -> SearchBackend:
-    """The search backend over the store, built from it."""
-    try:
-        from indexer.search.factory import create_search_backend
-    except ImportError:
-        from tests.api.scan_search import ScanSearch
-
-        return ScanSearch(store)
-    backend = create_search_backend(
-        Settings(database_url=f"sqlite:///{tmp_path / 'catalogue.db'}"), store
-    )
+def built_search(store: Store) -> SearchBackend:
+    """The configured (embedded) search backend over `store`, rebuilt from it."""
+    backend = create_search_backend(Settings(database_url=str(store.engine.url)), store)
     backend.rebuild()
     return backend
+
+
+@pytest.fixture
+def search(store: Store) -> SearchBackend:
+    """The embedded search over the store, built from it."""
+    return built_search(store)
 
 
 def build_app(store: Store, search: SearchBackend, **settings: object) -> FastAPI:

@@ -20,7 +20,7 @@ from api.app import create_app
 from indexer.store import create_store
 from schemas.errors import RegistrationError
 from schemas.settings import Settings
-from tests.api.conftest import ADMIN_TOKEN, corpus
+from tests.api.conftest import ADMIN_TOKEN, built_search, corpus
 
 EXAMPLES_PER_OPERATION = 25
 CHECKS = [
@@ -40,17 +40,7 @@ def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
     store = create_store(f"sqlite:///{tmp_path / 'fuzz.db'}")
     store.upsert_records(corpus())
 
-    try:
-        from indexer.search.factory import create_search_backend
-
-        backend: Any = create_search_backend(
-            Settings(database_url=f"sqlite:///{tmp_path / 'fuzz.db'}"), store
-        )
-        backend.rebuild()
-    except ImportError:
-        from tests.api.scan_search import ScanSearch
-
-        backend = ScanSearch(store)
+    backend = built_search(store)
     app = create_app(
         Settings(database_url="sqlite:///unused.db", admin_token=ADMIN_TOKEN),  # type: ignore[arg-type]
         store=store,

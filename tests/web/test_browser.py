@@ -22,7 +22,7 @@ from api.app import create_app
 from indexer.store import create_store
 from schemas.forge import ForgeRegistration
 from schemas.settings import Settings
-from tests.api.conftest import corpus
+from tests.api.conftest import built_search, corpus
 from tests.web.corpus import REGISTRATION, readable_real_world
 
 pytestmark = pytest.mark.browser
@@ -50,16 +50,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.save_page("github", "all", snapshots, records, None)
     store.upsert_records(corpus())
     settings = Settings(database_url=f"sqlite:///{database}")
-    try:
-        from indexer.search.factory import create_search_backend
-
-        search: Any = create_search_backend(settings, store)
-        search.rebuild()
-    except ImportError:
-        from tests.api.scan_search import ScanSearch
-
-        search = ScanSearch(store)
-    app = create_app(settings, store=store, search=search)
+    app = create_app(settings, store=store, search=built_search(store))
     # Bound and listening before the server thread starts, so no wait for start-up is needed.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
