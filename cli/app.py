@@ -19,6 +19,7 @@ from cli import (
     db_command,
     export_command,
     forges_command,
+    run_command,
     serve_command,
     ui,
     validate_command,
@@ -76,6 +77,7 @@ crawl_command.register(app)
 serve_command.register(app)
 validate_command.register(app)
 catalogue_command.register(app)
+run_command.register(app)
 
 
 def main() -> None:

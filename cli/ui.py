@@ -24,7 +24,7 @@ QUIET = False
 
 def console() -> Console:
     """The stderr console progress and status lines go to."""
-    return Console(stderr=True, quiet=QUIET)
+    return Console(stderr=True, quiet=QUIET, soft_wrap=True)
 
 
 def say(message: str) -> None:

@@ -72,3 +72,23 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Build the settings from arguments, the environment and ``codereuse.toml``."""
     return Settings(**overrides)
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def interval_seconds(text: str) -> int:
+    """Seconds in an interval like ``90s``, ``30m``, ``6h`` or ``1d`` (a bare number is seconds).
+
+    Raises:
+        ValueError: the text is not such an interval, or is shorter than one minute.
+    """
+    cleaned = text.strip().lower()
+    unit = cleaned[-1:] if cleaned[-1:] in _UNITS else "s"
+    number = cleaned[:-1] if cleaned[-1:] in _UNITS else cleaned
+    if not number.isdigit():
+        raise ValueError(f"{text!r} is not an interval; write e.g. 30m, 6h or 1d")
+    seconds = int(number) * _UNITS[unit]
+    if seconds < 60:
+        raise ValueError(f"{text!r} is shorter than a minute; forges deserve politeness")
+    return seconds

@@ -1,0 +1,270 @@
+"""`codereuse run`: the whole job — crawl what is due, index, serve, and recrawl on schedule.
+
+The web server (uvicorn) runs in the main thread and owns Ctrl-C; a scheduler thread crawls
+each registered forge when it is due (never crawled, or its last finished crawl is older than
+``--every``), runs crawl jobs asked for over the API, settles federation, and syncs the search
+index after each crawl. A forge that cannot be reached is reported and skipped; the others go
+on, and what is already indexed is served throughout. On Ctrl-C the crawl in flight is cancelled:
+every finished page is already committed with its checkpoint, so the next start resumes there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import typer
+
+from cli import ui
+from schemas.errors import CodereuseError
+from schemas.forge import ForgeRegistration
+from schemas.settings import Settings, interval_seconds, load_settings
+
+log = logging.getLogger("codereuse.run")
+POLL_SECONDS = 5.0
+
+
+def github_without_token(registration: ForgeRegistration, environ: dict[str, str]) -> bool:
+    """True for a github.com registration whose token variable is unset (it would be skipped)."""
+    return (
+        registration.kind == "github"
+        and registration.url.rstrip("/") == "https://github.com"
+        and not (registration.token_env and environ.get(registration.token_env, "").strip())
+    )
+
+
+def seed_default_registry(store: Any) -> list[ForgeRegistration]:
+    """Register the bundled default forges when none is registered; return what was added."""
+    from crawler.default_registry import default_registrations
+
+    if store.list_forges():
+        return []
+    added = default_registrations()
+    for registration in added:
+        store.add_forge(registration)
+    return added
+
+
+def due_forges(store: Any, every: timedelta, now: datetime) -> list[ForgeRegistration]:
+    """Registered forges never crawled to the end, or whose last finished crawl is older than `every`."""
+    due = []
+    for registration in store.list_forges():
+        finished = [
+            run.finished_at
+            for run in store.crawl_runs(registration.name, limit=20)
+            if run.finished_at is not None and run.status == "succeeded"
+        ]
+        if not finished or now - max(finished) >= every:
+            due.append(registration)
+    return due
+
+
+@dataclass
+class Scheduler:
+    """Crawls due forges and queued crawl jobs, then syncs the index, until stopped."""
+
+    settings: Settings
+    every: timedelta
+    environ: dict[str, str]
+    say: Callable[[str], None] = ui.say
+    stop: threading.Event = field(default_factory=threading.Event)
+    _loop: asyncio.AbstractEventLoop | None = None
+    _task: asyncio.Task[Any] | None = None
+    skipped_notice_shown: bool = False
+    failures: dict[str, int] = field(default_factory=dict)
+    retry_at: dict[str, datetime] = field(default_factory=dict)
+
+    def backoff(self, name: str, failed: bool, now: datetime) -> None:
+        """After a failed crawl, wait 1, 2, 4 … minutes (at most `every`) before the next try."""
+        if not failed:
+            self.failures.pop(name, None)
+            self.retry_at.pop(name, None)
+            return
+        count = self.failures.get(name, 0) + 1
+        self.failures[name] = count
+        delay = min(self.every, timedelta(minutes=2 ** (count - 1)))
+        self.retry_at[name] = now + delay
+        self.say(f"{name}: next try in {int(delay.total_seconds() // 60)} min")
+
+    def run_forever(self) -> None:
+        """The scheduler thread's body."""
+        from indexer.search.factory import create_search_backend
+        from indexer.store import create_store
+
+        store = create_store(self.settings.database_url)
+        search = create_search_backend(self.settings, store)
+        try:
+            while not self.stop.is_set():
+                self.tick(store, search)
+                self.stop.wait(POLL_SECONDS)
+        finally:
+            close = getattr(search, "close", None)
+            if close is not None:
+                close()
+            store.close()
+
+    def tick(self, store: Any, search: Any) -> None:
+        """One round: queued jobs first, then forges that are due."""
+        job = store.next_crawl_job()
+        if job is not None:
+            registration = store.get_forge(job.forge)
+            status = "failed"
+            if registration is not None:
+                status = self.crawl(store, search, [registration], full=False)
+            store.finish_crawl_job(job.id, status)
+        now = datetime.now(UTC)
+        due = [
+            r for r in due_forges(store, self.every, now) if self.retry_at.get(r.name, now) <= now
+        ]
+        runnable = [r for r in due if not github_without_token(r, self.environ)]
+        if len(runnable) < len(due) and not self.skipped_notice_shown:
+            self.skipped_notice_shown = True
+            names = ", ".join(r.name for r in due if r not in runnable)
+            self.say(
+                f"not crawling {names}: GitHub needs a token for organisation crawls; "
+                "export GITHUB_TOKEN=<a token with public read access> and restart to include them"
+            )
+        if runnable and not self.stop.is_set():
+            self.crawl(store, search, runnable, full=False)
+
+    def crawl(
+        self, store: Any, search: Any, registrations: Sequence[ForgeRegistration], *, full: bool
+    ) -> str:
+        """Crawl `registrations` one by one (an unreachable one is reported and skipped), then index."""
+        from cli.store_sink import StoreSink, federate_store
+        from crawler.run import CrawlOptions, crawl_forges
+        from indexer.sync import sync_search
+
+        worst = "succeeded"
+        options = CrawlOptions(user_agent=self.settings.user_agent, full=full)
+        for registration in registrations:
+            if self.stop.is_set():
+                break
+            self.say(f"crawling {registration.name} ({registration.url})")
+            try:
+                reports = self._run_async(crawl_forges([registration], StoreSink(store), options))
+            except asyncio.CancelledError:
+                self.say(f"{registration.name}: stopped; the next start resumes at its checkpoint")
+                return "cancelled"
+            except (CodereuseError, OSError) as error:
+                self.say(f"{registration.name}: skipped: {error}")
+                self.backoff(registration.name, True, datetime.now(UTC))
+                worst = "failed"
+                continue
+            failed = any(report.status != "succeeded" for report in reports)
+            self.backoff(registration.name, failed, datetime.now(UTC))
+            for report in reports:
+                for finding in report.findings[:5]:
+                    self.say(f"{report.forge}: {finding.key}: {finding.message}")
+                self.say(
+                    f"{report.forge}: {report.status}: {report.repositories} repositories, "
+                    f"{report.with_publiccode} with publiccode.yml, {report.requests} requests"
+                )
+                if report.status != "succeeded":
+                    worst = "failed"
+        try:
+            federate_store(store)
+            touched = sync_search(search, store)
+            self.say(f"index: {'rebuilt' if touched is None else f'{touched} records updated'}")
+        except CodereuseError as error:
+            self.say(f"index: not updated: {error}")
+            worst = "failed"
+        return worst
+
+    def _run_async(self, work: Any) -> Any:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            self._task = loop.create_task(work)
+            return loop.run_until_complete(self._task)
+        finally:
+            self._task = None
+            self._loop = None
+            loop.close()
+
+    def cancel(self) -> None:
+        """Stop after the current page: cancel the crawl in flight and end the loop."""
+        self.stop.set()
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            loop.call_soon_threadsafe(task.cancel)
+
+
+def run(
+    every: str | None = typer.Option(
+        None, "--every", help="Recrawl interval, e.g. 30m, 6h, 1d (default: CODEREUSE_EVERY or 6h)."
+    ),
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port to serve on."),
+    host: str | None = typer.Option(
+        None, "--host", help="Address to serve on (default 127.0.0.1)."
+    ),
+    crawl: bool = typer.Option(True, "--crawl/--no-crawl", help="Crawl on schedule while serving."),
+) -> None:
+    """Crawl every registered forge that is due, index, serve, and recrawl on schedule.
+
+    On a fresh machine: ./codereuse.db with the embedded search, and the bundled default
+    registry (Open CoDE's GitLab and the German public-sector GitHub organisations).
+
+    Example: codereuse run --every 6h --port 8000
+    """
+    import os
+
+    import uvicorn
+
+    from cli.serve_command import build_app
+    from indexer.store import create_store
+
+    try:
+        settings = load_settings(
+            **{k: v for k, v in {"every": every, "port": port, "host": host}.items() if v}
+        )
+        interval = timedelta(seconds=interval_seconds(settings.every))
+    except (ValueError, CodereuseError) as error:
+        typer.echo(f"codereuse: unusable settings: {error}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        with create_store(settings.database_url) as store:
+            added = seed_default_registry(store)
+        app = build_app(settings.database_url)
+    except CodereuseError as error:
+        typer.echo(f"codereuse: {error}", err=True)
+        raise typer.Exit(2) from None
+    if added:
+        ui.say(
+            f"registered the default forges: {', '.join(r.name for r in added)} "
+            "(see `codereuse forges list`; edit with `codereuse forges`)"
+        )
+    scheduler = Scheduler(settings=settings, every=interval, environ=dict(os.environ))
+    worker = threading.Thread(target=scheduler.run_forever, name="codereuse-crawl", daemon=True)
+    if crawl:
+        worker.start()
+    ui.say(
+        f"serving on http://{settings.host}:{settings.port}/ (API: /api/v1); "
+        f"recrawling every {settings.every}; Ctrl-C stops"
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning" if ui.QUIET else "info",
+            server_header=False,
+        )
+    )
+    try:
+        server.run()
+    finally:
+        scheduler.cancel()
+        if worker.is_alive():
+            worker.join(timeout=30)
+        ui.say("stopped")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `run` to the codereuse command."""
+    app.command("run")(run)
