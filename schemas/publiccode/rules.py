@@ -1,9 +1,9 @@
 """The value rules of publiccode.yml 0.7 over the checked view (see `decode`).
 
-One `Checker` walks the checked view in key-table order and reports, with the reference
-parser's keys and wording first and our explanation of what to do after it: required keys,
-allowed values, lengths in grapheme clusters, URL/date/e-mail/MIME/SPDX/BCP 47/ISO 3166 formats,
-organisation URIs, `supports` ids and the maintenance contractors/contacts rules.
+`Rules` (a `checker.Checker`) walks the checked view in key-table order and reports, with the
+reference parser's keys and wording first and our explanation of what to do after it: required
+keys, allowed values, lengths in grapheme clusters, URL/date/e-mail/MIME/SPDX/BCP 47/ISO 3166
+formats, organisation URIs, `supports` ids and the maintenance contractors/contacts rules.
 """
 
 from __future__ import annotations
