@@ -340,10 +340,7 @@ class EmbeddedSearch:
                 if any(marked_features):
                     # Only the features that matched: a list can be long (one record has 60).
                     highlights["features"] = " · ".join(m for m in marked_features if m)
-            group = state.mirror_groups.get(rowid, [])
-            mirrors = tuple(
-                dict.fromkeys([*data["mirrors"], *(state.ids[r] for r in group if r != rowid)])
-            )
+            mirrors = tuple(data["mirrors"])  # mirror links are symmetric in the store
             hits.append(
                 Hit(
                     id=state.ids[rowid],
