@@ -17,6 +17,7 @@ see the repositories listed before the interruption), so nothing is ever deleted
 from __future__ import annotations
 
 import abc
+import json
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -159,6 +160,11 @@ def _since(fingerprints: dict[str, RepositoryFingerprint]) -> datetime | None:
     return (max(times) - OVERLAP) if times else None
 
 
+def _scope_key(registration: ForgeRegistration) -> str:
+    parts = [registration.url, registration.groups, registration.orgs, registration.repos]
+    return json.dumps([sorted(p) if isinstance(p, list) else p for p in parts])
+
+
 def _default_normaliser() -> Normaliser:
     from crawler.normalise import records_from_snapshots  # the sibling module, by agreement
 
@@ -187,7 +193,15 @@ async def crawl_forge(
     schedule = sink.get_checkpoint(forge, SCHEDULE_SCOPE) or {}
     runs_since_full = int(schedule.get("runs_since_full", 0))
     fingerprints = sink.fingerprints(forge)
-    run_full = full or not fingerprints or runs_since_full + 1 >= reconcile_every
+    # A registration whose scope changed (a group or organisation added) needs a full listing:
+    # an incremental one would only see the new scope's recent repositories.
+    scope_key = _scope_key(registration)
+    run_full = (
+        full
+        or not fingerprints
+        or runs_since_full + 1 >= reconcile_every
+        or schedule.get("scope") != scope_key
+    )
     report = CrawlReport(forge=forge, full=run_full)
     run_id = sink.start_crawl_run(forge, full=run_full)
     seen: set[str] = set()
@@ -246,7 +260,13 @@ async def crawl_forge(
             runs_since_full = 0
         else:
             runs_since_full += 1
-        sink.save_page(forge, SCHEDULE_SCOPE, [], [], {"runs_since_full": runs_since_full})
+        sink.save_page(
+            forge,
+            SCHEDULE_SCOPE,
+            [],
+            [],
+            {"runs_since_full": runs_since_full, "scope": scope_key},
+        )
         report.status = "partial" if crawler.findings else "succeeded"
     except CodereuseError as error:
         crawler.report("forge", error)

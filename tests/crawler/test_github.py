@@ -181,3 +181,13 @@ def test_renamed_and_deleted_repositories_on_github(fake_time: FakeTime) -> None
         [r.tombstoned for r in reports],
     )
     assert [f"https://{HOST}/org0/project-4"] == sink.aliases[("hub", "4")]
+
+
+def test_a_newly_added_organisation_triggers_a_full_listing(fake_time: FakeTime) -> None:
+    """After an org is added to the registration, the next crawl is full and lists it whole."""
+    fake = FakeGitHub(HOST, make_repos(40, owners=2))
+    sink = MemorySink()
+    crawl(fake, _registration(orgs=["org0"]), sink, fake_time)
+    report = crawl(fake, _registration(orgs=["org0", "org1"]), sink, fake_time)
+    assert (True, 40) == (report.full, len(sink.snapshots))
+    assert False is crawl(fake, _registration(orgs=["org1", "org0"]), sink, fake_time).full
