@@ -179,6 +179,8 @@ class FakeMeilisearch:
             )
         if rest == ["documents", "delete-batch"] and method == "POST":
             return self.enqueue(uid, "documentDeletion", lambda: self.remove(uid, body))
+        if rest == ["documents", "fetch"] and method == "POST":
+            return 200, self.fetch(self.index(uid), body)
         if rest == ["search"] and method == "POST":
             return 200, self.search(self.index(uid), body)
         raise Refusal(404, "not_found", f"no route {method} {path} in the fake")
@@ -309,16 +311,32 @@ class FakeMeilisearch:
                     f"Attribute `{attribute}` is not filterable with {needs} operators.",
                 )
 
-    def search(self, index: FakeIndex, query: dict[str, Any]) -> dict[str, Any]:
-        settings = index.settings
+    def _filtered(
+        self, index: FakeIndex, expression: str | None, code: str
+    ) -> list[dict[str, Any]]:
         documents = list(index.documents.values())
-        if query.get("filter"):
+        if expression:
             try:
-                tree = parse_filter(query["filter"])
+                tree = parse_filter(expression)
             except FilterSyntaxError as error:
-                raise Refusal(400, "invalid_search_filter", str(error)) from None
+                raise Refusal(400, code, str(error)) from None
             self._check_filter(index, tree)
             documents = [d for d in documents if evaluate(tree, d)]
+        return documents
+
+    def fetch(self, index: FakeIndex, query: dict[str, Any]) -> dict[str, Any]:
+        documents = self._filtered(index, query.get("filter"), "invalid_document_filter")
+        offset, limit = query.get("offset", 0), query.get("limit", 20)
+        return {
+            "results": documents[offset : offset + limit],
+            "offset": offset,
+            "limit": limit,
+            "total": len(documents),
+        }
+
+    def search(self, index: FakeIndex, query: dict[str, Any]) -> dict[str, Any]:
+        settings = index.settings
+        documents = self._filtered(index, query.get("filter"), "invalid_search_filter")
         query_words = words(query.get("q") or "")
         searchable = settings.get("searchableAttributes") or ["*"]
         if searchable == ["*"]:
@@ -332,8 +350,8 @@ class FakeMeilisearch:
         for clause in sort:
             if clause.split(":")[0] not in (settings.get("sortableAttributes") or []):
                 raise Refusal(400, "invalid_search_sort", f"Attribute `{clause}` is not sortable.")
-        custom = [rule for rule in settings.get("rankingRules") or [] if ":" in rule]
-        ordered = _ordered([d for d in documents if id(d) in ranks], ranks, [*sort, *custom])
+        rules = settings.get("rankingRules") or ["attributeRank", "sort"]
+        ordered = _ordered([d for d in documents if id(d) in ranks], ranks, rules, sort)
         distinct = settings.get("distinctAttribute")
         if distinct:
             seen: set[str] = set()
@@ -405,18 +423,30 @@ def _compare_values(left: Any, right: Any, direction: str) -> int:
 
 
 def _ordered(
-    documents: list[dict[str, Any]], ranks: dict[int, int], clauses: list[str]
+    documents: list[dict[str, Any]],
+    ranks: dict[int, int],
+    rules: list[str],
+    sort: list[str],
 ) -> list[dict[str, Any]]:
-    """Attribute rank first, then each ``attr:asc|desc`` clause in turn (stable otherwise)."""
+    """Order by the ranking rules: ``attributeRank``, ``sort`` (the query's clauses) and
+    ``attr:asc|desc``; the other rules (words, typo, …) tie in this fake's all-words matching."""
+    steps: list[str] = []
+    for rule in rules:
+        if rule == "sort":
+            steps.extend(sort)
+        elif rule in {"attributeRank", "attribute"} or ":" in rule:
+            steps.append(rule)
 
     def compare(left: dict[str, Any], right: dict[str, Any]) -> int:
-        order = ranks[id(left)] - ranks[id(right)]
-        for clause in clauses:
+        for step in steps:
+            if step in {"attributeRank", "attribute"}:
+                order = ranks[id(left)] - ranks[id(right)]
+            else:
+                attribute, direction = step.split(":")
+                order = _compare_values(left.get(attribute), right.get(attribute), direction)
             if order:
-                break
-            attribute, direction = clause.split(":")
-            order = _compare_values(left.get(attribute), right.get(attribute), direction)
-        return order
+                return order
+        return 0
 
     return sorted(documents, key=functools.cmp_to_key(compare))
 

@@ -224,6 +224,49 @@ def test_mirrors_collapse_to_one_hit(server: MeiliServer) -> None:
     assert ([DECIDIM.id], 1) == (ids(result), result.total)
 
 
+def test_mirror_choice_ignores_activity_and_survives_partial_upserts(server: MeiliServer) -> None:
+    """The declared copy is kept even when the inferred one is more recent, also after
+    upserting only the inferred copy (its indexed partner is fetched and re-settled)."""
+    upstream = "https://gitlab.opencode.de/koeln/decidim"
+    mirror = make_record(
+        "https://github.com/koeln/decidim-mirror",
+        "Decidim",
+        declared=False,
+        mirrors=(upstream,),
+        last_activity=utc(2026, 11, 20),
+    )
+    original = DECIDIM.model_copy(
+        update={"relations": DECIDIM.relations.model_copy(update={"mirrors": [mirror.url]})}
+    )
+    backend = server.backend()
+    backend.upsert([original, mirror, TERMINE, OPENDESK])
+    browse = backend.search()
+    assert [DECIDIM.id, OPENDESK.id, TERMINE.id] == ids(browse)  # at Decidim's own activity
+    newer = mirror.model_copy(
+        update={"repository": mirror.repository.model_copy(update={"stars": 7})}
+    )
+    server.transport.requests.clear()
+    server.backend().upsert([newer])
+    assert [DECIDIM.id, OPENDESK.id, TERMINE.id] == ids(server.backend().search())
+    fetched = [r for r in server.transport.requests if r.path.endswith("/documents/fetch")]
+    assert 1 == len(fetched)
+
+
+def test_a_requested_sort_beats_relevance(server: MeiliServer) -> None:
+    """A query sorted by name lists its hits alphabetically, whatever attribute matched."""
+    backend = server.backend()
+    backend.upsert(
+        [
+            make_record("https://gitlab.opencode.de/s/a", "Zebra Plattform"),
+            make_record("https://gitlab.opencode.de/s/b", "Alpha", short_en="a Plattform thing"),
+            make_record("https://gitlab.opencode.de/s/c", "Mitte Plattform"),
+        ]
+    )
+    assert ["Alpha", "Mitte Plattform", "Zebra Plattform"] == [
+        hit.name for hit in backend.search("Plattform", sort="name").hits
+    ]
+
+
 def test_delete_removes_by_id_and_ignores_unknown(server: MeiliServer) -> None:
     """delete() removes the named records and ignores ids that are not indexed."""
     backend = server.backend()

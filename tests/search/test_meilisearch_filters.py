@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.search.meilisearch.documents import document_key, to_document
+from indexer.search.meilisearch.documents import document_key, settle_mirrors, to_document
 from indexer.search.meilisearch.filters import (
     MAX_VALUE_BYTES,
     MAX_VALUES_PER_FIELD,
@@ -235,3 +235,17 @@ def test_responses_without_exact_totals_or_ids_are_errors() -> None:
 def test_query_syntax_is_neutralised(query: str, sent: str) -> None:
     """Phrase quotes and leading minus signs lose their Meilisearch meaning."""
     assert sent == plain_query(query)
+
+
+def test_mirror_copies_share_the_preferred_copys_activity() -> None:
+    """Copies tie on activity (the preferred copy's) and are ordered declared, active, id."""
+    copies = [
+        {"id": "b", "mirror_rank": 0, "last_activity_ts": 20},
+        {"id": "c", "mirror_rank": 2, "last_activity_ts": 99},
+        {"id": "a", "mirror_rank": 1, "last_activity_ts": 10},
+    ]
+    settled = settle_mirrors(copies)
+    assert [("b", 0, 20), ("a", 1, 20), ("c", 2, 20)] == [
+        (d["id"], d["mirror_order"], d["activity_rank_ts"]) for d in settled
+    ]
+    assert [] == settle_mirrors([])

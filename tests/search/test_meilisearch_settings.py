@@ -100,9 +100,10 @@ def test_every_locale_is_declared_for_its_nested_texts() -> None:
 
 
 def test_ranking_distinct_pagination_and_faceting() -> None:
-    """Recency breaks ties last, mirrors collapse, totals are exact, facets sort by count."""
+    """Sort first, recency breaks ties, mirrors collapse, totals are exact, facets by count."""
     settings = index_settings()
-    assert ["last_activity_ts:desc", "mirror_rank:asc"] == settings["rankingRules"][-2:]
+    assert "sort" == settings["rankingRules"][0]  # a user's sort beats relevance
+    assert ["activity_rank_ts:desc", "mirror_order:asc"] == settings["rankingRules"][-2:]
     assert "attributeRank" in settings["rankingRules"]
     assert "mirror_group" == settings["distinctAttribute"]
     assert settings["pagination"]["maxTotalHits"] >= 1_000_000

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -25,8 +26,14 @@ from typing import Any
 import httpx
 
 from indexer.search.meilisearch.client import MeilisearchClient
-from indexer.search.meilisearch.documents import document_key, to_document
-from indexer.search.meilisearch.filters import build_filter, build_sort, plain_query
+from indexer.search.meilisearch.documents import document_key, settle_mirrors, to_document
+from indexer.search.meilisearch.filters import (
+    MAX_VALUES_PER_FIELD,
+    build_filter,
+    build_sort,
+    plain_query,
+    quote,
+)
 from indexer.search.meilisearch.results import (
     HIGHLIGHT_POST,
     HIGHLIGHT_PRE,
@@ -36,6 +43,7 @@ from indexer.search.meilisearch.results import (
 from indexer.search.meilisearch.settings import (
     FILTER_ATTRIBUTES,
     LOCALE_CODES,
+    MAX_MIRROR_GROUP_FETCH,
     MINIMUM_VERSION,
     PRIMARY_KEY,
     index_settings,
@@ -169,7 +177,7 @@ class MeilisearchBackend:
     def upsert(self, records: Iterable[Record]) -> None:
         """Add or replace `records` by id, in size-bounded batches; waits for every task."""
         self._ensure_index()
-        self._add(self.index, (to_document(record) for record in records))
+        self._add(self.index, (to_document(record) for record in records), partners_in_index=True)
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove records by canonical id; unknown ids are ignored. Waits for every task."""
@@ -203,7 +211,11 @@ class MeilisearchBackend:
         )
         try:
             self._apply_settings(fresh)
-            sent = self._add(fresh, (to_document(record) for record in self._record_source()))
+            sent = self._add(
+                fresh,
+                (to_document(record) for record in self._record_source()),
+                partners_in_index=False,
+            )
             stats = self.client.request("GET", f"/indexes/{fresh}/stats")
             indexed = stats.get("numberOfDocuments") if isinstance(stats, dict) else None
             if indexed != sent:
@@ -262,14 +274,32 @@ class MeilisearchBackend:
             self.client.submit("PATCH", f"/indexes/{index}/settings", json=index_settings())
         )
 
-    def _add(self, index: str, documents: Iterable[Mapping[str, Any]]) -> int:
-        """Send `documents` in batches, wait for all tasks; return the number of distinct keys."""
-        keys: set[str] = set()
+    def _add(
+        self, index: str, documents: Iterable[dict[str, Any]], *, partners_in_index: bool
+    ) -> int:
+        """Send `documents` in batches, wait for all tasks; return the number of distinct keys.
 
-        def counted() -> Iterator[Mapping[str, Any]]:
+        Documents of mirrored software are held back and sent last, with their group's ranking
+        fields settled (`settle_mirrors`); with `partners_in_index`, copies already in the index
+        are fetched and re-sent too, so an upsert of one copy keeps its group consistent.
+        """
+        keys: set[str] = set()
+        held: dict[str, dict[str, dict[str, Any]]] = {}
+
+        def unmirrored() -> Iterator[dict[str, Any]]:
             for document in documents:
                 keys.add(document[PRIMARY_KEY])
-                yield document
+                if document["mirrors"]:
+                    group = held.setdefault(document["mirror_group"], {})
+                    group[document[PRIMARY_KEY]] = document
+                else:
+                    yield document
+
+        def mirrored() -> Iterator[dict[str, Any]]:
+            if partners_in_index and held:
+                self._fetch_partners(index, held)
+            for group in held.values():
+                yield from settle_mirrors(group.values())
 
         uids = [
             self.client.submit(
@@ -278,10 +308,36 @@ class MeilisearchBackend:
                 content=b"[" + b",".join(batch) + b"]",
                 params={"primaryKey": PRIMARY_KEY},
             )
-            for batch in _batches(counted(), self._batch_bytes, self._batch_documents)
+            for batch in _batches(
+                itertools.chain(unmirrored(), mirrored()),
+                self._batch_bytes,
+                self._batch_documents,
+            )
         ]
         self.client.wait_all(uids)
         return len(keys)
+
+    def _fetch_partners(self, index: str, held: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """Add the indexed copies of the `held` mirror groups that this write does not replace."""
+        groups = list(held)
+        for start in range(0, len(groups), MAX_VALUES_PER_FIELD):
+            chunk = groups[start : start + MAX_VALUES_PER_FIELD]
+            expression = "mirror_group IN [" + ", ".join(quote(group) for group in chunk) + "]"
+            offset = 0
+            while True:
+                page = self.client.request(
+                    "POST",
+                    f"/indexes/{index}/documents/fetch",
+                    json={"filter": expression, "limit": MAX_MIRROR_GROUP_FETCH, "offset": offset},
+                )
+                results = page.get("results", []) if isinstance(page, dict) else []
+                for document in results:
+                    group = held.get(document.get("mirror_group", ""))
+                    if group is not None:
+                        group.setdefault(document[PRIMARY_KEY], document)
+                if len(results) < MAX_MIRROR_GROUP_FETCH:
+                    break
+                offset += MAX_MIRROR_GROUP_FETCH
 
     def _drop(self, index: str) -> None:
         """Delete a half-built index, logging (not raising) when that fails too."""

@@ -8,6 +8,7 @@ only lays it out for Meilisearch:
   languages of one text alike and declare each language with ``localizedAttributes``;
 * facet fields are top-level attributes named as in the protocol, each a list of strings (also
   the single-valued ``forge`` and ``organisation``); ``declared`` and ``archived`` are booleans (Meilisearch filters and counts them as ``"true"``/``"false"``);
+* ranking fields that make mirror copies tie except on the preference (`settle_mirrors`);
 * the primary key. Meilisearch document ids allow only ASCII ``[A-Za-z0-9_-]`` (≤ 511 bytes) and
   one bad id fails a whole batch, so the canonical id (``host/path``) cannot be the key. The key
   is a readable slug of the id plus 16 hex digits of its SHA-256: deterministic, and two different
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from indexer.search.documents import SearchDocument, search_document
@@ -58,6 +60,9 @@ def layout(document: SearchDocument) -> dict[str, Any]:
         "mirrors": list(document.mirrors),
         "mirror_group": document_key(document.mirror_group),
         "mirror_rank": document.mirror_rank,
+        # Ranking fields, shared by the copies of one software (see `settle_mirrors`).
+        "activity_rank_ts": document.last_activity_ts,
+        "mirror_order": 0,
     }
     # Facets are lists of strings, even single-valued ones (forge, organisation, …).
     for name in FACET_ATTRIBUTES:
@@ -68,3 +73,24 @@ def layout(document: SearchDocument) -> dict[str, Any]:
 def to_document(record: Record) -> dict[str, Any]:
     """The Meilisearch document for `record`."""
     return layout(search_document(record))
+
+
+def settle_mirrors(members: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents of one mirror group with their shared ranking fields set.
+
+    The protocol keeps, of the copies that match, the preferred one (declared before inferred,
+    active before archived, then by id) and ranks it by *its* last activity. Meilisearch's
+    distinct attribute keeps the best-ranked copy instead, so the copies are made to tie on
+    everything but the preference: ``activity_rank_ts`` is the preferred copy's activity for all
+    of them, and ``mirror_order`` (0, 1, …) is each copy's place in the preference order.
+    """
+    ordered = sorted(
+        members, key=lambda document: (document.get("mirror_rank", 0), str(document.get("id")))
+    )
+    if not ordered:
+        return []
+    shared = ordered[0].get("last_activity_ts")
+    return [
+        {**document, "activity_rank_ts": shared, "mirror_order": position}
+        for position, document in enumerate(ordered)
+    ]

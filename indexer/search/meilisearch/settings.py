@@ -14,10 +14,11 @@ Pure data, no I/O. The choices follow `docs/research/meilisearch-and-embedded-se
 * **typoTolerance** off on licence ids and on numbers ("2024" must not match "2025").
 * **localizedAttributes**: ``*.de`` is German, ``*.en`` English, … (the nested language keys).
 * **distinctAttribute** ``mirror_group``: mirrors of one piece of software collapse to one hit.
-* **rankingRules**: Meilisearch's default order, then ``last_activity_ts:desc``, so among equally
-  relevant hits the recently active one comes first (as in the embedded backend), then
-  ``mirror_rank:asc``: of equally relevant, equally active copies of one software the distinct
-  attribute keeps the declared, active one.
+* **rankingRules**: ``sort`` first, so a sort the user asks for (name, stars, activity) orders
+  the hits strictly and relevance only breaks its ties, as the protocol promises; then
+  Meilisearch's default rules; then ``activity_rank_ts:desc``, so among equally relevant hits
+  the recently active one comes first; then ``mirror_order:asc``, which with the distinct
+  attribute keeps the preferred copy of mirrored software (see `documents.settle_mirrors`).
 * **pagination.maxTotalHits** high enough that ``totalHits`` is exact for the whole catalogue.
 """
 
@@ -75,6 +76,7 @@ FACET_ATTRIBUTES: tuple[str, ...] = (
     "language",
 )
 EQUALITY_ONLY_ATTRIBUTES: tuple[str, ...] = ("declared", "archived", "mirror_group", "id")
+MAX_MIRROR_GROUP_FETCH = 1000  # documents fetched per request when settling mirror groups
 COMPARABLE_ATTRIBUTES: tuple[str, ...] = ("last_activity_ts", "stars")
 
 # Protocol sort key → Meilisearch sort clauses (no clause: relevance, then the ranking rules).
@@ -125,15 +127,15 @@ def index_settings() -> dict[str, Any]:
         "filterableAttributes": filterable_rules(),
         "sortableAttributes": list(SORTABLE_ATTRIBUTES),
         "rankingRules": [
+            "sort",
             "words",
             "typo",
             "proximity",
             "attributeRank",
-            "sort",
             "wordPosition",
             "exactness",
-            "last_activity_ts:desc",
-            "mirror_rank:asc",
+            "activity_rank_ts:desc",
+            "mirror_order:asc",
         ],
         "distinctAttribute": "mirror_group",
         "typoTolerance": {
