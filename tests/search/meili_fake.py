@@ -179,6 +179,11 @@ class FakeMeilisearch:
             )
         if rest == ["documents", "delete-batch"] and method == "POST":
             return self.enqueue(uid, "documentDeletion", lambda: self.remove(uid, body))
+        if len(rest) == 2 and rest[0] == "documents" and method == "GET":
+            document = self.index(uid).documents.get(rest[1])
+            if document is None:
+                raise Refusal(404, "document_not_found", f"Document `{rest[1]}` not found.")
+            return 200, document
         if rest == ["documents", "fetch"] and method == "POST":
             return 200, self.fetch(self.index(uid), body)
         if rest == ["search"] and method == "POST":

@@ -55,7 +55,11 @@ class MeiliServer:
         )
 
     def backend(
-        self, records: Iterable[Record] = (), *, batch_documents: int = 10_000
+        self,
+        records: Iterable[Record] = (),
+        *,
+        batch_documents: int = 10_000,
+        store_seq: Callable[[], int] | None = None,
     ) -> MeilisearchBackend:
         """A backend on this server whose record source yields `records`."""
         source = tuple(records)
@@ -65,6 +69,7 @@ class MeiliServer:
             lambda: iter(source),
             batch_documents=batch_documents,
             now=lambda: self.rebuilt_at,
+            store_seq=store_seq,
         )
 
     def cleanup(self) -> None:
@@ -74,7 +79,7 @@ class MeiliServer:
         listing = client.request("GET", "/indexes", params={"limit": "1000"})
         for entry in listing.get("results", []):
             uid = entry["uid"]
-            if uid == self.index or uid.startswith(f"{self.index}_"):
+            if uid.startswith(self.index):  # the index, rebuild leftovers, the sync state
                 client.wait(client.submit("DELETE", f"/indexes/{uid}"))
         client.close()
 

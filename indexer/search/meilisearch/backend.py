@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 import time
@@ -25,8 +24,14 @@ from typing import Any
 
 import httpx
 
+from indexer.search.meilisearch import sync
 from indexer.search.meilisearch.client import MeilisearchClient
-from indexer.search.meilisearch.documents import document_key, settle_mirrors, to_document
+from indexer.search.meilisearch.documents import (
+    document_key,
+    serialised_batches,
+    settle_mirrors,
+    to_document,
+)
 from indexer.search.meilisearch.filters import (
     MAX_VALUES_PER_FIELD,
     build_filter,
@@ -78,25 +83,6 @@ BATCH_BYTES = 10_000_000
 BATCH_DOCUMENTS = 10_000
 
 
-def _batches(
-    documents: Iterable[Mapping[str, Any]], max_bytes: int, max_documents: int
-) -> Iterator[list[bytes]]:
-    """Serialised documents grouped so each batch stays under both limits (a lone bigger one goes alone)."""
-    batch: list[bytes] = []
-    size = 2
-    for document in documents:
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        # A lone surrogate cannot be sent as UTF-8 and would fail the whole batch: "?" instead.
-        encoded = text.encode("utf-8", "replace")
-        if batch and (size + len(encoded) + 1 > max_bytes or len(batch) >= max_documents):
-            yield batch
-            batch, size = [], 2
-        batch.append(encoded)
-        size += len(encoded) + 1
-    if batch:
-        yield batch
-
-
 class MeilisearchBackend:
     """`SearchBackend` on a Meilisearch server (see the module docstring for the guarantees)."""
 
@@ -109,6 +95,7 @@ class MeilisearchBackend:
         batch_bytes: int = BATCH_BYTES,
         batch_documents: int = BATCH_DOCUMENTS,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        store_seq: Callable[[], int] | None = None,
     ) -> None:
         if not _INDEX_NAME.match(index):
             raise ConfigurationError(
@@ -121,6 +108,7 @@ class MeilisearchBackend:
         self._batch_bytes = batch_bytes
         self._batch_documents = batch_documents
         self._now = now
+        self._store_seq = store_seq
         self._version_checked = False
         self._index_ready = False
 
@@ -195,6 +183,9 @@ class MeilisearchBackend:
     def rebuild(self) -> None:
         """Rebuild the index from the record source, swapping it in without downtime.
 
+        With a `store_seq` source the store's change position is remembered, so a following
+        `sync_from_store` only applies what changed after the rebuild started.
+
         Raises:
             ConfigurationError: the backend was built without a record source.
             SearchError: any step failed; the live index is then untouched and the new one deleted.
@@ -205,6 +196,33 @@ class MeilisearchBackend:
                 "build it with create_meilisearch_backend(settings, store.iter_records)"
             )
         self._check_version()
+        position = self._store_seq() if self._store_seq else None
+        self._rebuild(self._record_source)
+        if position is not None:
+            sync.write_position(self.client, self.index, position)
+
+    def sync_from_store(self, store: sync.ChangeFeed) -> int:
+        """Apply the store's changes since the last applied one; return how many ids changed.
+
+        Without a remembered position (first sync, or a rebuild that could not record one) the
+        index is rebuilt from `store` and the number of records indexed is returned.
+        """
+        self._check_version()
+        last = sync.read_position(self.client, self.index)
+        if last is None:
+            position = store.latest_change_seq()
+            indexed = self._rebuild(lambda: store.iter_records())
+            sync.write_position(self.client, self.index, position)
+            return indexed
+        newest, ids = sync.changed_since(store, last)
+        if newest == last:
+            return 0
+        sync.apply_changes(store, ids, self.upsert, self.delete)
+        sync.write_position(self.client, self.index, newest)
+        return len(ids)
+
+    def _rebuild(self, source: RecordSource) -> int:
+        """Build ``<index>_<timestamp>`` from `source` and swap it in; the records indexed."""
         fresh = f"{self.index}_{self._now().astimezone(UTC):%Y%m%dT%H%M%S%f}"
         self.client.wait(
             self.client.submit("POST", "/indexes", json={"uid": fresh, "primaryKey": PRIMARY_KEY})
@@ -212,9 +230,7 @@ class MeilisearchBackend:
         try:
             self._apply_settings(fresh)
             sent = self._add(
-                fresh,
-                (to_document(record) for record in self._record_source()),
-                partners_in_index=False,
+                fresh, (to_document(record) for record in source()), partners_in_index=False
             )
             stats = self.client.request("GET", f"/indexes/{fresh}/stats")
             indexed = stats.get("numberOfDocuments") if isinstance(stats, dict) else None
@@ -236,6 +252,7 @@ class MeilisearchBackend:
             self.client.wait(self.client.submit("DELETE", f"/indexes/{fresh}"))
         self._index_ready = True
         logger.info("meilisearch index %s rebuilt with %d documents", self.index, sent)
+        return sent
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -308,7 +325,7 @@ class MeilisearchBackend:
                 content=b"[" + b",".join(batch) + b"]",
                 params={"primaryKey": PRIMARY_KEY},
             )
-            for batch in _batches(
+            for batch in serialised_batches(
                 itertools.chain(unmirrored(), mirrored()),
                 self._batch_bytes,
                 self._batch_documents,
@@ -355,10 +372,13 @@ def create_meilisearch_backend(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    store_seq: Callable[[], int] | None = None,
 ) -> MeilisearchBackend:
     """The Meilisearch backend for `settings` (``CODEREUSE_MEILI_URL``, ``_KEY``, ``_INDEX``).
 
     `record_source` is what `rebuild` reads (``Store.iter_records``); no network to any forge.
+    `store_seq` (``Store.latest_change_seq``) lets `rebuild` remember the store's change
+    position for `sync_from_store`.
 
     Raises:
         ConfigurationError: ``CODEREUSE_MEILI_URL`` is unset or not an http(s) URL, or the index
@@ -376,4 +396,6 @@ def create_meilisearch_backend(
         )
     key = settings.meili_key.get_secret_value() if settings.meili_key else None
     client = MeilisearchClient(url, key, transport=transport, sleep=sleep, clock=clock)
-    return MeilisearchBackend(client, settings.meili_index, record_source, now=now)
+    return MeilisearchBackend(
+        client, settings.meili_index, record_source, now=now, store_seq=store_seq
+    )

@@ -18,8 +18,9 @@ only lays it out for Meilisearch:
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from indexer.search.documents import SearchDocument, search_document
@@ -94,3 +95,22 @@ def settle_mirrors(members: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         {**document, "activity_rank_ts": shared, "mirror_order": position}
         for position, document in enumerate(ordered)
     ]
+
+
+def serialised_batches(
+    documents: Iterable[Mapping[str, Any]], max_bytes: int, max_documents: int
+) -> Iterator[list[bytes]]:
+    """Serialised documents grouped so each batch stays under both limits (a lone bigger one goes alone)."""
+    batch: list[bytes] = []
+    size = 2
+    for document in documents:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        # A lone surrogate cannot be sent as UTF-8 and would fail the whole batch: "?" instead.
+        encoded = text.encode("utf-8", "replace")
+        if batch and (size + len(encoded) + 1 > max_bytes or len(batch) >= max_documents):
+            yield batch
+            batch, size = [], 2
+        batch.append(encoded)
+        size += len(encoded) + 1
+    if batch:
+        yield batch
