@@ -8,6 +8,7 @@
 * `documents`: record → document and the document key (pure);
 * `results`: response → `SearchResult` with HTML-safe highlights (pure);
 * `client`: HTTP, errors, task waiting, version check;
+* `sync`: incremental sync from the store's change feed;
 * `backend`: the `SearchBackend` itself.
 """
 

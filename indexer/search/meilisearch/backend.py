@@ -8,6 +8,8 @@
 * `rebuild` never leaves the live index empty: it fills ``<index>_<timestamp>``, applies the
   settings first (so documents are indexed once), checks the document count, swaps the new index
   with the live one (``POST /swap-indexes``, atomic) and deletes the old copy.
+* `sync_from_store` follows the store's change feed (see `sync`), so a recrawl re-indexes only
+  what changed.
 * Requests are refused with `InvalidQueryError` *before* anything is sent when a filter, facet,
   sort, page or locale is outside the protocol's whitelist.
 """
