@@ -243,7 +243,13 @@ class EmbeddedSearch:
         check_request(filters, facets, sort, page, per_page, locale)
         with self._lock:
             try:
-                return self._search(query, filters or {}, facets, sort, page, per_page, locale)
+                # One read transaction: the generation, the FTS5 tables and the rows all come
+                # from the same snapshot even while another process writes (WAL).
+                self._connection.execute("BEGIN")
+                try:
+                    return self._search(query, filters or {}, facets, sort, page, per_page, locale)
+                finally:
+                    self._connection.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
                 raise SearchError(
                     f"the embedded search index at {self._path} failed: {exc}"
@@ -327,6 +333,8 @@ class EmbeddedSearch:
         )
         hits = []
         for rowid in rowids:
+            if rowid not in rows:
+                continue
             data = json.loads(rows[rowid])
             short = pick_language(data["short"], locale)
             features = pick_language(data["features"], locale) or []
