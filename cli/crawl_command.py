@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import typer
 
 from cli import ui
 from schemas.errors import CodereuseError
 from schemas.forge import ForgeRegistration
-from schemas.settings import load_settings
+from schemas.settings import Settings, load_settings
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -40,6 +41,9 @@ def crawl(
     ),
     federate: bool = typer.Option(
         True, "--federate/--no-federate", help="Settle mirrors, variants and forks afterwards."
+    ),
+    index: bool = typer.Option(
+        True, "--index/--no-index", help="Bring the search index up to date afterwards."
     ),
 ) -> None:
     """Crawl registered forges; the first run is full, later runs only fetch what changed.
@@ -110,9 +114,31 @@ def crawl(
         if federate:
             written = federate_store(store)
             ui.say(f"federated {written} records across {len(store.list_forges())} forges")
+        if index:
+            _sync_index(settings, store)
         typer.echo(summarise(reports))
         if any(report.status != "succeeded" for report in reports):
             raise typer.Exit(1)
+
+
+def _sync_index(settings: Settings, store: Any) -> None:
+    """Apply the crawl's changes to the configured search backend (the index is derived)."""
+    from indexer.search.factory import create_search_backend
+    from indexer.sync import sync_search
+
+    try:
+        search = create_search_backend(settings, store)
+        try:
+            touched = sync_search(search, store)
+        finally:
+            close = getattr(search, "close", None)
+            if close is not None:
+                close()
+    except CodereuseError as error:
+        raise _fail(
+            f"crawl saved, but the index was not updated: {error}; run `codereuse index`", 1
+        ) from error
+    ui.say("index rebuilt" if touched is None else f"index: {touched} records updated")
 
 
 def register(app: typer.Typer) -> None:

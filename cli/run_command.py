@@ -258,6 +258,8 @@ def run(
     )
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the Ctrl-C it handled; stopping is what the user asked for
     finally:
         scheduler.cancel()
         if worker.is_alive():
