@@ -187,7 +187,7 @@ def test_register_crawl_search_export_serve_recrawl_show(
             )
         finally:
             server.send_signal(signal.SIGINT)
-            out, err = server.communicate(timeout=60)
+            _out, err = server.communicate(timeout=60)
         assert 200 == page.status_code and "project-13" in page.text, err
         assert "project-13" == api.json()["hits"][0]["name"]
         assert 0 == server.returncode, err
