@@ -16,7 +16,7 @@ refuses robots (HTTP 403) should not reject a file.
 from __future__ import annotations
 
 import struct
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
@@ -32,9 +32,21 @@ _FORGE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gi
 _FORGE_WORDS = ("gitlab", "gitea", "forgejo", "git.", "code.", "forge", "salsa.", "framagit")
 
 
+def _split(url: str) -> SplitResult | None:
+    """``urlsplit`` that answers None for what it cannot split (``http://[::1``)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return None
+    return parts
+
+
 def is_code_repository(url: str) -> bool:
     """True for a URL that names a repository on a known forge kind (or ends in .git)."""
-    parts = urlsplit(url)
+    parts = _split(url)
+    if parts is None:
+        return False
     host = (parts.hostname or "").lower()
     segments = [s for s in parts.path.split("/") if s]
     if parts.scheme not in ("http", "https", "git", "ssh", "svn", "hg") or not host:
@@ -57,7 +69,9 @@ class _Fetcher:
         self.resolver = resolver
 
     def get(self, url: str) -> tuple[int, bytes] | str:
-        parts = urlsplit(url)
+        parts = _split(url)
+        if parts is None:
+            return "malformed URL"
         if not parts.scheme:
             return "missing URL scheme"
         if parts.scheme not in ("http", "https"):
@@ -79,7 +93,7 @@ class _Fetcher:
                     if len(body) > MAX_DOWNLOAD:
                         break
                 return response.status_code, bytes(body)
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
             return f"HTTP GET failed for {url}: {error or type(error).__name__}"
 
 
@@ -158,13 +172,19 @@ def _absolute(value: str, base_url: str | None) -> str | None:
         return value
     if base_url is None or value.startswith("/") or ":" in value.split("/")[0]:
         return None
-    return urljoin(base_url.rstrip("/") + "/", value)
+    try:
+        return urljoin(base_url.rstrip("/") + "/", value)
+    except ValueError:
+        return None
 
 
 def _image_problem(
     fetcher: _Fetcher, url: str, extensions: tuple[str, ...], *, minimum_width: int
 ) -> str | None:
-    path = urlsplit(url).path.lower()
+    parts = _split(url)
+    if parts is None:
+        return f"malformed URL: {url[:100]}"
+    path = parts.path.lower()
     if not path.endswith(extensions):
         return f"invalid file extension for: {url} (expected {', '.join(extensions)})"
     answer = fetcher.get(url)

@@ -131,3 +131,13 @@ def test_private_hosts_are_refused() -> None:
 def test_code_repository_urls(url: str, expected: bool) -> None:
     """url must name a repository on a forge."""
     assert expected == is_code_repository(url)
+
+
+@pytest.mark.parametrize(
+    "url", [b'"http://[::1"', b'"https://exa mple.org/x"', b'"https://x.org:99999/"']
+)
+def test_malformed_urls_are_findings(url: bytes) -> None:
+    """URLs Python cannot split or httpx cannot request give findings, not exceptions."""
+    data = MINIMAL.replace(b'"https://github.com/italia/medusa.git"', url)
+    found = _check(data, {})
+    assert ["url"] == sorted({f[1] for f in found})
