@@ -266,3 +266,45 @@ def test_arbitrary_yaml_documents_never_raise(document: dict[str, object], flow:
     text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
     result = parse(text.encode("utf-8"))
     assert result.data is not None
+
+
+_LEAF_PATHS = [
+    ("name",),
+    ("url",),
+    ("platforms",),
+    ("developmentStatus",),
+    ("description",),
+    ("description", "en"),
+    ("description", "en", "shortDescription"),
+    ("description", "en", "longDescription"),
+    ("description", "en", "features"),
+    ("legal",),
+    ("legal", "license"),
+    ("maintenance",),
+    ("maintenance", "type"),
+    ("maintenance", "contacts"),
+    ("localisation", "localisationReady"),
+    ("localisation", "availableLanguages"),
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_LEAF_PATHS), _documents), min_size=1, max_size=4))
+def test_valid_file_with_random_values_never_raises(
+    changes: list[tuple[tuple[str, ...], object]],
+) -> None:
+    """The minimal valid file with random values put at its keys gives findings, not errors."""
+    document = yaml.safe_load(MINIMAL)
+    for path, value in changes:
+        target = document
+        for name in path[:-1]:
+            if not isinstance(target.get(name), dict):
+                target[name] = {}
+            target = target[name]
+        target[path[-1]] = value
+    text = yaml.safe_dump(document, allow_unicode=True)
+    result = parse(text.encode("utf-8"))
+    assert result.data is not None
+    assert result.model is not None
+    lines = text.count("\n") + 1
+    assert [] == [f for f in result.findings if f.line is not None and not 1 <= f.line <= lines]
