@@ -238,9 +238,14 @@ def test_memory_bound_on_worst_inputs(name: str) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=2000))
+@given(
+    st.binary(max_size=2000)
+    | st.text(alphabet=st.sampled_from(list("ab:- \n\t[]{}&*!|>'\"#%@`,?~0.é")), max_size=300).map(
+        str.encode
+    )
+)
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
-    """Any bytes give a result whose validity matches its findings."""
+    """Any bytes (and YAML-ish text) give a result whose validity matches its findings."""
     result = parse(data)
     assert result.valid == all(f.type == "warning" for f in result.findings)
 
