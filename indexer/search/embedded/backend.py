@@ -11,19 +11,18 @@ instances notice on their next search.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from indexer.search.documents import pick_language, search_document, timestamp
-from indexer.search.embedded.highlight import highlight, word_matcher
+from indexer.search.documents import search_document
+from indexer.search.embedded.highlight import word_matcher
 from indexer.search.embedded.indexing import IndexWriter
 from indexer.search.embedded.query import expand, query_words
 from indexer.search.embedded.ranking import Ranker, TermCache, word_sets
+from indexer.search.embedded.results import build_hits, facet_counts, filtered
 from indexer.search.embedded.schema import (
     ATTRIBUTES,
     bump_generation,
@@ -34,9 +33,7 @@ from indexer.search.embedded.schema import (
 )
 from indexer.search.embedded.state import IndexState, Vocabulary
 from indexer.search.protocol import (
-    ActivityRange,
     FilterValue,
-    Hit,
     SearchResult,
     check_query,
     check_request,
@@ -109,6 +106,12 @@ class EmbeddedSearch:
         self._terms_generation = -1
         with self._write():
             create_tables(self._connection)
+
+    def clear_caches(self) -> None:
+        """Drop the in-memory state and term cache; the next search reloads (for benchmarks)."""
+        with self._lock:
+            self._state = None
+            self._terms = None
 
     def close(self) -> None:
         """Close the database connection."""
@@ -266,7 +269,7 @@ class EmbeddedSearch:
         locale: str,
     ) -> SearchResult:
         state = self._current_state()
-        allowed = self._filtered(state, filters)
+        allowed = filtered(state, filters)
         folded, typing = query_words(query)
         needed = page * per_page
         matcher = None
@@ -293,92 +296,13 @@ class EmbeddedSearch:
             matches = state.collapse_mirrors(allowed)
             key = "last_activity" if sort == "relevance" else sort
             ordered = state.top(matches, key, needed)
-        counts = {name: _facet_counts(state, name, matches) for name in facets}
-        hits = self._hits(ordered[(page - 1) * per_page : needed], state, locale, matcher)
+        counts = {name: facet_counts(state, name, matches) for name in facets}
+        hits = build_hits(
+            self._connection, ordered[(page - 1) * per_page : needed], state, locale, matcher
+        )
         return SearchResult(
             hits=hits, total=matches.bit_count(), facets=counts, page=page, per_page=per_page
         )
-
-    def _filtered(self, state: IndexState, filters: Mapping[str, FilterValue]) -> int:
-        allowed = state.everything
-        for name, value in filters.items():
-            if isinstance(value, ActivityRange):
-                since = timestamp(value.since) if value.since else None
-                until = timestamp(value.until) if value.until else None
-                allowed &= state.activity_between(since, until)
-                continue
-            values = state.facets.get(name, {})
-            lookup = state.facet_lookup.get(name, {})
-            either = 0
-            for wanted in value:
-                for stored in lookup.get(wanted.casefold(), ()):
-                    either |= values[stored]
-            allowed &= either
-        return allowed
-
-    def _hits(
-        self,
-        rowids: list[int],
-        state: IndexState,
-        locale: str,
-        matcher: Callable[[str], int | None] | None,
-    ) -> list[Hit]:
-        if not rowids:
-            return []
-        marks = ",".join("?" * len(rowids))
-        rows = dict(
-            self._connection.execute(
-                f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
-            ).fetchall()
-        )
-        hits = []
-        for rowid in rowids:
-            if rowid not in rows:
-                continue
-            data = json.loads(rows[rowid])
-            short = pick_language(data["short"], locale)
-            features = pick_language(data["features"], locale) or []
-            highlights: dict[str, str] = {}
-            if matcher is not None:
-                for key, text in (("name", data["name"]), ("short_description", short)):
-                    marked = highlight(text, matcher) if text else None
-                    if marked:
-                        highlights[key] = marked
-                marked_features = [highlight(feature, matcher) for feature in features]
-                if any(marked_features):
-                    # Only the features that matched: a list can be long (one record has 60).
-                    highlights["features"] = " · ".join(m for m in marked_features if m)
-            mirrors = tuple(data["mirrors"])  # mirror links are symmetric in the store
-            hits.append(
-                Hit(
-                    id=state.ids[rowid],
-                    url=data["url"],
-                    name=data["name"],
-                    short_description=short,
-                    licence=data["licence"],
-                    last_activity=datetime.fromisoformat(data["last_activity"])
-                    if data["last_activity"]
-                    else None,
-                    declared=data["declared"],
-                    valid=data["valid"],
-                    forge=data["forge"],
-                    stars=data["stars"],
-                    organisation=data["organisation"],
-                    mirrors=mirrors,
-                    highlights=highlights,
-                )
-            )
-        return hits
-
-
-def _facet_counts(state: IndexState, name: str, matches: int) -> dict[str, int]:
-    counts = []
-    for value, bits in state.facets.get(name, {}).items():
-        count = (bits & matches).bit_count()
-        if count:
-            counts.append((value, count))
-    counts.sort(key=lambda item: (-item[1], item[0]))
-    return dict(counts)
 
 
 def _change_fields(change: Any) -> tuple[int, str]:

@@ -1,0 +1,102 @@
+"""Turning matched rowids into the protocol's answer: filters, facet counts, hits."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from indexer.search.documents import pick_language, timestamp
+from indexer.search.embedded.highlight import highlight
+from indexer.search.embedded.state import IndexState
+from indexer.search.protocol import ActivityRange, FilterValue, Hit
+
+
+def filtered(state: IndexState, filters: Mapping[str, FilterValue]) -> int:
+    """The live records passing every filter: values of a field OR-ed (case-insensitive), fields AND-ed."""
+    allowed = state.everything
+    for name, value in filters.items():
+        if isinstance(value, ActivityRange):
+            since = timestamp(value.since) if value.since else None
+            until = timestamp(value.until) if value.until else None
+            allowed &= state.activity_between(since, until)
+            continue
+        values = state.facets.get(name, {})
+        lookup = state.facet_lookup.get(name, {})
+        either = 0
+        for wanted in value:
+            for stored in lookup.get(wanted.casefold(), ()):
+                either |= values[stored]
+        allowed &= either
+    return allowed
+
+
+def facet_counts(state: IndexState, name: str, matches: int) -> dict[str, int]:
+    """Exact counts of facet `name`'s values over `matches`, most frequent first, then by value."""
+    counts = []
+    for value, bits in state.facets.get(name, {}).items():
+        count = (bits & matches).bit_count()
+        if count:
+            counts.append((value, count))
+    counts.sort(key=lambda item: (-item[1], item[0]))
+    return dict(counts)
+
+
+def build_hits(
+    connection: sqlite3.Connection,
+    rowids: list[int],
+    state: IndexState,
+    locale: str,
+    matcher: Callable[[str], int | None] | None,
+) -> list[Hit]:
+    """Hits for `rowids` in order, texts in `locale`, highlighted where `matcher` finds words.
+
+    Only the features that matched are highlighted (a record can list dozens).
+    """
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    rows = dict(
+        connection.execute(
+            f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
+        ).fetchall()
+    )
+    hits = []
+    for rowid in rowids:
+        if rowid not in rows:
+            continue
+        data = json.loads(rows[rowid])
+        short = pick_language(data["short"], locale)
+        features = pick_language(data["features"], locale) or []
+        highlights: dict[str, str] = {}
+        if matcher is not None:
+            for key, text in (("name", data["name"]), ("short_description", short)):
+                marked = highlight(text, matcher) if text else None
+                if marked:
+                    highlights[key] = marked
+            marked_features = [highlight(feature, matcher) for feature in features]
+            if any(marked_features):
+                # Only the features that matched: a list can be long (one record has 60).
+                highlights["features"] = " · ".join(m for m in marked_features if m)
+        mirrors = tuple(data["mirrors"])  # mirror links are symmetric in the store
+        hits.append(
+            Hit(
+                id=state.ids[rowid],
+                url=data["url"],
+                name=data["name"],
+                short_description=short,
+                licence=data["licence"],
+                last_activity=datetime.fromisoformat(data["last_activity"])
+                if data["last_activity"]
+                else None,
+                declared=data["declared"],
+                valid=data["valid"],
+                forge=data["forge"],
+                stars=data["stars"],
+                organisation=data["organisation"],
+                mirrors=mirrors,
+                highlights=highlights,
+            )
+        )
+    return hits
