@@ -120,3 +120,22 @@ def test_query_params_round_trip() -> None:
         | {"q": "akte", "declared": "false"}
     )
     assert query.filters() == rebuilt.filters()
+
+
+def test_every_label_the_templates_use_exists() -> None:
+    """Each literal t("key") in the templates has a label in both languages."""
+    import re
+    from pathlib import Path
+
+    import api
+
+    templates = Path(api.__file__).parent / "templates"
+    used = {
+        key
+        for path in templates.glob("*.html")
+        for key in re.findall(r"""\bt\(\s*["']([a-z_.\-]+)["']""", path.read_text(encoding="utf-8"))
+        if not key.endswith(".")  # a prefix completed at render time ("facet." ~ name)
+    }
+    en = json.loads(files("api.i18n").joinpath("en.json").read_text(encoding="utf-8"))
+    assert len(used) > 50
+    assert set() == used - set(en)
