@@ -27,6 +27,7 @@ from typing import Any
 from schemas.findings import Finding, has_errors
 from schemas.publiccode.decode import decode
 from schemas.publiccode.extras import check_extras
+from schemas.publiccode.formats import clip
 from schemas.publiccode.model import PublicCode
 from schemas.publiccode.positions import find_key, key_at_line, position
 from schemas.publiccode.rules import Rules
@@ -154,7 +155,7 @@ def parse(
         return _result(path, findings, fixed, model, None)
     key_node, version_node = pair
     if version_node.kind != SCALAR or not isinstance(version_node.value, str):
-        found = version_node.text if version_node.kind == SCALAR else _kind(version_node)
+        found = clip(version_node.text) if version_node.kind == SCALAR else _kind(version_node)
         key, column = key_at_line(root, version_node.line)
         findings.append(
             Finding(
@@ -173,7 +174,7 @@ def parse(
             Finding(
                 type="error",
                 key="publiccodeYmlVersion",
-                message=f"unsupported version: '{version}'. Supported versions: "
+                message=f"unsupported version: '{clip(version)}'. Supported versions: "
                 f'{", ".join(SUPPORTED_VERSIONS)}. Use "0" for the latest 0.x standard',
             )
         )
