@@ -101,14 +101,13 @@ def crawl(
                 concurrency=concurrency,
                 on_wait=on_wait,
                 on_page=on_page,
+                on_notice=ui.say,
             )
             try:
                 reports = asyncio.run(crawl_forges(registrations, StoreSink(store), options))
             except CodereuseError as error:
                 raise _fail(str(error), 2) from error
         for report in reports:
-            for notice in report.notices:
-                ui.say(notice)
             for finding in report.findings:
                 ui.say(f"{report.forge}: {finding.key}: {finding.message}")
         if federate:

@@ -112,9 +112,11 @@ class ForgeCrawler(abc.ABC):
         graphql_url: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         prefer_rest: bool = False,
+        on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.registration = registration
         self.use_rest = prefer_rest
+        self.on_notice = on_notice
         self.client = client
         self.rest_url = rest_url.rstrip("/")
         self.graphql_url = graphql_url
@@ -136,6 +138,12 @@ class ForgeCrawler(abc.ABC):
     @abc.abstractmethod
     def snapshots_from_page(self, page: Page) -> list[RepositorySnapshot]:
         """Turn one page's raw items into snapshots (pure)."""
+
+    def notify(self, message: str) -> None:
+        """Tell the user something about this crawl now (e.g. a slow fallback), and keep it."""
+        self.notices.append(message)
+        if self.on_notice is not None:
+            self.on_notice(message)
 
     def report(self, scope: str, error: BaseException | str, *, incomplete: bool = True) -> None:
         """Record a problem as a finding on the forge; by default the scope becomes incomplete."""

@@ -68,6 +68,8 @@ class CrawlOptions:
     clock: Callable[[], float] | None = None
     on_wait: WaitCallback | None = None
     on_page: ProgressCallback | None = None
+    on_notice: Callable[[str], None] | None = None
+    """Called at once with notices such as "no token: 60 requests per hour"."""
     resolver: Resolver | None = None
     """DNS resolver of the SSRF guard (tests inject one; None: the system's)."""
 
@@ -147,6 +149,7 @@ async def crawl_forges(
                 rest_url=where.rest,
                 graphql_url=where.graphql,
                 prefer_rest=options.prefer_rest,
+                on_notice=options.on_notice,
             )
             return await crawl_forge(
                 crawler,

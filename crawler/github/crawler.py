@@ -45,7 +45,7 @@ class GitHubCrawler(ForgeCrawler):
         self.used_batch = MAX_BATCH
         self.use_rest = self.use_rest or not self.client.has_token
         if not self.client.has_token:
-            self.notices.append(
+            self.notify(
                 f"{self.registration.name}: no token (set the variable named by --token-env); "
                 "GitHub allows only 60 REST requests per hour without one, and GraphQL not at "
                 "all, so this crawl needs one request per repository and file and will wait "

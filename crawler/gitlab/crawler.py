@@ -71,7 +71,7 @@ class GitLabCrawler(ForgeCrawler):
                     self.report(scope, error)
                     return
                 self.use_rest = True
-                self.notices.append(
+                self.notify(
                     f"{self.registration.name}: no GraphQL API at {self.graphql_url}; crawling "
                     "through REST (one request per repository and file name, much slower)"
                 )

@@ -95,13 +95,20 @@ def test_single_repositories_are_fetched_by_name(fake_time: FakeTime) -> None:
 
 
 def test_without_token_crawls_rest_and_says_60_requests_per_hour(fake_time: FakeTime) -> None:
-    """No token: the REST fallback lists and fetches contents, and the notice names the 60/hour limit."""
+    """No token: the notice naming the 60/hour limit comes before the first request; REST is used."""
     fake = FakeGitHub(HOST, make_repos(20, owners=2))
     sink = MemorySink()
+    told: list[tuple[str, int]] = []
     report = crawl(
-        fake, _registration(token_env=None, orgs=["org0", "org1"]), sink, fake_time, environ={}
+        fake,
+        _registration(token_env=None, orgs=["org0", "org1"]),
+        sink,
+        fake_time,
+        environ={},
+        on_notice=lambda message: told.append((message, fake.total)),
     )
-    assert "60 REST requests per hour" in report.notices[0]
+    assert 1 == len(told) and 0 == told[0][1]
+    assert "60 REST requests per hour" in told[0][0]
     assert (20, 6) == (len(sink.snapshots), sum(1 for s in sink.snapshots.values() if s.publiccode))
     assert 2 + 40 == report.requests
 
