@@ -110,7 +110,8 @@ def crawl(
         for report in reports:
             for finding in report.findings:
                 ui.say(f"{report.forge}: {finding.key}: {finding.message}")
-        if federate:
+        changed = any(r.repositories or r.tombstoned or r.renamed for r in reports)
+        if federate and changed:  # federation re-reads every snapshot: skip it when idle
             written = federate_store(store)
             ui.say(f"federated {written} records across {len(store.list_forges())} forges")
         if index:
