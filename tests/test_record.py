@@ -105,3 +105,10 @@ def test_record_dump_validates_against_exported_schema() -> None:
     schema = json.loads((SCHEMA_DIR / "record.schema.json").read_text(encoding="utf-8"))
     record = _record(descriptions={"en": {"short": "x", "features": ["a"]}})
     jsonschema.validate(record.model_dump(mode="json"), schema)
+
+
+@pytest.mark.parametrize("bad", ["https://[::1/x", "https://host:99999/a/b", "http://[fe80::1%/x"])
+def test_canonical_url_refuses_malformed_hosts_and_ports(bad: str) -> None:
+    """Malformed IPv6 hosts and ports are an InvalidURLError, never a bare ValueError."""
+    with pytest.raises(InvalidURLError):
+        canonical_url(bad)

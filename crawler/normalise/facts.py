@@ -125,6 +125,13 @@ def _languages(payload: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
+def _strings(value: Any) -> list[str]:
+    """The non-blank strings of a list; anything that is not a list gives none."""
+    if not isinstance(value, list | tuple):
+        return []
+    return [item for item in value if isinstance(item, str) and item.strip()]
+
+
 def read_facts(payload: Mapping[str, Any]) -> RepositoryFacts:
     """The facts of a repository payload; never raises.
 
@@ -137,8 +144,8 @@ def read_facts(payload: Mapping[str, Any]) -> RepositoryFacts:
     if not isinstance(raw, Mapping):
         return _read_native(payload)
     facts = _read_native(raw)
-    names = [n for n in payload.get("topics") or [] if isinstance(n, str) and n.strip()]
-    languages = [n for n in payload.get("languages") or [] if isinstance(n, str) and n.strip()]
+    names = _strings(payload.get("topics"))
+    languages = _strings(payload.get("languages"))
     parent = _text(payload.get("fork_parent"))
     facts.name = _text(payload.get("name")) or facts.name
     facts.path = _text(payload.get("full_path")) or facts.path

@@ -31,7 +31,11 @@ def canonical_url(url: str) -> str:
     scp = _SCP_LIKE.match(text)
     if scp and "://" not in text:
         text = f"https://{scp.group('host')}/{scp.group('path')}"
-    parts = urlsplit(text if "://" in text else f"https://{text}")
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+        port = parts.port if parts.scheme in {"http", "https"} else None
+    except ValueError as error:  # a malformed IPv6 host or port
+        raise InvalidURLError(url, f"not a URL ({error}); give an https URL") from None
     if parts.scheme.lower() not in {"http", "https", "git", "ssh", "git+ssh"}:
         raise InvalidURLError(url, f"unsupported scheme {parts.scheme!r}; use an https URL")
     host = (parts.hostname or "").lower().rstrip(".")
@@ -39,7 +43,6 @@ def canonical_url(url: str) -> str:
         raise InvalidURLError(
             url, "no host; give a full URL like https://gitlab.example.org/group/project"
         )
-    port = parts.port if parts.scheme in {"http", "https"} else None
     if port in {80, 443}:
         port = None
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
