@@ -276,3 +276,16 @@ def test_private_address_is_refused_at_crawl_time(fake_time: FakeTime) -> None:
     assert ("failed", 0) == (report.status, fake.total)
     assert "10.1.2.3" in report.findings[0].message
     assert CrawlOptions().resolver is None
+
+
+def test_incremental_crawl_of_a_group_reads_its_newest_activity_first(fake_time: FakeTime) -> None:
+    """A group's recrawl lists projects newest activity first (offset pages) and stops at older ones."""
+    fake = FakeGitLab(HOST, make_repos(300, owners=2))
+    sink = MemorySink()
+    crawl(fake, _registration(groups=["org1"]), sink, fake_time)
+    fake.touch([2, 150])
+    seen: list[httpx.Request] = []
+    fake.fail = lambda request: seen.append(request)  # type: ignore[func-returns-value]
+    report = crawl(fake, _registration(groups=["org1"]), sink, fake_time)
+    assert (False, 2, 1) == (report.full, report.repositories, len(seen) - 1)
+    assert "last_activity_at" == seen[0].url.params["order_by"]
