@@ -1,0 +1,1 @@
+"""The GitLab forge kind: GraphQL listings with publiccode blobs inline, REST fallbacks."""
