@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -141,6 +142,18 @@ def test_the_key_is_sent_as_bearer_and_never_shown(server: MeiliServer) -> None:
     assert "invalid_api_key" == raised.value.code
     assert "CODEREUSE_MEILI_KEY" in str(raised.value)
     assert "wrong-secret-key" not in str(raised.value)
+
+
+def test_the_key_never_reaches_the_logs(
+    server: MeiliServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Debug logging of writes, waits and a failed task holds no key."""
+    caplog.set_level(logging.DEBUG)
+    fake(server).fail_next("settingsUpdate", "invalid_settings_ranking_rules", "bad rules")
+    with pytest.raises(SearchServerError):
+        server.backend().upsert(CORPUS)
+    assert caplog.records, "the backend logs its requests at debug level"
+    assert "fake-master-key" not in caplog.text
 
 
 def test_an_unreachable_server_is_a_search_error_without_credentials() -> None:
