@@ -21,26 +21,17 @@ shapes the backend has to parse.
 from __future__ import annotations
 
 import fnmatch
-import functools
 import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from tests.search.meili_fake_search import (
-    FilterSyntaxError,
-    best_rank,
-    conditions,
-    evaluate,
-    highlight,
-    parse_filter,
-    words,
-)
+from tests.search.meili_fake_filter import FilterSyntaxError, conditions, evaluate, parse_filter
+from tests.search.meili_fake_search import best_rank, highlight, rank_documents, words
 from tests.search.meili_openapi import Contract
 
 _DOCUMENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,511}$")
@@ -356,7 +347,7 @@ class FakeMeilisearch:
             if clause.split(":")[0] not in (settings.get("sortableAttributes") or []):
                 raise Refusal(400, "invalid_search_sort", f"Attribute `{clause}` is not sortable.")
         rules = settings.get("rankingRules") or ["attributeRank", "sort"]
-        ordered = _ordered([d for d in documents if id(d) in ranks], ranks, rules, sort)
+        ordered = rank_documents([d for d in documents if id(d) in ranks], ranks, rules, sort)
         distinct = settings.get("distinctAttribute")
         if distinct:
             seen: set[str] = set()
@@ -415,47 +406,3 @@ class FakeMeilisearch:
             answer["facetDistribution"] = distribution
             answer["facetStats"] = {}
         return answer
-
-
-def _compare_values(left: Any, right: Any, direction: str) -> int:
-    """Compare two attribute values for ``attr:asc|desc``; a missing value always goes last."""
-    if left is None or right is None:
-        return (left is None) - (right is None)
-    if isinstance(left, str) and isinstance(right, str):
-        left, right = left.casefold(), right.casefold()
-    order = (left > right) - (left < right)
-    return order if direction == "asc" else -order
-
-
-def _ordered(
-    documents: list[dict[str, Any]],
-    ranks: dict[int, int],
-    rules: list[str],
-    sort: list[str],
-) -> list[dict[str, Any]]:
-    """Order by the ranking rules: ``attributeRank``, ``sort`` (the query's clauses) and
-    ``attr:asc|desc``; the other rules (words, typo, …) tie in this fake's all-words matching."""
-    steps: list[str] = []
-    for rule in rules:
-        if rule == "sort":
-            steps.extend(sort)
-        elif rule in {"attributeRank", "attribute"} or ":" in rule:
-            steps.append(rule)
-
-    def compare(left: dict[str, Any], right: dict[str, Any]) -> int:
-        for step in steps:
-            if step in {"attributeRank", "attribute"}:
-                order = ranks[id(left)] - ranks[id(right)]
-            else:
-                attribute, direction = step.split(":")
-                order = _compare_values(left.get(attribute), right.get(attribute), direction)
-            if order:
-                return order
-        return 0
-
-    return sorted(documents, key=functools.cmp_to_key(compare))
-
-
-def utc(text: str) -> datetime:
-    """An aware datetime from ``YYYY-MM-DD``."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)

@@ -31,7 +31,7 @@ from indexer.search.meilisearch.settings import SORTS
 from indexer.search.protocol import SORT_KEYS, ActivityRange
 from schemas.errors import InvalidQueryError, SearchError
 from tests.search.meili_corpus import DECIDIM, GEOPORTAL, HOSTILE_VALUES, OPENDESK, utc
-from tests.search.meili_fake_search import parse_filter
+from tests.search.meili_fake_filter import parse_filter
 
 
 @pytest.mark.parametrize(
