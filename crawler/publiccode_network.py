@@ -15,7 +15,6 @@ refuses robots (HTTP 403) should not reject a file.
 
 from __future__ import annotations
 
-import struct
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
@@ -24,10 +23,15 @@ from crawler.addresses import Resolver, check_host
 from schemas.errors import RegistrationError
 from schemas.findings import Finding, FindingType
 from schemas.publiccode import ParseResult, locate
+from schemas.publiccode.formats import (
+    LOGO_EXTENSIONS,
+    MIN_LOGO_WIDTH,
+    SCREENSHOT_EXTENSIONS,
+    png_width,
+)
 from schemas.publiccode.positions import lang_path
 
 MAX_DOWNLOAD = 5 * 1024 * 1024
-MIN_LOGO_WIDTH = 120
 _FORGE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitea.com")
 _FORGE_WORDS = ("gitlab", "gitea", "forgejo", "git.", "code.", "forge", "salsa.", "framagit")
 
@@ -152,15 +156,13 @@ def check_network(
         for index, shot in enumerate(description.screenshots):
             url = _absolute(shot, base_url)
             if url is not None:
-                problem = _image_problem(fetcher, url, (".jpg", ".png"), minimum_width=0)
+                problem = _image_problem(fetcher, url, SCREENSHOT_EXTENSIONS, minimum_width=0)
                 if problem:
                     report(f"{path}.screenshots[{index}]", f"'{shot}' is not an image: {problem}")
     for key, value in (("logo", model.logo), ("monochromeLogo", model.monochrome_logo)):
         url = _absolute(value, base_url) if value else None
         if url is not None:
-            problem = _image_problem(
-                fetcher, url, (".svg", ".svgz", ".png"), minimum_width=MIN_LOGO_WIDTH
-            )
+            problem = _image_problem(fetcher, url, LOGO_EXTENSIONS, minimum_width=MIN_LOGO_WIDTH)
             if problem:
                 report(key, problem)
     return findings
@@ -196,16 +198,9 @@ def _image_problem(
     if status != 200:
         return f"HTTP GET returned {status} for {url}; 200 was expected"
     if path.endswith(".png"):
-        width = _png_width(body)
+        width = png_width(body[:24])
         if width is None:
             return f"image: unknown format — {url} is not a valid PNG image"
         if width < minimum_width:
             return f"invalid image size of {width} (min {minimum_width}px of width): {url}"
     return None
-
-
-def _png_width(body: bytes) -> int | None:
-    if len(body) < 24 or not body.startswith(b"\x89PNG\r\n\x1a\n") or body[12:16] != b"IHDR":
-        return None
-    width: int = struct.unpack(">I", body[16:20])[0]
-    return width

@@ -15,20 +15,21 @@ The only I/O here is reading local files under ``base_dir``, and only when a cal
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 from typing import Any
 
 from schemas.publiccode import formats
 from schemas.publiccode.checker import Checker
-from schemas.publiccode.formats import clip
+from schemas.publiccode.formats import (
+    LOGO_EXTENSIONS,
+    MIN_LOGO_WIDTH,
+    SCREENSHOT_EXTENSIONS,
+    clip,
+    png_width,
+)
 from schemas.publiccode.positions import lang_path
 
 _DEPRECATED_DROP = "This key is DEPRECATED and will be removed in the future. It's safe to drop it"
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MIN_LOGO_WIDTH = 120
-_LOGO_EXTENSIONS = (".svg", ".svgz", ".png")
-_SCREENSHOT_EXTENSIONS = (".jpg", ".png")
 
 
 def _is_remote(value: str) -> bool:
@@ -64,16 +65,12 @@ def _is_file(path: Path) -> bool:
 
 
 def _png_width(path: Path) -> int | None:
-    """Width of a PNG file from its IHDR chunk, or None when it is not a readable PNG."""
+    """Width of a PNG file, or None when it is not a readable PNG."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(24)
+            return png_width(handle.read(24))
     except OSError:
         return None
-    if len(head) < 24 or not head.startswith(_PNG_SIGNATURE) or head[12:16] != b"IHDR":
-        return None
-    width: int = struct.unpack(">I", head[16:20])[0]
-    return width
 
 
 def _logo(checker: Checker, key: str, value: str, base_dir: Path | None) -> None:
@@ -84,7 +81,7 @@ def _logo(checker: Checker, key: str, value: str, base_dir: Path | None) -> None
     path = base_dir / value
     shown = clip(str(path), 200)
     suffix = path.suffix.lower()
-    if suffix not in _LOGO_EXTENSIONS:
+    if suffix not in LOGO_EXTENSIONS:
         checker.error(
             key,
             f"invalid file extension for: {shown} — a logo must be .svg, .svgz or .png",
@@ -109,7 +106,7 @@ def _screenshot(checker: Checker, key: str, value: str, base_dir: Path | None) -
         return
     path = base_dir / value
     shown = clip(str(path), 200)
-    if path.suffix.lower() not in _SCREENSHOT_EXTENSIONS:
+    if path.suffix.lower() not in SCREENSHOT_EXTENSIONS:
         checker.error(
             key,
             f"'{clip(value)}' is not an image: invalid file extension for: {shown} — "

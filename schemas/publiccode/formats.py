@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import struct
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -29,6 +30,21 @@ _URN = re.compile(r"urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'
 _IPA_CODE = re.compile(r"[a-z0-9][a-z0-9_]*[A-Z0-9]*\Z")
 _LICENSE_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*\Z")
+
+
+LOGO_EXTENSIONS = (".svg", ".svgz", ".png")
+SCREENSHOT_EXTENSIONS = (".jpg", ".png")
+MIN_LOGO_WIDTH = 120
+"""The reference's minimum logo width in pixels (the standard asks for 1000, relaxed there)."""
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_width(head: bytes) -> int | None:
+    """Width of a PNG image from its first 24 bytes (signature and IHDR), or None if not PNG."""
+    if len(head) < 24 or not head.startswith(_PNG_SIGNATURE) or head[12:16] != b"IHDR":
+        return None
+    width: int = struct.unpack(">I", head[16:20])[0]
+    return width
 
 
 def clip(text: str, limit: int = 80) -> str:

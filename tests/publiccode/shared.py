@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -17,3 +19,15 @@ def require(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (shared test material is not part of every clone)")
     return path
+
+
+def png(width: int, height: int = 10) -> bytes:
+    """The start of a PNG image (signature and IHDR chunk) of the given size."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(header))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+    )

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import httpx
 import pytest
 
 from crawler.publiccode_network import check_network, is_code_repository
 from schemas.publiccode import parse
+from tests.publiccode.shared import png
 from tests.publiccode.test_hostile import MINIMAL
 
 PUBLIC = ["93.184.215.14"]
-
-
-def _png(width: int) -> bytes:
-    header = struct.pack(">IIBBBBB", width, 10, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + header
-    return (
-        b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
-    )
 
 
 def _web(pages: dict[str, tuple[int, bytes]]) -> httpx.Client:
@@ -72,7 +62,7 @@ def test_landing_url_and_documentation_are_fetched() -> None:
 @pytest.mark.parametrize(
     ("logo", "pages", "message"),
     [
-        ("https://img.example/logo.png", {"https://img.example/logo.png": (200, _png(300))}, None),
+        ("https://img.example/logo.png", {"https://img.example/logo.png": (200, png(300))}, None),
         (
             "https://img.example/logo.png",
             {},
@@ -80,7 +70,7 @@ def test_landing_url_and_documentation_are_fetched() -> None:
         ),
         (
             "https://img.example/logo.png",
-            {"https://img.example/logo.png": (200, _png(50))},
+            {"https://img.example/logo.png": (200, png(50))},
             "invalid image size of 50",
         ),
         (

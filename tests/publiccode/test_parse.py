@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from schemas.publiccode import PARSER_VERSION, parse
 from schemas.publiccode.bcp47 import is_valid_tag
 from schemas.publiccode.formats import is_oembed_video, is_spdx_expression
+from tests.publiccode.shared import png
 from tests.publiccode.test_hostile import MINIMAL
 
 
@@ -198,23 +197,12 @@ def test_video_urls_need_an_oembed_provider(url: str, valid: bool) -> None:
     assert valid == is_oembed_video(url)
 
 
-def _png(width: int) -> bytes:
-    header = struct.pack(">IIBBBBB", width, 10, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + header
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + struct.pack(">I", len(header))
-        + chunk
-        + struct.pack(">I", zlib.crc32(chunk))
-    )
-
-
 @pytest.mark.parametrize(
     ("logo", "content", "message"),
     [
         ("logo.svg", b"<svg/>", None),
-        ("logo.png", _png(400), None),
-        ("small.png", _png(60), "invalid image size of 60"),
+        ("logo.png", png(400), None),
+        ("small.png", png(60), "invalid image size of 60"),
         ("broken.png", b"not a png", "image: unknown format"),
         ("missing.svg", None, "no such file"),
         ("logo.gif", b"GIF89a", "invalid file extension"),
@@ -248,7 +236,7 @@ def test_absolute_logo_paths_are_refused(logo: bytes) -> None:
 
 def test_screenshots_must_be_jpg_or_png_files(tmp_path: Path) -> None:
     """Screenshots are checked relative to the base directory."""
-    (tmp_path / "shot.png").write_bytes(_png(300))
+    (tmp_path / "shot.png").write_bytes(png(300))
     data = _with(
         b"    features: [Just one feature]\n",
         b"    features: [Just one feature]\n    screenshots: [shot.png, shot.jpeg, gone.jpg]\n",
