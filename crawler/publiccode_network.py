@@ -22,7 +22,7 @@ import httpx
 from crawler.addresses import Resolver, check_host
 from schemas.errors import RegistrationError
 from schemas.findings import Finding, FindingType
-from schemas.publiccode import ParseResult, locate
+from schemas.publiccode import ParseResult, locator
 from schemas.publiccode.formats import (
     LOGO_EXTENSIONS,
     MIN_LOGO_WIDTH,
@@ -117,9 +117,10 @@ def check_network(
         return []
     fetcher = _Fetcher(client, allow_private=allow_private, resolver=resolver)
     findings: list[Finding] = []
+    place = locator(data)
 
     def report(key: str, message: str, kind: FindingType = "error") -> None:
-        line, column = locate(data, key)
+        line, column = place(key)
         findings.append(Finding(type=kind, key=key, line=line, column=column, message=message))
 
     def reachable(key: str, url: str) -> None:

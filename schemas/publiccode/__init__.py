@@ -8,7 +8,7 @@ reachability, remote logos) are a separate, opt-in step in ``crawler.publiccode_
 """
 
 from schemas.publiccode.model import PublicCode
-from schemas.publiccode.parser import FILE_NAMES, ParseResult, locate, parse
+from schemas.publiccode.parser import FILE_NAMES, ParseResult, locate, locator, parse
 from schemas.publiccode.vocabularies import (
     CATEGORIES,
     DEVELOPMENT_STATUSES,
@@ -35,5 +35,6 @@ __all__ = [
     "ParseResult",
     "PublicCode",
     "locate",
+    "locator",
     "parse",
 ]

@@ -20,6 +20,7 @@ network checks are a separate step (``crawler.publiccode_network``).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,9 +222,16 @@ def _result(
     )
 
 
-def locate(data: bytes, key: str) -> tuple[int | None, int | None]:
-    """Line and column a finding about ``key`` in ``data`` points at, by `parse`'s rules.
+def locator(data: bytes) -> Callable[[str], tuple[int | None, int | None]]:
+    """A function giving the line and column a finding about a key path in ``data`` points
+    at, by `parse`'s rules; ``data`` is read once.
 
     For checks made after parsing (the network step), so their findings are placed alike.
     """
-    return position(load(data).root, key)
+    root = load(data).root
+    return lambda key: position(root, key)
+
+
+def locate(data: bytes, key: str) -> tuple[int | None, int | None]:
+    """`locator` for a single key."""
+    return locator(data)(key)
