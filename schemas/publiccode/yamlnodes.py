@@ -196,7 +196,7 @@ class _Composer:
             return
         frame[2] = None
         if key.kind == SCALAR:
-            name = key.text if isinstance(key.value, str) else str(key.text)
+            name = key.text
             seen: dict[str, int] = frame[3]
             if name in seen:
                 where = f"{frame[1]}.{name}" if frame[1] else name
