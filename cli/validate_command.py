@@ -146,6 +146,12 @@ def validate(
         "urn:x-italian-pa: URIs against (without it only their shape is checked).",
     ),
     timeout: float = typer.Option(30.0, "--timeout", help="With --network: seconds per request."),
+    no_files: bool = typer.Option(
+        False,
+        "--no-files",
+        help="Skip the checks of files the publiccode.yml refers to (logo, screenshots, "
+        "authorsFile), e.g. for a file copied out of its repository.",
+    ),
 ) -> None:
     """Validate publiccode.yml files against the standard (0.7) as the crawler does.
 
@@ -159,7 +165,8 @@ def validate(
     codes = _load_ipa_codes(ipa_codes)
     reports: list[tuple[str, list[Finding]]] = []
     for source in sources:
-        result = parse(source.data, path=source.name, base_dir=source.base_dir, ipa_codes=codes)
+        base_dir = None if no_files else source.base_dir
+        result = parse(source.data, path=source.name, base_dir=base_dir, ipa_codes=codes)
         findings = _online(source, result, base_url, timeout) if network else result.findings
         reports.append((source.name, findings))
     if output is OutputFormat.json:

@@ -143,3 +143,12 @@ def test_network_option_runs_the_online_checks(
     assert out.startswith(
         f"{path}:3:1: error: url: 'https://github.com/italia/medusa.git' not reachable"
     )
+
+
+def test_no_files_skips_referenced_file_checks(tmp_path: Path) -> None:
+    """A missing logo is an error next to the file, and not checked with --no-files."""
+    path = tmp_path / "publiccode.yml"
+    path.write_bytes(MINIMAL.replace(b"name: Medusa", b"name: Medusa\nlogo: img/logo.svg"))
+    code, out, _ = _run(str(path))
+    assert (1, ["logo"]) == (code, [line.split(": ")[2] for line in out.splitlines()])
+    assert (0, "") == _run(str(path), "--no-files")[:2]
