@@ -17,6 +17,8 @@ see the repositories listed before the interruption), so nothing is ever deleted
 from __future__ import annotations
 
 import abc
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -163,6 +165,39 @@ class ForgeCrawler(abc.ABC):
         )
 
 
+async def prefetched(pages: AsyncIterator[Page]) -> AsyncIterator[Page]:
+    """Yield `pages` in order while the next one is already being fetched.
+
+    Normalising and saving a page is synchronous work; asking for the following page before it
+    starts hides one network round trip per page. Only one page is ever held ahead, so a crash
+    loses at most a page that was never checkpointed (and is fetched again on resume).
+    """
+    queue: asyncio.Queue[Page | BaseException | None] = asyncio.Queue(maxsize=1)
+
+    async def produce() -> None:
+        try:
+            async for page in pages:
+                await queue.put(page)
+        except Exception as error:  # handed to the consumer, which raises it in order
+            await queue.put(error)
+            return
+        await queue.put(None)
+
+    task = asyncio.create_task(produce())
+    try:
+        while True:
+            item = await queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def _since(fingerprints: dict[str, RepositoryFingerprint]) -> datetime | None:
     times = [fp.last_activity for fp in fingerprints.values() if fp.last_activity is not None]
     return (max(times) - OVERLAP) if times else None
@@ -230,7 +265,7 @@ async def crawl_forge(
                 stored = (checkpoint or {}).get("since")
                 since = datetime.fromisoformat(stored) if stored else _since(fingerprints)
             plan = Plan(full=scope_full, since=since, fingerprints=fingerprints)
-            async for page in crawler.pages(scope, plan, checkpoint):
+            async for page in prefetched(crawler.pages(scope, plan, checkpoint)):
                 snapshots = crawler.snapshots_from_page(page)
                 # Private and internal repositories (a token may see them) stay out of a
                 # public catalogue; not counting them as seen lets one that went private be
