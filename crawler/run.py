@@ -30,6 +30,7 @@ from crawler.http import ForgeClient, create_http_client
 from crawler.ratelimit import DEFAULT_CONCURRENCY, GovernorRegistry, WaitCallback
 from crawler.sink import CrawlSink
 from schemas.errors import ConfigurationError
+from schemas.findings import Finding
 from schemas.forge import ForgeRegistration
 
 CRAWLERS: dict[str, type[ForgeCrawler]] = {"gitlab": GitLabCrawler, "github": GitHubCrawler}
@@ -123,7 +124,14 @@ async def crawl_forges(
     governors = GovernorRegistry(**governor_options)
 
     async def one(registration: ForgeRegistration) -> CrawlReport:
-        token = token_for(registration, environ)
+        try:
+            token = token_for(registration, environ)
+        except ConfigurationError as error:
+            # One forge's missing token must not keep the others from being crawled.
+            finding = Finding(type="error", key="forge.token_env", message=str(error))
+            return CrawlReport(
+                forge=registration.name, full=False, status="failed", findings=[finding]
+            )
         where = locator(registration)
         host = httpx.URL(where.rest).host
         # Every request and redirect hop is checked against private addresses at crawl time
