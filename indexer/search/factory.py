@@ -32,7 +32,9 @@ def _embedded(settings: Settings, store: RecordStore) -> SearchBackend:
 
 def _meilisearch(settings: Settings, store: RecordStore) -> SearchBackend:
     module: Any = importlib.import_module("indexer.search.meilisearch")
-    backend: SearchBackend = module.create_meilisearch_backend(settings, store.iter_records)
+    backend: SearchBackend = module.create_meilisearch_backend(
+        settings, store.iter_records, store_seq=store.latest_change_seq
+    )
     return backend
 
 
