@@ -238,15 +238,22 @@ def get_meta(connection: Connection, id_: str) -> RecordMeta | None:
 
 
 def documents_after(
-    connection: Connection, after: str | None, limit: int, *, include_deleted: bool
-) -> list[tuple[str, str]]:
-    """Up to `limit` (id, document) pairs with id > `after`, ordered by id (keyset paging)."""
-    query = select(RecordRow.id, RecordRow.document).order_by(RecordRow.id).limit(limit)
+    connection: Connection, after: str | None, limit: int
+) -> list[tuple[str, str, bool]]:
+    """Up to `limit` (id, document, deleted) rows with id > `after`, ordered by id.
+
+    Keyset paging on the primary key alone, deleted rows included: any filter beside it lets
+    a planner without fresh statistics (PostgreSQL after a bulk load) pick a scan-and-sort
+    plan that reads the rest of the table for every page. Callers drop deleted rows.
+    """
+    query = (
+        select(RecordRow.id, RecordRow.document, RecordRow.deleted_at)
+        .order_by(RecordRow.id)
+        .limit(limit)
+    )
     if after is not None:
         query = query.where(RecordRow.id > after)
-    if not include_deleted:
-        query = query.where(RecordRow.deleted_at.is_(None))
-    return [(row.id, row.document) for row in connection.execute(query)]
+    return [(row.id, row.document, row.deleted_at is not None) for row in connection.execute(query)]
 
 
 def documents_of(

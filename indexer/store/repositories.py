@@ -284,35 +284,44 @@ def publiccode_of(connection: Connection, record_id: str) -> bytes | None:
 
 
 def snapshots_after(
-    connection: Connection, forge: str | None, after: int, limit: int
-) -> list[tuple[int, RepositorySnapshot]]:
-    """Up to `limit` live repositories with row id > `after` as snapshots, by row id."""
-    query = (
-        select(RepositoryRow)
-        .where(RepositoryRow.id > after, RepositoryRow.tombstoned_at.is_(None))
-        .order_by(RepositoryRow.id)
-        .limit(limit)
-    )
-    if forge is not None:
-        query = query.where(RepositoryRow.forge == forge)
-    return [
-        (
-            row.id,
-            RepositorySnapshot(
-                forge=row.forge,
-                forge_id=row.forge_id,
-                url=row.url,
-                canonical_id=row.canonical_id,
-                payload=row.payload,
-                publiccode_path=row.publiccode_path,
-                publiccode=row.publiccode,
-                blob_id=row.blob_id,
-                etag=row.etag,
-                last_activity=row.last_activity,
-                archived=row.archived,
-                is_fork=row.is_fork,
-                fetched_at=row.fetched_at,
-            ),
+    connection: Connection, forge: str | None, after: int | str | None, limit: int
+) -> list[tuple[int | str, RepositorySnapshot | None]]:
+    """One keyset page of repositories as (cursor, snapshot, or None when tombstoned).
+
+    Without `forge`, pages by row id over every forge; with it, by forge id along the
+    (forge, forge_id) unique index. Only index columns are in the condition, so the plan is an
+    ordered index scan whatever the statistics say (see `records.documents_after`); callers
+    pass the last cursor back as `after` and skip the Nones.
+    """
+    query = select(RepositoryRow).limit(limit)
+    if forge is None:
+        query = query.order_by(RepositoryRow.id)
+        if after is not None:
+            query = query.where(RepositoryRow.id > after)
+    else:
+        query = query.where(RepositoryRow.forge == forge).order_by(RepositoryRow.forge_id)
+        if after is not None:
+            query = query.where(RepositoryRow.forge_id > after)
+    page: list[tuple[int | str, RepositorySnapshot | None]] = []
+    for row in connection.execute(query):
+        cursor = row.id if forge is None else row.forge_id
+        if row.tombstoned_at is not None:
+            page.append((cursor, None))
+            continue
+        snapshot = RepositorySnapshot(
+            forge=row.forge,
+            forge_id=row.forge_id,
+            url=row.url,
+            canonical_id=row.canonical_id,
+            payload=row.payload,
+            publiccode_path=row.publiccode_path,
+            publiccode=row.publiccode,
+            blob_id=row.blob_id,
+            etag=row.etag,
+            last_activity=row.last_activity,
+            archived=row.archived,
+            is_fork=row.is_fork,
+            fetched_at=row.fetched_at,
         )
-        for row in connection.execute(query)
-    ]
+        page.append((cursor, snapshot))
+    return page

@@ -150,11 +150,10 @@ class Store:
         after: str | None = None
         while True:
             with self._transaction(write=False) as connection:
-                page = record_rows.documents_after(
-                    connection, after, batch_size, include_deleted=include_deleted
-                )
-            for _record_id, document in page:
-                yield record_rows.decode(document)
+                page = record_rows.documents_after(connection, after, batch_size)
+            for _record_id, document, deleted in page:
+                if include_deleted or not deleted:
+                    yield record_rows.decode(document)
             if len(page) < batch_size:
                 return
             after = page[-1][0]
@@ -168,11 +167,10 @@ class Store:
         after: str | None = None
         while True:
             with self._transaction(write=False) as connection:
-                page = record_rows.documents_after(
-                    connection, after, batch_size, include_deleted=False
-                )
-            for _record_id, document in page:
-                yield document
+                page = record_rows.documents_after(connection, after, batch_size)
+            for _record_id, document, deleted in page:
+                if not deleted:
+                    yield document
             if len(page) < batch_size:
                 return
             after = page[-1][0]
@@ -386,13 +384,17 @@ class Store:
     def iter_snapshots(
         self, forge: str | None = None, *, batch_size: int = 500
     ) -> Iterator[RepositorySnapshot]:
-        """Stream the raw snapshots of live repositories (re-normalisation without network)."""
-        after = 0
+        """Stream the raw snapshots of live repositories (re-normalisation without network).
+
+        Ordered by the order they were first saved, or by forge id when `forge` is given.
+        """
+        after: int | str | None = None
         while True:
             with self._transaction(write=False) as connection:
                 page = repositories.snapshots_after(connection, forge, after, batch_size)
-            for _row_id, snapshot in page:
-                yield snapshot
+            for _cursor, snapshot in page:
+                if snapshot is not None:
+                    yield snapshot
             if len(page) < batch_size:
                 return
             after = page[-1][0]

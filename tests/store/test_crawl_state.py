@@ -172,3 +172,27 @@ def test_get_publiccode_returns_the_raw_file_of_the_live_repository(forge_store:
     assert None is forge_store.get_publiccode("gitlab.example.org/none/such")
     forge_store.record_listing("gitlab", {"2"}, complete=True, tombstone_after=1)
     assert None is forge_store.get_publiccode(make_record(URL_A).id)
+
+
+def test_iter_snapshots_skips_tombstoned_repositories_across_pages(forge_store: Store) -> None:
+    """Tombstoned repositories are left out, whatever the page size and forge filter."""
+    forge_store.add_forge(make_forge("other"))
+    urls = [f"https://gitlab.example.org/g/p{n}" for n in range(5)]
+    forge_store.save_page(
+        "gitlab", "all", [make_snapshot(url, str(n)) for n, url in enumerate(urls)], [], None
+    )
+    forge_store.save_page(
+        "other",
+        "all",
+        [make_snapshot("https://other.example.org/x/y", "9", forge="other")],
+        [],
+        None,
+    )
+    forge_store.record_listing("gitlab", {"0", "4"}, complete=True, tombstone_after=1)
+    for batch_size in (1, 2, 100):
+        assert ["0", "4"] == [
+            s.forge_id for s in forge_store.iter_snapshots("gitlab", batch_size=batch_size)
+        ]
+        assert ["0", "4", "9"] == [
+            s.forge_id for s in forge_store.iter_snapshots(batch_size=batch_size)
+        ]
