@@ -10,6 +10,7 @@ Records (API, search indexer, exports)
     ``upsert_records(records, *, now=None) -> UpsertSummary``  idempotent, keyed by canonical id
     ``get_record(id) -> Record | None`` / ``get_record_meta(id) -> RecordMeta | None``
     ``iter_records(*, ids=None, include_deleted=False, batch_size=1000) -> Iterator[Record]``
+    ``iter_documents(*, batch_size=1000) -> Iterator[str]``  stored JSON, no models (exports)
     ``count_records(*, include_deleted=False, forge=None, declared=None, valid=None) -> int``
     ``delete_records(ids, *, now=None) -> list[str]``  tombstones, fed to the change feed
     ``changes_since(seq_or_time, limit=1000) -> list[Change]`` / ``latest_change_seq() -> int``
