@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from indexer.store import Store
+from schemas.record import Record
 from tests.store.builders import T0, at, make_record
 
 URL_A = "https://gitlab.example.org/kommunen/beteiligung"
@@ -154,3 +155,13 @@ def test_naive_datetimes_are_taken_as_utc(store: Store) -> None:
     store.upsert_records([record], now=T0.replace(tzinfo=None))
     meta = store.get_record_meta(record.id)
     assert meta is not None and T0 == meta.first_seen
+
+
+def test_iter_documents_streams_the_stored_json_of_live_records(store: Store) -> None:
+    """iter_documents yields JSON that reads back as the live records, in id order."""
+    records = [make_record(f"https://gitlab.example.org/g/p{n}") for n in range(7)]
+    store.upsert_records(records, now=at(1))
+    store.delete_records([records[2].id], now=at(2))
+    expected = sorted((r for r in records if r.id != records[2].id), key=lambda r: r.id)
+    documents = list(store.iter_documents(batch_size=2))
+    assert expected == [Record.model_validate_json(document) for document in documents]
