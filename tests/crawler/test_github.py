@@ -195,3 +195,20 @@ def test_a_newly_added_organisation_triggers_a_full_listing(fake_time: FakeTime)
     report = crawl(fake, _registration(orgs=["org0", "org1"]), sink, fake_time)
     assert (True, 40) == (report.full, len(sink.snapshots))
     assert False is crawl(fake, _registration(orgs=["org1", "org0"]), sink, fake_time).full
+
+
+def test_timeouts_shrink_the_packed_query_and_the_crawl_completes(fake_time: FakeTime) -> None:
+    """GitHub's 502 on queries asking for more than 40 repositories halves the batch until they pass."""
+
+    def slow_when_big(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path == "/graphql":
+            variables = json.loads(request.content)["variables"]
+            asked = sum(v for k, v in variables.items() if k.startswith("f") and isinstance(v, int))
+            if asked > 40:
+                return httpx.Response(502, json={"message": "Server Error"})
+        return None
+
+    fake = FakeGitHub(HOST, make_repos(300, owners=3), fail=slow_when_big)
+    sink = MemorySink()
+    report = crawl(fake, _registration(), sink, fake_time)
+    assert ("succeeded", 300) == (report.status, len(sink.snapshots))
