@@ -212,3 +212,20 @@ def test_timeouts_shrink_the_packed_query_and_the_crawl_completes(fake_time: Fak
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert ("succeeded", 300) == (report.status, len(sink.snapshots))
+
+
+def test_bad_token_fails_the_forge_with_a_finding_and_no_retries(fake_time: FakeTime) -> None:
+    """A 401 from GraphQL ends the crawl of that forge as failed, naming the answer, sent once."""
+    fake = FakeGitHub(
+        HOST,
+        make_repos(10, owners=1),
+        fail=lambda request: httpx.Response(401, json={"message": "Bad credentials"}),
+    )
+    sink = MemorySink()
+    report = crawl(fake, _registration(orgs=["org0"]), sink, fake_time)
+    assert ("failed", 1) == (report.status, fake.total)
+    assert (
+        "HTTP 401: " in report.findings[0].message
+        and "Bad credentials" in report.findings[0].message
+    )
+    assert "failed" == sink.runs[-1]["status"]
