@@ -17,10 +17,9 @@ from schemas.settings import load_settings
 
 def build_app(database_url: str | None = None):  # type: ignore[no-untyped-def]
     """The app with the real store, search backend and registration check, from the settings."""
-    from indexer.search.factory import create_search_backend
-
     from api.app import create_app
     from crawler.registration import register
+    from indexer.search.factory import create_search_backend
     from indexer.store import create_store
 
     overrides = {"database_url": database_url} if database_url else {}
