@@ -126,6 +126,13 @@ class GitHubCrawler(ForgeCrawler):
             return result.data
 
     def _pack(self, state: dict[str, dict[str, Any]], budget: int) -> list[queries.OwnerSlice]:
+        """Choose the owners of the next query and how many repositories to ask of each.
+
+        Owners not seen yet are probed together (``budget / owners`` each, at most
+        `PROBE_OWNERS` of them); then owners are filled in order until the query asks for
+        `budget` repositories, the last one possibly for part of what it has left (its cursor
+        carries on in the next query). So every query but the last asks for a full batch.
+        """
         pending = [login for login, s in state.items() if not s["done"]]
         unknown = [login for login in pending if state[login]["total"] is None]
         if unknown:
@@ -133,12 +140,10 @@ class GitHubCrawler(ForgeCrawler):
             first = max(1, min(100, budget // len(chosen)))
             return [queries.OwnerSlice(login, first, state[login]["after"]) for login in chosen]
         slices: list[queries.OwnerSlice] = []
-        left = budget
+        left = max(1, budget)
         for login in pending:
             remaining = max(1, state[login]["total"] - state[login]["fetched"])
-            first = min(100, remaining, left) if slices else min(100, remaining, max(1, budget))
-            if slices and first < min(100, remaining):
-                break  # it does not fit whole: next query
+            first = min(100, remaining, left)
             slices.append(queries.OwnerSlice(login, first, state[login]["after"]))
             left -= first
             if left <= 0:

@@ -33,7 +33,7 @@ def test_full_crawl_packs_owners_and_keeps_blobs(fake_time: FakeTime) -> None:
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert ("succeeded", 300) == (report.status, len(sink.snapshots))
-    assert 4 == report.requests  # probe 3 x 33, then 67 + 33, 34 + 34 ... packed into 100s
+    assert 4 == report.requests  # a probe of 3 x 33, then the remaining 201 in full batches of 100
     stored = sink.snapshots[("hub", "21")]
     assert ("publiccode.yaml", fake.by_id()[21].blob(HOST)) == (
         stored.publiccode_path,
@@ -229,3 +229,10 @@ def test_bad_token_fails_the_forge_with_a_finding_and_no_retries(fake_time: Fake
         and "Bad credentials" in report.findings[0].message
     )
     assert "failed" == sink.runs[-1]["status"]
+
+
+def test_owners_of_any_size_are_packed_into_full_batches(fake_time: FakeTime) -> None:
+    """1,000 repositories over 7 owners take 11 requests: every query but the last asks for 100."""
+    fake = FakeGitHub(HOST, make_repos(1000, owners=7))
+    report = crawl(fake, _registration(orgs=[f"org{i}" for i in range(7)]), MemorySink(), fake_time)
+    assert (1000, 11) == (report.repositories, report.requests)
