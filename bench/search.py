@@ -18,6 +18,7 @@ are printed beside each figure.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import resource
 import shutil
@@ -172,7 +173,8 @@ def _measure(
     builds = [_timed(backend.rebuild) for _ in range(options.runs)]
 
     updates = []
-    sample = list(synthetic_records(min(options.records, 20_000)))
+    needed = min(options.records, options.runs * 1000 + 1500)
+    sample = list(itertools.islice(synthetic_records(options.records), needed))
     for run in range(options.runs):
         changed = _changed(sample[run * 1000 + 500 : run * 1000 + 1500], run)
         if store is not None:

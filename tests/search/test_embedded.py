@@ -137,3 +137,35 @@ def test_activity_filter_uses_utc(tmp_path: Path) -> None:
 
     window = ActivityRange(since=datetime(2024, 5, 1, 12), until=datetime(2024, 5, 1, 13))
     assert 1 == backend.search("", filters={"last_activity": window}).total
+
+
+QUERIES = ["verwaltung", "whistleblowing", "meteo dati", "gestione documentale", "open", "web"]
+
+
+def _answers(backend: EmbeddedSearch) -> list[object]:
+    answers: list[object] = []
+    for query in QUERIES:
+        result = backend.search(query, facets=["forge", "licence"], per_page=50)
+        answers.append(([hit.id for hit in result.hits], result.total, dict(result.facets)))
+    return answers
+
+
+def test_stored_bitmaps_of_frequent_terms_equal_fts(tmp_path: Path) -> None:
+    """Stored bitmaps for frequent terms give the same answers as FTS5, after writes too."""
+    from tests.search.corpus import REAL_WORLD, load_corpus
+
+    if not REAL_WORLD.is_dir():
+        pytest.skip(f"the real-world publiccode.yml files are missing at {REAL_WORLD}")
+    records = load_corpus()
+    plain = EmbeddedSearch(tmp_path / "plain.db", lambda: records)
+    stored = EmbeddedSearch(tmp_path / "stored.db", lambda: records, frequent_at=2)
+    plain.rebuild()
+    stored.rebuild()
+    count = stored._connection.execute("SELECT count(*) FROM search_posting").fetchone()[0]
+    assert count > 100
+    assert _answers(plain) == _answers(stored)
+    changed = [make_record("w", "Web Verwaltung", texts={"de": "Offene Verwaltung im Web"})]
+    for backend in (plain, stored):
+        backend.upsert(changed + [records[5].model_copy(update={"name": "Open Web"})])
+        backend.delete([records[7].id, records[9].id])
+    assert _answers(plain) == _answers(stored)

@@ -20,8 +20,9 @@ from typing import Any, Protocol
 from indexer.search.documents import search_document
 from indexer.search.embedded.highlight import word_matcher
 from indexer.search.embedded.indexing import IndexWriter
+from indexer.search.embedded.postings import TermCache, build_postings, frequent_threshold
 from indexer.search.embedded.query import expand, query_words
-from indexer.search.embedded.ranking import Ranker, TermCache, word_sets
+from indexer.search.embedded.ranking import Ranker, word_sets
 from indexer.search.embedded.results import build_hits, facet_counts, filtered
 from indexer.search.embedded.schema import (
     ATTRIBUTES,
@@ -83,13 +84,17 @@ class EmbeddedSearch:
         database: Any,
         record_source: RecordSource | None = None,
         change_seq: Callable[[], int] | None = None,
+        *,
+        frequent_at: int | None = None,
     ) -> None:
         """Open (creating when missing) the index in `database`.
 
         `record_source` returns the store's live records for `rebuild`; `change_seq` returns
         the store's newest change seq, recorded by `rebuild` so `sync_from_store` goes on
-        from there.
+        from there. `frequent_at` overrides from how many records a term gets a stored bitmap
+        (`postings.frequent_threshold` by default; tests lower it).
         """
+        self._frequent_at = frequent_at
         self._path = sqlite_path(database)
         self._record_source = record_source
         self._change_seq = change_seq
@@ -171,6 +176,8 @@ class EmbeddedSearch:
                 self._connection.execute(
                     f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 4)"
                 )
+            count = self._connection.execute("SELECT count(*) FROM search_doc").fetchone()[0]
+            build_postings(self._connection, self._frequent_at or frequent_threshold(count))
             set_meta(self._connection, "generation", str(generation))
             if seq is not None:
                 set_meta(self._connection, "store_seq", seq)

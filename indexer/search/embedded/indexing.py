@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from indexer.search.documents import UNDETERMINED, SearchDocument
 from indexer.search.embedded import bitmaps
+from indexer.search.embedded.postings import PostingUpdates
 from indexer.search.embedded.schema import ATTRIBUTES
 from indexer.search.text import LANGUAGES, analyse_raw, folded_words, language_of, words
 
@@ -29,6 +30,7 @@ class AnalysedDocument:
     """A document ready to write: terms per attribute, its folded words, those from German text."""
 
     terms: dict[str, str]
+    term_sets: dict[str, set[str]]
     words: set[str]
     german_words: set[str]
 
@@ -65,7 +67,10 @@ def analyse_document(document: SearchDocument) -> AnalysedDocument:
         add("long", text, _languages(tag), language_of(tag) == "de")
     terms = {attribute: " ".join(found) for attribute, found in per_attribute.items()}
     return AnalysedDocument(
-        terms=terms, words=folded_words(all_raw), german_words=folded_words(german_raw)
+        terms=terms,
+        term_sets=per_attribute,
+        words=folded_words(all_raw),
+        german_words=folded_words(german_raw),
     )
 
 
@@ -102,6 +107,7 @@ class IndexWriter:
         self._connection = connection
         self._added: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._cleared: list[int] = []
+        self._postings = PostingUpdates(connection)
         self._words: set[str] = set()
         self._german: set[str] = set()
         row = connection.execute(
@@ -154,6 +160,7 @@ class IndexWriter:
                     document_data(document),
                 )
             )
+            self._postings.add(rowid, analysed.term_sets)
             for attribute, terms in analysed.terms.items():
                 if terms:
                     fts_rows[attribute].append((rowid, terms))
@@ -184,6 +191,7 @@ class IndexWriter:
     def finish(self) -> None:
         """Write the facet bitmaps and the vocabulary collected so far."""
         cleared = bitmaps.from_rowids(self._cleared) if self._cleared else 0
+        self._postings.finish(cleared)
         added = {key: bitmaps.from_rowids(rowids) for key, rowids in self._added.items()}
         keys = set(added)
         stored: dict[tuple[str, str], int] = {}

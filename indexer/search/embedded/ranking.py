@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from indexer.search.embedded import bitmaps
-from indexer.search.embedded.query import WordQuery, fts_expression
+from indexer.search.embedded.postings import TermCache
+from indexer.search.embedded.query import WordQuery
 from indexer.search.embedded.schema import ATTRIBUTES
 from indexer.search.embedded.state import IndexState
 from indexer.search.text import spans
@@ -45,54 +46,16 @@ class WordSets:
     best_attribute: list[int] = field(default_factory=list)
 
 
-class TermCache:
-    """Record sets of recently searched FTS5 expressions, per attribute, for one generation.
-
-    Popular words recur across searches; their sets (12.5 kB each at 100,000 records) are kept
-    in a small LRU instead of being read from FTS5 again.
-    """
-
-    def __init__(
-        self, connection: sqlite3.Connection, size_hint: int, capacity: int = 2048
-    ) -> None:
-        self._connection = connection
-        self._size_hint = size_hint
-        self._capacity = capacity
-        self._entries: OrderedDict[tuple[str, str], int] = OrderedDict()
-
-    def rowids(self, attribute: str, expression: str) -> int:
-        """The records whose `attribute` matches `expression`, as a bitmap."""
-        key = (attribute, expression)
-        found = self._entries.get(key)
-        if found is not None:
-            self._entries.move_to_end(key)
-            return found
-        table = f"search_fts_{attribute}"
-        try:
-            row = self._connection.execute(
-                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?", (expression,)
-            ).fetchone()
-            found = bitmaps.from_text(row[0], self._size_hint)
-        except sqlite3.OperationalError:
-            # A term FTS5 tokenises differently from us (exotic scripts) is skipped, not fatal.
-            found = 0
-        self._entries[key] = found
-        if len(self._entries) > self._capacity:
-            self._entries.popitem(last=False)
-        return found
-
-
 def word_sets(cache: TermCache, word: WordQuery) -> WordSets:
     """Query the FTS5 tables for every group of `word` and combine the record sets."""
     result = WordSets()
     per_attribute = [0] * len(ATTRIBUTES)
     for group, terms, prefix in word.groups():
-        expression = fts_expression(terms, prefix)
-        if expression is None:
+        if not terms and not prefix:
             continue
         level = 0 if group in {"exact", "derived"} else int(group.removeprefix("typo"))
         for index, attribute in enumerate(ATTRIBUTES):
-            found = cache.rowids(attribute, expression)
+            found = cache.rowids(attribute, terms, prefix)
             if not found:
                 continue
             per_attribute[index] |= found

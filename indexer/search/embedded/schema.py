@@ -12,6 +12,7 @@ not by the store's migrations; all names start with ``search_``:
   record leaves its old terms behind under a rowid that no longer exists in ``search_doc``;
   searches only count live rowids, and `rebuild` compacts;
 - ``search_facet``: one bitmap (bit *i* = record with rowid *i*) per facet field and value;
+- ``search_posting``: the ready bitmap of every frequent term per attribute (see `postings`);
 - ``search_vocab``: every folded word seen, with whether it came from German text, for typo
   and compound expansion of query words;
 - ``search_meta``: key/value state: the schema version, the generation (bumped by every write
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 ATTRIBUTES: tuple[str, ...] = ("name", "short", "features", "tags", "long")
 
 _TABLES = [
@@ -41,6 +42,10 @@ _TABLES = [
     """CREATE TABLE IF NOT EXISTS search_facet (
         field TEXT NOT NULL, value TEXT NOT NULL, bitmap BLOB NOT NULL,
         PRIMARY KEY (field, value)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS search_posting (
+        attribute TEXT NOT NULL, term TEXT NOT NULL, bitmap BLOB NOT NULL,
+        PRIMARY KEY (attribute, term)
     ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS search_vocab (
         term TEXT PRIMARY KEY, german INTEGER NOT NULL
@@ -78,7 +83,7 @@ def drop_tables(connection: sqlite3.Connection) -> None:
     """Drop every index table (a rebuild starts from nothing)."""
     for attribute in ATTRIBUTES:
         connection.execute(f"DROP TABLE IF EXISTS search_fts_{attribute}")
-    for table in ("search_doc", "search_facet", "search_vocab", "search_meta"):
+    for table in ("search_doc", "search_facet", "search_posting", "search_vocab", "search_meta"):
         connection.execute(f"DROP TABLE IF EXISTS {table}")
 
 
