@@ -19,10 +19,11 @@ Pure (no I/O), shared by every backend so they agree on what is searchable and h
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from schemas.errors import InvalidURLError
 from schemas.record import Record, canonical_id
@@ -184,3 +185,26 @@ def search_document(record: Record) -> SearchDocument:
         organisation=organisation,
         mirrors=tuple(record.mirrors),
     )
+
+
+class _View(dict):  # type: ignore[type-arg]
+    """A JSON object read with attribute access (missing keys read as None)."""
+
+    __getattr__ = dict.get
+
+
+def search_document_from_json(text: str) -> SearchDocument:
+    """`search_document` of a record stored as JSON (``Record.model_dump_json``), without pydantic.
+
+    For bulk rebuilds: validating 100,000 records costs about 15 s, reading them this way a
+    fraction of it. The JSON must come from a `Record` (the store's own documents); the result
+    equals ``search_document(Record.model_validate_json(text))``.
+    """
+    data: Any = json.loads(text, object_hook=_View)
+    repository = data.repository
+    if isinstance(repository.last_activity, str):
+        repository["last_activity"] = datetime.fromisoformat(repository.last_activity)
+    data["forge"] = repository.forge
+    data["mirrors"] = list(data.relations.mirrors)
+    data["valid"] = not any(finding.type == "error" for finding in data.findings or ())
+    return search_document(cast(Record, data))

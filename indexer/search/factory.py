@@ -27,7 +27,12 @@ class RecordStore(Protocol):
 def _embedded(settings: Settings, store: RecordStore) -> SearchBackend:
     from indexer.search.embedded import EmbeddedSearch
 
-    return EmbeddedSearch(settings.database_url, store.iter_records, store.latest_change_seq)
+    return EmbeddedSearch(
+        settings.database_url,
+        store.iter_records,
+        store.latest_change_seq,
+        document_source=getattr(store, "iter_documents", None),
+    )
 
 
 def _meilisearch(settings: Settings, store: RecordStore) -> SearchBackend:

@@ -9,7 +9,7 @@ from indexer.search.documents import (
     pick_language,
     search_document,
 )
-from schemas.record import Licence, Relations
+from schemas.record import Licence, Record, Relations
 from tests.search.corpus import make_record
 
 
@@ -74,3 +74,11 @@ def test_pick_language_falls_back_to_english_then_first() -> None:
     assert "en" == pick_language({"de": "de", "en": "en"}, "fr-FR")
     assert "it" == pick_language({"it": "it"}, "de")
     assert pick_language({}, "de") is None
+
+
+def test_json_reading_equals_the_model_path(corpus: list[Record]) -> None:
+    """Reading a stored record's JSON gives the same search document as validating it."""
+    from indexer.search.documents import search_document_from_json
+
+    for record in corpus:
+        assert search_document(record) == search_document_from_json(record.model_dump_json())

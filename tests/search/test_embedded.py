@@ -169,3 +169,20 @@ def test_stored_bitmaps_of_frequent_terms_equal_fts(tmp_path: Path) -> None:
         backend.upsert(changed + [records[5].model_copy(update={"name": "Open Web"})])
         backend.delete([records[7].id, records[9].id])
     assert _answers(plain) == _answers(stored)
+
+
+def test_rebuild_from_stored_json_equals_rebuild_from_records(tmp_path: Path) -> None:
+    """The fast rebuild path (the store's JSON documents) indexes exactly what records give."""
+    from tests.search.corpus import REAL_WORLD, load_corpus
+
+    if not REAL_WORLD.is_dir():
+        pytest.skip(f"the real-world publiccode.yml files are missing at {REAL_WORLD}")
+    records = load_corpus()
+    url = f"sqlite:///{tmp_path / 'codereuse.db'}"
+    store = create_store(url)
+    store.upsert_records(records)
+    from_json = create_search_backend(Settings(database_url=url), store)
+    from_records = EmbeddedSearch(tmp_path / "records.db", lambda: records)
+    from_json.rebuild()
+    from_records.rebuild()
+    assert _answers(from_records) == _answers(from_json)  # type: ignore[arg-type]

@@ -17,7 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from indexer.search.documents import search_document
+from indexer.search.documents import (
+    SearchDocument,
+    search_document,
+    search_document_from_json,
+)
 from indexer.search.embedded.highlight import word_matcher
 from indexer.search.embedded.indexing import IndexWriter
 from indexer.search.embedded.postings import TermCache, build_postings, frequent_threshold
@@ -85,16 +89,20 @@ class EmbeddedSearch:
         record_source: RecordSource | None = None,
         change_seq: Callable[[], int] | None = None,
         *,
+        document_source: Callable[[], Iterable[str]] | None = None,
         frequent_at: int | None = None,
     ) -> None:
         """Open (creating when missing) the index in `database`.
 
         `record_source` returns the store's live records for `rebuild`; `change_seq` returns
         the store's newest change seq, recorded by `rebuild` so `sync_from_store` goes on
-        from there. `frequent_at` overrides from how many records a term gets a stored bitmap
+        from there. `document_source`, when given, streams the same records as stored JSON
+        (``Store.iter_documents``): `rebuild` reads them without validating each one again,
+        several times faster. `frequent_at` overrides from how many records a term gets a stored bitmap
         (`postings.frequent_threshold` by default; tests lower it).
         """
         self._frequent_at = frequent_at
+        self._document_source = document_source
         self._path = sqlite_path(database)
         self._record_source = record_source
         self._change_seq = change_seq
@@ -151,8 +159,14 @@ class EmbeddedSearch:
         Raises:
             ConfigurationError: the backend was built without a record source.
         """
-        if self._record_source is None:
+        if self._record_source is None and self._document_source is None:
             raise ConfigurationError("this embedded search has no record source to rebuild from")
+        documents: Iterable[SearchDocument]
+        if self._document_source is not None:
+            documents = map(search_document_from_json, self._document_source())
+        else:
+            assert self._record_source is not None
+            documents = map(search_document, self._record_source())
         with self._write():
             generation = int(get_meta(self._connection, "generation") or "0")
             seq = get_meta(self._connection, "store_seq")
@@ -167,8 +181,8 @@ class EmbeddedSearch:
                     f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)"
                 )
             writer = IndexWriter(self._connection)
-            for batch in _batches(self._record_source(), BATCH):
-                writer.add(search_document(record) for record in batch)
+            for batch in _batches(documents, BATCH):
+                writer.add(batch)
             writer.finish()
             for attribute in ATTRIBUTES:
                 table = f"search_fts_{attribute}"
