@@ -32,8 +32,10 @@ from typing import Any
 
 from bench.catalogue import synthetic_records, vocabulary
 from indexer.search.embedded import EmbeddedSearch
+from indexer.search.factory import create_search_backend
 from indexer.search.protocol import FACET_FIELDS
 from schemas.record import Record
+from schemas.settings import Settings
 
 SEARCH_FACETS = (
     "licence",
@@ -144,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
                 batch = []
         if batch:
             store.upsert_records(batch)
-        backend = EmbeddedSearch(url, store.iter_records, store.latest_change_seq)
+        backend = create_search_backend(Settings(database_url=url), store)  # type: ignore[assignment]
         seq = store.latest_change_seq
     print(
         f"catalogue of {options.records:,} records written in {time.perf_counter() - started:.1f} s"
