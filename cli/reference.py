@@ -62,7 +62,6 @@ def main() -> None:
     README_PATH.write_text(readme_with_settings(readme), encoding="utf-8")
 
 
-
 README_PATH = REFERENCE_PATH.parent.parent / "README.md"
 SETTINGS_BEGIN = "<!-- settings-table:begin -->"
 SETTINGS_END = "<!-- settings-table:end -->"
