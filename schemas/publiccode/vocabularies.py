@@ -7,6 +7,8 @@ reference parser's (italia/publiccode-parser-go `SupportedVersions`).
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 PARSER_VERSION = "codereuse-publiccode/1"
 """Identifies this validator's rules in provenance records; bump it when results can change."""
 
@@ -28,7 +30,7 @@ SUPPORTED_VERSIONS: tuple[str, ...] = (
     "0.7",
 )
 
-SOFTWARE_TYPES: tuple[str, ...] = (
+SoftwareType = Literal[
     "standalone/mobile",
     "standalone/iot",
     "standalone/desktop",
@@ -38,11 +40,13 @@ SOFTWARE_TYPES: tuple[str, ...] = (
     "addon",
     "library",
     "configurationFiles",
-)
+]
+DevelopmentStatus = Literal["concept", "development", "beta", "stable", "obsolete"]
+MaintenanceType = Literal["internal", "contract", "community", "none"]
 
-DEVELOPMENT_STATUSES: tuple[str, ...] = ("concept", "development", "beta", "stable", "obsolete")
-
-MAINTENANCE_TYPES: tuple[str, ...] = ("internal", "contract", "community", "none")
+SOFTWARE_TYPES: tuple[str, ...] = get_args(SoftwareType)
+DEVELOPMENT_STATUSES: tuple[str, ...] = get_args(DevelopmentStatus)
+MAINTENANCE_TYPES: tuple[str, ...] = get_args(MaintenanceType)
 
 PLATFORMS: tuple[str, ...] = ("web", "windows", "mac", "linux", "ios", "android")
 """Suggested platform values; the standard allows other human-readable values too."""

@@ -15,22 +15,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from schemas.findings import Finding, has_errors
+from schemas.publiccode.vocabularies import DevelopmentStatus, MaintenanceType, SoftwareType
 
 RECORD_SCHEMA_VERSION: Literal["1"] = "1"
 
-SoftwareType = Literal[
-    "standalone/mobile",
-    "standalone/iot",
-    "standalone/desktop",
-    "standalone/web",
-    "standalone/backend",
-    "standalone/other",
-    "addon",
-    "library",
-    "configurationFiles",
-]
-DevelopmentStatus = Literal["concept", "development", "beta", "stable", "obsolete"]
-MaintenanceType = Literal["internal", "contract", "community", "none"]
 ForgeKind = Literal["gitlab", "github"]
 
 
