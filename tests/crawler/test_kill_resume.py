@@ -6,73 +6,35 @@ the kill lands mid-crawl); `codereuse crawl` runs in a subprocess against a SQLi
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from indexer.store import create_store
 from schemas.forge import ForgeRegistration
 from tests.crawler.fakeforge import FakeGitLab, make_repos
+from tests.fakeserver import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 REPOSITORIES = 1000
 DELAY = 0.15
 
 
-def _serve(fake: FakeGitLab) -> tuple[ThreadingHTTPServer, int]:
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            request = httpx.Request(
-                self.command,
-                f"http://{fake.host}{self.path}",
-                headers=dict(self.headers),
-                content=body,
-            )
-            response = fake(request)  # counted on arrival, before the killed client vanishes
-            content = response.read()
-            time.sleep(DELAY)  # the forge is slow, so the kill lands between pages
-            self.send_response(response.status_code)
-            for name, value in response.headers.items():
-                if name.lower() not in ("content-length", "transfer-encoding", "connection"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError):  # a killed client: that is the test
-                self.wfile.write(content)
-
-        do_GET = _answer
-        do_POST = _answer
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, server.server_address[1]
-
-
 @pytest.fixture
 def forge() -> Iterator[tuple[FakeGitLab, int]]:
     fake = FakeGitLab("placeholder", make_repos(REPOSITORIES, owners=4))
-    server, port = _serve(fake)
-    fake.host = f"127.0.0.1:{port}"
-    yield fake, port
-    server.shutdown()
-    server.server_close()
+    # The forge is slow (DELAY per answer), so the kill lands between pages.
+    with serve(fake, delay=DELAY) as port:
+        fake.host = f"127.0.0.1:{port}"
+        yield fake, port
 
 
 def _prepare(database: Path, port: int) -> None:
