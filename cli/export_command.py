@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -53,15 +53,18 @@ def _write_file(path: Path, chunks: Iterable[bytes]) -> None:
 
 
 class _Counter:
-    """Counts the records flowing through to the writer."""
+    """Counts the records flowing through to the writer, and reports every 1,000 to `tick`."""
 
-    def __init__(self, records: Iterable[Any]) -> None:
+    def __init__(self, records: Iterable[Any], tick: Callable[[int], None] | None = None) -> None:
         self.records = records
         self.count = 0
+        self.tick = tick
 
     def __iter__(self) -> Iterator[Any]:
         for record in self.records:
             self.count += 1
+            if self.tick is not None and self.count % 1000 == 0:
+                self.tick(self.count)
             yield record
 
 
@@ -137,13 +140,20 @@ def export(
                 from indexer.search.factory import create_search_backend
 
                 search = create_search_backend(settings, store)
-            counted = _Counter(select_for(chosen, store, search, selection))
-            chunks = chosen.write(counted)
-            if output is None:
-                write_chunks(chunks, sys.stdout.buffer)
-                sys.stdout.buffer.flush()
-            else:
-                _write_file(output, chunks)
+            total = store.count_records() if selection.is_empty() else None
+            with ui.progress() as bar:
+                task = bar.add_task("export", total=total, status=format.value)
+                counted = _Counter(
+                    select_for(chosen, store, search, selection),
+                    tick=lambda done: bar.update(task, completed=done),
+                )
+                chunks = chosen.write(counted)
+                if output is None:
+                    write_chunks(chunks, sys.stdout.buffer)
+                    sys.stdout.buffer.flush()
+                else:
+                    _write_file(output, chunks)
+                bar.update(task, completed=counted.count, total=counted.count)
     except CodereuseError as error:
         typer.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from None
