@@ -12,6 +12,7 @@ from api.deps import CatalogueQueryDep, SearchDep, StoreDep
 from api.exports import EXPORT_FORMATS
 from api.problems import problem_responses
 from api.selection import select_for
+from indexer.search.protocol import MAX_PER_PAGE, check_query, check_request
 
 router = APIRouter(prefix="/api/v1", tags=["export"])
 ExportFormatName = Literal["csv", "json", "ndjson", "parquet"]
@@ -46,6 +47,9 @@ def export(
 
     Without ``q`` every matching record is exported; with ``q`` the ranked hits (up to 10,000).
     """
+    # Refuse an unusable query now: once streaming has begun, no problem answer is possible.
+    check_query(query.q)
+    check_request(query.filters(), (), "relevance", 1, MAX_PER_PAGE, "en")
     chosen = EXPORT_FORMATS[format]
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return StreamingResponse(
