@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version
-from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -23,11 +22,10 @@ from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
 from api.pages import STATIC_DIR, make_templates, render
 from api.problems import EXCEPTION_HANDLERS, Problem
 from api.routers import exports, feeds, forges, health, pages, software, stats, status
+from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
+from indexer.store import Store, create_store
 from schemas.settings import Settings, load_settings
-
-if TYPE_CHECKING:
-    from indexer.store import Store
 
 Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 API_DESCRIPTION = """\
@@ -87,12 +85,8 @@ def create_app(
     """
     settings = settings or load_settings()
     if store is None:
-        from indexer.store import create_store
-
         store = create_store(settings.database_url)
     if search is None:
-        from indexer.search.factory import create_search_backend
-
         search = create_search_backend(settings, store)
     metrics = Metrics()
     app = FastAPI(

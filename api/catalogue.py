@@ -9,19 +9,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from api.models import FacetValue, HitOut, RelatedRecord
 from api.query import DEFAULT_FACETS, CatalogueQuery, SearchPage, query_string
 from indexer.search.protocol import Hit, SearchBackend, SearchResult
+from indexer.store import Store
 from schemas.errors import InvalidURLError
 from schemas.record import Record, canonical_id
-
-if TYPE_CHECKING:
-    from indexer.store import Store
-else:
-    Store = Any
 
 MAX_RELATED = 50
 

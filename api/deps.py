@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,13 +20,9 @@ from api.metrics import Metrics
 from api.problems import ApiProblem
 from api.query import CatalogueQuery, SearchPage
 from indexer.search.protocol import SearchBackend
+from indexer.store import Store
 from schemas.forge import ForgeRegistration
 from schemas.settings import Settings
-
-if TYPE_CHECKING:
-    from indexer.store import Store
-else:
-    Store = Any
 
 RegisterForge = Callable[..., ForgeRegistration]
 """Checks and builds a forge registration (URL, kind, SSRF refusal); `cli` wires the crawler's."""
@@ -64,7 +60,7 @@ def get_settings(context: ContextDep) -> Settings:
     return context.settings
 
 
-StoreDep = Annotated["Store", Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 SearchDep = Annotated[SearchBackend, Depends(get_search)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CatalogueQueryDep = Annotated[CatalogueQuery, Query()]

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from api.models import ForgeOut
 from api.status_check import crawl_run_out
+from indexer.store import Store
 from schemas.forge import ForgeRegistration
-
-if TYPE_CHECKING:
-    from indexer.store import Store
-else:
-    Store = Any
 
 MAX_ERRORS = 5
 

@@ -9,7 +9,7 @@ slice has no size limit. With words, the search backend ranks the hits; ids come
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic_core import from_json
 
@@ -23,12 +23,8 @@ from indexer.search.protocol import (
     FilterValue,
     SearchBackend,
 )
+from indexer.store import Store
 from schemas.record import Record
-
-if TYPE_CHECKING:
-    from indexer.store import Store
-else:
-    Store = Any
 
 BATCH = MAX_PER_PAGE
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from api.catalogue import record_hit
 from api.i18n import translate
 from api.models import CrawlRunOut, StatusOut
+from indexer.store import Store
 from schemas.errors import InvalidURLError
 from schemas.forge import ForgeRegistration
 from schemas.record import canonical_id, canonical_url
-
-if TYPE_CHECKING:
-    from indexer.store import Store
-else:
-    Store = Any
 
 
 def crawl_run_out(run: Any) -> CrawlRunOut:

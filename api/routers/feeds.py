@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -18,12 +17,8 @@ from api.problems import problem_responses
 from api.query import CatalogueQuery
 from api.selection import record_matches
 from indexer.search.protocol import SearchBackend
+from indexer.store import Store
 from schemas.record import Record
-
-if TYPE_CHECKING:
-    from indexer.store import Store
-else:
-    Store = Any
 
 router = APIRouter(tags=["feeds"])
 FEED_ENTRIES = 50
