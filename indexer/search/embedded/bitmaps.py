@@ -7,33 +7,40 @@ counts cheap on broad queries (a ``GROUP BY`` over the same rows costs hundreds 
 
 from __future__ import annotations
 
+import json
 import re
+from collections import deque
 from collections.abc import Iterable
+from itertools import repeat
 
 _NONZERO = re.compile(rb"[^\x00]")
 _BITS: list[tuple[int, ...]] = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
 
 
-_MASKS = [1 << bit for bit in range(8)]
-
-
 def from_rowids(rowids: Iterable[int], size_hint: int = 0) -> int:
-    """The bitmap holding `rowids` (non-negative ints); `size_hint` is the largest expected."""
+    """The bitmap holding `rowids` (non-negative ints); `size_hint` is the largest expected.
+
+    Writes an ASCII ``0``/``1`` digit per record into a bytearray (the per-item work runs in C:
+    ``map`` over ``bytearray.__setitem__``), then reads it as one base-2 number.
+    """
     values = rowids if isinstance(rowids, list) else list(rowids)
     if not values:
         return 0
-    data = bytearray(max(size_hint, max(values)) // 8 + 1)
-    masks = _MASKS
-    for rowid in values:
-        data[rowid >> 3] |= masks[rowid & 7]
-    return int.from_bytes(data, "little")
+    digits = bytearray(b"0") * (max(size_hint, max(values)) + 1)
+    deque(map(digits.__setitem__, values, repeat(0x31)), maxlen=0)
+    digits.reverse()
+    return int(digits, 2)
 
 
-def from_text(rowids: str | None, size_hint: int = 0) -> int:
-    """The bitmap of a comma-separated rowid list (SQLite ``group_concat``); None is empty."""
+def from_json(rowids: str | None, size_hint: int = 0) -> int:
+    """The bitmap of a JSON array of rowids (SQLite ``json_group_array``); None is empty.
+
+    ``json.loads`` parses integers in C, twice as fast as splitting ``group_concat`` text.
+    """
     if not rowids:
         return 0
-    return from_rowids(list(map(int, rowids.split(","))), size_hint)
+    values: list[int] = json.loads(rowids)
+    return from_rowids(values, size_hint)
 
 
 def members(bitmap: int) -> list[int]:

@@ -50,11 +50,12 @@ def build_postings(connection: sqlite3.Connection, frequent_at: int) -> int:
             if expression is None:
                 continue
             row = connection.execute(
-                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?", (expression,)
+                f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH ?",
+                (expression,),
             ).fetchone()
             connection.execute(
                 "INSERT INTO search_posting(attribute, term, bitmap) VALUES (?, ?, ?)",
-                (attribute, term, bitmaps.to_blob(bitmaps.from_text(row[0]))),
+                (attribute, term, bitmaps.to_blob(bitmaps.from_json(row[0]))),
             )
             stored += 1
     set_meta(connection, "frequent_at", str(frequent_at))
@@ -161,9 +162,10 @@ class TermCache:
         table = f"search_fts_{attribute}"
         try:
             row = self._connection.execute(
-                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?", (expression,)
+                f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH ?",
+                (expression,),
             ).fetchone()
-            found = bitmaps.from_text(row[0], self._size_hint)
+            found = bitmaps.from_json(row[0], self._size_hint)
         except sqlite3.OperationalError:
             # A term FTS5 tokenises differently from us (exotic scripts) is skipped, not fatal.
             found = 0

@@ -35,8 +35,8 @@ from indexer.search.text import (
 )
 
 MAX_QUERY_WORDS = 10  # as Meilisearch: later words are ignored
-MAX_COMPOUNDS = 60  # compounds holding one query word that are searched (shortest first)
-MAX_TYPO_CANDIDATES = 40
+MAX_COMPOUNDS = 20  # compounds holding one query word that are searched (shortest first)
+MAX_TYPO_CANDIDATES = 12
 MIN_PREFIX = 2  # a one-letter prefix would match nearly everything
 
 
