@@ -175,3 +175,14 @@ def related_records(store: Store, record: Record) -> list[RelatedRecord]:
             )
         )
     return related
+
+
+def moved_to(store: Store, record_id: str) -> str | None:
+    """The id a renamed or moved repository's record has now, when `record_id` is an old one."""
+    if store.get_record(record_id.lower()) is not None:
+        return None
+    try:
+        current: str | None = store.find_record_by_url(f"https://{record_id}")
+    except ValueError:
+        return None
+    return current if current and current != record_id.lower() else None

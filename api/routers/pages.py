@@ -12,13 +12,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.catalogue import page_count, record_path, record_times, related_records, run_search
+from api.catalogue import (
+    moved_to,
+    page_count,
+    record_path,
+    record_times,
+    related_records,
+    run_search,
+)
 from api.deps import CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageDep
 from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import page_url, render, safe_highlight, safe_href
 from api.query import DEFAULT_FACETS, CatalogueQuery, SearchPage
-from api.routers.software import moved_to
 from api.status_check import repository_status
 from indexer.search.protocol import MAX_PAGE_DEPTH, SORT_KEYS, SearchResult
 from schemas.errors import InvalidQueryError

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.catalogue import (
     facet_values,
     hit_out,
+    moved_to,
     page_count,
     record_path,
     record_times,
@@ -170,17 +171,6 @@ def publiccode_normalised(store: StoreDep, record_id: RecordId) -> Response:
             "its findings say why",
         ) from None
     return Response(normalised.to_yaml(), media_type=YAML_MEDIA_TYPE)
-
-
-def moved_to(store: StoreDep, record_id: str) -> str | None:
-    """The id a renamed or moved repository's record has now, when `record_id` is an old one."""
-    if store.get_record(record_id.lower()) is not None:
-        return None
-    try:
-        current: str | None = store.find_record_by_url(f"https://{record_id}")
-    except ValueError:
-        return None
-    return current if current and current != record_id.lower() else None
 
 
 @router.get(
