@@ -25,20 +25,28 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Health, summary="Readiness", responses=problem_responses(503))
 def readyz(context: ContextDep) -> Health:
-    """The store answers and the search index answers a query."""
+    """The store answers, the search index answers a query, and the index is not empty while
+    the store holds records (a dropped or never-built index would find nothing)."""
     checks: dict[str, str] = {}
     try:
-        context.store.latest_change_seq()
+        store_has_records = next(context.store.iter_documents(batch_size=1), None) is not None
         checks["store"] = "ok"
     except CodereuseError as error:
         logger.warning("readiness: store not usable: %s", error)
         raise ApiProblem(503, "not-ready", "the store cannot be read") from None
     try:
-        context.search.search(per_page=1)
+        indexed = context.search.search(per_page=1).total
         checks["search"] = "ok"
     except CodereuseError as error:
         logger.warning("readiness: search not usable: %s", error)
         raise ApiProblem(503, "not-ready", "the search index cannot be queried") from None
+    if store_has_records and indexed == 0:
+        raise ApiProblem(
+            503,
+            "not-ready",
+            "the search index is empty while the store holds records; rebuild it "
+            "(codereuse index --rebuild)",
+        )
     return Health(status="ok", checks=checks)
 
 

@@ -56,13 +56,29 @@ def test_readyz_fails_when_the_store_is_broken(client: AppClient, store: Store) 
     from sqlalchemy import text
 
     with store.engine.begin() as connection:
-        connection.execute(text("DROP TABLE changes"))
+        connection.execute(text("DROP TABLE records"))
     response = client.get("/readyz")
     assert (503, "application/problem+json") == (
         response.status_code,
         response.headers["content-type"],
     )
     assert 200 == client.get("/healthz").status_code
+
+
+def test_readyz_fails_when_the_index_is_empty(store: Store) -> None:
+    """A store with records but an empty index is not ready, and says how to fix it."""
+    from indexer.search.factory import create_search_backend
+    from schemas.settings import Settings
+    from tests.api.conftest import build_app
+
+    empty = create_search_backend(Settings(database_url=str(store.engine.url)), store)
+    client = AppClient(build_app(store, empty))
+    try:
+        response = client.get("/readyz")
+    finally:
+        client.close()
+    assert 503 == response.status_code
+    assert "index --rebuild" in response.json()["detail"]
 
 
 def test_metrics_in_prometheus_format(client: AppClient) -> None:
