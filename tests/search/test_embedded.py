@@ -166,7 +166,7 @@ def test_stored_bitmaps_of_frequent_terms_equal_fts(tmp_path: Path) -> None:
     assert _answers(plain) == _answers(stored)
     changed = [make_record("w", "Web Verwaltung", texts={"de": "Offene Verwaltung im Web"})]
     for backend in (plain, stored):
-        backend.upsert(changed + [records[5].model_copy(update={"name": "Open Web"})])
+        backend.upsert([*changed, records[5].model_copy(update={"name": "Open Web"})])
         backend.delete([records[7].id, records[9].id])
     assert _answers(plain) == _answers(stored)
 
