@@ -10,9 +10,7 @@ from schemas.forge import ForgeRegistration
 MAX_ERRORS = 5
 
 
-def forge_out(
-    store: Store, registration: ForgeRegistration, *, crawls: int = 1, records: int | None = None
-) -> ForgeOut:
+def forge_out(store: Store, registration: ForgeRegistration, *, crawls: int = 1) -> ForgeOut:
     """The forge with its record count, its latest `crawls` runs and the latest run's errors."""
     runs = [crawl_run_out(run) for run in store.crawl_runs(registration.name, limit=max(crawls, 1))]
     errors: list[str] = []
@@ -22,10 +20,9 @@ def forge_out(
                 errors.append(finding.message)
             if len(errors) == MAX_ERRORS:
                 break
-    count = records if records is not None else store.count_records(forge=registration.name)
     return ForgeOut(
         registration=registration,
-        records=count,
+        records=store.count_records(forge=registration.name),
         last_crawl=runs[0] if runs else None,
         crawls=runs if crawls > 1 else [],
         errors=errors,

@@ -36,11 +36,7 @@ def _forge_or_404(store: StoreDep, name: str) -> ForgeRegistration:
 @router.get("", response_model=list[ForgeOut], summary="Registered forges")
 def list_forges(store: StoreDep) -> list[ForgeOut]:
     """Every registered forge with its record count and last crawl."""
-    by_forge = store.stats().by_forge
-    return [
-        forge_out(store, registration, records=by_forge.get(registration.name, 0))
-        for registration in store.list_forges()
-    ]
+    return [forge_out(store, registration) for registration in store.list_forges()]
 
 
 @router.get(

@@ -324,10 +324,9 @@ def forges_page(
     url: Annotated[str | None, Query(max_length=500)] = None,
 ) -> HTMLResponse:
     """Registered forges with their crawl status, and the repository status check."""
-    by_forge = context.store.stats().by_forge
     forges = []
     for registration in context.store.list_forges():
-        forge = forge_out(context.store, registration, records=by_forge.get(registration.name, 0))
+        forge = forge_out(context.store, registration)
         forges.append(
             {
                 **forge.model_dump(),
