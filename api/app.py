@@ -7,13 +7,16 @@ including the forge registration check from the crawler (``api`` may not import 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import AppContext, RegisterForge
 from api.i18n import choose_language
@@ -25,8 +28,10 @@ from api.routers import exports, feeds, forges, health, pages, software, stats, 
 from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store, create_store
+from schemas.errors import CodereuseError
 from schemas.settings import Settings, load_settings
 
+logger = logging.getLogger(__name__)
 Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 API_DESCRIPTION = """\
 Search, read and export the codereuse catalogue of reusable public-sector software.
@@ -71,6 +76,20 @@ def _html_aware(handler: Handler) -> Callable[[Request, Exception], Awaitable[Re
     return handle
 
 
+def _warm_up(search: SearchBackend) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that loads the search index once at start-up, so no visitor waits for it."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            await run_in_threadpool(search.search, "", per_page=1)
+        except CodereuseError as error:  # /readyz reports it; serving pages still makes sense
+            logger.warning("search index not usable at start-up: %s", error)
+        yield
+
+    return lifespan
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -96,6 +115,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_warm_up(search),
         exception_handlers={
             kind: _html_aware(handler)  # type: ignore[arg-type]
             for kind, handler in EXCEPTION_HANDLERS.items()
