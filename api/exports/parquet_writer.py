@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from api.exports.columns import COLUMNS, Cell, ColumnType, Document, document_row
 
-ROW_GROUP_ROWS = 5_000
+ROW_GROUP_ROWS = 2_500
 
 _ARROW_TYPES: dict[ColumnType, pa.DataType] = {
     "string": pa.string(),
