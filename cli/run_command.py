@@ -76,6 +76,8 @@ class Scheduler:
     _loop: asyncio.AbstractEventLoop | None = None
     _task: asyncio.Task[Any] | None = None
     skipped_notice_shown: bool = False
+    crawl_options: dict[str, Any] = field(default_factory=dict)
+    """Extra `crawler.run.CrawlOptions` (tests inject a transport, waits and a resolver)."""
     failures: dict[str, int] = field(default_factory=dict)
     retry_at: dict[str, datetime] = field(default_factory=dict)
 
@@ -141,7 +143,7 @@ class Scheduler:
         from indexer.sync import sync_search
 
         worst = "succeeded"
-        options = CrawlOptions(user_agent=self.settings.user_agent, full=full)
+        options = CrawlOptions(user_agent=self.settings.user_agent, full=full, **self.crawl_options)
         for registration in registrations:
             if self.stop.is_set():
                 break
@@ -156,8 +158,6 @@ class Scheduler:
                 self.backoff(registration.name, True, datetime.now(UTC))
                 worst = "failed"
                 continue
-            failed = any(report.status != "succeeded" for report in reports)
-            self.backoff(registration.name, failed, datetime.now(UTC))
             for report in reports:
                 for finding in report.findings[:5]:
                     self.say(f"{report.forge}: {finding.key}: {finding.message}")
@@ -167,6 +167,8 @@ class Scheduler:
                 )
                 if report.status != "succeeded":
                     worst = "failed"
+            failed = any(report.status != "succeeded" for report in reports)
+            self.backoff(registration.name, failed, datetime.now(UTC))
         try:
             federate_store(store)
             touched = sync_search(search, store)

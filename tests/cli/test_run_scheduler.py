@@ -1,0 +1,104 @@
+"""`codereuse run`'s scheduler: the default registry, due forges, unreachable forges, crawl jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from tenacity import wait_none
+
+from cli.run_command import Scheduler, due_forges, github_without_token, seed_default_registry
+from indexer.search.factory import create_search_backend
+from indexer.store import Store, create_store
+from schemas.forge import ForgeRegistration
+from schemas.settings import Settings, interval_seconds
+from tests.crawler.conftest import public_resolver
+from tests.crawler.fakeforge import FakeGitLab, make_repos
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with create_store(f"sqlite:///{tmp_path / 'run.db'}") as opened:
+        yield opened
+
+
+def _scheduler(store: Store, said: list[str]) -> Scheduler:
+    return Scheduler(
+        settings=Settings(database_url=str(store.engine.url)),
+        every=timedelta(hours=6),
+        environ={},
+        say=said.append,
+        crawl_options={"wait": wait_none(), "resolver": public_resolver},
+    )
+
+
+def test_default_registry_is_seeded_once(store: Store) -> None:
+    """A fresh store gets Open CoDE and the German GitHub organisations; a second start adds nothing."""
+    added = seed_default_registry(store)
+    assert ["opencode", "github-germany"] == [registration.name for registration in added]
+    assert [] == seed_default_registry(store)
+    github = store.get_forge("github-germany")
+    assert github is not None and github_without_token(github, {})
+    assert not github_without_token(github, {"GITHUB_TOKEN": "x" * 20})
+
+
+def test_unreachable_forge_is_reported_and_the_others_are_crawled(store: Store) -> None:
+    """A forge that does not answer is reported and backed off; the reachable one is crawled and indexed."""
+    store.add_forge(ForgeRegistration(name="down", kind="gitlab", url="https://down.example.org"))
+    store.add_forge(ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.example.org"))
+    fake = FakeGitLab("gitlab.example.org", make_repos(30, owners=2))
+    said: list[str] = []
+    scheduler = _scheduler(store, said)
+    search = create_search_backend(scheduler.settings, store)
+    with respx.mock(assert_all_called=False) as router:
+        router.route(host="gitlab.example.org").mock(side_effect=fake)
+        router.route(host="down.example.org").mock(side_effect=httpx.ConnectError("refused"))
+        scheduler.tick(store, search)
+        assert 30 == search.search(per_page=1).total
+        assert "down" in scheduler.retry_at
+        assert (
+            "down: next try in 1 min"
+            == said[said.index("crawling lab (https://gitlab.example.org)") - 1]
+        ), said
+        assert [] == [
+            r.name for r in due_forges(store, scheduler.every, datetime.now(UTC)) if r.name == "lab"
+        ]
+
+        said.clear()
+        scheduler.tick(store, search)  # nothing due: lab is fresh, down waits for its backoff
+        assert [] == [line for line in said if line.startswith("crawling")]
+
+
+def test_crawl_job_from_the_api_is_run(store: Store) -> None:
+    """A crawl asked for over the API (a job row) is run by the next tick and marked finished."""
+    store.add_forge(ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.example.org"))
+    fake = FakeGitLab("gitlab.example.org", make_repos(10, owners=1))
+    said: list[str] = []
+    scheduler = _scheduler(store, said)
+    search = create_search_backend(scheduler.settings, store)
+    with respx.mock(assert_all_called=False) as router:
+        router.route(host="gitlab.example.org").mock(side_effect=fake)
+        scheduler.tick(store, search)  # the first, scheduled crawl
+        job = store.request_crawl("lab")
+        scheduler.tick(store, search)
+    finished = store.get_crawl_job(job)
+    assert finished is not None and "succeeded" == finished.status
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90s", 90), ("30m", 1800), ("6h", 21600), ("1d", 86400)]
+)
+def test_interval_seconds(text: str, seconds: int) -> None:
+    """--every takes s, m, h and d."""
+    assert seconds == interval_seconds(text)
+
+
+@pytest.mark.parametrize("text", ["", "6x", "10s", "-1h"])
+def test_interval_refuses_nonsense_and_impoliteness(text: str) -> None:
+    """Intervals that are not intervals, or shorter than a minute, are refused."""
+    with pytest.raises(ValueError):
+        interval_seconds(text)
