@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from schemas.publiccode import vocabularies
 from schemas.record import (
     Description,
     Licence,
@@ -38,19 +39,9 @@ from schemas.record import (
 REAL_WORLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "publiccode-real-world"
 FORGES = ("github.com", "gitlab.com", "code.example.org")
 PROGRAMMING = ("Python", "Java", "JavaScript", "PHP", "Go", "TypeScript")
-SOFTWARE_TYPES = {
-    "standalone/mobile",
-    "standalone/iot",
-    "standalone/desktop",
-    "standalone/web",
-    "standalone/backend",
-    "standalone/other",
-    "addon",
-    "library",
-    "configurationFiles",
-}
-STATUSES = {"concept", "development", "beta", "stable", "obsolete"}
-MAINTENANCE = {"internal", "contract", "community", "none"}
+SOFTWARE_TYPES = set(vocabularies.SOFTWARE_TYPES)
+STATUSES = set(vocabularies.DEVELOPMENT_STATUSES)
+MAINTENANCE = set(vocabularies.MAINTENANCE_TYPES)
 MIRRORED = ("ASLBrindisi__GlobaLeaks", "BrianNjau__globaleaks-whistleblowing-software")
 _LICENCE_ID = re.compile(r"[A-Za-z0-9.+-]+")
 _OPERATORS = {"AND", "OR", "WITH"}
