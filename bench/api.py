@@ -54,6 +54,7 @@ def build_catalogue(database: Path, records: int) -> None:
     from indexer.store import create_store
     from schemas.settings import load_settings
 
+    database.parent.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{database}"
     store = create_store(url)
     batch = []
