@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from crawler.normalise import federate, records_from_snapshots
+from crawler.normalise import federated_records
 from indexer.store import Store
 from schemas.findings import Finding
 from schemas.forge import RepositoryFingerprint, RepositorySnapshot
@@ -72,16 +72,15 @@ class StoreSink:
 def federate_store(store: Store) -> int:
     """Re-normalise every stored snapshot, federate across forges, upsert; return records written.
 
-    Pure work on stored data: no forge is asked anything.
+    Records no snapshot produces any more are tombstoned: a publiccode.yml that stopped naming
+    another repository as its `url`, or a mirror that became its own software, must not leave
+    its old record behind. Pure work on stored data: no forge is asked anything.
     """
-    registrations = {forge.name: forge for forge in store.list_forges()}
-    records: list[Record] = []
-    for snapshot in store.iter_snapshots():
-        registration = registrations.get(snapshot.forge)
-        if registration is not None:
-            records += records_from_snapshots([snapshot], registration=registration)
-    if not records:
-        return 0
-    merged = federate(records)
-    store.upsert_records(merged)
+    merged = federated_records(store.iter_snapshots(), store.list_forges())
+    if merged:
+        store.upsert_records(merged)
+    produced = {record.id for record in merged}
+    stale = sorted(store.record_ids() - produced)
+    if stale:
+        store.delete_records(stale)
     return len(merged)

@@ -12,6 +12,7 @@ Records (API, search indexer, exports)
     ``iter_records(*, ids=None, include_deleted=False, batch_size=1000) -> Iterator[Record]``
     ``iter_documents(*, batch_size=1000) -> Iterator[str]``  stored JSON, no models (exports)
     ``count_records(*, include_deleted=False, forge=None, declared=None, valid=None) -> int``
+    ``record_ids() -> set[str]``  ids of the live records
     ``delete_records(ids, *, now=None) -> list[str]``  tombstones, fed to the change feed
     ``changes_since(seq_or_time, limit=1000) -> list[Change]`` / ``latest_change_seq() -> int``
     ``find_record_by_url(url) -> str | None``  current or earlier (alias) URL

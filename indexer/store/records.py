@@ -266,6 +266,11 @@ def documents_of(
     return {row.id: row.document for row in connection.execute(query)}
 
 
+def live_ids(connection: Connection) -> set[str]:
+    """The ids of every live record (ids only: cheap next to reading the documents)."""
+    return set(connection.scalars(select(RecordRow.id).where(RecordRow.deleted_at.is_(None))))
+
+
 def count(
     connection: Connection,
     *,

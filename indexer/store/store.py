@@ -193,6 +193,11 @@ class Store:
                 valid=valid,
             )
 
+    def record_ids(self) -> set[str]:
+        """The ids of every live record."""
+        with self._transaction(write=False) as connection:
+            return record_rows.live_ids(connection)
+
     def delete_records(self, ids: Iterable[str], *, now: datetime | None = None) -> list[str]:
         """Tombstone the live records among `ids`; return those ids (each gets a feed entry)."""
         with self._transaction(write=True) as connection:

@@ -113,3 +113,25 @@ def test_federation_pass_rewrites_records_from_stored_snapshots(
         _crawl(store, lab, hub, fake_time)
         assert 50 == federate_store(store)
         assert 50 == store.count_records()
+
+
+def test_federation_pass_tombstones_records_no_snapshot_produces(
+    tmp_path: Path, fake_time: FakeTime
+) -> None:
+    """A publiccode.yml that stops naming another repository leaves no orphan record behind."""
+    lab = FakeGitLab("gitlab.example.org", make_repos(10, owners=1))
+    hub = FakeGitHub("github.com", make_repos(2, owners=2))
+    claimed = lab.by_id()[1]
+    assert claimed.publiccode is not None
+    claimed.publiccode = claimed.publiccode.replace("{url}", "https://elsewhere.example.org/a/b")
+    with _store(tmp_path) as store:
+        _crawl(store, lab, hub, fake_time)
+        federate_store(store)
+        assert store.get_record("elsewhere.example.org/a/b") is not None
+
+        lab.touch([1])  # the file now names its own repository
+        _crawl(store, lab, hub, fake_time)
+        federate_store(store)
+        assert store.get_record("elsewhere.example.org/a/b") is None
+        assert store.get_record("gitlab.example.org/org0/project-1") is not None
+        assert 12 == store.count_records()
