@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from license_expression import Licensing, get_spdx_licensing
 
@@ -24,6 +24,14 @@ def licence_from_expression(expression: str | None) -> Licence | None:
     if not isinstance(expression, str) or not expression.strip():
         return None
     text = expression.strip()
+    ids, valid = _parsed(text)
+    return Licence(expression=text, ids=list(ids), valid=valid)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[tuple[str, ...], bool]:
+    """The ids an expression names and whether it is valid; cached, as catalogues repeat a few
+    dozen expressions thousands of times and a parse costs about a millisecond."""
     licensing = _licensing()
     try:
         info = licensing.validate(text)
@@ -33,9 +41,9 @@ def licence_from_expression(expression: str | None) -> Licence | None:
         # license-expression raises ExpressionError, and on some malformed keys (commas,
         # "Apache License, Version 2.0") an AttributeError from inside its own error handling:
         # any failure means the expression is not a usable SPDX expression.
-        return Licence(expression=text, ids=[], valid=False)
-    ids = [] if parsed is None else list(dict.fromkeys(licensing.license_keys(parsed)))
-    return Licence(expression=text, ids=ids, valid=valid)
+        return (), False
+    ids = () if parsed is None else tuple(dict.fromkeys(licensing.license_keys(parsed)))
+    return ids, valid
 
 
 def spdx_id(key: str | None) -> str | None:

@@ -13,7 +13,7 @@ import struct
 from functools import cache
 from urllib.parse import urlsplit
 
-from license_expression import ExpressionError, get_spdx_licensing
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # The HTML5 definition of a valid e-mail address.
@@ -130,9 +130,15 @@ def is_ipa_code(value: str, known: frozenset[str] | None) -> bool:
 
 
 @cache
+def _spdx_licensing() -> Licensing:
+    # Building the SPDX index takes about 10 ms: once per process, not once per expression.
+    return get_spdx_licensing()
+
+
+@cache
 def spdx_problem(expression: str) -> str | None:
     """None for a valid SPDX license expression, else what is wrong with it."""
-    licensing = get_spdx_licensing()
+    licensing = _spdx_licensing()
     # LicenseRef-/DocumentRef- identifiers are valid by definition (SPDX annex D); stand in a
     # known identifier so the expression's grammar is still checked.
     probe = _LICENSE_REF.sub("MIT", expression)
