@@ -45,6 +45,17 @@ def test_stats_counts(client: AppClient) -> None:
     assert (5, {"opencode": 4, "github": 1}) == (body["records"], body["by_forge"])
 
 
+def test_stats_follow_changes_to_the_catalogue(client: AppClient, store: Store) -> None:
+    """Repeated stats are served from a cache that a record change or a crawl run invalidates."""
+    assert 5 == client.get("/api/v1/stats").json()["records"]
+    [record] = list(store.iter_records(ids=["gitlab.opencode.de/kreis/eakte"]))
+    store.delete_records([record.id])
+    assert 4 == client.get("/api/v1/stats").json()["records"]
+    run = store.start_crawl_run("opencode", full=True)
+    store.finish_crawl_run(run, status="succeeded", stats={})
+    assert [run] == [entry["id"] for entry in client.get("/api/v1/stats").json()["history"]][-1:]
+
+
 def test_healthz_and_readyz(client: AppClient) -> None:
     """Both answer ok when store and index are usable."""
     assert "ok" == client.get("/healthz").json()["status"]
