@@ -57,6 +57,30 @@ def test_rebuild_reads_the_store_and_remembers_its_position(tmp_path: Path) -> N
     assert 0 == backend.sync_from_store(store)  # type: ignore[attr-defined]
 
 
+def test_sync_compacts_hidden_rows_once_they_outnumber_live_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replaced records leave hidden FTS5 rows; a sync that makes them the majority rebuilds."""
+    from indexer.search.embedded import backend as embedded
+
+    monkeypatch.setattr(embedded, "COMPACT_AFTER", 4)
+    url = f"sqlite:///{tmp_path / 'codereuse.db'}"
+    store = create_store(url)
+    records = [make_record(f"r{i}", f"Werkzeug {i}") for i in range(3)]
+    store.upsert_records(records)
+    backend = create_search_backend(Settings(database_url=url), store)
+    assert isinstance(backend, EmbeddedSearch)
+    backend.rebuild()
+    store.upsert_records([r.model_copy(update={"name": f"Gerät {r.id}"}) for r in records])
+    backend.sync_from_store(store)
+    assert (3, 3) == backend.dead_rows()  # 3 hidden rows: not more than the live ones
+    store.upsert_records([r.model_copy(update={"name": f"Apparat {r.id}"}) for r in records])
+    backend.sync_from_store(store)
+    assert (0, 3) == backend.dead_rows()  # 6 hidden rows > 3 live: compacted by a rebuild
+    assert sorted(r.id for r in records) == sorted(_ids(backend, "apparat"))
+    assert 0 == backend.sync_from_store(store)
+
+
 def test_another_instance_sees_writes(tmp_path: Path) -> None:
     """Two backends on one file: what one writes, the other finds on its next search."""
     reader = EmbeddedSearch(tmp_path / "shared.db")

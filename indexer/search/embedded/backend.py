@@ -47,6 +47,9 @@ from schemas.errors import ConfigurationError, SearchError
 from schemas.record import Record
 
 BATCH = 1000
+COMPACT_AFTER = 1000
+"""Hidden FTS5 rows left by replaced records (SQLite cannot delete from contentless FTS5
+tables) are compacted by a rebuild once there are at least this many and more than live rows."""
 RecordSource = Callable[[], Iterable[Record]]
 
 
@@ -231,7 +234,25 @@ class EmbeddedSearch:
             writer.finish()
             set_meta(self._connection, "store_seq", str(newest))
             bump_generation(self._connection)
+        if self._needs_compaction():
+            self.rebuild()
         return total
+
+    def dead_rows(self) -> tuple[int, int]:
+        """(hidden FTS5 rows of replaced or deleted records, live records) in the index."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT value FROM search_meta WHERE key = 'next_rowid'"
+            ).fetchone()
+            live = int(self._connection.execute("SELECT count(*) FROM search_doc").fetchone()[0])
+        allocated = int(row[0]) - 1 if row else live
+        return allocated - live, live
+
+    def _needs_compaction(self) -> bool:
+        if self._record_source is None and self._document_source is None:
+            return False
+        dead, live = self.dead_rows()
+        return dead >= COMPACT_AFTER and dead > live
 
     # -- reading -----------------------------------------------------------------------------
 
