@@ -66,6 +66,7 @@ def _root(
         raise typer.BadParameter("use text or json", param_hint="--log-format")
     configure_logging("json" if chosen == "json" else "text", quiet=quiet)
     ui.QUIET = quiet
+    ui.JSON_LOGS = chosen == "json"
 
 
 # One line per command module; each module exposes `register(app)`.

@@ -5,6 +5,7 @@ Progress goes to stderr through rich, so stdout stays clean for data (`--json`, 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +21,8 @@ from rich.progress import (
 
 QUIET = False
 """Set by the root command's ``--quiet``."""
+JSON_LOGS = False
+"""Set by ``--log-format json``: status lines become JSON log records, progress bars stay off."""
 
 
 def console() -> Console:
@@ -28,7 +31,10 @@ def console() -> Console:
 
 
 def say(message: str) -> None:
-    """Print one plain status line on stderr, unless ``--quiet``."""
+    """Print one plain status line on stderr, unless ``--quiet`` (a log record with JSON logs)."""
+    if JSON_LOGS:
+        logging.getLogger("codereuse").info(message)
+        return
     console().print(message, markup=False, highlight=False)
 
 
@@ -44,7 +50,7 @@ def progress() -> Iterator[Progress]:
         TimeElapsedColumn(),
         console=console(),
         transient=False,
-        disable=QUIET,
+        disable=QUIET or JSON_LOGS,
     )
     with bar:
         yield bar

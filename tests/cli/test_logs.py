@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,19 @@ def test_json_formatter_writes_one_object_with_extras() -> None:
     assert "listed opencode with ***" == entry["message"]
     assert "opencode" == entry["forge"]
     assert "info" == entry["level"]
+
+
+def test_json_log_format_turns_status_lines_into_json(tmp_path: Path) -> None:
+    """With --log-format json every line on stderr is a JSON object (cron, containers)."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    result = CliRunner().invoke(
+        app,
+        ["--log-format", "json", "forges", "list"],
+        env={"CODEREUSE_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"},
+    )
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, result.stderr
+    assert all(isinstance(json.loads(line), dict) for line in lines)
