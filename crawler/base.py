@@ -26,14 +26,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from crawler.http import ForgeClient
+from crawler.http import ForgeClient, GraphQLResult
 from crawler.sink import CrawlSink
-from schemas.errors import CodereuseError
+from schemas.errors import CodereuseError, GraphQLQueryError, TransientForgeError
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
 from schemas.record import Record, canonical_url
 
 logger = logging.getLogger(__name__)
+
+MAX_GRAPHQL_BATCH = 100
+"""Both forges page at most 100 items; the adaptive batch starts and tops out here."""
 
 NOT_PUBLIC = frozenset({"private", "internal"})
 """Visibilities left out of the catalogue."""
@@ -126,6 +129,8 @@ class ForgeCrawler(abc.ABC):
         self.findings: list[Finding] = []
         self.notices: list[str] = []
         self.incomplete_scopes: set[str] = set()
+        self.batch = MAX_GRAPHQL_BATCH
+        self.used_batch = MAX_GRAPHQL_BATCH
 
     @abc.abstractmethod
     def scopes(self) -> list[str]:
@@ -140,6 +145,37 @@ class ForgeCrawler(abc.ABC):
     @abc.abstractmethod
     def snapshots_from_page(self, page: Page) -> list[RepositorySnapshot]:
         """Turn one page's raw items into snapshots (pure)."""
+
+    async def adaptive_graphql(
+        self, scope: str, build: Callable[[int], tuple[str, dict[str, Any]]]
+    ) -> GraphQLResult | None:
+        """Run ``build(batch) -> (query, variables)`` with the adaptive batch size.
+
+        The batch halves on complexity errors and timeouts and doubles back (up to
+        `MAX_GRAPHQL_BATCH`) after a success; a request that fails otherwise is reported on the
+        scope (which becomes incomplete, so nothing is tombstoned) and gives None.
+        """
+        while True:
+            text, variables = build(self.batch)
+            self.used_batch = self.batch
+            try:
+                result = await self.client.graphql(
+                    self.graphql_url, text, variables, shrinkable=self.batch > 1
+                )
+            except GraphQLQueryError as error:
+                if error.complexity and self.batch > 1:
+                    self.batch = max(1, self.batch // 2)
+                    continue
+                self.report(scope, error)
+                return None
+            except TransientForgeError as error:
+                if error.timeout and self.batch > 1:
+                    self.batch = max(1, self.batch // 2)
+                    continue
+                self.report(scope, f"{error}; the page is retried on the next run")
+                return None
+            self.batch = min(MAX_GRAPHQL_BATCH, self.batch * 2)
+            return result
 
     def notify(self, message: str) -> None:
         """Tell the user something about this crawl now (e.g. a slow fallback), and keep it."""

@@ -20,15 +20,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawler.base import ForgeCrawler, Page, Plan
+from crawler.base import MAX_GRAPHQL_BATCH, ForgeCrawler, Page, Plan
 from crawler.github import queries, rest
 from crawler.github.snapshots import snapshot_from_graphql, snapshot_from_rest
 from crawler.http import next_link
 from crawler.snapshot import parse_time
-from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
+from schemas.errors import ForgeResponseError, TransientForgeError
 from schemas.forge import RepositorySnapshot
 
-MAX_BATCH = 100
 PROBE_OWNERS = 10
 ACTIVITY_OWNERS = 20
 ACTIVITY_PAGE = 10
@@ -41,8 +40,6 @@ class GitHubCrawler(ForgeCrawler):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.batch = MAX_BATCH
-        self.used_batch = MAX_BATCH
         self.use_rest = self.use_rest or not self.client.has_token
         if not self.client.has_token:
             self.notify(
@@ -97,33 +94,14 @@ class GitHubCrawler(ForgeCrawler):
         return logins
 
     async def query(self, scope: str, build: Any) -> dict[str, Any] | None:
-        """Run ``build(batch) -> (query, variables)``, halving the batch on complexity errors and
-        timeouts. Errors for single aliases are reported; None when the request failed."""
-        while True:
-            text, variables = build(self.batch)
-            self.used_batch = self.batch
-            try:
-                result = await self.client.graphql(
-                    self.graphql_url, text, variables, shrinkable=self.batch > 1
-                )
-            except GraphQLQueryError as error:
-                if error.complexity and self.batch > 1:
-                    self.batch = max(1, self.batch // 2)
-                    continue
-                self.report(scope, error)
-                return None
-            except TransientForgeError as error:
-                if error.timeout and self.batch > 1:
-                    self.batch = max(1, self.batch // 2)
-                    continue
-                self.report(scope, f"{error}; the page is retried on the next run")
-                return None
-            for problem in result.errors:
-                self.report(
-                    scope, f"GraphQL error at {problem.get('path')}: {problem.get('message')}"
-                )
-            self.batch = min(MAX_BATCH, self.batch * 2)
-            return result.data
+        """Run ``build(batch) -> (query, variables)`` with the adaptive batch; errors for single
+        aliases are reported; None when the request failed."""
+        result = await self.adaptive_graphql(scope, build)
+        if result is None:
+            return None
+        for problem in result.errors:
+            self.report(scope, f"GraphQL error at {problem.get('path')}: {problem.get('message')}")
+        return result.data
 
     def _pack(self, state: dict[str, dict[str, Any]], budget: int) -> list[queries.OwnerSlice]:
         """Choose the owners of the next query and how many repositories to ask of each.
@@ -223,7 +201,7 @@ class GitHubCrawler(ForgeCrawler):
                         changed.append(node["id"])
                 info = connection.get("pageInfo") or {}
                 if not older and info.get("hasNextPage"):
-                    cursors[part.login] = (info.get("endCursor"), MAX_BATCH)
+                    cursors[part.login] = (info.get("endCursor"), MAX_GRAPHQL_BATCH)
         while changed:
             data = await self.query(
                 scope,

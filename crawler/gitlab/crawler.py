@@ -28,8 +28,6 @@ from crawler.snapshot import parse_time
 from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
 from schemas.forge import RepositorySnapshot
 
-MAX_BATCH = 100
-
 
 class GitLabCrawler(ForgeCrawler):
     """Crawls one registered GitLab instance (whole, groups, or single projects)."""
@@ -38,7 +36,6 @@ class GitLabCrawler(ForgeCrawler):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.batch = MAX_BATCH
 
     def scopes(self) -> list[str]:
         registration = self.registration
@@ -87,28 +84,14 @@ class GitLabCrawler(ForgeCrawler):
         ``variables["first"]`` is set from the current batch. Returns the data (errors pointing
         at single projects are left for `_fill_missing_blobs`), or None after reporting.
         """
-        while True:
-            variables = {**variables, "first": self.batch}
-            try:
-                result = await self.client.graphql(
-                    self.graphql_url, query, variables, shrinkable=self.batch > 1
-                )
-            except GraphQLQueryError as error:
-                if error.complexity and self.batch > 1:
-                    self.batch = max(1, self.batch // 2)
-                    continue
-                self.report(scope, error)
-                return None
-            except TransientForgeError as error:
-                if error.timeout and self.batch > 1:
-                    self.batch = max(1, self.batch // 2)
-                    continue
-                self.report(scope, f"{error}; the page is retried on the next run")
-                return None
-            self.batch = min(MAX_BATCH, self.batch * 2)
-            data = result.data
-            data["_errors"] = result.errors
-            return data
+        result = await self.adaptive_graphql(
+            scope, lambda batch: (query, {**variables, "first": batch})
+        )
+        if result is None:
+            return None
+        data = result.data
+        data["_errors"] = result.errors
+        return data
 
     async def _graphql_listing(
         self, scope: str, checkpoint: dict[str, Any] | None
