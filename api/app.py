@@ -117,7 +117,7 @@ def create_app(
         redoc_url=None,
         lifespan=_warm_up(search),
         exception_handlers={
-            kind: _html_aware(handler)  # type: ignore[arg-type]
+            kind: _html_aware(handler)  # type: ignore[misc]
             for kind, handler in EXCEPTION_HANDLERS.items()
         },
     )

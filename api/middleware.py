@@ -146,15 +146,15 @@ class ETagMiddleware:
                     await send(message)
                     return
                 etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-                headers = [*start.get("headers", []), (b"etag", etag.encode())]
+                tagged = [*start.get("headers", []), (b"etag", etag.encode())]
                 if if_none_match is not None and _matches(if_none_match, etag):
                     kept = [
-                        (k, v) for k, v in headers if k not in {b"content-length", b"content-type"}
+                        (k, v) for k, v in tagged if k not in {b"content-length", b"content-type"}
                     ]
                     await send({"type": "http.response.start", "status": 304, "headers": kept})
                     await send({"type": "http.response.body", "body": b""})
                     return
-                await send({**start, "headers": headers})
+                await send({**start, "headers": tagged})
                 await send(message)
                 return
             await send(message)

@@ -131,8 +131,8 @@ def _upgrade_country_section(result: NormalisedPubliccode) -> None:
                 organisation["uri"] = f"urn:x-italian-pa:{code}"
                 result.changes.append(f"{key}.riuso.codiceIPA → organisation.uri")
         result.changes.append(f"{key} section dropped (country sections deprecated in 0.7)")
-    organisation = document.get("organisation")
-    if isinstance(organisation, dict) and not organisation:
+    section = document.get("organisation")
+    if isinstance(section, dict) and not section:
         del document["organisation"]
 
 

@@ -74,9 +74,9 @@ def select_records(store: Store, search: SearchBackend, query: CatalogueQuery) -
     for ids in _ranked_ids(search, query):
         by_id = {record.id: record for record in store.iter_records(ids=ids)}
         for record_id in ids:
-            record = by_id.get(record_id)
-            if record is not None:
-                yield record
+            found = by_id.get(record_id)
+            if found is not None:
+                yield found
 
 
 def select_documents(

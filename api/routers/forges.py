@@ -155,6 +155,11 @@ def request_crawl(
     _forge_or_404(context.store, name)
     job_id = context.store.request_crawl(name)
     job = context.store.get_crawl_job(job_id)
+    if job is None:
+        # The forge was removed between queueing and reading back (its jobs went with it).
+        raise ApiProblem(
+            404, "not-found", f"the forge {name!r} was removed while its crawl was being queued"
+        )
     response.headers["Location"] = f"/api/v1/forges/{name}"
     return CrawlJobOut(
         id=job.id,

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from crawler.normalise.licence import licence_from_expression
 from schemas.errors import InvalidURLError
+from schemas.publiccode.vocabularies import DevelopmentStatus, MaintenanceType, SoftwareType
 from schemas.record import (
     Contact,
     Contractor,
@@ -24,7 +25,6 @@ from schemas.record import (
     Organisation,
     canonical_url,
 )
-from schemas.record.model import DevelopmentStatus, MaintenanceType, SoftwareType
 
 RawUrl = Callable[[str], str]
 

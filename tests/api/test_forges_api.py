@@ -172,3 +172,20 @@ def test_registration_unavailable_without_checker(client: AppClient) -> None:
     )
     assert 503 == response.status_code
     assert "codereuse forges add" in response.json()["detail"]
+
+
+def test_crawl_request_for_a_forge_removed_meanwhile_is_a_404(
+    admin_client: AppClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forge removed between queueing its crawl and reading the job back gives a 404 problem."""
+    queue = store.request_crawl
+
+    def queue_then_remove(forge: str, **options: Any) -> int:
+        job_id = queue(forge, **options)
+        store.remove_forge(forge)  # what a concurrent DELETE does at this moment
+        return job_id
+
+    monkeypatch.setattr(store, "request_crawl", queue_then_remove)
+    response = admin_client.post("/api/v1/forges/opencode/crawl", headers=AUTH)
+    assert 404 == response.status_code
+    assert "was removed while its crawl was being queued" in response.json()["detail"]

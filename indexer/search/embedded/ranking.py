@@ -179,8 +179,9 @@ class Ranker:
         return [bitmaps.from_rowids(scores[score]) for score in sorted(scores)]
 
     def _proximity(self, data: dict[str, object], count: int) -> int:
-        texts: list[str] = list(data.get("names", ()))  # type: ignore[call-overload]
-        texts += list(data.get("short", {}).values())  # type: ignore[union-attr]
+        names, short = data.get("names"), data.get("short")
+        texts = [str(name) for name in names] if isinstance(names, list) else []
+        texts += [str(text) for text in short.values()] if isinstance(short, dict) else []
         best = [MAX_PROXIMITY] * (count - 1)
         for text in texts:
             positions: dict[int, list[int]] = defaultdict(list)
