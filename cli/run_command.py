@@ -21,6 +21,7 @@ from typing import Any
 import typer
 
 from cli import ui
+from cli.serve_command import WORKERS_OPTION
 from schemas.errors import CodereuseError
 from schemas.forge import ForgeRegistration
 from schemas.settings import Settings, interval_seconds, load_settings
@@ -206,19 +207,20 @@ def run(
         None, "--host", help="Address to serve on (default 127.0.0.1)."
     ),
     crawl: bool = typer.Option(True, "--crawl/--no-crawl", help="Crawl on schedule while serving."),
+    workers: int = WORKERS_OPTION,
 ) -> None:
     """Crawl every registered forge that is due, index, serve, and recrawl on schedule.
 
     On a fresh machine: ./codereuse.db with the embedded search, and the bundled default
     registry (Open CoDE's GitLab and the German public-sector GitHub organisations).
 
-    Example: codereuse run --every 6h --port 8000
+    With --workers N, N processes answer requests and this one runs the scheduler.
+
+    Example: codereuse run --every 6h --port 8000 --workers 4
     """
     import os
 
-    import uvicorn
-
-    from cli.serve_command import build_app
+    from cli.serve_command import announce, build_app, serve_http
     from indexer.store import create_store
 
     try:
@@ -245,21 +247,14 @@ def run(
     worker = threading.Thread(target=scheduler.run_forever, name="codereuse-crawl", daemon=True)
     if crawl:
         worker.start()
+    announce(settings, settings.host)
+    processes = f", {workers} worker processes" if workers > 1 else ""
     ui.say(
-        f"serving on http://{settings.host}:{settings.port}/ (API: /api/v1); "
+        f"serving on http://{settings.host}:{settings.port}/ (API: /api/v1{processes}); "
         f"recrawling every {settings.every}; Ctrl-C stops"
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_level="warning" if ui.QUIET else "info",
-            server_header=False,
-        )
-    )
     try:
-        server.run()
+        serve_http(app, settings.host, settings.port, workers)
     except KeyboardInterrupt:
         pass  # uvicorn re-raises the Ctrl-C it handled; stopping is what the user asked for
     finally:

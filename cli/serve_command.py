@@ -2,20 +2,35 @@
 
 Wires what `api` may not import itself: the store, the search backend and the crawler's forge
 registration check (URL, kind, SSRF refusal) for ``POST /api/v1/forges``.
+
+``--workers N`` runs N worker processes under uvicorn's own supervisor: the parent binds the
+socket once and spawns the workers, each builds the app through `worker_app` (settings from the
+environment, exactly as the parent read them), and a worker that dies is replaced. Uvicorn's
+supervisor rather than gunicorn: it needs no second dependency, takes the app factory as an
+import string, and health-checks and restarts workers itself (uvicorn 0.30+).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from cli import ui
 from schemas.errors import CodereuseError
-from schemas.settings import load_settings
+from schemas.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+WORKER_LOGGING = "_CODEREUSE_WORKER_LOGGING"
+"""How the parent's ``--quiet`` and ``--log-format`` reach spawned workers (``json,quiet``)."""
 
 
-def build_app(database_url: str | None = None):  # type: ignore[no-untyped-def]
+def build_app(database_url: str | None = None) -> FastAPI:
     """The app with the real store, search backend and registration check, from the settings."""
     from api.app import create_app
     from crawler.registration import register
@@ -29,6 +44,17 @@ def build_app(database_url: str | None = None):  # type: ignore[no-untyped-def]
     return create_app(settings, store=store, search=search, register_forge=register)
 
 
+def worker_app() -> FastAPI:
+    """The app of one worker process (``uvicorn --factory cli.serve_command:worker_app``)."""
+    from cli.logs import configure_logging
+
+    log_format, _, quiet = os.environ.get(WORKER_LOGGING, "text").partition(",")
+    configure_logging("json" if log_format == "json" else "text", quiet=bool(quiet))
+    ui.QUIET = bool(quiet)
+    ui.JSON_LOGS = log_format == "json"
+    return build_app()
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -38,6 +64,53 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def announce(settings: Settings, host: str) -> None:
+    """The lines `serve` and `run` print before listening: exposure and disabled writes."""
+    if not _is_loopback(host):
+        ui.say(f"listening on {host}: the pages and the API are reachable from the network")
+    if settings.admin_token is None:
+        ui.say("API writes are disabled (set CODEREUSE_ADMIN_TOKEN to enable them)")
+
+
+def serve_http(app: Any, host: str, port: int, workers: int) -> None:
+    """Serve `app` on host:port until Ctrl-C; with `workers` > 1, in that many processes.
+
+    `app` (built and checked by the caller) serves in this process when `workers` is 1. With
+    more, it is only the proof that the settings work: each worker builds its own through
+    `worker_app`, and this process supervises them (a crashed worker is replaced).
+    """
+    import uvicorn
+
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning" if ui.QUIET else "info",
+        "proxy_headers": False,
+        "server_header": False,
+    }
+    if workers == 1:
+        server = uvicorn.Server(uvicorn.Config(app, **common))
+        server.run()
+        return
+    context = getattr(getattr(app, "state", None), "context", None)
+    for part in (getattr(context, "search", None), getattr(context, "store", None)):
+        close = getattr(part, "close", None)
+        if close is not None:
+            close()  # the workers open their own; the parent only supervises
+    flags = ("json" if ui.JSON_LOGS else "text") + (",quiet" if ui.QUIET else "")
+    os.environ[WORKER_LOGGING] = flags
+    uvicorn.run("cli.serve_command:worker_app", factory=True, workers=workers, **common)
+
+
+WORKERS_OPTION = typer.Option(
+    1,
+    "--workers",
+    min=1,
+    max=64,
+    help="Worker processes answering requests (they share the store and the search index).",
+)
+
+
 def serve(
     host: str | None = typer.Option(
         None, "--host", help="Address to listen on (default: CODEREUSE_HOST or 127.0.0.1)."
@@ -45,15 +118,14 @@ def serve(
     port: int | None = typer.Option(
         None, "--port", min=1, max=65535, help="Port (default: CODEREUSE_PORT or 8000)."
     ),
+    workers: int = WORKERS_OPTION,
 ) -> None:
     """Serve the search pages and the JSON API (/api/v1) until Ctrl-C.
 
     Writes over the API (forge registration, crawl requests) need CODEREUSE_ADMIN_TOKEN.
 
-    Example: codereuse serve --port 8080
+    Example: codereuse serve --port 8080 --workers 4
     """
-    import uvicorn
-
     settings = load_settings()
     chosen_host = host or settings.host
     chosen_port = port or settings.port
@@ -62,19 +134,14 @@ def serve(
     except CodereuseError as error:
         typer.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from None
-    if not _is_loopback(chosen_host):
-        ui.say(f"listening on {chosen_host}: the pages and the API are reachable from the network")
-    if settings.admin_token is None:
-        ui.say("API writes are disabled (set CODEREUSE_ADMIN_TOKEN to enable them)")
-    ui.say(f"serving on http://{chosen_host}:{chosen_port}/ (API: /api/v1, Ctrl-C stops)")
-    uvicorn.run(
-        app,
-        host=chosen_host,
-        port=chosen_port,
-        log_level="warning" if ui.QUIET else "info",
-        proxy_headers=False,
-        server_header=False,
+    announce(settings, chosen_host)
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    ui.say(
+        f"serving on http://{chosen_host}:{chosen_port}/ (API: /api/v1{processes}, Ctrl-C stops)"
     )
+    # uvicorn re-raises the Ctrl-C it handled; stopping is what the user asked for
+    with contextlib.suppress(KeyboardInterrupt):
+        serve_http(app, chosen_host, chosen_port, workers)
 
 
 def register(app: typer.Typer) -> None:
