@@ -50,6 +50,7 @@ def hit_out(hit: Hit) -> HitOut:
         mirrors=list(hit.mirrors),
         highlights=dict(hit.highlights),
         links=hit_links(hit.id),
+        partial=hit.partial,
     )
 
 

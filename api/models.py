@@ -38,13 +38,27 @@ class HitOut(BaseModel):
     mirrors: list[str]
     highlights: dict[str, str]
     links: dict[str, str] = Field(description="self (JSON) and page (HTML) URLs")
+    partial: bool = Field(
+        default=False, description="holds only some of the query words (a partial match)"
+    )
 
 
 class SearchResponse(BaseModel):
     """A page of hits, the exact total, facet counts (most first) and links to other pages."""
 
     query: str
-    total: int
+    total: int = Field(description="records holding every query word")
+    partial_total: int = Field(
+        default=0,
+        description="records holding only some query words, listed after the total's hits",
+    )
+    also_searched: list[str] = Field(
+        default_factory=list, description="synonyms the query was widened with"
+    )
+    did_you_mean: str | None = Field(
+        default=None,
+        description="a corrected query from the catalogue's words, when nothing matched",
+    )
     page: int
     per_page: int
     pages: int

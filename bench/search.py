@@ -3,7 +3,9 @@
 Run: ``.venv/bin/python -m bench.search`` (100,000 records, 3 runs; about 5 minutes).
 Options: ``--records N``, ``--runs N``, ``--queries N``, ``--no-store`` (index straight from
 the generator instead of going through the SQLite store), ``--database PATH`` (keep the store
-there and reuse it on the next run: writing 100,000 records into the store takes minutes).
+there and reuse it on the next run: writing 100,000 records into the store takes minutes),
+``--compare-tantivy`` (build Tantivy beside the embedded backend and time both on the same
+queries in one process; see `bench.search_compare`; needs ``pip install -e '.[bench]'``).
 
 Every time is given as wall-clock and as CPU time of this process: on a shared machine the
 wall clock also counts the time other processes held the CPU.
@@ -118,7 +120,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--no-store", action="store_true")
     parser.add_argument("--database", type=Path, default=None)
+    parser.add_argument("--compare-tantivy", action="store_true")
     options = parser.parse_args(argv)
+    if options.compare_tantivy:
+        from bench.search_compare import compare
+
+        compare(options, query_mix(options.queries), SEARCH_FACETS)
+        return
 
     keep = options.database is not None
     directory = (

@@ -189,8 +189,11 @@ def search_page(
             "organisation": hit.organisation,
             "last_activity": hit.last_activity,
             "forge": hit.forge,
+            "partial": hit.partial,
+            # The first partial match opens the "partial matches (M)" section of the list.
+            "first_partial": hit.partial and (index == 0 or not result.hits[index - 1].partial),
         }
-        for hit in result.hits
+        for index, hit in enumerate(result.hits)
     ]
     export_pairs = [("format", "csv"), *query.params()]
     return render(
@@ -216,10 +219,25 @@ def search_page(
             ),
             "hidden_filters": _hidden_filters(query),
             "sort_keys": SORT_KEYS,
-            "pagination": _pagination(query, page, result.total, language),
+            "pagination": _pagination(query, page, result.listed, language),
+            "partial_label": translate(
+                language, "search.partial_matches", count=result.partial_total
+            ),
+            "also_searched": ", ".join(result.also_searched),
+            "did_you_mean": _did_you_mean(result.did_you_mean, query, language),
             "csv_href": page_url("/api/v1/export", export_pairs),
         },
     )
+
+
+def _did_you_mean(
+    suggestion: str | None, query: CatalogueQuery, language: str
+) -> dict[str, str] | None:
+    """The link to the suggested query (same filters), or None without a suggestion."""
+    if not suggestion:
+        return None
+    pairs = [("q", suggestion), *((k, v) for k, v in query.params() if k != "q")]
+    return {"query": suggestion, "href": page_url("/", [*pairs, ("lang", language)])}
 
 
 def _description(record: Record, language: str) -> tuple[str | None, Description | None]:

@@ -60,12 +60,15 @@ def search_software(
     return SearchResponse(
         query=query.q,
         total=result.total,
+        partial_total=result.partial_total,
+        also_searched=list(result.also_searched),
+        did_you_mean=result.did_you_mean,
         page=result.page,
         per_page=result.per_page,
-        pages=page_count(result.total, result.per_page),
+        pages=page_count(result.listed, result.per_page),
         hits=[hit_out(hit) for hit in result.hits],
         facets=facet_values(result),
-        links=search_links("/api/v1/software", query, page, result.total),
+        links=search_links("/api/v1/software", query, page, result.listed),
     )
 
 

@@ -7,6 +7,16 @@ pasted into a query language.
 Filter semantics: values of one field are OR-ed, fields are AND-ed. ``last_activity`` takes a
 range (`ActivityRange`). Facet counts are exact and, as in Meilisearch, computed over the hits
 that match the query and *all* filters.
+
+Honest counts: a record *matches* when it holds every query word (each word in any of its
+forms: stems, typos within budget, compound parts, synonyms); `SearchResult.total` counts
+those. Records holding only some of the words (always the first one, dropping words from the
+end, as Meilisearch's ``matchingStrategy: last``) are *partial matches*: they are listed after
+all matches, flagged `Hit.partial`, and counted apart in `SearchResult.partial_total`, never
+in `total`. Facet counts cover the matches, or the partial matches when there are none (so a
+page listing only partial matches can still be narrowed). Under an explicit sort (stars, name,
+activity) only the matches are listed and `partial_total` is 0: sorted partial matches would
+interleave with the matches, and Meilisearch sorts before its ``words`` rule.
 """
 
 from __future__ import annotations
@@ -89,17 +99,32 @@ class Hit:
     organisation: str | None
     mirrors: tuple[str, ...] = ()
     highlights: Mapping[str, str] = field(default_factory=dict)
+    partial: bool = False  # holds only some of the query words (see the module docstring)
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A page of hits, the exact total, and facet counts (value → count, most first)."""
+    """A page of hits, the exact counts, and facet counts (value → count, most first).
+
+    `total` counts records matching every query word, `partial_total` those matching only
+    some (listed after them; pages run over both). `also_searched` names the synonyms the
+    query was widened with (``"Müll"`` for ``"Abfall"``); `did_you_mean` is a corrected
+    query from the index's own words, offered when nothing matched every word.
+    """
 
     hits: Sequence[Hit]
     total: int
     facets: Mapping[str, Mapping[str, int]]
     page: int
     per_page: int
+    partial_total: int = 0
+    also_searched: tuple[str, ...] = ()
+    did_you_mean: str | None = None
+
+    @property
+    def listed(self) -> int:
+        """How many records the pages run over: matches, then partial matches."""
+        return self.total + self.partial_total
 
 
 @runtime_checkable

@@ -338,16 +338,30 @@ class FakeMeilisearch:
         if searchable == ["*"]:
             searchable = sorted({key for d in documents for key in d})
         ranks: dict[int, int] = {}
+        counts: dict[int, int] = {}
+        # `last` drops query words from the end while nothing matches; `all` (and this fake
+        # without a strategy) needs every word.
+        strategy = query.get("matchingStrategy", "all")
         for document in documents:
-            rank = best_rank(query_words, document, searchable)
-            if rank is not None:
-                ranks[id(document)] = rank
+            for count in range(
+                len(query_words), 0 if strategy == "last" else len(query_words) - 1, -1
+            ):
+                rank = best_rank(query_words[:count], document, searchable)
+                if rank is not None:
+                    ranks[id(document)] = rank
+                    counts[id(document)] = count
+                    break
+            else:
+                if not query_words:
+                    ranks[id(document)] = 0
         sort = query.get("sort") or []
         for clause in sort:
             if clause.split(":")[0] not in (settings.get("sortableAttributes") or []):
                 raise Refusal(400, "invalid_search_sort", f"Attribute `{clause}` is not sortable.")
         rules = settings.get("rankingRules") or ["attributeRank", "sort"]
         ordered = rank_documents([d for d in documents if id(d) in ranks], ranks, rules, sort)
+        if not sort:  # the `words` rule: more query words matched first
+            ordered.sort(key=lambda document: -counts.get(id(document), 0))
         distinct = settings.get("distinctAttribute")
         if distinct:
             seen: set[str] = set()
@@ -378,7 +392,7 @@ class FakeMeilisearch:
             limit = (settings.get("faceting") or {}).get("maxValuesPerFacet", 100)
             top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
             distribution[attribute] = dict(top)
-        page, per_page = query.get("page") or 1, query.get("hitsPerPage") or 20
+        page, per_page = query.get("page") or 1, query.get("hitsPerPage", 20)
         total = len(ordered)
         window = ordered[(page - 1) * per_page : page * per_page]
         pre, post = query.get("highlightPreTag", "<em>"), query.get("highlightPostTag", "</em>")

@@ -270,3 +270,50 @@ def test_highlights_escape_html_before_marking(
         "<mark>Termine</mark> &quot;online&quot; &lt;script&gt;"
         == (hit.highlights["short_description"])
     )
+
+
+def _counting_corpus() -> list[Record]:
+    from tests.search.corpus import make_record
+
+    return [
+        make_record("both", "Harbour", texts={"en": "Open ledger for harbour fees"}),
+        make_record("first", "Quay", texts={"en": "Open quay planning"}, licence="MIT"),
+        make_record("second", "Dock", texts={"en": "Ledger of dock fees"}),
+    ]
+
+
+def test_partial_matches_are_listed_after_and_counted_apart(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """Records holding all words are the total; those holding only the first come after, apart."""
+    backend = make_backend(_counting_corpus())
+    result = backend.search("open ledger ", facets=["licence"])
+    assert (1, 1) == (result.total, result.partial_total)
+    assert [("harbour", False), ("quay", True)] == [
+        (hit.name.lower(), hit.partial) for hit in result.hits
+    ]
+    assert {"licence": {"EUPL-1.2": 1}} == result.facets
+
+
+def test_only_partial_matches_still_count_their_facets(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """Without any full match the facets count the partial matches, and the total stays 0."""
+    backend = make_backend(_counting_corpus())
+    result = backend.search("quay ledger ", facets=["licence"])
+    assert (0, 1) == (result.total, result.partial_total)
+    assert {"licence": {"MIT": 1}} == result.facets
+    assert [True] == [hit.partial for hit in result.hits]
+
+
+def test_explicit_sort_lists_the_full_matches_only(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """Under a sort other than relevance only records holding every word are listed."""
+    backend = make_backend(_counting_corpus())
+    result = backend.search("open ledger ", sort="name")
+    assert (1, 0, ["Harbour"]) == (
+        result.total,
+        result.partial_total,
+        [hit.name for hit in result.hits],
+    )

@@ -91,4 +91,4 @@ def test_filter_values_are_data_not_syntax(backend: SearchBackend) -> None:
 def test_any_text_is_searchable(backend: SearchBackend, query: str) -> None:
     """Arbitrary text (any Unicode, control characters) always gives a result."""
     result = backend.search(query, facets=["licence"])
-    assert len(result.hits) <= result.total or result.total == 0
+    assert len(result.hits) <= result.listed or result.listed == 0

@@ -315,6 +315,7 @@ class EmbeddedSearch:
         folded, typing = query_words(query)
         needed = page * per_page
         matcher = None
+        partial = 0
         if folded and allowed:
             vocabulary = self._vocabulary(state)
             words = [
@@ -324,13 +325,18 @@ class EmbeddedSearch:
             sets = [word_sets(self._term_cache(state), word) for word in words]
             matcher = word_matcher(words)
             matches = state.collapse_mirrors(allowed & sets[0].any)
+            every = matches
+            for more in sets[1:]:
+                every &= more.any
+            partial, matches = matches & ~every, every
             name_exact = 0
             for rowid in state.name_key.get(" ".join(folded), ()):
                 name_exact |= 1 << rowid
             if sort == "relevance":
                 ranker = Ranker(self._connection, state, sets, name_exact, matcher)
-                ordered = ranker.order(matches, needed)
+                ordered = ranker.order(matches | partial, needed)
             else:
+                partial = 0  # an explicit sort lists the matches only (see `protocol`)
                 ordered = state.top(matches, sort, needed)
         elif folded:
             matches, ordered = 0, []
@@ -338,12 +344,23 @@ class EmbeddedSearch:
             matches = state.collapse_mirrors(allowed)
             key = "last_activity" if sort == "relevance" else sort
             ordered = state.top(matches, key, needed)
-        counts = {name: facet_counts(state, name, matches) for name in facets}
+        counted = matches or partial
+        counts = {name: facet_counts(state, name, counted) for name in facets}
         hits = build_hits(
-            self._connection, ordered[(page - 1) * per_page : needed], state, locale, matcher
+            self._connection,
+            ordered[(page - 1) * per_page : needed],
+            state,
+            locale,
+            matcher,
+            partial,
         )
         return SearchResult(
-            hits=hits, total=matches.bit_count(), facets=counts, page=page, per_page=per_page
+            hits=hits,
+            total=matches.bit_count(),
+            facets=counts,
+            page=page,
+            per_page=per_page,
+            partial_total=partial.bit_count(),
         )
 
 

@@ -49,8 +49,11 @@ def build_hits(
     state: IndexState,
     locale: str,
     matcher: Callable[[str], int | None] | None,
+    partial: int = 0,
 ) -> list[Hit]:
     """Hits for `rowids` in order, texts in `locale`, highlighted where `matcher` finds words.
+
+    Rowids in the bitmap `partial` are flagged as partial matches.
 
     Only the features that matched are highlighted (a record can list dozens).
     """
@@ -97,6 +100,7 @@ def build_hits(
                 organisation=data["organisation"],
                 mirrors=mirrors,
                 highlights=highlights,
+                partial=bool(partial >> rowid & 1),
             )
         )
     return hits

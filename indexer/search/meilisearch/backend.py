@@ -152,8 +152,24 @@ class MeilisearchBackend:
         if facets:
             body["facets"] = [FILTER_ATTRIBUTES[name] for name in dict.fromkeys(facets)]
         self._check_version()
+        # Honest counts (see `protocol`): with several words under relevance order, the listed
+        # hits come from `last` (all-word matches rank first by the `words` rule) and the
+        # counts of matches and their facets from a second, hit-less `all` search.
+        several = len(body["q"].split()) > 1 and not clauses
+        body["matchingStrategy"] = "last" if several else "all"
+        answer = self._search(body)
+        counted = None
+        if several:
+            counting = {
+                key: body[key] for key in ("q", "filter", "facets", "locales") if key in body
+            }
+            counting |= {"matchingStrategy": "all", "page": 1, "hitsPerPage": 0}
+            counted = self._search(counting)
+        return to_result(answer, list(dict.fromkeys(facets)), page, per_page, locale, counted)
+
+    def _search(self, body: dict[str, Any]) -> Any:
         try:
-            answer = self.client.request("POST", f"/indexes/{self.index}/search", json=body)
+            return self.client.request("POST", f"/indexes/{self.index}/search", json=body)
         except SearchServerError as error:
             if error.code == "index_not_found":
                 raise SearchServerError(
@@ -162,7 +178,6 @@ class MeilisearchBackend:
                     code=error.code,
                 ) from None
             raise
-        return to_result(answer, list(dict.fromkeys(facets)), page, per_page, locale)
 
     def upsert(self, records: Iterable[Record]) -> None:
         """Add or replace `records` by id, in size-bounded batches; waits for every task."""

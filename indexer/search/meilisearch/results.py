@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -125,15 +126,37 @@ def facet_counts(
 
 
 def to_result(
-    body: Mapping[str, Any], facets: Sequence[str], page: int, per_page: int, locale: str
+    body: Mapping[str, Any],
+    facets: Sequence[str],
+    page: int,
+    per_page: int,
+    locale: str,
+    counted: Mapping[str, Any] | None = None,
 ) -> SearchResult:
-    """The protocol `SearchResult` for a Meilisearch response to a page/hitsPerPage search."""
-    if not isinstance(body.get("hits"), list) or not isinstance(body.get("totalHits"), int):
-        raise SearchError("Meilisearch answered a search without hits or an exact totalHits")
+    """The protocol `SearchResult` for a Meilisearch response to a page/hitsPerPage search.
+
+    `counted`, when given, is the answer of the same search with ``matchingStrategy: all``:
+    its total counts the matches and `body`'s the listed hits (matches, then partial
+    matches, see `protocol`); facets come from the matches, or from `body` when none.
+    """
+    for answer in (body, counted or body):
+        if not isinstance(answer.get("hits"), list) or not isinstance(answer.get("totalHits"), int):
+            raise SearchError("Meilisearch answered a search without hits or an exact totalHits")
+    listed: int = body["totalHits"]
+    total: int = counted["totalHits"] if counted is not None else listed
+    distribution = body.get("facetDistribution")
+    if counted is not None and total:
+        distribution = counted.get("facetDistribution")
+    first = (page - 1) * per_page
+    hits = [
+        replace(to_hit(document, locale), partial=first + position >= total)
+        for position, document in enumerate(body["hits"])
+    ]
     return SearchResult(
-        hits=[to_hit(document, locale) for document in body["hits"]],
-        total=body["totalHits"],
-        facets=facet_counts(body.get("facetDistribution"), facets),
+        hits=hits,
+        total=total,
+        facets=facet_counts(distribution, facets),
         page=page,
         per_page=per_page,
+        partial_total=max(0, listed - total),
     )
