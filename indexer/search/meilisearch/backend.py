@@ -160,7 +160,7 @@ class MeilisearchBackend:
         answer = self._search(body)
         counted = None
         if several:
-            counting = {
+            counting: dict[str, Any] = {
                 key: body[key] for key in ("q", "filter", "facets", "locales") if key in body
             }
             counting |= {"matchingStrategy": "all", "page": 1, "hitsPerPage": 0}
