@@ -1,0 +1,390 @@
+"""Throughput and latency of ``codereuse serve`` under a mixed load of 30 clients (issue 9, "Load").
+
+Usage::
+
+    .venv/bin/python -m bench.load [--repositories 3000] [--clients 30] [--duration 20]
+        [--warmup 5] [--runs 3] [--workers N] [--with-crawl] [--peer PATH/TO/codereuse]
+
+Builds the synthetic catalogue of `bench.catalogue` (3,000 records, embedded store and index in
+one SQLite file), starts ``codereuse serve`` on 127.0.0.1 as a user would (a fresh copy of the
+catalogue per run), and drives from this process the mix of `bench.load_driver.SHARES` (search
+API 30 %, search page 20 %, software page 25 %, record JSON 5 %, filtered CSV 8 %, full NDJSON
+2 %, Atom 7 %, stats 3 %) with `--clients` closed-loop keep-alive clients for `--warmup`
+unmeasured seconds, then `--duration` measured ones.
+
+With ``--with-crawl`` a fake GitLab of `--crawl-repositories` repositories (another process,
+on 127.0.0.1) is registered, and ``codereuse crawl --full`` runs against it again and again
+while the load runs; every full listing changes every repository, so each crawl rewrites all
+its records and re-indexes them: one writer beside the readers, as in production.
+
+``--peer`` names another ``codereuse`` command (for instance an install of an older commit)
+measured in the same run, alternating with this one, so both see the same machine load.
+
+Prints, as medians over the runs: requests per second, p50/p95/p99 per endpoint and for the
+search and page groups, errors, the peak RSS summed over the server's processes, the load
+average of the machine, and the driver's own CPU share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.api import build_catalogue
+from bench.load_driver import SHARES, Catalogue, drive, summary
+from bench.search import query_mix
+
+HOST = "127.0.0.1"
+CODEREUSE = Path(sys.executable).parent / "codereuse"
+FILTER_NAMES = ("licence", "category", "forge", "organisation", "development_status")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def catalogue_values(database: Path) -> Catalogue:
+    """Search words, every record id and the 8 most frequent values of a few filters."""
+    from indexer.search.documents import facet_values
+    from indexer.store import create_store
+
+    store = create_store(f"sqlite:///{database}")
+    ids, counts = [], Counter[tuple[str, str]]()
+    for record in store.iter_records():
+        ids.append(record.id)
+        values = facet_values(record)
+        for name in FILTER_NAMES:
+            counts.update((name, value) for value in values.get(name, []))
+    store.close()
+    filters = [
+        pair
+        for name in FILTER_NAMES
+        for pair, _ in Counter({k: v for k, v in counts.items() if k[0] == name}).most_common(8)
+    ]
+    return Catalogue(queries=query_mix(500), record_ids=ids, filters=filters)
+
+
+def _environment(folder: Path, database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEREUSE_")}
+    env["CODEREUSE_DATABASE_URL"] = f"sqlite:///{database}"
+    env["CODEREUSE_CONFIG"] = str(folder / "codereuse.toml")
+    return env
+
+
+def _server_processes(root: int) -> list[int]:
+    """`root` and all its descendants (uvicorn or gunicorn workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def rss_mb(root: int) -> float:
+    """Resident set size summed over `root` and its descendants, in MB."""
+    total = 0
+    for pid in _server_processes(root):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+@contextmanager
+def serving(command: Path, folder: Path, database: Path, workers: int) -> Iterator[tuple[int, int]]:
+    """``codereuse serve`` on a free loopback port; yields (port, pid) once it answers."""
+    import httpx
+
+    port = _free_port()
+    arguments = [str(command), "serve", "--host", HOST, "--port", str(port)]
+    if workers > 1:
+        arguments += ["--workers", str(workers)]
+    process = subprocess.Popen(
+        arguments,
+        cwd=folder,
+        env=_environment(folder, database),
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "serve.log", "wb"),  # noqa: SIM115 - closed with the process
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                answer = httpx.get(f"http://{HOST}:{port}/api/v1/software?q=verwaltung", timeout=30)
+                if answer.status_code == 200 and answer.json()["total"]:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command} serve did not start; see {folder / 'serve.log'}")
+            time.sleep(0.3)
+        yield port, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _fake_forge(repositories: int, ports: Any) -> None:
+    """Process body: a fake GitLab on loopback whose every full listing changes every repo."""
+    import httpx
+
+    from tests.crawler.fakeforge import FakeGitLab, make_repos, publiccode_text
+    from tests.fakeserver import serve
+
+    fake = FakeGitLab("placeholder", make_repos(repositories, owners=30))
+    listings = [1]
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v4/version":
+            return httpx.Response(200, json={"version": "17.5.0", "revision": "bench"})
+        if request.url.path == "/api/graphql" and b"InstanceProjects" in request.content:
+            variables = json.loads(request.content).get("variables") or {}
+            if variables.get("after") is None:  # a new full listing begins
+                listings[0] += 1
+                fake.touch([repo.id for repo in fake.repos], change_file=False)
+                for repo in fake.repos:
+                    if repo.publiccode is not None:
+                        repo.publiccode = publiccode_text(repo.name, version=listings[0])
+        return fake(request)
+
+    with serve(handle) as port:
+        fake.host = f"{HOST}:{port}"
+        ports.put(port)
+        threading.Event().wait()
+
+
+@contextmanager
+def crawling(
+    command: Path, folder: Path, database: Path, repositories: int
+) -> Iterator[dict[str, int]]:
+    """Register a fake GitLab, then run ``codereuse crawl --full`` on it in a loop until exit.
+
+    Yields counters: finished crawls and failed ones.
+    """
+    context = multiprocessing.get_context("spawn")
+    ports = context.Queue()
+    forge = context.Process(target=_fake_forge, args=(repositories, ports), daemon=True)
+    forge.start()
+    env = _environment(folder, database)
+    counts = {"crawls": 0, "failed": 0}
+    stop = threading.Event()
+    try:
+        port = ports.get(timeout=60)
+        subprocess.run(
+            [
+                str(command),
+                "forges",
+                "add",
+                f"http://{HOST}:{port}",
+                "--kind",
+                "gitlab",
+                "--name",
+                "loadlab",
+                "--allow-private",
+            ],
+            env=env,
+            cwd=folder,
+            check=True,
+            capture_output=True,
+        )
+
+        def loop() -> None:
+            while not stop.is_set():
+                done = subprocess.run(
+                    [str(command), "--quiet", "crawl", "loadlab", "--full"],
+                    env=env,
+                    cwd=folder,
+                    capture_output=True,
+                    check=False,
+                )
+                counts["crawls" if done.returncode == 0 else "failed"] += 1
+
+        worker = threading.Thread(target=loop, daemon=True)
+        worker.start()
+        time.sleep(2)  # let the first crawl begin writing before the load starts
+        yield counts
+    finally:
+        stop.set()
+        forge.terminate()
+        forge.join()
+
+
+def one_run(
+    command: Path, workers: int, source: Path, catalogue: Catalogue, options: argparse.Namespace
+) -> dict[str, Any]:
+    """One measured run on a fresh copy of the catalogue; the figures of `summary` and more."""
+    folder = Path(tempfile.mkdtemp(prefix="codereuse-load-"))
+    database = folder / "codereuse.db"
+    shutil.copy(source, database)
+    crawl: dict[str, int] = {}
+    try:
+        with (
+            serving(command, folder, database, workers) as (port, pid),
+            (
+                crawling(command, folder, database, options.crawl_repositories)
+                if options.with_crawl
+                else _nothing()
+            ) as counts,
+        ):
+            peak = [rss_mb(pid)]
+            stop = threading.Event()
+
+            def sample() -> None:
+                while not stop.wait(0.5):
+                    peak[0] = max(peak[0], rss_mb(pid))
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            load_before = os.getloadavg()[0]
+            cpu, wall = time.process_time(), time.monotonic()
+            outcome = drive(
+                HOST, port, catalogue, options.clients, options.warmup, options.duration
+            )
+            cpu, wall = time.process_time() - cpu, time.monotonic() - wall
+            stop.set()
+            sampler.join()
+            crawl = dict(counts or {})
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "table": summary(outcome, options.duration),
+        "rss": peak[0],
+        "load": (load_before + os.getloadavg()[0]) / 2,
+        "driver_cpu": cpu / wall,
+        "examples": outcome.examples,
+        "crawl": crawl,
+    }
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None
+
+
+def _median(runs: list[dict[str, Any]], group: str, column: str) -> float:
+    return statistics.median(run["table"][group][column] for run in runs)
+
+
+def report(label: str, runs: list[dict[str, Any]]) -> None:
+    """Print the medians over `runs` as a table."""
+    print(f"\n{label}: medians over {len(runs)} runs")
+    print(
+        f"| {'endpoint':<26} | share | {'req/s':>6} | {'p50 ms':>7} | {'p95 ms':>7} | "
+        f"{'p99 ms':>7} | errors |"
+    )
+    print(f"|{'-' * 28}|-------|{'-' * 8}|{'-' * 9}|{'-' * 9}|{'-' * 9}|--------|")
+    shares = dict(SHARES)
+    for group in runs[0]["table"]:
+        share = f"{shares[group]} %" if group in shares else ""
+        print(
+            f"| {group:<26} | {share:>5} | {_median(runs, group, 'req/s'):6.1f} | "
+            f"{_median(runs, group, 'p50'):7.0f} | {_median(runs, group, 'p95'):7.0f} | "
+            f"{_median(runs, group, 'p99'):7.0f} | {_median(runs, group, 'errors'):6.0f} |"
+        )
+    print(
+        f"peak RSS over the server's processes {statistics.median(r['rss'] for r in runs):.0f} MB; "
+        f"machine load average {statistics.median(r['load'] for r in runs):.1f}; "
+        f"driver CPU {statistics.median(r['driver_cpu'] for r in runs):.0%} of a core"
+    )
+    if runs[0]["crawl"]:
+        crawls = [r["crawl"] for r in runs]
+        print(f"crawls during the runs: {crawls}")
+    examples = [example for run in runs for example in run["examples"]]
+    if examples:
+        print("example errors:", *examples[:5], sep="\n  ")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repositories", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="passed to serve when > 1")
+    parser.add_argument("--with-crawl", action="store_true")
+    parser.add_argument("--crawl-repositories", type=int, default=3000)
+    parser.add_argument("--codereuse", type=Path, default=CODEREUSE)
+    parser.add_argument("--peer", type=Path, default=None, help="another codereuse command")
+    parser.add_argument("--peer-workers", type=int, default=1, help="--workers for the peer")
+    parser.add_argument("--database", type=Path, default=None, help="catalogue built once here")
+    options = parser.parse_args(argv)
+
+    source = options.database or (
+        Path(tempfile.gettempdir()) / f"codereuse-load-{options.repositories}" / "codereuse.db"
+    )
+    if not source.exists():
+        started = time.perf_counter()
+        build_catalogue(source, options.repositories)
+        print(f"catalogue built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    catalogue = catalogue_values(source)
+    commands = {"this": (options.codereuse, options.workers)}
+    if options.peer is not None:
+        commands = {"peer": (options.peer, options.peer_workers), **commands}
+    results: dict[str, list[dict[str, Any]]] = {label: [] for label in commands}
+    for run in range(options.runs):
+        for label, (command, workers) in commands.items():
+            figures = one_run(command, workers, source, catalogue, options)
+            results[label].append(figures)
+            print(
+                f"run {run + 1} {label}: {figures['table']['all']['req/s']:.0f} req/s, "
+                f"p95 {figures['table']['all']['p95']:.0f} ms, "
+                f"errors {figures['table']['all']['errors']:.0f}, load {figures['load']:.1f}",
+                file=sys.stderr,
+            )
+    print(
+        f"\n{options.repositories:,} records, {options.clients} clients, {options.duration:.0f} s "
+        f"measured after {options.warmup:.0f} s warm-up"
+        + (", a full crawl writing concurrently" if options.with_crawl else "")
+    )
+    for label, (command, workers) in commands.items():
+        report(f"{label} ({command}, {workers} worker(s))", results[label])
+    if options.peer is not None:
+        ratio = _median(results["this"], "all", "req/s") / _median(results["peer"], "all", "req/s")
+        print(f"\nthroughput this / peer: {ratio:.1f}x")
+    print(
+        "\ntargets (issue 9): ≥ 300 req/s; search p95 ≤ 100 ms (≤ 200 ms with a crawl); "
+        "pages p95 ≤ 150 ms; 0 errors; RSS ≤ 600 MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
