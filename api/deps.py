@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 
+from api.cache import ChangeCache
 from api.i18n import choose_language
 from api.metrics import Metrics
 from api.problems import ApiProblem
@@ -38,6 +39,7 @@ class AppContext:
     register_forge: RegisterForge | None
     metrics: Metrics
     templates: Jinja2Templates
+    cache: ChangeCache = field(default_factory=ChangeCache)
 
 
 def get_context(request: Request) -> AppContext:
@@ -60,9 +62,14 @@ def get_settings(context: ContextDep) -> Settings:
     return context.settings
 
 
+def get_cache(context: ContextDep) -> ChangeCache:
+    return context.cache
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SearchDep = Annotated[SearchBackend, Depends(get_search)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[ChangeCache, Depends(get_cache)]
 CatalogueQueryDep = Annotated[CatalogueQuery, Query()]
 SearchPageDep = Annotated[SearchPage, Query()]
 

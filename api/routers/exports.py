@@ -8,7 +8,8 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import CatalogueQueryDep, SearchDep, StoreDep
+from api.cache import change_position
+from api.deps import CacheDep, CatalogueQueryDep, SearchDep, StoreDep
 from api.exports import EXPORT_FORMATS
 from api.problems import problem_responses
 from api.selection import select_for
@@ -40,20 +41,27 @@ ExportFormatName = Literal["csv", "json", "ndjson", "parquet"]
 def export(
     store: StoreDep,
     search: SearchDep,
+    cache: CacheDep,
     query: CatalogueQueryDep,
     format: ExportFormatName = Query("csv", description="csv, json, ndjson or parquet"),
 ) -> StreamingResponse:
     """Same filters as the search; streamed in constant memory, whatever the size.
 
     Without ``q`` every matching record is exported; with ``q`` the ranked hits (up to 10,000).
+    Without ``q`` the bytes depend only on the store, so they are kept per change position
+    (when they fit the cache) and later requests stream the kept bytes.
     """
     # Refuse an unusable query now: once streaming has begun, no problem answer is possible.
     check_query(query.q)
     check_request(query.filters(), (), "relevance", 1, MAX_PER_PAGE, "en")
     chosen = EXPORT_FORMATS[format]
     stamp = datetime.now(UTC).strftime("%Y%m%d")
+    chunks = chosen.write(select_for(chosen, store, search, query))
+    if not query.q:
+        key = ("export", chosen.name, tuple(query.params()))
+        chunks = cache.stream(key, change_position(store), chunks)
     return StreamingResponse(
-        chosen.write(select_for(chosen, store, search, query)),
+        chunks,
         media_type=chosen.media_type,
         headers={
             "Content-Disposition": f'attachment; filename="codereuse-{stamp}.{chosen.extension}"'

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.atom import ATOM_MEDIA_TYPE, FeedEntry, atom_feed
+from api.cache import change_position
 from api.catalogue import record_path
-from api.deps import CatalogueQueryDep, PageLanguageDep, SearchDep, StoreDep
+from api.deps import CacheDep, CatalogueQueryDep, PageLanguageDep, SearchDep, StoreDep
 from api.i18n import translate
 from api.pages import page_url
 from api.problems import problem_responses
@@ -94,11 +95,32 @@ def software_feed(
     request: Request,
     store: StoreDep,
     search: SearchDep,
+    cache: CacheDep,
     query: CatalogueQueryDep,
     language: PageLanguageDep,
 ) -> Response:
-    """The 50 most recently new or changed records matching the filters (same as the search)."""
+    """The 50 most recently new or changed records matching the filters (same as the search).
+
+    Without words the feed reads only the store, so it is computed once per change position;
+    with words it follows the search index, which syncs on its own, and is computed each time.
+    """
     base = str(request.base_url).rstrip("/")
+    if query.q:
+        body = _feed_body(base, store, search, query, language)
+    else:
+        body = cache.compute(
+            ("atom", base, tuple(query.params()), language),
+            change_position(store),
+            lambda: _feed_body(base, store, search, query, language),
+            len,
+        )
+    return Response(body, media_type=ATOM_MEDIA_TYPE)
+
+
+def _feed_body(
+    base: str, store: Store, search: SearchBackend, query: CatalogueQuery, language: str
+) -> bytes:
+    """The Atom document of `feed_records`, links absolute under `base`."""
     entries = []
     for record, changed in feed_records(store, search, query):
         meta = store.get_record_meta(record.id)
@@ -116,7 +138,7 @@ def software_feed(
             )
         )
     pairs = query.params()
-    body = atom_feed(
+    return atom_feed(
         feed_id=f"{base}{page_url('/feeds/software.atom', pairs)}",
         title=translate(language, "feed.title"),
         self_link=f"{base}{page_url('/feeds/software.atom', [*pairs, ('lang', language)])}",
@@ -125,4 +147,3 @@ def software_feed(
         entries=entries,
         language=language,
     )
-    return Response(body, media_type=ATOM_MEDIA_TYPE)

@@ -1,0 +1,118 @@
+"""Answers computed once per catalogue state: the statistics, the Atom feed and exports.
+
+These answers are pure functions of the stored catalogue. While the store's change feed does
+not move (for the statistics: nor the forges and the newest crawl run), every visitor gets the
+same bytes, so `ChangeCache` keeps them keyed by what was asked plus that change position,
+least recently used first out, within a byte budget per server process. A write (a crawl page,
+a forge registered) moves the position and the next request computes afresh; stale entries
+age out. Nothing is shared between worker processes: each keeps its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from indexer.store import Store
+
+T = TypeVar("T")
+MAX_BYTES = 64 * 1024 * 1024
+"""What one server process keeps at most (the 3,000-record full NDJSON export is 16 MB)."""
+COMPUTE_LOCKS = 64
+
+
+def change_position(store: Store) -> int:
+    """The store's change position: the newest change-feed entry (one indexed look-up)."""
+    return store.latest_change_seq()
+
+
+def catalogue_version(store: Store) -> tuple[Any, ...]:
+    """What the statistics depend on: the change feed, the forges and the newest crawl run.
+
+    Three indexed look-ups instead of the grouping queries (about 1.4 s on 100,000 records).
+    """
+    newest = store.crawl_runs(limit=1)
+    run = (newest[0].id, newest[0].finished_at) if newest else None
+    return (change_position(store), len(store.list_forges()), run)
+
+
+class ChangeCache:
+    """An LRU of answers keyed by (what was asked, version), within `max_bytes` in all.
+
+    An answer larger than half the budget is not kept (it would evict everything else);
+    streamed answers are then simply recomputed, in constant memory as before. Safe to use
+    from the threads of the server's thread pool.
+    """
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        # Locks for computing, by hash of the key: a bounded set, however many keys come.
+        self._computing = [threading.Lock() for _ in range(COMPUTE_LOCKS)]
+
+    def get(self, key: Hashable, version: Hashable) -> Any | None:
+        """The answer kept for `key` at `version`, or None (an older version is dropped)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] != version:
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: Hashable, version: Hashable, value: Any, size: int) -> None:
+        """Keep `value` (`size` bytes) for `key` at `version`, evicting the least recent."""
+        if size > self.max_bytes // 2:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (version, value, size)
+            self._size += size
+            while self._size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Hashable) -> None:
+        _version, _value, size = self._entries.pop(key)
+        self._size -= size
+
+    def compute(
+        self, key: Hashable, version: Hashable, produce: Callable[[], T], size: Callable[[T], int]
+    ) -> T:
+        """The kept answer, or `produce()` kept for next time; concurrent callers of one key
+        wait for the first instead of computing the same answer side by side."""
+        found = self.get(key, version)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        with self._computing[hash(key) % COMPUTE_LOCKS]:
+            found = self.get(key, version)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+            value = produce()
+            self.put(key, version, value, size(value))
+            return value
+
+    def stream(self, key: Hashable, version: Hashable, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        """The kept chunks of a streamed answer, or `chunks` passed through and kept once
+        complete when they fit (a stream cut short is not kept)."""
+        found: list[bytes] | None = self.get(key, version)
+        if found is not None:
+            yield from found
+            return
+        kept: list[bytes] | None = []
+        total = 0
+        for chunk in chunks:
+            if kept is not None:
+                kept.append(chunk)
+                total += len(chunk)
+                if total > self.max_bytes // 2:
+                    kept = None
+            yield chunk
+        if kept is not None:
+            self.put(key, version, kept, total)
