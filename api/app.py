@@ -22,9 +22,9 @@ from api.deps import AppContext, RegisterForge
 from api.i18n import choose_language
 from api.metrics import Metrics
 from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
-from api.pages import STATIC_DIR, make_templates, render
+from api.pages import STATIC_DIR, error_page, make_templates
 from api.problems import EXCEPTION_HANDLERS, Problem
-from api.routers import exports, feeds, forges, health, pages, software, stats, status
+from api.routers import api_docs, exports, feeds, forges, health, pages, software, stats, status
 from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store, create_store
@@ -64,14 +64,7 @@ def _html_aware(handler: Handler) -> Callable[[Request, Exception], Awaitable[Re
         language = choose_language(
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
-        return render(
-            context.templates,
-            request,
-            "error.html",
-            language,
-            {"status_code": problem.status, "title": problem.title, "detail": problem.detail},
-            status_code=problem.status,
-        )
+        return error_page(context.templates, request, language, problem.status, problem.detail)
 
     return handle
 
@@ -129,9 +122,10 @@ def create_app(
         metrics=metrics,
         templates=make_templates(),
     )
-    for module in (software, forges, status, exports, stats, feeds, health, pages):
+    for module in (software, forges, status, exports, stats, feeds, health, pages, api_docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(api_docs.ASSETS_PATH, api_docs.swagger_assets(), name="api-docs-assets")
     app.add_middleware(ETagMiddleware)
     if settings.cors_origins:
         app.add_middleware(

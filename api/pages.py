@@ -23,11 +23,12 @@ from api.i18n import PAGE_LANGUAGES, translate
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
-# Pages run no script at all and load nothing from elsewhere (no third-party requests that
-# would tell a forge or a CDN who reads which page).
+# Pages load nothing from elsewhere (no third-party requests that would tell a forge or a CDN
+# who reads which page) and run no inline script: the only scripts are files from /static, each
+# a progressive enhancement of a page that works without it.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 _MARK_TAG = re.compile(r"</?mark>")
@@ -96,8 +97,12 @@ def render(
     context: Mapping[str, Any],
     *,
     status_code: int = 200,
+    policy: str = CONTENT_SECURITY_POLICY,
 ) -> HTMLResponse:
-    """Render template `name` in `language` with the shared page context."""
+    """Render template `name` in `language` with the shared page context.
+
+    ``context["scripts"]`` lists same-origin script URLs for the page's head (deferred).
+    """
 
     def t(key: str, **values: Any) -> str:
         return translate(language, key, **values)
@@ -108,11 +113,40 @@ def render(
         "t": t,
         "language_links": language_links(request, language),
         "static_url": request.app.url_path_for("static", path="style.css"),
+        "script_urls": list(context.get("scripts", ())),
         "feed_url": "/feeds/software.atom",
         **context,
     }
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Content-Language"] = language
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Content-Security-Policy"] = policy
     response.headers["Vary"] = "Accept-Language"
     return response
+
+
+def error_page(
+    templates: Jinja2Templates,
+    request: Request,
+    language: str,
+    status_code: int,
+    detail: str | None,
+) -> HTMLResponse:
+    """An error page in the page language: title and advice localised by status code.
+
+    The technical `detail` (English, from the API's problem) is kept below the advice, marked
+    ``lang="en"`` on non-English pages, for whoever reports the problem.
+    """
+    title = translate(language, f"error.title.{status_code}")
+    if title == f"error.title.{status_code}":
+        title = translate(language, "error.title.500" if status_code >= 500 else "error.title.400")
+    advice = translate(language, f"error.detail.{status_code}")
+    if advice == f"error.detail.{status_code}":
+        advice = translate(language, "error.detail.default")
+    return render(
+        templates,
+        request,
+        "error.html",
+        language,
+        {"status_code": status_code, "title": title, "advice": advice, "detail": detail},
+        status_code=status_code,
+    )

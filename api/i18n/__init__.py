@@ -1,13 +1,17 @@
 """German and English labels for the pages, and the choice of the page language.
 
 Labels live in one JSON file per language (``de.json``, ``en.json``) with the same keys; a test
-checks the files stay in step. The page language comes from ``?lang=``, then the
-``Accept-Language`` header (quality values honoured), then English.
+checks the files stay in step. The labels of the publiccode.yml standard's controlled
+vocabularies (categories, scopes, software types, development statuses, maintenance types,
+platforms) live in ``vocabulary_<language>.json``, one file per language; slugs stay what URLs and
+the API use. The page language comes from ``?lang=``, then the ``Accept-Language`` header
+(quality values honoured), then English.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -67,3 +71,64 @@ def choose_language(query_lang: str | None, accept_language: str | None) -> str:
         if tag in PAGE_LANGUAGES:
             return tag
     return DEFAULT_LANGUAGE
+
+
+VOCABULARY_LANGUAGES: tuple[str, ...] = ("de", "en")
+"""Languages with a vocabulary file. The standard publishes its vocabularies as English slugs
+only (no Italian, French or Dutch labels to take over), so these two are written here."""
+
+VOCABULARIES: tuple[str, ...] = (
+    "category",
+    "scope",
+    "software_type",
+    "development_status",
+    "maintenance_type",
+    "platform",
+)
+"""The controlled vocabularies with labels; facet and filter names where they are filters."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A value as people read it, and the language it is written in (None: the raw slug)."""
+
+    text: str
+    lang: str | None
+
+
+@cache
+def vocabulary(language: str) -> dict[str, dict[str, str]]:
+    """Labels of `language` (one of `VOCABULARY_LANGUAGES`) by vocabulary, then by slug."""
+    if language not in VOCABULARY_LANGUAGES:
+        raise ValueError(
+            f"no vocabulary labels for {language!r}; use one of {VOCABULARY_LANGUAGES}"
+        )
+    text = files(__package__).joinpath(f"vocabulary_{language}.json").read_text(encoding="utf-8")
+    labels: dict[str, dict[str, str]] = json.loads(text)
+    return labels
+
+
+def vocabulary_label(language: str, name: str, slug: str) -> Label:
+    """The label of `slug` in vocabulary `name`: page language, else English, else the slug.
+
+    The returned language lets a page mark an English fallback with ``lang="en"`` so screen
+    readers pronounce it right; a slug outside the standard (platforms are open) stays as is.
+    """
+    for candidate in (language, DEFAULT_LANGUAGE):
+        if candidate in VOCABULARY_LANGUAGES:
+            text = vocabulary(candidate).get(name, {}).get(slug)
+            if text:
+                return Label(text, candidate)
+    return Label(slug, None)
+
+
+def language_name(language: str, code: str | None) -> str | None:
+    """The name of the language `code` (a BCP 47 tag) in `language`; None when not known.
+
+    ``und`` (undetermined), ``mul`` and ``zxx`` have no name on purpose: a page then says that
+    the description's language is not stated instead of naming none.
+    """
+    if not code:
+        return None
+    primary = code.lower().split("-")[0]
+    return catalogue(language).get(f"language.{primary}")

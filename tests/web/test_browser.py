@@ -9,85 +9,15 @@ or to the test's temporary directory.
 from __future__ import annotations
 
 import os
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from api.app import create_app
-from indexer.store import create_store
-from schemas.forge import ForgeRegistration
-from schemas.settings import Settings
-from tests.api.conftest import built_search, corpus
-from tests.web.corpus import REGISTRATION, readable_real_world
+from tests.web.browser import DESKTOP, open_page
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on uvicorn at 127.0.0.1 on a free port, in a thread, over a real-data catalogue."""
-    database = tmp_path_factory.mktemp("browser") / "catalogue.db"
-    store = create_store(f"sqlite:///{database}")
-    store.add_forge(REGISTRATION)
-    store.add_forge(
-        ForgeRegistration(name="opencode", kind="gitlab", url="https://gitlab.opencode.de")
-    )
-    snapshots, records = readable_real_world()
-    store.save_page("github", "all", snapshots, records, None)
-    store.upsert_records(corpus())
-    settings = Settings(database_url=f"sqlite:///{database}")
-    app = create_app(settings, store=store, search=built_search(store))
-    # Bound and listening before the server thread starts, so no wait for start-up is needed.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True
-    )
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 @pytest.fixture
@@ -97,10 +27,19 @@ def screenshots(tmp_path: Path) -> Path:
     return directory
 
 
+@pytest.fixture
+def static_page(browser: Any) -> Iterator[Any]:
+    """A desktop page with JavaScript switched off."""
+    opened = open_page(browser, DESKTOP, javascript=False)
+    yield opened
+    opened.context.close()
+
+
 def test_search_filter_open_switch_language_download(
-    page: Any, base_url: str, screenshots: Path, tmp_path: Path
+    static_page: Any, base_url: str, screenshots: Path, tmp_path: Path
 ) -> None:
-    """search → facet filter → record page → German → CSV link, all without JavaScript of ours."""
+    """search → facet filter → record page → German → CSV link, with JavaScript switched off."""
+    page = static_page
     page.goto(f"{base_url}/?lang=en")
     page.fill("#q", "platform")
     page.press("#q", "Enter")
@@ -123,6 +62,11 @@ def test_search_filter_open_switch_language_download(
     page.locator("ol.cards h3 a").first.click()
     page.wait_for_load_state()
     assert "/software/" in page.url
+    page.get_by_role("link", name="Back to the search").click()
+    page.wait_for_load_state()
+    assert page.locator(".chip").count() == 1 and "q=platform" in page.url
+    page.go_back()
+    page.wait_for_load_state()
     page.screenshot(path=str(screenshots / "software.png"), full_page=False)
 
     page.get_by_role("link", name="Deutsch").click()
@@ -149,7 +93,8 @@ def test_xss_record_renders_inert(page: Any, base_url: str) -> None:
         page.wait_for_load_state()
         injected = page.evaluate(
             """() => ({
-                scripts: document.querySelectorAll('script').length,
+                scripts: [...document.querySelectorAll('script')].filter(
+                    (s) => !s.src.startsWith(location.origin + '/static/') || s.text).length,
                 onerror: document.querySelectorAll('[onerror]').length,
                 bold: document.querySelectorAll('main b').length,
             })"""

@@ -116,15 +116,18 @@ def test_markup_from_data_is_inert(client: AppClient, path: str) -> None:
     """<script> and <img onerror> in names and descriptions render as text, never as elements."""
     html = client.get(path).text
     tags = _tags(html)
-    assert [] == [tag for tag, _ in tags if tag == "script"]
+    scripts = [attrs.get("src") for tag, attrs in tags if tag == "script"]
+    assert all((src or "").startswith("/static/") for src in scripts)
     assert [] == [attrs for _, attrs in tags if "onerror" in attrs]
     assert "&lt;script&gt;alert(" in html
 
 
 def test_pages_send_a_strict_content_security_policy(client: AppClient) -> None:
-    """Pages forbid scripts altogether (default-src 'none')."""
+    """Pages allow only same-origin script files and images (no inline script, no CDN)."""
     policy = client.get("/?lang=en").headers["content-security-policy"]
     assert re.search(r"default-src 'none'", policy)
+    assert re.search(r"script-src 'self';", policy) and "unsafe-inline" not in policy
+    assert re.search(r"img-src 'self' data:;", policy)
 
 
 def test_forges_page_and_status_form(client: AppClient) -> None:
