@@ -17,8 +17,8 @@ from api.deps import CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageD
 from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import error_page, page_url, render, safe_href
-from api.software_view import choose_description, paragraphs, record_labels
 from api.query import CatalogueQuery
+from api.software_view import choose_description, paragraphs, record_labels
 from api.status_check import repository_status
 from indexer.search.protocol import SORT_KEYS
 from schemas.errors import InvalidQueryError
