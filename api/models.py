@@ -135,7 +135,11 @@ class ForgeCreate(BaseModel):
     repos: list[str] = Field(default_factory=list, max_length=5000)
     exclude: list[str] = Field(default_factory=list, max_length=5000)
     token_env: str | None = Field(
-        default=None, max_length=100, description="NAME of the environment variable with the token"
+        default=None,
+        max_length=100,
+        description="NAME of the environment variable with the token; only names the server's "
+        "CODEREUSE_ALLOWED_TOKEN_ENV allows (default GITHUB_TOKEN, GITLAB_TOKEN, "
+        "CODEREUSE_FORGE_TOKEN_*)",
     )
 
 

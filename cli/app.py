@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from importlib.metadata import version
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from cli import (
     catalogue_command,
@@ -25,8 +27,23 @@ from cli import (
     validate_command,
 )
 from cli.logs import configure_logging
+from schemas.errors import ConfigurationError
+from schemas.settings import load_settings
+
+_ASKS_FOR_HELP = "codereuse.asks_for_help"
+
+
+class _RootGroup(TyperGroup):
+    """The root command; notes whether the command line asks for help (then settings don't matter)."""
+
+    # `ctx` is typer's vendored click context, whose class typer does not export: Any.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_ASKS_FOR_HELP] = "--help" in args
+        return super().parse_args(ctx, args)
+
 
 app = typer.Typer(
+    cls=_RootGroup,
     name="codereuse",
     help="A federated index of reusable public-sector software.",
     no_args_is_help=True,
@@ -41,8 +58,28 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _check_settings(context: typer.Context) -> None:
+    """Exit 2 with one line per unusable setting before any command runs.
+
+    `config show` reports them itself, and help is shown whatever the settings say.
+    """
+    if (
+        context.invoked_subcommand == "config"
+        or context.resilient_parsing
+        or context.meta.get(_ASKS_FOR_HELP)
+    ):
+        return
+    try:
+        load_settings()
+    except ConfigurationError as error:
+        for line in str(error).splitlines():
+            typer.echo(f"codereuse: unusable setting: {line}", err=True)
+        raise typer.Exit(2) from None
+
+
 @app.callback()
 def _root(
+    context: typer.Context,
     show_version: bool = typer.Option(
         False,
         "--version",
@@ -67,6 +104,7 @@ def _root(
     configure_logging("json" if chosen == "json" else "text", quiet=quiet)
     ui.QUIET = quiet
     ui.JSON_LOGS = chosen == "json"
+    _check_settings(context)
 
 
 # One line per command module; each module exposes `register(app)`.

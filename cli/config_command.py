@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,17 +12,14 @@ from pydantic import SecretStr
 
 from schemas.errors import ConfigurationError
 from schemas.settings import Settings, load_settings
+from schemas.settings import config_file as settings_file
 
 config_app = typer.Typer(help="Show the settings codereuse runs with.", no_args_is_help=True)
 
 
-def _config_file() -> Path:
-    return Path(os.environ.get("CODEREUSE_CONFIG", "codereuse.toml"))
-
-
 def setting_sources(settings: Settings) -> list[dict[str, Any]]:
     """One row per setting: name, environment variable, value (secrets masked), source, help."""
-    config_file = _config_file()
+    config_file = settings_file()
     from_file: dict[str, Any] = {}
     if config_file.is_file():
         try:
@@ -66,9 +62,10 @@ def show(
     """
     try:
         rows = setting_sources(load_settings())
-    except (ConfigurationError, ValueError) as error:
-        typer.echo(f"codereuse: unusable settings: {error}", err=True)
-        raise typer.Exit(2) from error
+    except ConfigurationError as error:
+        for line in str(error).splitlines():
+            typer.echo(f"codereuse: unusable setting: {line}", err=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return

@@ -20,6 +20,8 @@ import httpx
 from crawler.addresses import Resolver
 from schemas.errors import InvalidURLError, RegistrationError
 from schemas.forge import ForgeKind, ForgeRegistration
+from schemas.record.identity import host_problem
+from schemas.token_env import token_env_problem
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +98,9 @@ def _split(url: str) -> tuple[str, str, str]:
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         raise InvalidURLError(shown, "no host; give a URL like https://gitlab.example.org")
+    problem = host_problem(host)
+    if problem:
+        raise InvalidURLError(shown, problem)
     if (scheme, port) in {("http", 80), ("https", 443)}:
         port = None
     netloc = f"[{host}]" if ":" in host else host
@@ -208,7 +213,9 @@ def build_registration(
     """A validated registration without any network check (also used by registry imports).
 
     Raises:
-        RegistrationError: bad URL, scope that does not fit the kind, bad name or token variable.
+        RegistrationError: bad URL, scope that does not fit the kind, bad name, or a token
+            variable that is malformed or one of codereuse's own settings
+            (`schemas.token_env`; the API also applies the operator's allow-list).
     """
     try:
         base, url_scope, url_repos = scope_from_url(url, kind=kind)
@@ -230,10 +237,9 @@ def build_registration(
         raise RegistrationError(
             f"{base}: github.com cannot be crawled whole; name at least one --org LOGIN or --repo OWNER/NAME"
         )
-    if token_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env):
-        raise RegistrationError(
-            f"{base}: --token-env takes the NAME of an environment variable (like GITLAB_TOKEN), not the token itself"
-        )
+    problem = token_env_problem(token_env) if token_env is not None else None
+    if problem:
+        raise RegistrationError(f"{base}: {problem}")
     chosen = name if name is not None else default_name(base, orgs=org_list, groups=group_list)
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,62}", chosen):
         raise RegistrationError(

@@ -32,6 +32,7 @@ from crawler.sink import CrawlSink
 from schemas.errors import ConfigurationError
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration
+from schemas.token_env import token_env_problem
 
 CRAWLERS: dict[str, type[ForgeCrawler]] = {"gitlab": GitLabCrawler, "github": GitHubCrawler}
 """Forge kind → crawler class."""
@@ -87,11 +88,15 @@ def token_for(
     """The token of a registration, read from the variable it names; None for anonymous.
 
     Raises:
-        ConfigurationError: the variable is named but unset or empty (the message names the
-            variable, never a value).
+        ConfigurationError: the variable is named but unset or empty, or is one of codereuse's
+            own settings (the message names the variable, never a value).
     """
     if not registration.token_env:
         return None
+    # Checked again here: a registration stored before the check existed may name a secret.
+    problem = token_env_problem(registration.token_env)
+    if problem:
+        raise ConfigurationError(f"forge {registration.name!r}: {problem}; nothing was sent")
     value = (environ if environ is not None else os.environ).get(registration.token_env, "")
     if not value.strip():
         raise ConfigurationError(

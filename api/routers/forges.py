@@ -16,6 +16,7 @@ from api.forge_view import forge_out
 from api.models import CrawlJobOut, ForgeCreate, ForgeOut, ForgePatch
 from api.problems import ApiProblem, problem_responses
 from schemas.forge import ForgeRegistration
+from schemas.token_env import token_env_problem
 
 router = APIRouter(prefix="/api/v1/forges", tags=["forges"])
 ForgeName = Annotated[
@@ -50,6 +51,19 @@ def get_forge(store: StoreDep, name: ForgeName) -> ForgeOut:
     return forge_out(store, _forge_or_404(store, name), crawls=10)
 
 
+def _check_token_env(context: ContextDep, name: str | None) -> None:
+    """Refuse a `token_env` the operator did not allow (CODEREUSE_ALLOWED_TOKEN_ENV): a 422.
+
+    Over the API the registrant is not the operator, so the variable whose value the crawl sends
+    to the forge must be one the operator meant for forge tokens (architecture decision 14).
+    """
+    if name is None:
+        return
+    problem = token_env_problem(name, allowed=context.settings.allowed_token_env)
+    if problem:
+        raise ApiProblem(422, "token-env-not-allowed", problem)
+
+
 def _checked(context: ContextDep, **fields: object) -> ForgeRegistration:
     if context.register_forge is None:
         raise ApiProblem(
@@ -73,6 +87,7 @@ def create_forge(
     """Check the URL and kind (private addresses refused) and register the forge."""
     if body.name and context.store.get_forge(body.name) is not None:
         raise ApiProblem(409, "conflict", f"a forge named {body.name!r} is already registered")
+    _check_token_env(context, body.token_env)
     registration = _checked(
         context,
         url=body.url,
@@ -101,6 +116,8 @@ def update_forge(
     """Fields sent replace the old ones; the result is checked like a new registration."""
     current = _forge_or_404(context.store, name)
     changes = body.model_dump(exclude_unset=True)
+    if changes.get("token_env") != current.token_env:  # one the operator set stays allowed
+        _check_token_env(context, changes.get("token_env"))
     if changes.get("url") is None:
         changes.pop("url", None)
     merged = {

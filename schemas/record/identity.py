@@ -43,6 +43,9 @@ def canonical_url(url: str) -> str:
         raise InvalidURLError(
             url, "no host; give a full URL like https://gitlab.example.org/group/project"
         )
+    problem = host_problem(host)
+    if problem:
+        raise InvalidURLError(url, problem)
     if port in {80, 443}:
         port = None
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
@@ -63,3 +66,37 @@ def canonical_id(url: str) -> str:
     record keeps the forge's own spelling in its `url`.
     """
     return canonical_url(url).removeprefix("https://").lower()
+
+
+_MAX_LABEL = 63
+_MAX_NAME = 253
+
+
+def host_problem(host: str) -> str | None:
+    """Why `host` (lower-case, from `urlsplit`) cannot be a DNS name, or None when it can.
+
+    Empty labels (``a..b``), labels over 63 bytes, names over 253 bytes and names the IDNA codec
+    cannot encode are refused here, so they become a clear error instead of a ``UnicodeError``
+    from the resolver. IPv6 literals (``urlsplit`` drops their brackets) are left to the caller.
+    """
+    if ":" in host:
+        return None
+    shown = host if len(host) <= 80 else f"{host[:77]}..."
+    if any(character.isspace() or not character.isprintable() for character in host):
+        return f"the host {shown!r} holds a space or control character; check the address"
+    total = 0
+    for label in host.rstrip(".").split("."):
+        if not label:
+            return f"the host {shown!r} has an empty label (a dot too many); check the address"
+        try:
+            encoded = label.encode("idna")
+        except UnicodeError:
+            encoded = b""
+        if len(encoded) > _MAX_LABEL or (not encoded and len(label) > _MAX_LABEL):
+            return f"the host {shown!r} has a label longer than {_MAX_LABEL} characters"
+        if not encoded:
+            return f"the host {shown!r} is not a valid (internationalised) host name"
+        total += len(encoded) + 1
+    if total - 1 > _MAX_NAME:
+        return f"the host {shown!r} is longer than {_MAX_NAME} characters"
+    return None

@@ -20,7 +20,7 @@ from schemas.settings import Settings
 from tests.api.client import AppClient
 from tests.api.records import make_record
 
-ADMIN_TOKEN = "s3cret-admin-token"
+ADMIN_TOKEN = "admin-token-of-the-api-tests-0123456789"
 PUBLICCODE = b"""publiccodeYmlVersion: "0.2"
 name: Beteiligungsportal
 url: https://gitlab.opencode.de/stadt/beteiligung

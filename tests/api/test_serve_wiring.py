@@ -14,13 +14,13 @@ def test_served_app_refuses_private_forge_addresses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """POST /api/v1/forges on the served app runs the real SSRF guard: a loopback URL is refused."""
-    monkeypatch.setenv("CODEREUSE_ADMIN_TOKEN", "token-for-the-test")
+    monkeypatch.setenv("CODEREUSE_ADMIN_TOKEN", "admin-token-for-the-serve-wiring-test")
     client = AppClient(build_app(f"sqlite:///{tmp_path / 'served.db'}"))
     try:
         response = client.post(
             "/api/v1/forges",
             json={"url": "http://127.0.0.1:9/", "kind": "gitlab", "name": "loopback"},
-            headers={"authorization": "Bearer token-for-the-test"},
+            headers={"authorization": "Bearer admin-token-for-the-serve-wiring-test"},
         )
         listed = client.get("/api/v1/forges").json()
     finally:

@@ -18,11 +18,11 @@ def test_config_show_names_each_source_and_masks_secrets(tmp_path: Path) -> None
     env = {
         "CODEREUSE_CONFIG": str(config),
         "CODEREUSE_EVERY": "1d",
-        "CODEREUSE_ADMIN_TOKEN": "a-very-secret-admin-token",
+        "CODEREUSE_ADMIN_TOKEN": "a-very-secret-admin-token-of-32-characters",
     }
     result = CliRunner().invoke(app, ["config", "show", "--json"], env=env)
     assert 0 == result.exit_code, result.stderr
-    assert "a-very-secret-admin-token" not in result.stdout
+    assert "a-very-secret-admin-token-of-32-characters" not in result.stdout
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert set(Settings.model_fields) == set(rows)
     assert (9100, f"file ({config})") == (rows["port"]["value"], rows["port"]["source"])
