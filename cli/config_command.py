@@ -36,6 +36,10 @@ def setting_sources(settings: Settings) -> list[dict[str, Any]]:
         else:
             source = "default"
         value = getattr(settings, name)
+        if name == "database_url":
+            from indexer.store.engine import safe_url_text  # SQLAlchemy only when needed
+
+            value = safe_url_text(value)
         if isinstance(value, SecretStr):
             shown: Any = "********" if value.get_secret_value() else ""
         else:

@@ -16,6 +16,7 @@ programmatically: no ``alembic.ini`` is needed, so a non-editable install finds 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ def parse_database_url(database_url: str) -> URL:
         url = make_url(database_url)
     except ArgumentError as exc:
         raise ConfigurationError(
-            f"database URL {database_url!r} is not a SQLAlchemy URL; use e.g. "
+            f"database URL {safe_url_text(database_url)!r} is not a SQLAlchemy URL; use e.g. "
             "sqlite:///./codereuse.db or postgresql://user@host/dbname (CODEREUSE_DATABASE_URL)"
         ) from exc
     if url.drivername in {"postgresql", "postgres"}:
@@ -68,9 +69,27 @@ def parse_database_url(database_url: str) -> URL:
     return url
 
 
+# A password written into a URL: ``user:PASSWORD@`` and query parameters such as libpq's
+# ``password=`` and ``sslpassword=`` (or a token or key).
+_USERINFO_PASSWORD = re.compile(r"([^/@:]*:)[^/@:]*@")
+_QUERY_SECRET = re.compile(r"([?&][^=&#]*(?:pass|pwd|secret|token|key)[^=&#]*=)[^&#]*", re.I)
+
+
 def safe_url(url: URL) -> str:
-    """The URL as text with any password masked, for messages."""
-    return url.render_as_string(hide_password=True)
+    """The URL as text with the password and secret query parameters masked, for messages.
+
+    SQLAlchemy's ``hide_password`` masks ``user:PASSWORD@``; a password given as
+    ``?password=`` (libpq accepts it) is masked here too.
+    """
+    return _QUERY_SECRET.sub(r"\1***", url.render_as_string(hide_password=True))
+
+
+def safe_url_text(database_url: str) -> str:
+    """`database_url` (text, maybe not even a valid URL) with every password masked."""
+    try:
+        return safe_url(make_url(database_url))
+    except ArgumentError:
+        return _QUERY_SECRET.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1***@", database_url))
 
 
 def make_engine(database_url: str | URL) -> Engine:
