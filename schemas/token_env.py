@@ -54,8 +54,9 @@ def token_env_problem(name: str, *, allowed: Sequence[str] | None = None) -> str
     files, the crawl) only refuses malformed names and codereuse's own settings.
     """
     if not _NAME.fullmatch(name):
+        # Not repeated: what was pasted here may be the token itself.
         return (
-            f"token_env {name!r} is not the NAME of an environment variable (like GITLAB_TOKEN); "
+            "token_env is not the NAME of an environment variable (like GITLAB_TOKEN); "
             "give the variable's name, never the token itself"
         )
     if is_own_setting(name):
