@@ -73,7 +73,7 @@ def _check_settings(context: typer.Context) -> None:
         load_settings()
     except ConfigurationError as error:
         for line in str(error).splitlines():
-            typer.echo(f"codereuse: unusable setting: {line}", err=True)
+            ui.echo(f"codereuse: unusable setting: {line}", err=True)
         raise typer.Exit(2) from None
 
 

@@ -25,8 +25,7 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"codereuse: {message}", err=True)
-    return typer.Exit(code)
+    return ui.fail(message, code)
 
 
 @contextmanager
@@ -77,9 +76,9 @@ def index(
             bar.update(task, status="done")
         total = store.count_records()
     if touched is None:
-        typer.echo(f"index rebuilt: {total} records")
+        ui.echo(f"index rebuilt: {total} records")
     else:
-        typer.echo(f"index synced: {touched} records changed, {total} in the catalogue")
+        ui.echo(f"index synced: {touched} records changed, {total} in the catalogue")
 
 
 def _filters(pairs: list[str]) -> dict[str, list[str]]:
@@ -94,8 +93,7 @@ def _filters(pairs: list[str]) -> dict[str, list[str]]:
 
 def _terminal(highlighted: str | None, plain: str | None) -> str:
     """Highlight HTML (escaped text with <mark>) as rich markup for the terminal."""
-    from rich.markup import escape
-
+    escape = ui.escape
     if not highlighted:
         return escape(plain or "")
     parts = _MARK.split(highlighted)
@@ -174,15 +172,18 @@ def search(
     for hit in result.hits:
         badge = "declared" if hit.declared else "inferred"
         active = hit.last_activity.date().isoformat() if hit.last_activity else "-"
-        out.print(f"\n[bold]{_terminal(hit.highlights.get('name'), hit.name)}[/]  [dim]{hit.id}[/]")
+        out.print(
+            f"\n[bold]{_terminal(hit.highlights.get('name'), hit.name)}[/]  [dim]{ui.escape(hit.id)}[/]"
+        )
         description = _terminal(hit.highlights.get("short_description"), hit.short_description)
         if description:
             out.print(f"  {description}")
-        out.print(f"  [dim]{badge} · {hit.licence or 'no licence'} · last activity {active}[/]")
+        licence = ui.escape(hit.licence or "no licence")
+        out.print(f"  [dim]{badge} · {licence} · last activity {active}[/]")
     for name, counts in result.facets.items():
         if counts:
             shown = ", ".join(f"{value} ({count})" for value, count in list(counts.items())[:10])
-            out.print(f"\n[bold]{name}[/]: {ui.escape(shown)}")
+            out.print(f"\n[bold]{ui.escape(name)}[/]: {ui.escape(shown)}")
     if result.total == 0:
         raise typer.Exit(1)
 
@@ -223,8 +224,7 @@ def _by_url(store: Any, text: str) -> Any:
 
 
 def _print_record(record: Any, meta: Any, lang: str) -> None:
-    from rich.markup import escape
-
+    escape = ui.escape
     out = ui.stdout()
     description = record.description_in(lang)
     out.print(f"[bold]{escape(record.name)}[/]  [dim]{escape(record.id)}[/]")
@@ -260,7 +260,8 @@ def _print_record(record: Any, meta: Any, lang: str) -> None:
     for finding in record.findings:
         place = f"{finding.line or 0}:{finding.column or 0}"
         out.print(
-            f"  [dim]{finding.type}[/] {place} {escape(finding.key)}: {escape(finding.message)}"
+            f"  [dim]{escape(finding.type)}[/] {place} {escape(finding.key)}: "
+            f"{escape(finding.message)}"
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from pydantic import SecretStr
 
+from cli import ui
 from schemas.errors import ConfigurationError
 from schemas.settings import Settings, load_settings
 from schemas.settings import config_file as settings_file
@@ -68,7 +69,7 @@ def show(
         rows = setting_sources(load_settings())
     except ConfigurationError as error:
         for line in str(error).splitlines():
-            typer.echo(f"codereuse: unusable setting: {line}", err=True)
+            ui.echo(f"codereuse: unusable setting: {line}", err=True)
         raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
@@ -77,7 +78,7 @@ def show(
     for row in rows:
         value = row["value"]
         shown = json.dumps(value, default=str) if not isinstance(value, str) else value
-        typer.echo(f"{row['name']:<{width}}  {shown or '-'}  [{row['source']}]")
+        ui.echo(f"{row['name']:<{width}}  {shown or '-'}  [{row['source']}]")
 
 
 def register(app: typer.Typer) -> None:

@@ -19,8 +19,7 @@ from schemas.settings import Settings, load_settings
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"codereuse: {message}", err=True)
-    return typer.Exit(code)
+    return ui.fail(message, code)
 
 
 def crawl(
@@ -116,7 +115,7 @@ def crawl(
             ui.say(f"federated {written} records across {len(store.list_forges())} forges")
         if index:
             _sync_index(settings, store)
-        typer.echo(summarise(reports))
+        ui.echo(summarise(reports))
         if any(report.status != "succeeded" for report in reports):
             raise typer.Exit(1)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli import ui
 from indexer.store import upgrade_database
 from indexer.store.engine import parse_database_url, safe_url
 from schemas.errors import ConfigurationError, StoreError
@@ -30,15 +31,15 @@ def upgrade(
         shown = safe_url(parse_database_url(url))
         before, after = upgrade_database(url)
     except (ConfigurationError, ValueError) as error:
-        typer.echo(f"codereuse: unusable database URL: {error}", err=True)
+        ui.echo(f"codereuse: unusable database URL: {error}", err=True)
         raise typer.Exit(2) from error
     except StoreError as error:
-        typer.echo(f"codereuse: {error}", err=True)
+        ui.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from error
     if before == after:
-        typer.echo(f"{shown}: already at schema revision {after}")
+        ui.echo(f"{shown}: already at schema revision {after}")
     else:
-        typer.echo(f"{shown}: upgraded from {before or '(empty database)'} to revision {after}")
+        ui.echo(f"{shown}: upgraded from {before or '(empty database)'} to revision {after}")
 
 
 def register(app: typer.Typer) -> None:

@@ -129,7 +129,7 @@ def export(
     except ValidationError as error:
         first = error.errors()[0]
         where = "--" + str(first["loc"][0]).replace("_", "-")
-        typer.echo(f"codereuse: {where}: {first['msg']}", err=True)
+        ui.echo(f"codereuse: {where}: {first['msg']}", err=True)
         raise typer.Exit(2) from None
     chosen = export_format(format.value)
     settings = load_settings()
@@ -155,10 +155,10 @@ def export(
                     _write_file(output, chunks)
                 bar.update(task, completed=counted.count, total=counted.count)
     except CodereuseError as error:
-        typer.echo(f"codereuse: {error}", err=True)
+        ui.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from None
     except OSError as error:
-        typer.echo(f"codereuse: {output}: cannot write ({error.strerror})", err=True)
+        ui.echo(f"codereuse: {output}: cannot write ({error.strerror})", err=True)
         raise typer.Exit(1) from None
     ui.say(
         f"exported {counted.count} record(s) as {format.value}"

@@ -42,8 +42,7 @@ def _store() -> Store:
 
 
 def _fail(error: object, code: int = 1) -> typer.Exit:
-    typer.echo(f"codereuse: {error}", err=True)
-    return typer.Exit(code)
+    return ui.fail(error, code)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
@@ -145,7 +144,7 @@ def list_forges(
     width = max(len(r.name) for r in registrations)
     for r in registrations:
         token = f"  token from ${r.token_env}" if r.token_env else ""
-        typer.echo(f"{r.name:<{width}}  {r.kind:<6}  {r.url}  ({_scope(r)}){token}")
+        ui.echo(f"{r.name:<{width}}  {r.kind:<6}  {r.url}  ({_scope(r)}){token}")
 
 
 @forges_app.command("show")
@@ -173,7 +172,7 @@ def show(
             value = ", ".join(value) or "-"
         elif isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
-        typer.echo(f"{key:<15} {value if value not in (None, '') else '-'}")
+        ui.echo(f"{key:<15} {value if value not in (None, '') else '-'}")
 
 
 @forges_app.command("remove")

@@ -229,14 +229,14 @@ def run(
         )
         interval = timedelta(seconds=interval_seconds(settings.every))
     except (ValueError, CodereuseError) as error:
-        typer.echo(f"codereuse: unusable settings: {error}", err=True)
+        ui.echo(f"codereuse: unusable settings: {error}", err=True)
         raise typer.Exit(2) from None
     try:
         with create_store(settings.database_url) as store:
             added = seed_default_registry(store)
         app = build_app(settings.database_url)
     except CodereuseError as error:
-        typer.echo(f"codereuse: {error}", err=True)
+        ui.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(2) from None
     if added:
         ui.say(

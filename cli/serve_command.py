@@ -132,7 +132,7 @@ def serve(
     try:
         app = build_app()
     except CodereuseError as error:
-        typer.echo(f"codereuse: {error}", err=True)
+        ui.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from None
     announce(settings, chosen_host)
     processes = f", {workers} worker processes" if workers > 1 else ""

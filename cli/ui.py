@@ -1,14 +1,22 @@
 """What commands show people: progress bars and plain status lines, silenced by ``--quiet``.
 
 Progress goes to stderr through rich, so stdout stays clean for data (`--json`, exports).
+
+Everything shown to people passes `printable` (through `say`, `echo`, `fail`, `escape` and the
+`stdout` console): forge data is hostile, and a name holding ``ESC[2J``, a terminal-title or
+OSC 8 link sequence, or a NUL byte must not reach the terminal. Machine output (``--json``,
+exports, YAML) is written as is, exactly.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -25,17 +33,61 @@ JSON_LOGS = False
 """Set by ``--log-format json``: status lines become JSON log records, progress bars stay off."""
 
 
+# Terminal escape sequences, whole, so no half of one is left to show: CSI (colours, cursor,
+# ESC[2J), OSC (window title, OSC 8 links) ended by BEL or ST, DCS/PM/APC/SOS strings, other
+# two-character escapes, and their 8-bit forms.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)?"
+)
+# What remains of C0/C1 controls (tab and newline kept), DEL, and the bidirectional overrides
+# that make text display in another order than it reads.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal escape sequences and control characters (tab and newline kept).
+
+    The one filter for human output; ``--json`` and exports do not pass it.
+    """
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+class _PrintableConsole(Console):
+    """A rich console that filters every string it is given through `printable`."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(
+            *(printable(item) if isinstance(item, str) else item for item in objects), **options
+        )
+
+
 def console() -> Console:
     """The stderr console progress and status lines go to."""
-    return Console(stderr=True, quiet=QUIET, soft_wrap=True)
+    return _PrintableConsole(stderr=True, quiet=QUIET, soft_wrap=True)
 
 
 def say(message: str) -> None:
     """Print one plain status line on stderr, unless ``--quiet`` (a log record with JSON logs)."""
     if JSON_LOGS:
-        logging.getLogger("codereuse").info(message)
+        logging.getLogger("codereuse").info(printable(message))
         return
     console().print(message, markup=False, highlight=False)
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print human output (a table row, a summary, an error) on stdout or stderr, filtered."""
+    typer.echo(printable(text), err=err, nl=nl)
+
+
+def fail(message: object, code: int = 1) -> typer.Exit:
+    """Print ``codereuse: MESSAGE`` on stderr and return the `typer.Exit` to raise (exit `code`)."""
+    echo(f"codereuse: {message}", err=True)
+    return typer.Exit(code)
 
 
 @contextmanager
@@ -57,12 +109,12 @@ def progress() -> Iterator[Progress]:
 
 
 def stdout() -> Console:
-    """The console for a command's own output (stdout), with rich markup."""
-    return Console(highlight=False, soft_wrap=True)
+    """The console for a command's own output (stdout), with rich markup, filtered."""
+    return _PrintableConsole(highlight=False, soft_wrap=True)
 
 
 def escape(text: str) -> str:
-    """`text` with rich markup characters escaped."""
+    """`text` made safe to put into rich markup: filtered, markup characters escaped."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(printable(text))

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import typer
 
+from cli import ui
 from crawler.publiccode_network import check_network
 from schemas.findings import Finding
 from schemas.publiccode import FILE_NAMES, ParseResult, parse
@@ -41,7 +42,7 @@ class Source:
 
 
 def _usage_error(message: str) -> typer.Exit:
-    typer.echo(f"codereuse validate: {message}", err=True)
+    ui.echo(f"codereuse validate: {message}", err=True)
     return typer.Exit(2)
 
 
@@ -174,11 +175,11 @@ def validate(
     else:
         for name, found in reports:
             for finding in found:
-                typer.echo(f"{name}:{_line(finding)}")
+                ui.echo(f"{name}:{_line(finding)}")
     errors = sum(1 for _, found in reports for f in found if f.type == "error")
     warnings = sum(1 for _, found in reports for f in found if f.type == "warning")
     invalid = sum(1 for _, found in reports if any(f.type == "error" for f in found))
-    typer.echo(
+    ui.echo(
         f"{len(reports)} file(s) checked: {invalid} invalid, {errors} error(s), "
         f"{warnings} warning(s)",
         err=True,
