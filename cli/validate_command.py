@@ -20,6 +20,7 @@ import httpx
 import typer
 
 from cli import ui
+from crawler.pinning import PinnedSyncBackend, PinnedSyncTransport
 from crawler.publiccode_network import check_network
 from schemas.findings import Finding
 from schemas.publiccode import FILE_NAMES, ParseResult, parse
@@ -107,8 +108,12 @@ def _load_ipa_codes(path: Path | None) -> frozenset[str] | None:
 
 def http_client(timeout: float) -> httpx.Client:
     """The client of the --network checks; tests replace this factory with a fake transport."""
+    # Every connection, redirects included, goes to an address the SSRF guard checked.
+    backend = PinnedSyncBackend(where="publiccode.yml network check")
     return httpx.Client(
-        timeout=timeout, headers={"User-Agent": "codereuse-validate (+publiccode.yml checks)"}
+        timeout=timeout,
+        headers={"User-Agent": "codereuse-validate (+publiccode.yml checks)"},
+        transport=PinnedSyncTransport(backend),
     )
 
 

@@ -6,8 +6,9 @@ network codereuse runs in. `check_host` refuses such hosts in every spelling we 
 
 * literal IPv4 in dotted, short (``127.1``), decimal (``2130706433``), hexadecimal
   (``0x7f.1``) and octal (``0177.0.0.1``) forms, as ``inet_aton`` and browsers read them;
-* literal IPv6, bracketed or not, including IPv4-mapped (``::ffff:127.0.0.1``), 6to4 and NAT64
-  addresses that embed a private IPv4 address;
+* literal IPv6, bracketed or not, judged by what they reach: the IPv4 address embedded in
+  mapped, compatible, translated, NAT64, 6to4 and Teredo forms must be public, and anything
+  else must be global unicast (2000::/3) outside the IANA special-purpose blocks;
 * names that only ever resolve inside a network (``localhost``, ``*.localhost``, ``*.local``,
   ``*.internal`` such as ``metadata.google.internal``, ``*.home.arpa``);
 * names whose DNS answer holds any non-public address (checked with an injectable resolver).
@@ -35,7 +36,6 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _INTERNAL_NAMES = frozenset({"localhost", "metadata", "instance-data", "metadata.google.internal"})
 _INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa", ".localdomain")
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _HEX_PART = re.compile(r"0x[0-9a-f]*")
 _OCTAL_PART = re.compile(r"0[0-7]+")
 
@@ -83,24 +83,79 @@ def parse_ip_literal(host: str) -> IPAddress | None:
     return _parse_ipv4_loose(text)
 
 
-def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+_GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
+"""The only IPv6 block IANA allocates for global unicast; nothing outside it reaches the internet."""
+_TRANSPARENT_V6 = (ipaddress.IPv6Network("::ffff:0:0/96"), ipaddress.IPv6Network("64:ff9b::/96"))
+"""IPv4-mapped and well-known NAT64 addresses reach exactly the IPv4 address they embed."""
+_NOT_GLOBAL_V4 = tuple(
+    ipaddress.IPv4Network(block)
+    for block in (
+        # IANA IPv4 Special-Purpose Address Registry, entries not globally reachable (2025).
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+        "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+    )
+)  # fmt: skip
+_NOT_GLOBAL_V6 = tuple(
+    ipaddress.IPv6Network(block)
+    for block in (
+        # IANA IPv6 Special-Purpose Address Registry, entries inside 2000::/3 not globally
+        # reachable; 2001::/23 holds Teredo, benchmarking and ORCHID (its few anycast service
+        # addresses run no forge). Everything outside 2000::/3 is refused by `_GLOBAL_UNICAST_V6`.
+        "2001::/23", "2001:db8::/32", "3fff::/20",
+    )
+)  # fmt: skip
+
+
+def embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address embeds, in every form that can carry one.
+
+    IPv4-mapped ``::ffff:a.b.c.d``, IPv4-compatible ``::a.b.c.d`` (deprecated, RFC 4291),
+    IPv4-translated ``::ffff:0:a.b.c.d`` (RFC 2765), NAT64 ``64:ff9b::a.b.c.d`` (RFC 6052),
+    6to4 ``2002:aabb:ccdd::`` (RFC 3056) and Teredo's server and client (RFC 4380). Empty for
+    IPv4 addresses and IPv6 addresses of no such form.
+    """
     if isinstance(address, ipaddress.IPv4Address):
-        return None
+        return []
+    value = int(address)
+    low = ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    found: list[ipaddress.IPv4Address] = []
     if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+        found.append(address.ipv4_mapped)
+    if value >> 32 in (0, 0xFFFF0000) or address in _TRANSPARENT_V6[1]:
+        found.append(low)
     if address.sixtofour is not None:
-        return address.sixtofour
-    if address in _NAT64:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    return found
 
 
 def is_public_address(address: IPAddress) -> bool:
-    """True for a globally routable unicast address (and any IPv4 it embeds is one too)."""
-    if not address.is_global or address.is_multicast:
+    """True when `address` reaches a globally routable unicast host, judged by what it reaches.
+
+    IPv4: globally reachable per ``ipaddress`` and the IANA special-purpose registry. IPv6: every
+    IPv4 address it embeds (`embedded_ipv4`) must be public; mapped and NAT64 addresses are then
+    public as their IPv4 is; anything else must lie in global unicast 2000::/3 outside the
+    registry's non-global blocks. So ``::127.0.0.1``, ``::ffff:0:127.0.0.1``, ``fec0::/10``,
+    ``64:ff9b:1::/48`` and ``fd00::/8`` are refused however the IPv4 inside them looks.
+    """
+    if isinstance(address, ipaddress.IPv4Address):
+        return (
+            address.is_global
+            and not address.is_multicast
+            and not any(address in block for block in _NOT_GLOBAL_V4)
+        )
+    if not all(is_public_address(inner) for inner in embedded_ipv4(address)):
         return False
-    embedded = _embedded_ipv4(address)
-    return embedded is None or is_public_address(embedded)
+    if any(address in block for block in _TRANSPARENT_V6):
+        return True
+    return (
+        address in _GLOBAL_UNICAST_V6
+        and address.is_global
+        and not address.is_multicast
+        and not any(address in block for block in _NOT_GLOBAL_V6)
+    )
 
 
 def is_internal_name(host: str) -> bool:
@@ -110,9 +165,10 @@ def is_internal_name(host: str) -> bool:
 
 
 def system_resolver(host: str) -> list[str]:
-    """Every address the system resolver gives for `host` (IPv4 and IPv6)."""
+    """Every address the system resolver gives for `host` (IPv4 and IPv6), in its order."""
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    return sorted({str(info[4][0]) for info in infos})
+    # The resolver's order is the preferred one (RFC 6724); only duplicates go.
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 _ADVICE = (
@@ -142,22 +198,26 @@ def check_host_form(host: str, *, where: str, allow_private: bool = False) -> No
         raise RegistrationError(f"{where}: host {host} names an internal address; {_ADVICE}")
 
 
-def check_host(
+def checked_addresses(
     host: str, *, where: str, allow_private: bool = False, resolver: Resolver | None = None
-) -> None:
-    """Refuse `host` when its form or any address its DNS answer holds is not public.
+) -> list[str]:
+    """The addresses to connect to for `host`, each one checked: connect to these and no other.
 
-    `resolver` maps a host name to its addresses (default: the system resolver); tests inject a
-    fake. A name that does not resolve is refused too, since nothing could be checked.
+    An IP literal gives itself; a name gives its DNS answer (one lookup, with `resolver` or the
+    system's), refused whole when any address in it is not public, since an attacker's DNS can
+    choose which one a client picks. With `allow_private` nothing is checked and a name is
+    returned as is, for the operating system to resolve.
 
     Raises:
-        RegistrationError: naming `where`, the offending address and what to do.
+        RegistrationError: naming `where`, the offending address and what to do; also for a
+            name that does not resolve, since nothing could be checked.
     """
+    literal = parse_ip_literal(host)
     if allow_private:
-        return
+        return [str(literal) if literal is not None else host]
     check_host_form(host, where=where)
-    if parse_ip_literal(host) is not None:
-        return
+    if literal is not None:
+        return [str(literal)]
     resolve = resolver or system_resolver
     try:
         answers = list(resolve(host))
@@ -174,6 +234,21 @@ def check_host(
             raise RegistrationError(
                 f"{where}: host {host} resolves to the non-public address {answer}; {_ADVICE}"
             )
+    return answers
+
+
+def check_host(
+    host: str, *, where: str, allow_private: bool = False, resolver: Resolver | None = None
+) -> None:
+    """Refuse `host` when its form or any address its DNS answer holds is not public.
+
+    The check alone, for messages before any connection (registration, imports); connections
+    themselves go through `crawler.pinning`, which connects to the addresses it checked.
+
+    Raises:
+        RegistrationError: as `checked_addresses`.
+    """
+    checked_addresses(host, where=where, allow_private=allow_private, resolver=resolver)
 
 
 def request_guard(

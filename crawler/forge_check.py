@@ -14,6 +14,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import httpx
 
 from crawler.addresses import Resolver, check_host
+from crawler.pinning import PinnedSyncBackend, PinnedSyncTransport
 from crawler.registration import api_locations, redact_url
 from schemas.errors import RegistrationError
 from schemas.forge import ForgeKind, ForgeRegistration
@@ -237,7 +238,12 @@ def check_forge(
     token = os.environ.get(reg.token_env) if reg.token_env else None
     own_client = client is None
     http = client or httpx.Client(
-        timeout=_TIMEOUT, headers={"User-Agent": "codereuse (forge registration check)"}
+        timeout=_TIMEOUT,
+        headers={"User-Agent": "codereuse (forge registration check)"},
+        # Connect to the addresses the guard checked: no second DNS answer (rebinding).
+        transport=PinnedSyncTransport(
+            PinnedSyncBackend(where=reg.url, allow_private=reg.allow_private, resolver=resolver)
+        ),
     )
     try:
         _check_kind(reg, http, token=token, resolver=resolver)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import httpcore
 import httpx
 from tenacity.wait import wait_base
 
@@ -27,6 +28,7 @@ from crawler.base import (
 from crawler.github.crawler import GitHubCrawler
 from crawler.gitlab.crawler import GitLabCrawler
 from crawler.http import ForgeClient, create_http_client
+from crawler.pinning import PinnedBackend, PinnedTransport
 from crawler.ratelimit import DEFAULT_CONCURRENCY, GovernorRegistry, WaitCallback
 from crawler.sink import CrawlSink
 from schemas.errors import ConfigurationError
@@ -74,6 +76,8 @@ class CrawlOptions:
     """Called at once with notices such as "no token: 60 requests per hour"."""
     resolver: Resolver | None = None
     """DNS resolver of the SSRF guard (tests inject one; None: the system's)."""
+    network_backend: httpcore.AsyncNetworkBackend | None = None
+    """What opens TCP connections to the checked addresses (None: anyio); used without `transport`."""
 
 
 def _default_locator() -> Locator:
@@ -141,13 +145,21 @@ async def crawl_forges(
         host = httpx.URL(where.rest).host
         # Every request and redirect hop is checked against private addresses at crawl time
         # too, unless the registration allows them (on-premises forges).
+        where_text = f"forge {registration.name!r} ({registration.url})"
         guard = request_guard(
-            where=f"forge {registration.name!r} ({registration.url})",
-            allow_private=registration.allow_private,
-            resolver=options.resolver,
+            where=where_text, allow_private=registration.allow_private, resolver=options.resolver
+        )
+        # Connections go to the addresses the guard checked, never to a second DNS answer.
+        transport = options.transport or PinnedTransport(
+            PinnedBackend(
+                where=where_text,
+                allow_private=registration.allow_private,
+                resolver=options.resolver,
+                base=options.network_backend,
+            )
         )
         async with create_http_client(
-            user_agent=options.user_agent, transport=options.transport, request_hooks=[guard]
+            user_agent=options.user_agent, transport=transport, request_hooks=[guard]
         ) as http:
             client = ForgeClient(
                 http,
