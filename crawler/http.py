@@ -7,12 +7,18 @@ exceptions (`schemas.errors`) and counts the requests it sent, so a crawl can re
 
 The token is sent as ``Authorization: Bearer`` (GitHub and GitLab both accept it for personal
 access tokens) and never appears in an error message: messages name URLs only.
+
+Requests go only to the registered forge's API origins (scheme, host, port of its REST and
+GraphQL URLs): `ForgeClient` refuses any other URL before sending (a `Link: rel="next"`, a
+stored next-page URL, a raw-file URL) and any redirect hop elsewhere, with `ForeignHostError`,
+which callers report as a finding on the forge. So no caller can send the token to another
+host, and a forge cannot lead the crawl anywhere else.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +27,12 @@ from tenacity.wait import wait_base
 
 from crawler.ratelimit import Governor
 from crawler.retry import DEFAULT_ATTEMPTS, is_transient, is_transient_but_not_timeout, retrying
-from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
+from schemas.errors import (
+    ForeignHostError,
+    ForgeResponseError,
+    GraphQLQueryError,
+    TransientForgeError,
+)
 
 DEFAULT_TIMEOUT = 30.0
 _COMPLEXITY_WORDS = (
@@ -76,6 +87,20 @@ class GraphQLResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
+Origin = tuple[str, str, int | None]
+
+
+def origin_of(url: str | httpx.URL) -> Origin:
+    """(scheme, host, port) of `url`, lower-cased, with the scheme's default port filled in.
+
+    Raises:
+        httpx.InvalidURL: `url` cannot be parsed.
+    """
+    parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    default = {"https": 443, "http": 80}.get(parsed.scheme)
+    return parsed.scheme, parsed.host.lower(), parsed.port or default
+
+
 def _is_complexity(messages: list[str]) -> bool:
     lowered = " ".join(messages).lower()
     return any(word in lowered for word in _COMPLEXITY_WORDS)
@@ -87,6 +112,8 @@ class ForgeClient:
     Args:
         http: the client from `create_http_client`.
         governor: the governor of this forge's host and token.
+        api_urls: the forge's API locations (REST base, GraphQL endpoint); requests, redirects
+            and credentials go to their origins only.
         token: sent as a bearer token; None for anonymous access.
         wait, sleep: injected into the retry policy (tests pass ``wait_none()``).
         attempts: ordinary failures before a request is given up.
@@ -97,6 +124,7 @@ class ForgeClient:
         http: httpx.AsyncClient,
         governor: Governor,
         *,
+        api_urls: Collection[str],
         token: str | None = None,
         wait: wait_base | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
@@ -104,6 +132,12 @@ class ForgeClient:
     ) -> None:
         self.http = http
         self.governor = governor
+        self.api_origins = frozenset(origin_of(url) for url in api_urls)
+        self._allowed = ", ".join(sorted({f"{s}://{h}" for s, h, _ in self.api_origins}))
+        # Redirect hops run the client's request hooks, not `_send_once`: refuse them there too.
+        hooks = dict(http.event_hooks)
+        hooks["request"] = [*hooks.get("request", []), self._refuse_foreign_hop]
+        http.event_hooks = hooks
         self.has_token = token is not None
         self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._wait = wait
@@ -111,6 +145,19 @@ class ForgeClient:
         self._attempts = attempts
         self.requests = 0
         """HTTP requests actually sent (retries included)."""
+
+    def _check_origin(self, url: str | httpx.URL) -> None:
+        """Raise `ForeignHostError` unless `url` lies on one of the forge's API origins."""
+        shown = str(url)[:300]
+        try:
+            origin = origin_of(url)
+        except (httpx.InvalidURL, TypeError, ValueError):
+            raise ForeignHostError(shown, self._allowed, "is not a usable URL, so not on") from None
+        if origin not in self.api_origins:
+            raise ForeignHostError(shown, self._allowed)
+
+    async def _refuse_foreign_hop(self, request: httpx.Request) -> None:
+        self._check_origin(request.url.copy_with(query=None))
 
     async def _send_once(
         self,
@@ -123,6 +170,7 @@ class ForgeClient:
         raw: bool,
         accept_statuses: tuple[int, ...],
     ) -> ForgeResponse:
+        self._check_origin(url)
         await self.governor.wait_turn()
         async with self.governor.semaphore:
             self.requests += 1

@@ -164,6 +164,7 @@ async def crawl_forges(
             client = ForgeClient(
                 http,
                 governors.for_host(host, token),
+                api_urls=(where.rest, where.graphql),
                 token=token,
                 wait=options.wait,
                 sleep=options.sleep,

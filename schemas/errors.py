@@ -9,6 +9,7 @@ Tree::
     ├── CrawlError                 a forge answered in a way the crawl cannot go on with
     │   ├── RateLimitedError       the forge's rate limit is spent and waiting is not allowed
     │   ├── ForgeResponseError     an HTTP answer retrying will not fix (4xx other than 429)
+    │   │   └── ForeignHostError   the forge pointed the crawl to another host (not followed)
     │   ├── TransientForgeError    a failure worth retrying (429, 5xx, timeout, reset, bad JSON)
     │   └── GraphQLQueryError      a GraphQL answer carrying errors (complexity, not found, ...)
     ├── StoreError                 the store could not read or write
@@ -68,6 +69,22 @@ class ForgeResponseError(CrawlError):
         self.status = status
         self.detail = detail
         super().__init__(f"{url}: HTTP {status}{': ' + detail if detail else ''}")
+
+
+class ForeignHostError(ForgeResponseError):
+    """The forge pointed the crawl off its API host (a `Link` header, a redirect, a stored
+    next-page URL): nothing was sent there, since credentials go only to the registered API host.
+    """
+
+    def __init__(self, url: str, allowed: str, reason: str = "is not on") -> None:
+        self.url = url
+        self.status = 0
+        self.detail = f"{reason} the forge's API host {allowed}"
+        CrawlError.__init__(
+            self,
+            f"{url}: {self.detail}; not followed (codereuse sends requests and credentials "
+            "only to the registered API host; if the forge moved, register its new URL)",
+        )
 
 
 class TransientForgeError(CrawlError):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
+import respx
 
+from crawler.run import CrawlOptions, crawl_forges
 from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
-from tests.crawler.conftest import FakeTime, crawl
+from tests.crawler.conftest import FakeTime, crawl, locate, minimal_records, public_resolver
 from tests.crawler.fakeforge import FakeGitLab, make_repos
 
 HOST = "gitlab.example.org"
@@ -222,7 +225,7 @@ def _walk(
         async with create_http_client(
             user_agent="t", transport=httpx.MockTransport(record)
         ) as http:
-            client = ForgeClient(http, Governor(HOST))
+            client = ForgeClient(http, Governor(HOST), api_urls=[url])
             return [
                 item["id"]
                 async for page in listing(client, url, params, on_skip=lambda u, e: None)
@@ -289,3 +292,30 @@ def test_incremental_crawl_of_a_group_reads_its_newest_activity_first(fake_time:
     report = crawl(fake, _registration(groups=["org1"]), sink, fake_time)
     assert (False, 2, 1) == (report.full, report.repositories, len(seen) - 1)
     assert "last_activity_at" == seen[0].url.params["order_by"]
+
+
+def test_a_next_link_to_another_host_is_a_finding_not_a_credentialed_request(
+    fake_time: FakeTime,
+) -> None:
+    """GitLab's `Link: rel="next"` naming another host is reported; that host is never asked."""
+    evil_page = "https://evil.example.net/api/v4/projects?id_after=1&pagination=keyset"
+    with respx.mock(assert_all_called=False) as router:
+        listing = router.get(f"https://{HOST}/api/v4/projects").respond(
+            json=[{"id": 1, "path_with_namespace": "g/p", "web_url": f"https://{HOST}/g/p"}],
+            headers={"Link": f'<{evil_page}>; rel="next"'},
+        )
+        router.get(url__regex=rf"https://{HOST}/api/v4/projects/1/.*").respond(404)
+        evil = router.route(host="evil.example.net").respond(json=[])
+        [report] = asyncio.run(
+            crawl_forges(
+                [_registration()],
+                MemorySink(),
+                CrawlOptions(prefer_rest=True, resolver=public_resolver, sleep=fake_time.sleep),
+                normalise=minimal_records,
+                locate=locate,
+                environ={"TOKEN": "secret-token"},
+            )
+        )
+    assert (True, False) == (listing.called, evil.called)
+    assert "partial" == report.status
+    assert any("evil.example.net" in finding.message for finding in report.findings)

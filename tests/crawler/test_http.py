@@ -11,7 +11,7 @@ from tenacity import wait_none
 
 from crawler.http import ForgeClient, create_http_client, next_link
 from crawler.ratelimit import BACKOFF_CAP, Governor
-from schemas.errors import ForgeResponseError, TransientForgeError
+from schemas.errors import ForeignHostError, ForgeResponseError, TransientForgeError
 from tests.crawler.conftest import FakeTime
 
 URL = "https://forge.example.org/api/v4/projects"
@@ -42,7 +42,12 @@ def _run(
             user_agent="test", transport=httpx.MockTransport(handler)
         ) as http:
             client = ForgeClient(
-                http, governor, token=token, wait=wait_none(), sleep=fake_time.sleep
+                http,
+                governor,
+                api_urls=[URL],
+                token=token,
+                wait=wait_none(),
+                sleep=fake_time.sleep,
             )
             try:
                 return await client.get_json(URL), client.requests
@@ -162,7 +167,7 @@ def test_concurrency_is_bounded_per_governor(fake_time: FakeTime) -> None:
         async with create_http_client(
             user_agent="t", transport=httpx.MockTransport(handler)
         ) as http:
-            client = ForgeClient(http, governor, wait=wait_none())
+            client = ForgeClient(http, governor, api_urls=[URL], wait=wait_none())
             await asyncio.gather(*(client.get_json(URL) for _ in range(8)))
 
     asyncio.run(go())
@@ -192,3 +197,36 @@ def test_secondary_rate_limit_403_without_headers_waits_at_least_a_minute(
     body = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."}
     result, count, _ = _run([httpx.Response(403, json=body), _ok()], fake_time)
     assert (2, 200, 60.0) == (count, result.status, sum(fake_time.sleeps))
+
+
+EVIL = "https://evil.example.net/api/v4/projects?page=2"
+
+
+def test_a_redirect_to_another_host_is_refused_before_it_is_sent(fake_time: FakeTime) -> None:
+    """A 302 to another host ends in ForeignHostError; that host never sees a request."""
+    result, _count, seen = _run(
+        [httpx.Response(302, headers={"Location": EVIL}), _ok()], fake_time, token="secret"
+    )
+    assert isinstance(result, ForeignHostError)
+    assert ["forge.example.org"] == [request.url.host for request in seen]
+    assert "evil.example.net" in str(result) and "secret" not in str(result)
+
+
+def test_a_url_off_the_api_origin_is_refused(fake_time: FakeTime) -> None:
+    """Another host, a downgrade to http and an unparsable URL are all refused unsent."""
+    seen: list[httpx.Request] = []
+
+    async def go() -> list[str]:
+        async with create_http_client(
+            user_agent="t", transport=httpx.MockTransport(lambda r: seen.append(r) or _ok())
+        ) as http:
+            client = ForgeClient(http, Governor("h"), api_urls=[URL], token="secret")
+            refused = []
+            for url in (EVIL, URL.replace("https:", "http:"), "http://[::1/x"):
+                with pytest.raises(ForeignHostError) as caught:
+                    await client.get_json(url)
+                refused.append(caught.value.url)
+            return refused
+
+    assert 3 == len(asyncio.run(go()))
+    assert [] == seen
