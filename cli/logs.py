@@ -2,44 +2,20 @@
 
 Every record passes a redaction filter before it is written, so a token that slipped into a
 message (an exception text, a URL with credentials) is masked: secrets never reach the logs.
+The masking is `schemas.redaction.redact`, the same function the store applies to findings.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import re
 import sys
 from datetime import UTC, datetime
 from typing import Literal
 
-_TOKEN_PATTERNS = re.compile(
-    r"(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}"
-    r"|(?<=://)[^/\s:@]+:[^/\s@]+(?=@)|(?i:(?<=bearer )[A-Za-z0-9._\-]{8,})"
-    r"|(?i:(?<=private-token: )[A-Za-z0-9._\-]{8,}))"
-)
-_SECRET_ENV = re.compile(r"(TOKEN|KEY|SECRET|PASSWORD)$")
+from schemas.redaction import redact, secret_values
 
-
-def secret_values() -> list[str]:
-    """Values of environment variables that look like secrets (names ending in TOKEN, KEY, …)."""
-    return sorted(
-        (
-            value
-            for name, value in os.environ.items()
-            if _SECRET_ENV.search(name) and len(value) >= 8
-        ),
-        key=len,
-        reverse=True,
-    )
-
-
-def redact(text: str, secrets: list[str] | None = None) -> str:
-    """`text` with token-shaped strings and the values of secret variables replaced by ``***``."""
-    for secret in secrets if secrets is not None else secret_values():
-        text = text.replace(secret, "***")
-    return _TOKEN_PATTERNS.sub("***", text)
+__all__ = ["JsonFormatter", "RedactingFilter", "configure_logging", "redact", "secret_values"]
 
 
 class RedactingFilter(logging.Filter):

@@ -184,8 +184,12 @@ class ForgeCrawler(abc.ABC):
             self.on_notice(message)
 
     def report(self, scope: str, error: BaseException | str, *, incomplete: bool = True) -> None:
-        """Record a problem as a finding on the forge; by default the scope becomes incomplete."""
-        message = str(error)
+        """Record a problem as a finding on the forge; by default the scope becomes incomplete.
+
+        The message is redacted (the token, the environment's secrets, token shapes): a forge
+        may echo what it was sent.
+        """
+        message = self.client.redact(str(error))
         self.findings.append(Finding(type="error", key=f"crawl.{scope}", message=message))
         if incomplete:
             self.incomplete_scopes.add(scope)

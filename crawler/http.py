@@ -33,6 +33,7 @@ from schemas.errors import (
     GraphQLQueryError,
     TransientForgeError,
 )
+from schemas.redaction import redact, secret_values
 
 DEFAULT_TIMEOUT = 30.0
 _COMPLEXITY_WORDS = (
@@ -139,12 +140,18 @@ class ForgeClient:
         hooks["request"] = [*hooks.get("request", []), self._refuse_foreign_hop]
         http.event_hooks = hooks
         self.has_token = token is not None
+        self.secrets: tuple[str, ...] = (token,) if token else ()
+        """Values `redact` must mask in anything this client's answers put into a message."""
         self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._wait = wait
         self._sleep = sleep
         self._attempts = attempts
         self.requests = 0
         """HTTP requests actually sent (retries included)."""
+
+    def redact(self, text: str) -> str:
+        """`text` with this client's token, the environment's secrets and token shapes masked."""
+        return redact(text, [*secret_values(), *self.secrets])
 
     def _check_origin(self, url: str | httpx.URL) -> None:
         """Raise `ForeignHostError` unless `url` lies on one of the forge's API origins."""
@@ -204,7 +211,8 @@ class ForgeClient:
                 shown, f"HTTP {status}", status=status, timeout=status in (502, 504)
             )
         if status >= 400:
-            detail = content[:200].decode("utf-8", "replace").strip()
+            # Masked before it is cut, so a cut cannot leave half a token unrecognised.
+            detail = self.redact(content[:4000].decode("utf-8", "replace"))[:200].strip()
             raise ForgeResponseError(shown, status, detail)
         if raw:
             return ForgeResponse(status, response.headers, content=content)

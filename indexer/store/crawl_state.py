@@ -13,11 +13,13 @@ from indexer.store.models import (
     CrawlJobRow,
     CrawlRunRow,
     FindingRow,
+    ForgeRow,
     RecordRow,
 )
 from indexer.store.values import CrawlJob, CrawlRun
 from schemas.errors import NotFoundError, StoreError
 from schemas.findings import Finding
+from schemas.redaction import redact, secret_values
 
 JOB_FINAL_STATUSES = ("succeeded", "failed")
 
@@ -43,7 +45,12 @@ def finish_run(
     requests: int,
     now: datetime,
 ) -> None:
-    """Close run `run_id` and keep its findings and the catalogue size at this moment."""
+    """Close run `run_id` and keep its findings and the catalogue size at this moment.
+
+    Every finding's key and message is redacted first (`schemas.redaction`): the values of
+    secret-named variables and of every registered forge's ``token_env``, and token shapes,
+    never reach the table (findings are served without authentication).
+    """
     forge = connection.scalar(select(CrawlRunRow.forge).where(CrawlRunRow.id == run_id))
     if forge is None:
         raise NotFoundError(f"no crawl run {run_id}; start one with start_crawl_run")
@@ -61,25 +68,29 @@ def finish_run(
             records_total=int(live or 0),
         )
     )
-    rows = [_finding_row(run_id, forge, None, finding) for finding in findings]
+    token_names = connection.scalars(
+        select(ForgeRow.token_env).where(ForgeRow.token_env.is_not(None))
+    )
+    secrets = secret_values(names=[name for name in token_names if name])
+    rows = [_finding_row(run_id, forge, None, finding, secrets) for finding in findings]
     for record_id, items in record_findings.items():
-        rows.extend(_finding_row(run_id, forge, record_id, finding) for finding in items)
+        rows.extend(_finding_row(run_id, forge, record_id, finding, secrets) for finding in items)
     if rows:
         connection.execute(insert(FindingRow), rows)
 
 
 def _finding_row(
-    run_id: int, forge: str, record_id: str | None, finding: Finding
+    run_id: int, forge: str, record_id: str | None, finding: Finding, secrets: list[str]
 ) -> dict[str, Any]:
     return {
         "crawl_run_id": run_id,
         "forge": forge,
         "record_id": record_id,
         "type": finding.type,
-        "key": finding.key,
+        "key": redact(finding.key, secrets),
         "line": finding.line,
         "column": finding.column,
-        "message": finding.message,
+        "message": redact(finding.message, secrets),
     }
 
 
