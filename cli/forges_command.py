@@ -152,23 +152,36 @@ def show(
     name: str = typer.Argument(..., help="Registration name."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show one registration and its API locations.
+    """Show one registration, its API locations and its latest crawls (interrupted ones too).
 
     Example: codereuse forges show opencode
     """
     try:
         with _store() as store:
             registration = store.get_forge(name)
+            runs = store.crawl_runs(name, limit=3)
     except CodereuseError as error:
         raise _fail(error) from None
     if registration is None:
         raise _fail(f"no forge called {name!r}; `codereuse forges list` shows the registered ones")
     described = _describe(registration)
+    # The newest runs: succeeded, partial, failed, running, or interrupted (process killed).
+    crawls = [
+        {
+            "status": run.status,
+            "started": run.started_at.isoformat(timespec="seconds"),
+            "finished": run.finished_at.isoformat(timespec="seconds") if run.finished_at else None,
+        }
+        for run in runs
+    ]
+    described["crawls"] = crawls
     if as_json:
         typer.echo(json.dumps(described, indent=2))
         return
     for key, value in described.items():
-        if isinstance(value, list):
+        if key == "crawls":
+            value = "; ".join(f"{c['status']} (started {c['started']})" for c in crawls) or "never"
+        elif isinstance(value, list):
             value = ", ".join(value) or "-"
         elif isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())

@@ -26,6 +26,9 @@ class StoreSink:
     def start_crawl_run(self, forge: str, *, full: bool) -> int:
         return self.store.start_crawl_run(forge, full=full)
 
+    def close_interrupted_runs(self, forge: str) -> int:
+        return self.store.close_interrupted_runs(forge)
+
     def finish_crawl_run(
         self,
         run_id: int,

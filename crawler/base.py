@@ -86,6 +86,8 @@ class CrawlReport:
     requests: int = 0
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    interrupted_before: int = 0
+    """Earlier runs of the forge found still open (killed) and closed as ``interrupted``."""
 
     def stats(self) -> dict[str, Any]:
         """The figures stored with the crawl run."""
@@ -286,6 +288,12 @@ async def crawl_forge(
         or schedule.get("scope") != scope_key
     )
     report = CrawlReport(forge=forge, full=run_full)
+    report.interrupted_before = sink.close_interrupted_runs(forge)
+    if report.interrupted_before:
+        crawler.notify(
+            f"{forge}: the previous crawl never finished (its process was killed); it is closed "
+            "as interrupted and this run continues from its last checkpoint"
+        )
     run_id = sink.start_crawl_run(forge, full=run_full)
     seen: set[str] = set()
     resumed_full = False
@@ -382,9 +390,11 @@ def summarise(reports: Sequence[CrawlReport]) -> str:
     lines = []
     for r in reports:
         mode = "full" if r.full else "incremental"
+        closed = f", {r.interrupted_before} interrupted run closed" if r.interrupted_before else ""
         lines.append(
             f"{r.forge}: {mode} crawl {r.status}: {r.repositories} repositories "
             f"({r.with_publiccode} with publiccode.yml) in {r.requests} requests, "
             f"{r.renamed} renamed, {len(r.tombstoned)} tombstoned, {len(r.findings)} findings"
+            f"{closed}"
         )
     return "\n".join(lines)

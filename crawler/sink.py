@@ -24,6 +24,10 @@ class CrawlSink(Protocol):
         """Open a crawl run and return its id."""
         ...
 
+    def close_interrupted_runs(self, forge: str) -> int:
+        """Mark the forge's runs still open (their process was killed) ``interrupted``."""
+        ...
+
     def finish_crawl_run(
         self,
         run_id: int,
@@ -86,6 +90,12 @@ class MemorySink:
     def start_crawl_run(self, forge: str, *, full: bool) -> int:
         self.runs.append({"forge": forge, "full": full, "status": "running"})
         return len(self.runs)
+
+    def close_interrupted_runs(self, forge: str) -> int:
+        open_runs = [r for r in self.runs if r["forge"] == forge and r["status"] == "running"]
+        for run in open_runs:
+            run["status"] = "interrupted"
+        return len(open_runs)
 
     def finish_crawl_run(
         self,

@@ -34,6 +34,20 @@ def start_run(connection: Connection, forge: str, *, full: bool, now: datetime) 
     return int(result.scalar_one())
 
 
+def close_interrupted(connection: Connection, forge: str) -> int:
+    """Mark `forge`'s runs still ``running`` as ``interrupted``; return how many.
+
+    Called when a new run of the forge starts: a run still open then belonged to a process that
+    was killed. Its `finished_at` stays empty, since when it stopped is not known.
+    """
+    result = connection.execute(
+        update(CrawlRunRow)
+        .where(CrawlRunRow.forge == forge, CrawlRunRow.status == "running")
+        .values(status="interrupted")
+    )
+    return int(result.rowcount or 0)
+
+
 def finish_run(
     connection: Connection,
     run_id: int,

@@ -263,6 +263,11 @@ class Store:
             forges.require(connection, forge)
             return crawl_state.start_run(connection, forge, full=full, now=self._now(now))
 
+    def close_interrupted_runs(self, forge: str) -> int:
+        """Close `forge`'s runs left ``running`` by a killed process as ``interrupted``."""
+        with self._transaction(write=True) as connection:
+            return crawl_state.close_interrupted(connection, forge)
+
     def finish_crawl_run(
         self,
         run_id: int,

@@ -113,9 +113,12 @@ def test_sigkill_mid_crawl_then_rerun_equals_a_clean_crawl(
     time.sleep(3 * DELAY)
     fake.counts.clear()
     rerun = _crawl(killed_db, tmp_path)
-    _, err = rerun.communicate(timeout=120)
+    out, err = rerun.communicate(timeout=120)
     assert 0 == rerun.returncode, err.decode()
     resumed_requests = fake.total
+    with create_store(f"sqlite:///{killed_db}") as store:
+        assert ["succeeded", "interrupted"] == [run.status for run in store.crawl_runs("lab")]
+    assert "1 interrupted run closed" in out.decode()
     assert resumed_requests == (REPOSITORIES - saved) // 100  # only the pages not yet saved
 
     clean = _crawl(clean_db, tmp_path)

@@ -135,3 +135,40 @@ def test_federation_pass_tombstones_records_no_snapshot_produces(
         assert store.get_record("elsewhere.example.org/a/b") is None
         assert store.get_record("gitlab.example.org/org0/project-1") is not None
         assert 12 == store.count_records()
+
+
+def test_a_run_left_running_by_a_killed_process_is_closed_as_interrupted(
+    tmp_path: Path, fake_time: FakeTime
+) -> None:
+    """The next crawl of the forge closes the open run as interrupted and says so; `forges show` shows it."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from crawler.base import summarise
+
+    lab = FakeGitLab("gitlab.example.org", make_repos(20, owners=1))
+    hub = FakeGitHub("github.com", make_repos(5, owners=2))
+    with _store(tmp_path) as store:
+        killed = store.start_crawl_run("lab", full=True)  # its process died here
+        with respx.mock(assert_all_called=False) as router:
+            router.route(host="gitlab.example.org").mock(side_effect=lab)
+            router.route(host="api.github.com").mock(side_effect=hub)
+            [report] = asyncio.run(
+                crawl_forges(
+                    [LAB],
+                    StoreSink(store),
+                    CrawlOptions(wait=wait_none(), sleep=fake_time.sleep, resolver=public_resolver),
+                )
+            )
+        runs = {run.id: run.status for run in store.crawl_runs("lab")}
+    assert "interrupted" == runs[killed]
+    assert ["succeeded", "interrupted"] == list(runs.values())
+    assert "closed as interrupted" in report.notices[0]
+    assert summarise([report]).endswith("1 interrupted run closed")
+    environment = {"CODEREUSE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"}
+    shown = CliRunner().invoke(app, ["forges", "show", "lab", "--json"], env=environment)
+    assert ["succeeded", "interrupted"] == [c["status"] for c in json.loads(shown.stdout)["crawls"]]
+    text = CliRunner().invoke(app, ["forges", "show", "lab"], env=environment).stdout
+    assert "interrupted (started" in text
