@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.http import ForgeClient, GraphQLResult
+from crawler.itemwise import page_records, page_snapshots
 from crawler.sink import CrawlSink
 from schemas.errors import CodereuseError, GraphQLQueryError, TransientForgeError
 from schemas.findings import Finding
@@ -314,7 +315,7 @@ async def crawl_forge(
                 since = datetime.fromisoformat(stored) if stored else _since(fingerprints)
             plan = Plan(full=scope_full, since=since, fingerprints=fingerprints)
             async for page in prefetched(crawler.pages(scope, plan, checkpoint)):
-                snapshots = crawler.snapshots_from_page(page)
+                snapshots = page_snapshots(crawler, page)
                 # Private and internal repositories (a token may see them) stay out of a
                 # public catalogue; not counting them as seen lets one that went private be
                 # tombstoned like a deleted one.
@@ -329,7 +330,7 @@ async def crawl_forge(
                     ):
                         sink.rename_repository(forge, snapshot.forge_id, snapshot.url)
                         report.renamed += 1
-                records = normaliser(snapshots, registration=registration) if snapshots else []
+                snapshots, records = page_records(crawler, normaliser, scope, snapshots)
                 state = dict(page.checkpoint) if page.checkpoint is not None else None
                 if state is not None:
                     state["full"] = scope_full

@@ -86,6 +86,20 @@ class Loaded:
 _MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
 
 
+_MAX_INT_BITS = 13_000
+"""About 3,900 decimal digits: Python refuses to turn longer integers into text and back."""
+
+
+def _integer(text: str, digits: str, base: int) -> int | str:
+    """`digits` read in `base`; an integer too long to print again (over 4,300 decimal digits,
+    ``sys.get_int_max_str_digits``) stays its source `text`, read like any other scalar text."""
+    try:
+        value = int(digits, base)
+    except ValueError:
+        return text
+    return value if value.bit_length() <= _MAX_INT_BITS else text
+
+
 def _resolve_plain(text: str) -> Any:
     if text and text[0] not in _MAYBE_NOT_STRING:
         return text  # fast path: no null, bool, int or float starts otherwise
@@ -94,11 +108,11 @@ def _resolve_plain(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        return _integer(text, text, 10)
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _integer(text, text[2:], 8)
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _integer(text, text[2:], 16)
     if _FLOAT.match(text) or _INF.match(text) or _NAN.match(text):
         return float(
             text.replace(".inf", "inf")

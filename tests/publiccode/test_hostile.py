@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tracemalloc
 
 import pytest
@@ -313,3 +314,28 @@ def test_valid_file_with_random_values_never_raises(
     assert result.model is not None
     lines = text.count("\n") + 1
     assert [] == [f for f in result.findings if f.line is not None and not 1 <= f.line <= lines]
+
+
+_HUGE_INTEGERS = st.integers(min_value=4_000, max_value=6_000).flatmap(
+    lambda length: st.sampled_from(
+        ["9" * length, "-" + "1" * length, "0o" + "7" * length, "0x" + "f" * length]
+    )
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    _HUGE_INTEGERS, st.sampled_from(["name: {}", "usedBy: [{}]", "x-extra: {}", "it: {{a: {}}}"])
+)
+def test_integers_too_long_for_python_are_text_not_a_crash(number: str, line: str) -> None:
+    """A 5,000-digit integer (Python's int limit is 4,300) gives findings and printable data."""
+    data = MINIMAL + line.format(number).encode() + b"\n"
+    result = parse(data)
+    json.dumps(result.data)
+    assert all(len(f.message) < 2_000 for f in result.findings)
+
+
+def test_a_5000_digit_name_is_read_as_text() -> None:
+    """`name: 999…` (5,000 digits) is the name's text, as a short number would be."""
+    result = parse(MINIMAL.replace(b"name: Medusa", b"name: " + b"9" * 5_000))
+    assert result.data is not None and "9" * 5_000 == result.data["name"]

@@ -152,3 +152,12 @@ def test_no_files_skips_referenced_file_checks(tmp_path: Path) -> None:
     code, out, _ = _run(str(path))
     assert (1, ["logo"]) == (code, [line.split(": ")[2] for line in out.splitlines()])
     assert (0, "") == _run(str(path), "--no-files")[:2]
+
+
+def test_a_5000_digit_integer_is_validated_not_a_traceback(tmp_path: Path) -> None:
+    """`codereuse validate` on a file holding a 5,000-digit integer reports findings and exits."""
+    path = tmp_path / "publiccode.yml"
+    path.write_bytes(MINIMAL + b"usedBy: [" + b"7" * 5_000 + b"]\n")
+    code, out, err = _run("--format", "json", str(path))
+    assert 0 == code, err
+    assert [str(path)] == [report["path"] for report in json.loads(out)]
