@@ -1,10 +1,12 @@
-"""Reading a forge's page item by item when one item spoils the batch.
+"""Reading a forge's page item by item when one item spoils the batch; only its own repositories.
 
 Everything a forge answers is hostile input: one repository with a `webUrl` of
 ``javascript:alert(1)``, a port of 99999, ``null`` or a string where an object belongs must not
 abort the page, let alone the forge's crawl on every rerun. `read_each` reads a page's items in
 one call (the common case costs nothing more) and, only when that raises, item by item, so the
-bad items are reported and dropped and the rest of the page goes on.
+bad items are reported and dropped and the rest of the page goes on. `page_snapshots` also
+drops (with a finding) any repository whose URL is not on the forge's own web host and path
+(`off_forge`): one forge cannot write another forge's records.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
-from schemas.forge import RepositorySnapshot
-from schemas.record import Record
+from schemas.forge import ForgeRegistration, RepositorySnapshot
+from schemas.record import Record, canonical_url
 
 if TYPE_CHECKING:  # the crawl loop imports this module
     from crawler.base import ForgeCrawler, Page
@@ -76,11 +79,42 @@ def page_snapshots(crawler: ForgeCrawler, page: Page) -> list[RepositorySnapshot
             incomplete=False,
         )
 
-    return read_each(
+    snapshots = read_each(
         lambda items: crawler.snapshots_from_page(replace(page, items=items)),
         page.items,
         report=skipped,
     )[1]
+    kept = []
+    for snapshot in snapshots:
+        problem = off_forge(crawler.registration, snapshot.url)
+        if problem is None:
+            kept.append(snapshot)
+        else:
+            crawler.report(
+                page.scope, f"dropped {snapshot.url[:200]!r}: {problem}", incomplete=False
+            )
+    return kept
+
+
+def off_forge(registration: ForgeRegistration, url: str) -> str | None:
+    """Why `url` is not a repository on the registration's web host and path, or None if it is.
+
+    A forge may only create or update records under its own web host (and path prefix, for a
+    GitLab served below a path): a project whose ``webUrl`` names another host would otherwise
+    overwrite another forge's record, or create records for hosts nobody registered.
+    """
+    forge = urlsplit(registration.url)
+    target = urlsplit(canonical_url(url))
+    forge_port = forge.port if forge.port not in (80, 443) else None
+    if ((target.hostname or ""), target.port) != ((forge.hostname or "").lower(), forge_port):
+        return (
+            f"the forge answered a repository on another host than its own "
+            f"({forge.netloc}); a forge may only list its own repositories"
+        )
+    prefix = forge.path.rstrip("/").lower()
+    if prefix and not target.path.lower().startswith(prefix + "/"):
+        return f"the repository lies outside the forge's path {prefix}"
+    return None
 
 
 def page_records(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,13 +14,13 @@ from crawler.base import Page
 from crawler.github.crawler import GitHubCrawler
 from crawler.gitlab.crawler import GitLabCrawler
 from crawler.http import ForgeClient
-from crawler.itemwise import page_records, page_snapshots
+from crawler.itemwise import off_forge, page_records, page_snapshots
 from crawler.normalise import records_from_snapshots
 from crawler.ratelimit import Governor
 from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
 from tests.crawler.conftest import FakeTime, crawl
-from tests.crawler.fakeforge import FakeGitLab, FakeRepo, make_repos
+from tests.crawler.fakeforge import FakeGitHub, FakeGitLab, FakeRepo, make_repos
 
 HOST = "gitlab.example.org"
 BROKEN: dict[int, dict[str, Any]] = {
@@ -124,3 +125,51 @@ def test_arbitrary_json_for_each_node_shape_never_raises_out_of_the_page(
     kept, records = page_records(crawler, records_from_snapshots, "instance", snapshots)
     assert len(kept) <= len(records) or not kept
     assert len(items) >= len(snapshots)
+
+
+class HijackingGitLab(FakeGitLab):
+    """A GitLab claiming, through `webUrl`, repositories on other hosts and paths."""
+
+    def node(self, repo: FakeRepo) -> dict[str, Any]:
+        claims = {
+            1: "https://github.com/org0/project-1",
+            2: "https://gitlab.other.example.net/group/app",
+            3: "https://gitlab.example.org:8443/g/p",
+            4: "http://gitlab.example.org.evil.net/g/p",
+        }
+        return {**super().node(repo), **({"webUrl": claims[repo.id]} if repo.id in claims else {})}
+
+
+def test_a_forge_writes_only_records_on_its_own_web_host_and_path(fake_time: FakeTime) -> None:
+    """Projects claiming another forge's host, another host or another port are dropped."""
+    hub = FakeGitHub("github.com", make_repos(3, owners=1))
+    sink = MemorySink()
+    github = ForgeRegistration(name="hub", kind="github", url="https://github.com", orgs=["org0"])
+    crawl(hub, github, sink, fake_time)
+    before = sink.records["github.com/org0/project-1"]
+    lab = HijackingGitLab(HOST, make_repos(6, owners=1))
+    registration = ForgeRegistration(name="lab", kind="gitlab", url=f"https://{HOST}")
+    report = crawl(lab, registration, sink, fake_time)
+    assert before == sink.records["github.com/org0/project-1"]
+    assert {"5", "6"} == {forge_id for forge, forge_id in sink.snapshots if forge == "lab"}
+    assert 4 == sum("dropped" in finding.message for finding in report.findings)
+    assert not any(
+        key.startswith(("gitlab.other", "gitlab.example.org:8443")) for key in sink.records
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "on_forge"),
+    [
+        ("https://example.org/gitlab/group/app", True),
+        ("http://EXAMPLE.org:443/gitlab/group/app.git", True),
+        ("https://example.org/gitlab-other/group/app", False),
+        ("https://example.org/group/app", False),
+        ("https://example.org:8443/gitlab/group/app", False),
+        ("https://evil.example.org/gitlab/group/app", False),
+    ],
+)
+def test_off_forge_checks_host_port_and_path_prefix(url: str, on_forge: bool) -> None:
+    """A GitLab served below /gitlab owns only repositories below /gitlab on its host."""
+    registration = ForgeRegistration(name="f", kind="gitlab", url="https://example.org/gitlab")
+    assert on_forge == (off_forge(registration, url) is None)
