@@ -8,9 +8,10 @@ including the forge registration check from the crawler (``api`` may not import 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -89,11 +90,14 @@ def create_app(
     store: Store | None = None,
     search: SearchBackend | None = None,
     register_forge: RegisterForge | None = None,
+    forge_kinds: Sequence[str] = (),
 ) -> FastAPI:
     """Build the app. Missing parts come from `settings` (default: `load_settings()`).
 
     `register_forge` checks a new registration (URL, kind, SSRF refusal); without it, forge
-    writes over the API answer 503 and point at the CLI.
+    writes over the API answer 503 and point at the CLI. `forge_kinds` (the names registered in
+    `crawler.kinds`, handed in by the CLI since ``api`` may not import ``crawler``) become the
+    enum of a new forge's ``kind`` in the OpenAPI document.
     """
     settings = settings or load_settings()
     if store is None:
@@ -137,7 +141,22 @@ def create_app(
         )
     app.add_middleware(LimitsMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if forge_kinds:
+        _document_forge_kinds(app, list(forge_kinds))
     return app
+
+
+def _document_forge_kinds(app: FastAPI, kinds: list[str]) -> None:
+    """Give ``ForgeCreate.kind`` the registered kinds as its enum in the OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        properties = document["components"]["schemas"]["ForgeCreate"]["properties"]
+        properties["kind"]["enum"] = kinds
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_factory() -> FastAPI:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli import ui
-from crawler.registration import api_locations
+from crawler.kinds import api_locations, kind_names
 from crawler.registration import register as register_forge
 from crawler.registries import dump_forges_yaml, load_registry
 from schemas.errors import CodereuseError, ForgeExistsError, NotFoundError
@@ -24,14 +24,10 @@ from schemas.settings import load_settings
 if TYPE_CHECKING:
     from indexer.store.store import Store
 
+# The choices of --kind are the registered forge kinds (mypy cannot list members built at run time).
+Kind = StrEnum("Kind", {name: name for name in kind_names()})  # type: ignore[misc]
+
 forges_app = typer.Typer(help="Register the forges codereuse crawls.", no_args_is_help=True)
-
-
-class Kind(StrEnum):
-    """Forge kinds codereuse crawls."""
-
-    gitlab = "gitlab"
-    github = "github"
 
 
 def _store() -> Store:
@@ -74,7 +70,7 @@ def _describe(registration: ForgeRegistration) -> dict[str, object]:
 @forges_app.command("add")
 def add(
     url: str = typer.Argument(..., help="The forge's URL, e.g. https://gitlab.example.org"),
-    kind: Kind = typer.Option(..., "--kind", help="gitlab or github"),
+    kind: Kind = typer.Option(..., "--kind", help=f"The forge kind: {', '.join(kind_names())}."),
     name: str | None = typer.Option(
         None, "--name", help="Short unique name (default: from the host)."
     ),
@@ -139,7 +135,10 @@ def list_forges(
         typer.echo(json.dumps([_describe(r) for r in registrations], indent=2))
         return
     if not registrations:
-        ui.say("no forges registered; add one with `codereuse forges add URL --kind gitlab|github`")
+        ui.say(
+            "no forges registered; add one with "
+            f"`codereuse forges add URL --kind {'|'.join(kind_names())}`"
+        )
         return
     width = max(len(r.name) for r in registrations)
     for r in registrations:

@@ -31,11 +31,12 @@ POLL_SECONDS = 5.0
 
 
 def github_without_token(registration: ForgeRegistration, environ: dict[str, str]) -> bool:
-    """True for a github.com registration whose token variable is unset (it would be skipped)."""
-    return (
-        registration.kind == "github"
-        and registration.url.rstrip("/") == "https://github.com"
-        and not (registration.token_env and environ.get(registration.token_env, "").strip())
+    """True for a registration on a forge that needs a token for owner listings (github.com,
+    `crawler.spec.ForgeKindSpec.token_required`) whose token variable is unset: it is skipped."""
+    from crawler.kinds import kind_spec
+
+    return registration.url.rstrip("/") in kind_spec(registration.kind).token_required and not (
+        registration.token_env and environ.get(registration.token_env, "").strip()
     )
 
 

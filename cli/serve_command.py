@@ -33,6 +33,7 @@ WORKER_LOGGING = "_CODEREUSE_WORKER_LOGGING"
 def build_app(database_url: str | None = None) -> FastAPI:
     """The app with the real store, search backend and registration check, from the settings."""
     from api.app import create_app
+    from crawler.kinds import kind_names
     from crawler.registration import register
     from indexer.search.factory import create_search_backend
     from indexer.store import create_store
@@ -41,7 +42,9 @@ def build_app(database_url: str | None = None) -> FastAPI:
     settings = load_settings(**overrides)
     store = create_store(settings.database_url)
     search = create_search_backend(settings, store)
-    return create_app(settings, store=store, search=search, register_forge=register)
+    return create_app(
+        settings, store=store, search=search, register_forge=register, forge_kinds=kind_names()
+    )
 
 
 def worker_app() -> FastAPI:

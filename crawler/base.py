@@ -117,7 +117,7 @@ class ForgeCrawler(abc.ABC):
         client: ForgeClient,
         *,
         rest_url: str,
-        graphql_url: str,
+        graphql_url: str | None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         prefer_rest: bool = False,
         on_notice: Callable[[str], None] | None = None,
@@ -127,7 +127,8 @@ class ForgeCrawler(abc.ABC):
         self.on_notice = on_notice
         self.client = client
         self.rest_url = rest_url.rstrip("/")
-        self.graphql_url = graphql_url
+        self.graphql_url = graphql_url or ""
+        """The GraphQL endpoint; empty for kinds without GraphQL (they never call it)."""
         self.clock = clock
         self.findings: list[Finding] = []
         self.notices: list[str] = []

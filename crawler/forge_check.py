@@ -8,49 +8,20 @@ token goes only to the host the registrant named.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from crawler.addresses import Resolver, check_host
+from crawler.kinds import KINDS, kind_spec
 from crawler.pinning import PinnedSyncBackend, PinnedSyncTransport
-from crawler.registration import api_locations, redact_url
+from crawler.spec import ForgeKindSpec
+from crawler.urls import redact_url
 from schemas.errors import RegistrationError
-from schemas.forge import ForgeKind, ForgeRegistration
+from schemas.forge import ForgeRegistration
 
 _MAX_REDIRECTS = 5
 _TIMEOUT = httpx.Timeout(15.0, connect=10.0)
-
-
-@dataclass(frozen=True)
-class _Probe:
-    path: str
-    expects: str  # what a good answer is, for the message
-
-
-def _probes(reg: ForgeRegistration) -> list[_Probe]:
-    rest = api_locations(reg).rest
-    if reg.kind == "gitlab":
-        return [
-            _Probe(f"{rest}/version", "a JSON object with 'version'"),
-            _Probe(f"{rest}/projects?per_page=1", "a JSON list of projects"),
-        ]
-    return [
-        _Probe(f"{rest}/meta", "GitHub's meta JSON object"),
-        _Probe(f"{rest}/rate_limit", "GitHub's rate_limit JSON object"),
-    ]
-
-
-def _answers_as(kind: ForgeKind, probe: _Probe, body: object) -> bool:
-    if kind == "gitlab":
-        if probe.path.endswith("/version"):
-            return isinstance(body, dict) and "version" in body
-        return isinstance(body, list)
-    if not isinstance(body, dict):
-        return False
-    meta_keys = {"verifiable_password_authentication", "installed_version", "hooks", "git", "api"}
-    return bool(meta_keys & body.keys()) or "resources" in body or "rate" in body
 
 
 def _get_checked(
@@ -60,6 +31,7 @@ def _get_checked(
     token: str | None,
     allow_private: bool,
     resolver: Resolver | None,
+    spec: ForgeKindSpec,
 ) -> httpx.Response:
     """GET `url`, following redirects by hand so that every hop's host passes the SSRF guard.
 
@@ -76,8 +48,8 @@ def _get_checked(
             ) from None
         check_host(host, where=redact_url(current), allow_private=allow_private, resolver=resolver)
         headers = {"Accept": "application/json"}
-        if token and urlsplit(current).netloc == origin:
-            headers["Authorization"] = f"Bearer {token}"
+        if urlsplit(current).netloc == origin:
+            headers.update(spec.auth_headers(token))
         response = client.get(current, headers=headers, follow_redirects=False)
         location = response.headers.get("location")
         if response.is_redirect and location:
@@ -100,34 +72,32 @@ def _check_kind(
     token: str | None,
     resolver: Resolver | None,
 ) -> None:
+    spec = kind_spec(reg.kind)
+    rest = spec.api_locations(reg.url.rstrip("/")).rest
     tried: list[str] = []
     needs_token = False
-    for probe in _probes(reg):
-        response = _fetch(reg, http, probe.path, token=token, resolver=resolver)
+    for probe in spec.probes:
+        url = f"{rest}{probe.path}"
+        response = _fetch(reg, http, url, token=token, resolver=resolver)
         body: object = None
         if response.status_code == 200:
             try:
                 body = response.json()
             except ValueError:
                 body = None
-            if _answers_as(reg.kind, probe, body):
+            if probe.proves(body):
                 return
         needs_token = needs_token or response.status_code in {401, 403}
         kind_of_body = (
             "JSON" if body is not None else response.headers.get("content-type", "no body")
         )
         tried.append(
-            f"GET {probe.path} → {response.status_code} ({kind_of_body}, expected {probe.expects})"
+            f"GET {url} → {response.status_code} ({kind_of_body}, expected {probe.expects})"
         )
-    other = "GitHub" if reg.kind == "gitlab" else "GitLab"
-    advice = f"check the URL and --kind (is it a {other} forge?)"
-    path = urlsplit(reg.url).path.strip("/")
-    if reg.kind == "gitlab" and path:
-        root = reg.url[: -len(path) - 1]
-        advice += (
-            f"; if {path} is a group, register the instance with its group: "
-            f"`codereuse forges add {root} --kind gitlab --group {path}`"
-        )
+    others = " or ".join(other.label for other in KINDS.values() if other is not spec)
+    advice = f"check the URL and --kind (is it a {others} forge?)"
+    if spec.advice is not None:
+        advice += spec.advice(reg)
     if needs_token:
         advice = _token_advice(reg, token)
     raise RegistrationError(
@@ -156,28 +126,18 @@ def _fetch(
 ) -> httpx.Response:
     try:
         return _get_checked(
-            http, url, token=token, allow_private=reg.allow_private, resolver=resolver
+            http,
+            url,
+            token=token,
+            allow_private=reg.allow_private,
+            resolver=resolver,
+            spec=kind_spec(reg.kind),
         )
     except httpx.HTTPError as error:
         raise RegistrationError(
             f"{reg.url}: cannot reach the forge ({type(error).__name__}); check the URL, "
             "your network and proxy settings"
         ) from None
-
-
-def _scope_urls(reg: ForgeRegistration) -> list[tuple[str, str]]:
-    """(what, URL) for every group, org and repository of the registration."""
-    rest = api_locations(reg).rest
-    if reg.kind == "gitlab":
-        return [
-            *((f"group {g}", f"{rest}/groups/{quote(g, safe='')}") for g in reg.groups),
-            *((f"repository {r}", f"{rest}/projects/{quote(r, safe='')}") for r in reg.repos),
-        ]
-    return [
-        # /users/ answers for organisations and users alike, as the crawl's repositoryOwner does.
-        *((f"organisation {o}", f"{rest}/users/{quote(o, safe='')}") for o in reg.orgs),
-        *((f"repository {r}", f"{rest}/repos/{quote(r, safe='/')}") for r in reg.repos),
-    ]
 
 
 def _check_scope(
@@ -191,7 +151,8 @@ def _check_scope(
     left unchecked (a spent rate limit is no reason to refuse)."""
     missing: list[str] = []
     hidden: list[str] = []
-    for what, url in _scope_urls(reg):
+    spec = kind_spec(reg.kind)
+    for what, url in spec.scope_urls(spec.api_locations(reg.url.rstrip("/")).rest, reg):
         response = _fetch(reg, http, url, token=token, resolver=resolver)
         if response.status_code == 404:
             missing.append(what)
@@ -223,11 +184,10 @@ def check_forge(
 ) -> list[str]:
     """Ask the forge whether it answers as `reg.kind` and knows every group, org and repository.
 
-    Kind: GitLab ``GET /api/v4/version`` (needs a token on many instances), else
-    ``GET /api/v4/projects?per_page=1``; GitHub ``GET /meta``, else ``GET /rate_limit``, at
-    ``api.github.com`` or ``URL/api/v3``. Scope: GitLab ``GET /groups/:path`` and
-    ``/projects/:path``, GitHub ``GET /users/:login`` and ``/repos/:owner/:name``, one request
-    each. The token is read from ``os.environ[reg.token_env]`` for this check only. Returns notes
+    Kind: the kind's probes (`crawler.spec.ForgeKindSpec.probes`, e.g. GitLab ``GET
+    /api/v4/version``, else ``GET /api/v4/projects?per_page=1``) until one proves it. Scope: one
+    request per owner and repository (the kind's `scope_urls`, e.g. GitLab ``GET
+    /groups/:path``). The token is read from ``os.environ[reg.token_env]`` for this check only. Returns notes
     on what could not be checked (a spent rate limit).
 
     Raises:

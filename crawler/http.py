@@ -127,6 +127,7 @@ class ForgeClient:
         *,
         api_urls: Collection[str],
         token: str | None = None,
+        auth_scheme: str = "Bearer",
         wait: wait_base | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         attempts: int = DEFAULT_ATTEMPTS,
@@ -142,7 +143,8 @@ class ForgeClient:
         self.has_token = token is not None
         self.secrets: tuple[str, ...] = (token,) if token else ()
         """Values `redact` must mask in anything this client's answers put into a message."""
-        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
+        # GitHub and GitLab read "Bearer", Gitea and Forgejo "token" (the kind's spec says).
+        self._auth = {"Authorization": f"{auth_scheme} {token}"} if token else {}
         self._wait = wait
         self._sleep = sleep
         self._attempts = attempts

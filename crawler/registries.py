@@ -42,7 +42,8 @@ import yaml
 from pydantic import ValidationError
 
 from crawler.addresses import check_host_form
-from crawler.registration import GITHUB_COM, build_registration, slug
+from crawler.kinds import kind_names, kind_of_host, kind_of_registry_name, kind_spec
+from crawler.registration import build_registration, slug
 from schemas.errors import InvalidURLError, RegistrationError
 from schemas.forge import ForgeKind, ForgeRegistration
 from schemas.record import canonical_url
@@ -68,12 +69,8 @@ class ImportedRegistry:
 
 def infer_kind(host: str) -> ForgeKind | None:
     """The forge kind a host name tells (github.com, gitlab.com, ``gitlab.*``, ``github.*``)."""
-    first_label = host.lower().split(".")[0]
-    if host.lower() in {"github.com", "www.github.com"} or first_label.startswith("github"):
-        return "github"
-    if host.lower() == "gitlab.com" or "gitlab" in first_label:
-        return "gitlab"
-    return None
+    spec = kind_of_host(host)
+    return spec.name if spec is not None else None
 
 
 def _base(url: str) -> str:
@@ -112,14 +109,15 @@ class _Builder:
         base = _base(url)
         parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
         host = (parts.hostname or "").lower()
-        kind = infer_kind(host)
-        if kind is None:
+        spec = kind_of_host(host)
+        if spec is None:
             self.skip(
                 where,
-                f"cannot tell whether {host} is a GitLab or a GitHub forge; register it with "
-                f"`codereuse forges add {base} --kind gitlab|github`",
+                f"cannot tell the forge kind of {host} from its name; register it with "
+                f"`codereuse forges add {base} --kind {'|'.join(kind_names())}`",
             )
             return
+        kind = spec.name
         if single_repo:
             try:  # strips clone suffixes and UI paths such as /tree/main/sub (root file only)
                 parts = urlsplit(canonical_url(url))
@@ -129,23 +127,26 @@ class _Builder:
         segments = [s for s in parts.path.split("/") if s]
         if segments and segments[-1].lower().endswith(".git"):
             segments[-1] = segments[-1][: -len(".git")]
-        if kind == "github" and segments[:1] == ["orgs"]:
+        if segments[:1] and segments[0] in spec.owner_prefixes:
             segments = segments[1:]
-        if not segments and host in {"github.com", "www.github.com"}:
+        canonical = spec.public_hosts.get(host, base)
+        if not segments and canonical in spec.scope_required:
             self.skip(
-                where, "github.com cannot be crawled whole; name organisations or repositories"
+                where, f"{host} cannot be crawled whole; name {spec.owner_noun}s or repositories"
             )
         elif not segments:
             self.add(base, kind=kind)
-        elif single_repo and kind == "github" and len(segments) != 2:
-            self.skip(where, f"{url} is not a GitHub repository URL (github.com/OWNER/NAME)")
+        elif single_repo and not spec.nested_owners and len(segments) != 2:
+            self.skip(where, f"{url} is not a {spec.label} repository URL ({host}/OWNER/NAME)")
         elif single_repo:
             self.add(base, kind=kind, scope="repos", path="/".join(segments))
-        elif kind == "github" and len(segments) > 1:
-            self.skip(where, f"{url} is not a GitHub organisation URL (github.com/LOGIN)")
+        elif not spec.nested_owners and len(segments) > 1:
+            self.skip(
+                where,
+                f"{url} is not a {spec.label} {spec.owner_noun} URL ({host}/{spec.owner_noun.upper()})",
+            )
         else:
-            scope = "groups" if kind == "gitlab" else "orgs"
-            self.add(base, kind=kind, scope=scope, path="/".join(segments))
+            self.add(base, kind=kind, scope=spec.owner_field, path="/".join(segments))
 
     def build(self) -> list[ForgeRegistration]:
         """One registration per forge: its whole instance, or the scopes collected for it."""
@@ -160,7 +161,7 @@ class _Builder:
                 orgs=[] if whole else scope["orgs"],
                 repos=[] if whole else scope["repos"],
                 # Anonymous github.com allows 60 requests an hour: crawl with the usual token.
-                token_env="GITHUB_TOKEN" if base == GITHUB_COM else None,
+                token_env="GITHUB_TOKEN" if base in kind_spec(kind).token_required else None,
                 where=urlsplit(base).netloc,
             )
             if registration is not None:
@@ -193,6 +194,11 @@ def _codereuse(
         if not isinstance(entry, Mapping):
             raise RegistrationError(
                 f"{where}: forges[{index}] must be a mapping with name, kind and url"
+            )
+        if isinstance(entry.get("kind"), str) and entry["kind"] not in kind_names():
+            raise RegistrationError(
+                f"{_place(source, node, 'kind')}: forges[{index}].kind: unknown forge kind "
+                f"{entry['kind']!r}; codereuse knows {', '.join(kind_names())}"
             )
         try:
             template = ForgeRegistration.model_validate(dict(entry))
@@ -234,12 +240,14 @@ def _codereuse(
 def _codegouvfr(document: Mapping[str, Any], source: str) -> ImportedRegistry:
     builder = _Builder(source, "fr")
     for host, entry in document.items():
-        kind = entry.get("forge")
-        if kind not in ("gitlab", "github"):
+        spec = kind_of_registry_name(entry.get("forge"))
+        if spec is None:
             builder.skip(
-                str(host), f"forge kind {kind!r} is not supported (GitLab and GitHub only)"
+                str(host),
+                f"forge kind {entry.get('forge')!r} is not supported ({', '.join(kind_names())} only)",
             )
             continue
+        kind = spec.name
         if entry.get("ignored_since"):
             builder.skip(
                 str(host), f"the registry ignores this forge since {entry['ignored_since']}"
@@ -258,8 +266,7 @@ def _codegouvfr(document: Mapping[str, Any], source: str) -> ImportedRegistry:
                     f"the registry ignores this account since {details['ignored_since']}",
                 )
                 continue
-            scope = "groups" if kind == "gitlab" else "orgs"
-            builder.add(_base(str(host)), kind=kind, scope=scope, path=str(owner))
+            builder.add(_base(str(host)), kind=kind, scope=spec.owner_field, path=str(owner))
     return ImportedRegistry("codegouvfr", builder.build(), builder.result_skipped)
 
 

@@ -1,7 +1,8 @@
 """Crawl several registered forges: build the clients, pick the forge kind, run the loop.
 
-Forge kinds are registered here explicitly by name (style: never discover subclasses). Tokens
-are read from the environment variable each registration names, at crawl time only.
+Each registration's kind comes from the registry (`crawler.kinds`): its crawler class, API
+locations, token header and polite concurrency. Tokens are read from the environment variable
+each registration names, at crawl time only.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import httpcore
 import httpx
@@ -20,39 +21,20 @@ from crawler.addresses import Resolver, request_guard
 from crawler.base import (
     RECONCILE_EVERY,
     CrawlReport,
-    ForgeCrawler,
     Normaliser,
     ProgressCallback,
     crawl_forge,
 )
-from crawler.github.crawler import GitHubCrawler
-from crawler.gitlab.crawler import GitLabCrawler
 from crawler.http import ForgeClient, create_http_client
+from crawler.kinds import api_locations, kind_spec
 from crawler.pinning import PinnedBackend, PinnedTransport
 from crawler.ratelimit import DEFAULT_CONCURRENCY, GovernorRegistry, WaitCallback
 from crawler.sink import CrawlSink
+from crawler.spec import ApiLocations
 from schemas.errors import ConfigurationError
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration
 from schemas.token_env import token_env_problem
-
-CRAWLERS: dict[str, type[ForgeCrawler]] = {"gitlab": GitLabCrawler, "github": GitHubCrawler}
-"""Forge kind → crawler class."""
-
-
-class ApiLocations(Protocol):
-    """Where a forge's APIs are (`crawler.registration.api_locations` returns one)."""
-
-    @property
-    def rest(self) -> str:
-        """REST base URL, e.g. https://gitlab.example.org/api/v4."""
-        ...
-
-    @property
-    def graphql(self) -> str:
-        """GraphQL endpoint URL."""
-        ...
-
 
 Locator = Callable[[ForgeRegistration], ApiLocations]
 
@@ -78,12 +60,6 @@ class CrawlOptions:
     """DNS resolver of the SSRF guard (tests inject one; None: the system's)."""
     network_backend: httpcore.AsyncNetworkBackend | None = None
     """What opens TCP connections to the checked addresses (None: anyio); used without `transport`."""
-
-
-def _default_locator() -> Locator:
-    from crawler.registration import api_locations  # the sibling module, by agreement
-
-    return api_locations
 
 
 def token_for(
@@ -121,7 +97,7 @@ async def crawl_forges(
 ) -> list[CrawlReport]:
     """Crawl each registration into `sink`, forges concurrently, and return their reports."""
     options = options or CrawlOptions()
-    locator = locate or _default_locator()
+    locator = locate or api_locations
     governor_options: dict[str, Any] = {
         "concurrency": options.concurrency,
         "on_wait": options.on_wait,
@@ -161,15 +137,17 @@ async def crawl_forges(
         async with create_http_client(
             user_agent=options.user_agent, transport=transport, request_hooks=[guard]
         ) as http:
+            spec = kind_spec(registration.kind)
             client = ForgeClient(
                 http,
                 governors.for_host(host, token),
-                api_urls=(where.rest, where.graphql),
+                api_urls=[url for url in (where.rest, where.graphql) if url],
                 token=token,
+                auth_scheme=spec.auth_scheme,
                 wait=options.wait,
                 sleep=options.sleep,
             )
-            crawler = CRAWLERS[registration.kind](
+            crawler = spec.crawler(
                 registration,
                 client,
                 rest_url=where.rest,

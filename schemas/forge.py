@@ -8,11 +8,13 @@ variable the token is read from at crawl time (architecture decision 8).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ForgeKind = Literal["gitlab", "github"]
+ForgeKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,31}$")]
+"""The name of a forge kind. The kinds themselves are registered in `crawler.kinds` (schemas
+knows no kind): a registration of a kind nobody registered is refused there, by name."""
 
 
 class ForgeRegistration(BaseModel):
@@ -54,6 +56,32 @@ class RepositoryFingerprint(BaseModel):
     last_activity: datetime | None = None
     blob_id: str | None = None
     etag: str | None = None
+
+
+class ForgeFacts(BaseModel):
+    """What a forge says about a repository, whatever kind and API answered: the typed,
+    kind-neutral view normalisation reads (each forge kind maps its own answer onto it).
+
+    Every field is None or empty when the forge did not say; values are already checked
+    (non-negative counts, aware datetimes, non-blank strings).
+    """
+
+    name: str | None = None
+    path: str | None = Field(default=None, description="owner/name or group/sub/name")
+    description: str | None = None
+    default_branch: str | None = None
+    stars: int | None = None
+    forks: int | None = None
+    topics: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list, description="main language first")
+    licence: str | None = Field(default=None, description="SPDX id the forge detected")
+    created_at: datetime | None = None
+    last_activity: datetime | None = None
+    archived: bool = False
+    is_fork: bool = False
+    fork_parent_url: str | None = None
+    homepage: str | None = None
+    visibility: str | None = Field(default=None, description="public, internal or private")
 
 
 class RepositorySnapshot(BaseModel):

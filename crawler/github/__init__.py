@@ -1,1 +1,101 @@
-"""The GitHub forge kind (github.com and Enterprise Server): GraphQL listings, REST without a token."""
+"""The GitHub forge kind (github.com and Enterprise Server): GraphQL listings, REST without a token.
+
+`GITHUB` is the kind's spec (`crawler.spec.ForgeKindSpec`), registered in `crawler.kinds`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+from crawler.github.crawler import GitHubCrawler
+from crawler.spec import ApiLocations, ForgeKindSpec, Probe
+from schemas.forge import ForgeRegistration
+
+GITHUB_COM = "https://github.com"
+UI_ROUTES = re.compile(
+    r"/(?:orgs/[^/]+(?:/.*)?|enterprises/[^/]+(?:/.*)?|explore|topics(?:/.*)?|search|dashboard"
+    r"|settings(?:/.*)?|login|organizations(?:/.*)?|trending(?:/.*)?)$"
+)
+_META_KEYS = {"verifiable_password_authentication", "installed_version", "hooks", "git", "api"}
+
+
+def api_locations(base: str) -> ApiLocations:
+    """github.com → ``https://api.github.com`` (+ ``/graphql``); Enterprise Server →
+    ``URL/api/v3`` and ``URL/api/graphql``."""
+    if base == GITHUB_COM:
+        return ApiLocations(rest="https://api.github.com", graphql="https://api.github.com/graphql")
+    return ApiLocations(rest=f"{base}/api/v3", graphql=f"{base}/api/graphql")
+
+
+def scope_urls(rest: str, registration: ForgeRegistration) -> list[tuple[str, str]]:
+    """``GET /users/:login`` (organisations and users alike, as the crawl's repositoryOwner)
+    and ``/repos/:owner/:name``."""
+    return [
+        *((f"organisation {o}", f"{rest}/users/{quote(o, safe='')}") for o in registration.orgs),
+        *((f"repository {r}", f"{rest}/repos/{quote(r, safe='/')}") for r in registration.repos),
+    ]
+
+
+def raw_file_url(repository: str, ref: str, path: str) -> str:
+    """github.com serves raw files from raw.githubusercontent.com; Enterprise Server from ``/raw/``."""
+    parts = urlsplit(repository)
+    if parts.hostname == "github.com":
+        return f"https://raw.githubusercontent.com{parts.path}/{ref}/{path}"
+    return f"{repository}/raw/{ref}/{path}"
+
+
+def _meta(body: object) -> bool:
+    return isinstance(body, dict) and bool(_META_KEYS & body.keys())
+
+
+def _rate_limit(body: object) -> bool:
+    return isinstance(body, dict) and ("resources" in body or "rate" in body)
+
+
+GITHUB = ForgeKindSpec(
+    name="github",
+    label="GitHub",
+    crawler=GitHubCrawler,
+    api_locations=api_locations,
+    probes=(
+        Probe("/meta", "GitHub's meta JSON object", lambda b: _meta(b) or _rate_limit(b)),
+        Probe(
+            "/rate_limit", "GitHub's rate_limit JSON object", lambda b: _meta(b) or _rate_limit(b)
+        ),
+    ),
+    scope_urls=scope_urls,
+    raw_file_url=raw_file_url,
+    spellings={
+        "name": ("name",),
+        "path": ("full_name", "nameWithOwner"),
+        "description": ("description",),
+        "default_branch": ("default_branch", "defaultBranchRef.name"),
+        "stars": ("stargazers_count", "stargazerCount"),
+        "forks": ("forks_count", "forkCount"),
+        "topics": ("topics", "repositoryTopics"),
+        "languages": ("primaryLanguage.name", "language"),
+        "licence": ("license.spdx_id", "licenseInfo.spdxId", "license.key"),
+        "created_at": ("created_at", "createdAt"),
+        "last_activity": ("pushed_at", "pushedAt"),
+        "archived": ("archived", "isArchived"),
+        "is_fork": ("fork", "isFork"),
+        "fork_parent_url": ("parent.html_url", "parent.url"),
+        "homepage": ("homepage", "homepageUrl"),
+        "visibility": ("visibility",),
+    },
+    owner_field="orgs",
+    owner_option="--org",
+    owner_noun="organisation",
+    nested_owners=False,
+    root_only=True,
+    ui_routes=UI_ROUTES,
+    public_hosts={"github.com": GITHUB_COM, "www.github.com": GITHUB_COM},
+    scope_required=frozenset({GITHUB_COM}),
+    token_required=frozenset({GITHUB_COM}),
+    host_words=("github",),
+    registry_names=frozenset({"github"}),
+    owner_prefixes=("orgs",),
+)
+
+__all__ = ["GITHUB", "GITHUB_COM"]

@@ -1,1 +1,89 @@
-"""The GitLab forge kind: GraphQL listings with publiccode blobs inline, REST fallbacks."""
+"""The GitLab forge kind: GraphQL listings with publiccode blobs inline, REST fallbacks.
+
+`GITLAB` is the kind's spec (`crawler.spec.ForgeKindSpec`), registered in `crawler.kinds`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+from crawler.gitlab.crawler import GitLabCrawler
+from crawler.spec import ApiLocations, ForgeKindSpec, Probe
+from schemas.forge import ForgeRegistration
+
+# UI routes that name a page of a forge, not the forge: the registrant copied them from a browser.
+UI_ROUTES = re.compile(
+    r"/(?:explore(?:/(?:groups|projects|snippets|catalog)(?:/[^/]*)?)?|dashboard(?:/.*)?"
+    r"|users/sign_in|users/sign_up|help(?:/.*)?|admin(?:/.*)?|-/.*|groups)$"
+)
+
+
+def api_locations(base: str) -> ApiLocations:
+    """``URL/api/v4`` and ``URL/api/graphql`` (GitLab may sit under a relative URL root)."""
+    return ApiLocations(rest=f"{base}/api/v4", graphql=f"{base}/api/graphql")
+
+
+def scope_urls(rest: str, registration: ForgeRegistration) -> list[tuple[str, str]]:
+    """``GET /groups/:path`` and ``/projects/:path`` per group and project."""
+    return [
+        *((f"group {g}", f"{rest}/groups/{quote(g, safe='')}") for g in registration.groups),
+        *((f"repository {r}", f"{rest}/projects/{quote(r, safe='')}") for r in registration.repos),
+    ]
+
+
+def advice(registration: ForgeRegistration) -> str:
+    """A URL with a path that did not answer may be a group on the instance at the root."""
+    path = urlsplit(registration.url).path.strip("/")
+    if not path:
+        return ""
+    root = registration.url[: -len(path) - 1]
+    return (
+        f"; if {path} is a group, register the instance with its group: "
+        f"`codereuse forges add {root} --kind gitlab --group {path}`"
+    )
+
+
+GITLAB = ForgeKindSpec(
+    name="gitlab",
+    label="GitLab",
+    crawler=GitLabCrawler,
+    api_locations=api_locations,
+    probes=(
+        Probe(
+            "/version",
+            "a JSON object with 'version'",
+            lambda b: isinstance(b, dict) and "version" in b,
+        ),
+        Probe("/projects?per_page=1", "a JSON list of projects", lambda b: isinstance(b, list)),
+    ),
+    scope_urls=scope_urls,
+    raw_file_url=lambda repository, ref, path: f"{repository}/-/raw/{ref}/{path}",
+    spellings={
+        "name": ("name",),
+        "path": ("path_with_namespace", "fullPath"),
+        "description": ("description",),
+        "default_branch": ("default_branch", "repository.rootRef"),
+        "stars": ("star_count", "starCount"),
+        "forks": ("forks_count", "forksCount"),
+        "topics": ("topics", "tag_list"),
+        "licence": ("license.key",),
+        "created_at": ("created_at", "createdAt"),
+        "last_activity": ("last_activity_at", "lastActivityAt"),
+        "archived": ("archived",),
+        "fork_parent_url": ("forked_from_project.web_url", "forkedFrom.webUrl"),
+        "visibility": ("visibility",),
+    },
+    owner_field="groups",
+    owner_option="--group",
+    owner_noun="group",
+    nested_owners=True,
+    root_only=False,
+    ui_routes=UI_ROUTES,
+    public_hosts={"gitlab.com": "https://gitlab.com"},
+    host_words=("gitlab",),
+    registry_names=frozenset({"gitlab"}),
+    advice=advice,
+)
+
+__all__ = ["GITLAB"]

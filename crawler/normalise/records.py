@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from crawler.kinds import kind_spec
 from crawler.normalise.declared import RawUrl, canonical_urls, declared_fields
-from crawler.normalise.facts import RepositoryFacts, read_facts
+from crawler.normalise.facts import read_facts
 from crawler.normalise.licence import licence_from_expression
 from schemas.errors import InvalidURLError
-from schemas.forge import ForgeRegistration, RepositorySnapshot
+from schemas.forge import ForgeFacts, ForgeRegistration, RepositorySnapshot
 from schemas.publiccode import PARSER_VERSION, parse
 from schemas.record import (
     Description,
@@ -41,12 +42,8 @@ def raw_url_builder(
     """A function turning a repository path into the forge's raw-file URL at `ref` (or HEAD)."""
     branch = quote(ref or "HEAD", safe="/")
     base = repository_url.rstrip("/")
-    if registration.kind == "gitlab":
-        return lambda path: f"{base}/-/raw/{branch}/{path}"
-    parts = urlsplit(base)
-    if parts.hostname == "github.com":
-        return lambda path: f"https://raw.githubusercontent.com{parts.path}/{branch}/{path}"
-    return lambda path: f"{base}/raw/{branch}/{path}"
+    raw_file_url = kind_spec(registration.kind).raw_file_url
+    return lambda path: raw_file_url(base, branch, path)
 
 
 def _safe_canonical(url: str | None) -> str | None:
@@ -59,7 +56,7 @@ def _safe_canonical(url: str | None) -> str | None:
 
 
 def _repository(
-    snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: RepositoryFacts
+    snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: ForgeFacts
 ) -> Repository:
     return Repository(
         forge=registration.name,
@@ -81,7 +78,7 @@ def _repository(
     )
 
 
-def _fallback_name(snapshot: RepositorySnapshot, facts: RepositoryFacts) -> str:
+def _fallback_name(snapshot: RepositorySnapshot, facts: ForgeFacts) -> str:
     if facts.name:
         return facts.name
     path = urlsplit(snapshot.url).path.rstrip("/")
@@ -89,7 +86,7 @@ def _fallback_name(snapshot: RepositorySnapshot, facts: RepositoryFacts) -> str:
 
 
 def _inferred(
-    snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: RepositoryFacts
+    snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: ForgeFacts
 ) -> Record:
     url = canonical_url(snapshot.url)
     descriptions = (
@@ -114,7 +111,7 @@ def _inferred(
 def _declared(
     snapshot: RepositorySnapshot,
     registration: ForgeRegistration,
-    facts: RepositoryFacts,
+    facts: ForgeFacts,
     content: bytes,
 ) -> Record:
     path = snapshot.publiccode_path or "publiccode.yml"
@@ -165,7 +162,7 @@ def record_from_snapshot(
     snapshot: RepositorySnapshot, *, registration: ForgeRegistration
 ) -> Record:
     """The declared or inferred record of one snapshot (see the module docstring)."""
-    facts = read_facts(snapshot.payload)
+    facts = read_facts(snapshot.payload, kind_spec(registration.kind).spellings)
     if snapshot.publiccode is not None:
         return _declared(snapshot, registration, facts, snapshot.publiccode)
     return _inferred(snapshot, registration, facts)

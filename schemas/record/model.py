@@ -15,11 +15,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from schemas.findings import Finding, has_errors
+from schemas.forge import ForgeKind
 from schemas.publiccode.vocabularies import DevelopmentStatus, MaintenanceType, SoftwareType
 
 RECORD_SCHEMA_VERSION: Literal["1"] = "1"
-
-ForgeKind = Literal["gitlab", "github"]
 
 
 class _Model(BaseModel):

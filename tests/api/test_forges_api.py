@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from api.app import create_app
+from crawler.kinds import kind_names
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store
 from schemas.errors import RegistrationError
@@ -189,3 +190,15 @@ def test_crawl_request_for_a_forge_removed_meanwhile_is_a_404(
     response = admin_client.post("/api/v1/forges/opencode/crawl", headers=AUTH)
     assert 404 == response.status_code
     assert "was removed while its crawl was being queued" in response.json()["detail"]
+
+
+def test_api_kind_enum_comes_from_the_registry(store: Store, search: SearchBackend) -> None:
+    """The OpenAPI document lists the registered kinds as the enum of a new forge's kind."""
+    served = create_app(
+        Settings(database_url="sqlite:///unused.db"),  # type: ignore[arg-type]
+        store=store,
+        search=search,
+        forge_kinds=kind_names(),
+    )
+    schema = served.openapi()["components"]["schemas"]["ForgeCreate"]["properties"]["kind"]
+    assert list(kind_names()) == schema["enum"]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.gitlab import GITLAB
 from crawler.normalise import read_facts, records_from_snapshots
 from schemas.record import Description, Licence
 from tests.normalise.helpers import payload, registration, snapshot
@@ -59,7 +60,9 @@ def test_gitlab_rest_project() -> None:
 
 def test_gitlab_graphql_project_node() -> None:
     """A GitLab GraphQL node gives the same facts in camelCase, archived and rootRef included."""
-    facts = read_facts(payload("https_gitlab.example.org/graphql_project_node.json"))
+    facts = read_facts(
+        payload("https_gitlab.example.org/graphql_project_node.json"), GITLAB.spellings
+    )
     assert (
         "formserver",
         "musterstadt/digital/formserver",

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.normalise import records_from_snapshots
-from crawler.registration import normalise_forge_url
+from crawler.urls import normalise_forge_url
 from tests.normalise.helpers import registration, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

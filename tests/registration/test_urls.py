@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.registration import (
-    ApiLocations,
-    api_locations,
-    build_registration,
-    normalise_forge_url,
-    scope_from_url,
-)
+from crawler.kinds import api_locations
+from crawler.registration import build_registration
+from crawler.spec import ApiLocations
+from crawler.urls import normalise_forge_url, scope_from_url
 from schemas.errors import InvalidURLError, RegistrationError
 from schemas.forge import ForgeRegistration
 
@@ -162,11 +159,11 @@ def test_build_registration_deduplicates_scope_case_insensitively() -> None:
         ({"url": "https://github.com", "kind": "github"}, "at least one --org"),
         (
             {"url": "https://gitlab.example.org", "kind": "gitlab", "orgs": ["x"]},
-            "--org is for GitHub",
+            "--org is not used on GitLab",
         ),
         (
             {"url": "https://ghe.example.org", "kind": "github", "groups": ["x"]},
-            "--group is for GitLab",
+            "--group is not used on GitHub",
         ),
         ({"url": "https://github.com", "kind": "github", "repos": ["just-a-name"]}, "OWNER/NAME"),
         (

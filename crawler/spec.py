@@ -1,0 +1,124 @@
+"""What a forge kind is: the one spec each ``crawler/<kind>/`` folder exports.
+
+A spec holds everything the rest of codereuse needs to know about a kind of forge, so that no
+code outside the kind's folder branches on the kind (architecture decision 11): the crawler
+class, where the APIs are, the live check, the words of its scope, raw-file URLs, how to tell its
+hosts in a registry, and the reading of its own repository JSON into kind-neutral facts
+(`schemas.forge.ForgeFacts`). `crawler.kinds` registers the specs by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from schemas.forge import ForgeRegistration
+
+if TYPE_CHECKING:
+    from crawler.base import ForgeCrawler
+
+
+@dataclass(frozen=True)
+class ApiLocations:
+    """Where a forge's APIs live: the REST base and the GraphQL endpoint (None: no GraphQL)."""
+
+    rest: str
+    graphql: str | None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request of the live check: a REST path and what proves the forge is of this kind."""
+
+    path: str
+    """Relative to the REST base, e.g. ``/version``."""
+    expects: str
+    """What a good answer is, for the message when none came."""
+    proves: Callable[[object], bool]
+    """True when the decoded JSON body is what this kind answers."""
+
+
+Spellings = Mapping[str, tuple[str, ...]]
+"""`schemas.forge.ForgeFacts` field → dotted paths of it in a kind's own repository JSON (REST
+and GraphQL), first non-empty wins; `crawler.normalise.facts.read_native` reads them."""
+
+
+@dataclass(frozen=True)
+class ForgeKindSpec:
+    """One forge kind (see the module docstring); instances are immutable and shared."""
+
+    name: str
+    """The kind's name in registrations, the CLI and the API, e.g. ``gitlab``."""
+    label: str
+    """How people write it, e.g. ``GitLab``."""
+    crawler: type[ForgeCrawler]
+    api_locations: Callable[[str], ApiLocations]
+    """Forge base URL → API locations."""
+    probes: Sequence[Probe]
+    """The live check, tried in order; the first that proves the kind ends it."""
+    scope_urls: Callable[[str, ForgeRegistration], list[tuple[str, str]]]
+    """(REST base, registration) → (what, URL) per owner and repository, for the live check."""
+    raw_file_url: Callable[[str, str, str], str]
+    """(repository URL, ref, path in the repository) → URL of the file's raw bytes."""
+    spellings: Spellings
+    owner_field: str
+    """The registration field naming owners on this kind: ``groups`` or ``orgs``."""
+    owner_option: str
+    """The CLI option naming one owner: ``--group`` or ``--org``."""
+    owner_noun: str
+    """What an owner is called on this kind: ``group``, ``organisation``."""
+    nested_owners: bool
+    """True when owners nest (GitLab subgroups): a repository path may have more than 2 parts."""
+    root_only: bool
+    """True when the forge is always served from its host's root (the URL never has a path)."""
+    ui_routes: re.Pattern[str]
+    """Paths of web pages that name a page of the forge, not the forge (stripped from URLs)."""
+    public_hosts: Mapping[str, str] = field(default_factory=dict)
+    """Host → canonical base URL of the public instances of this kind (github.com, gitlab.com)."""
+    scope_required: frozenset[str] = frozenset()
+    """Base URLs that cannot be crawled whole: a registration must name owners or repositories."""
+    token_required: frozenset[str] = frozenset()
+    """Base URLs whose owner listings need a token (the scheduler skips them without one)."""
+    host_words: tuple[str, ...] = ()
+    """First-label prefixes that tell a host of this kind in a registry (``gitlab.example.org``)."""
+    registry_names: frozenset[str] = frozenset()
+    """Names third-party registries give this kind (code.gouv.fr's ``forge:`` values)."""
+    owner_prefixes: tuple[str, ...] = ()
+    """Path segments that precede an owner in web URLs (GitHub ``/orgs/X``)."""
+    auth_scheme: str = "Bearer"
+    """The word before the token in the ``Authorization`` header."""
+    advice: Callable[[ForgeRegistration], str] | None = None
+    """Extra advice when the live check fails (e.g. a GitLab group mistaken for a URL root)."""
+
+    def auth_headers(self, token: str | None) -> dict[str, str]:
+        """The ``Authorization`` header carrying `token`, or none."""
+        return {"Authorization": f"{self.auth_scheme} {token}"} if token else {}
+
+    def scope_from_path(self, netloc: str, path: str) -> tuple[list[str], list[str]]:
+        """(owners, repositories) a web URL's path names on this kind (see `owner_prefixes`).
+
+        A forge served from its root reads ``/OWNER`` and ``/OWNER/NAME``; on a public instance
+        of a kind with nested owners the whole path is an owner (a project path cannot be told
+        from a subgroup path without asking); elsewhere the path is the forge's URL root.
+        """
+        segments = [segment for segment in path.split("/") if segment]
+        if segments[:1] and segments[0] in self.owner_prefixes and len(segments) >= 2:
+            return [segments[1]], []
+        if not self.root_only:
+            if netloc not in self.public_hosts:
+                return [], []
+            trimmed = self.ui_routes.sub("", path).strip("/").removeprefix("groups/")
+            return ([trimmed] if trimmed else []), []
+        if self.ui_routes.search(path) or not segments:
+            return [], []
+        if len(segments) == 1:
+            return [segments[0]], []
+        return [], [f"{segments[0]}/{segments[1]}"]
+
+    def claims_host(self, host: str) -> bool:
+        """True when a registry entry on `host` is of this kind, by its name alone."""
+        lowered = host.lower()
+        first_label = lowered.split(".")[0]
+        return lowered in self.public_hosts or any(word in first_label for word in self.host_words)
