@@ -46,6 +46,11 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    """`value` when it is a list; anything else (``true``, a number, a mapping) gives none."""
+    return value if isinstance(value, list) else []
+
+
 def _date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -131,7 +136,7 @@ def _maintenance(value: Any) -> Maintenance:
             phone=_text(item.get("phone")),
             affiliation=_text(item.get("affiliation")),
         )
-        for item in section.get("contacts") or []
+        for item in _list(section.get("contacts"))
         if isinstance(item, Mapping) and (name := _text(item.get("name")))
     ]
     contractors = [
@@ -141,7 +146,7 @@ def _maintenance(value: Any) -> Maintenance:
             email=_text(item.get("email")),
             website=_text(item.get("website")),
         )
-        for item in section.get("contractors") or []
+        for item in _list(section.get("contractors"))
         if isinstance(item, Mapping) and (name := _text(item.get("name")))
     ]
     maintenance_type = _choice(section.get("type"), MaintenanceType)
@@ -152,7 +157,7 @@ def _dependencies(value: Any) -> list[Dependency]:
     section = _mapping(value)
     found: list[Dependency] = []
     for kind in ("open", "proprietary", "hardware"):
-        for item in section.get(kind) or []:
+        for item in _list(section.get(kind)):
             if not isinstance(item, Mapping) or not (name := _text(item.get("name"))):
                 continue
             found.append(
@@ -203,14 +208,14 @@ def declared_fields(data: Mapping[str, Any], *, raw_url: RawUrl, file_dir: str) 
         "maintenance": _maintenance(data.get("maintenance")),
         "organisation": organisation,
         "funded_by": [
-            org for org in map(_organisation, data.get("fundedBy") or []) if org is not None
+            org for org in map(_organisation, _list(data.get("fundedBy"))) if org is not None
         ]
         if isinstance(data.get("fundedBy"), list)
         else [],
         "used_by": _texts(data.get("usedBy")),
         "supports": [
             text
-            for item in data.get("supports") or []
+            for item in _list(data.get("supports"))
             if isinstance(item, Mapping) and (text := _text(item.get("id")))
         ]
         if isinstance(data.get("supports"), list)

@@ -143,3 +143,15 @@ def test_forge_url_normalisation_is_idempotent(scheme: str, host: str, segments:
     """Normalising a normalised forge URL changes nothing."""
     once = normalise_forge_url(f"{scheme}://{host}/{'/'.join(segments)}")
     assert once == normalise_forge_url(once)
+
+
+def test_scalar_where_a_list_belongs_gives_no_items() -> None:
+    """`dependsOn: {open: true}` and `fundedBy: 3` give a record without items, not a TypeError."""
+    text = (
+        'publiccodeYmlVersion: "0.4"\nname: x\nurl: https://gitlab.example.org/g/x\n'
+        "dependsOn: {open: true}\nfundedBy: 3\nmaintenance: {contacts: true}\n"
+    )
+    [record] = records_from_snapshots(
+        [snapshot("https://gitlab.example.org/g/x", publiccode=text)], registration=registration()
+    )
+    assert ([], []) == (record.dependencies, record.funded_by)
