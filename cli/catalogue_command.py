@@ -18,6 +18,7 @@ import typer
 from pydantic import ValidationError
 
 from cli import ui
+from cli.storage import open_store, say_if_empty
 from schemas.errors import CodereuseError, InvalidQueryError
 from schemas.settings import load_settings
 
@@ -31,11 +32,9 @@ def _fail(message: str, code: int) -> typer.Exit:
 @contextmanager
 def _catalogue(*, with_search: bool) -> Iterator[tuple[Any, Any]]:
     """The store and (optionally) the search backend from the settings; errors exit with 2."""
-    from indexer.store import create_store
-
     settings = load_settings()
     try:
-        store = create_store(settings.database_url)
+        store = open_store(settings.database_url)
     except CodereuseError as error:
         raise _fail(str(error), 2) from error
     with store:
@@ -75,6 +74,7 @@ def index(
                 raise _fail(str(error), 1) from error
             bar.update(task, status="done")
         total = store.count_records()
+        say_if_empty(store, load_settings().database_url)
     if touched is None:
         ui.echo(f"index rebuilt: {total} records")
     else:
@@ -185,6 +185,8 @@ def search(
             shown = ", ".join(f"{value} ({count})" for value, count in list(counts.items())[:10])
             out.print(f"\n[bold]{ui.escape(name)}[/]: {ui.escape(shown)}")
     if result.total == 0:
+        with _catalogue(with_search=False) as (store, _search):
+            say_if_empty(store, load_settings().database_url)
         raise typer.Exit(1)
 
 
@@ -201,6 +203,8 @@ def show(
         found = store.get_record(record_id.lower()) or _by_url(store, record_id)
         meta = store.get_record_meta(found.id) if found else None
     if found is None:
+        with _catalogue(with_search=False) as (store, _search):
+            say_if_empty(store, load_settings().database_url)
         raise _fail(f"no record {record_id!r}; search with `codereuse search WORDS`", 1)
     if as_json:
         payload = found.model_dump(mode="json")
@@ -276,6 +280,8 @@ def stats(
 
     with _catalogue(with_search=False) as (store, _search):
         figures = store.stats()
+        if not as_json:
+            say_if_empty(store, load_settings().database_url)
     payload = dataclasses.asdict(figures)
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))

@@ -49,14 +49,14 @@ def crawl(
 
     Example: codereuse crawl opencode --full
     """
+    from cli.storage import CRAWL_HINT, open_store  # loads SQLAlchemy only when needed
     from cli.store_sink import StoreSink, federate_store
     from crawler.base import summarise
     from crawler.run import CrawlOptions, crawl_forges
-    from indexer.store import create_store  # loads SQLAlchemy only when needed
 
     settings = load_settings()
     try:
-        store = create_store(settings.database_url)
+        store = open_store(settings.database_url, hint=CRAWL_HINT)
     except CodereuseError as error:
         raise _fail(str(error), 2) from error
     with store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import ui
+from cli.storage import announce_new
 from indexer.store import upgrade_database
 from indexer.store.engine import parse_database_url, safe_url
 from schemas.errors import ConfigurationError, StoreError
@@ -29,6 +30,7 @@ def upgrade(
     try:
         url = database_url or load_settings().database_url
         shown = safe_url(parse_database_url(url))
+        announce_new(url)
         before, after = upgrade_database(url)
     except (ConfigurationError, ValueError) as error:
         ui.echo(f"codereuse: unusable database URL: {error}", err=True)

@@ -106,7 +106,7 @@ def export(
     from api.exports import export_format
     from api.query import CatalogueQuery
     from api.selection import select_for
-    from indexer.store import create_store  # loads SQLAlchemy only when needed
+    from cli.storage import open_store  # loads SQLAlchemy only when needed
 
     fields: dict[str, Any] = {
         "q": query,
@@ -134,7 +134,7 @@ def export(
     chosen = export_format(format.value)
     settings = load_settings()
     try:
-        with create_store(settings.database_url) as store:
+        with open_store(settings.database_url) as store:
             search: Any = None
             if selection.q:
                 from indexer.search.factory import create_search_backend

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli import ui
+from cli.storage import missing, open_store, where
 from crawler.kinds import api_locations, kind_names
 from crawler.registration import register as register_forge
 from crawler.registries import dump_forges_yaml, load_registry
@@ -30,11 +31,9 @@ Kind = StrEnum("Kind", {name: name for name in kind_names()})  # type: ignore[mi
 forges_app = typer.Typer(help="Register the forges codereuse crawls.", no_args_is_help=True)
 
 
-def _store() -> Store:
-    # Imported here so `codereuse --help` does not load SQLAlchemy.
-    from indexer.store import create_store
-
-    return create_store(load_settings().database_url)
+def _store(*, create: bool = False) -> Store:
+    """The store; only `add` and `import` create a new catalogue (`cli.storage.open_store`)."""
+    return open_store(load_settings().database_url, create=create)
 
 
 def _fail(error: object, code: int = 1) -> typer.Exit:
@@ -105,7 +104,7 @@ def add(
             token_env=token_env,
             allow_private=allow_private,
         )
-        with _store() as store:
+        with _store(create=True) as store:
             store.add_forge(registration)
     except ForgeExistsError as error:
         raise _fail(
@@ -126,17 +125,22 @@ def list_forges(
 
     Example: codereuse forges list --json
     """
+    database_url = load_settings().database_url
     try:
-        with _store() as store:
-            registrations = store.list_forges()
+        absent = missing(database_url)  # listed as empty, and no new file is left behind
+        registrations = []
+        if absent is None:
+            with _store() as store:
+                registrations = store.list_forges()
     except CodereuseError as error:
         raise _fail(error) from None
     if as_json:
         typer.echo(json.dumps([_describe(r) for r in registrations], indent=2))
         return
     if not registrations:
+        state = "no catalogue yet" if absent else "none registered"
         ui.say(
-            "no forges registered; add one with "
+            f"no forges registered in {where(database_url)} ({state}); add one with "
             f"`codereuse forges add URL --kind {'|'.join(kind_names())}`"
         )
         return
@@ -224,7 +228,7 @@ def import_registry(
         imported = load_registry(file)
         added = updated = 0
         if not dry_run:
-            with _store() as store:
+            with _store(create=True) as store:
                 for registration in imported.registrations:
                     if store.get_forge(registration.name) is None:
                         store.add_forge(registration)

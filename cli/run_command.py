@@ -222,7 +222,7 @@ def run(
     import os
 
     from cli.serve_command import announce, build_app, serve_http
-    from indexer.store import create_store
+    from cli.storage import open_store
 
     try:
         settings = load_settings(
@@ -233,7 +233,7 @@ def run(
         ui.echo(f"codereuse: unusable settings: {error}", err=True)
         raise typer.Exit(2) from None
     try:
-        with create_store(settings.database_url) as store:
+        with open_store(settings.database_url, create=True) as store:
             added = seed_default_registry(store)
         app = build_app(settings.database_url)
     except CodereuseError as error:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cli import ui
+from cli.storage import announce_new
 from schemas.errors import CodereuseError
 from schemas.settings import Settings, load_settings
 
@@ -133,6 +134,7 @@ def serve(
     chosen_host = host or settings.host
     chosen_port = port or settings.port
     try:
+        announce_new(settings.database_url)
         app = build_app()
     except CodereuseError as error:
         ui.echo(f"codereuse: {error}", err=True)

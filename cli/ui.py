@@ -85,8 +85,15 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
 
 
 def fail(message: object, code: int = 1) -> typer.Exit:
-    """Print ``codereuse: MESSAGE`` on stderr and return the `typer.Exit` to raise (exit `code`)."""
-    echo(f"codereuse: {message}", err=True)
+    """Print ``codereuse: MESSAGE`` on stderr and return the `typer.Exit` to raise (exit `code`).
+
+    With ``--log-format json`` the message is an error log record instead, so every line on
+    stderr stays JSON.
+    """
+    if JSON_LOGS:
+        logging.getLogger("codereuse").error(printable(str(message)))
+    else:
+        echo(f"codereuse: {message}", err=True)
     return typer.Exit(code)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,9 @@ def test_add_twice_names_the_conflict(run) -> None:  # type: ignore[no-untyped-d
 
 def test_show_and_remove_unknown_forge(run) -> None:  # type: ignore[no-untyped-def]
     """Unknown names give exit code 1 and point to `forges list`."""
+    from indexer.store import create_store
+
+    create_store(os.environ["CODEREUSE_DATABASE_URL"]).close()
     shown, removed = run("forges", "show", "nope"), run("forges", "remove", "nope")
     assert (1, 1, True) == (
         shown.exit_code,
