@@ -112,6 +112,7 @@ def test_unknown_format_is_a_usage_error(database: str) -> None:
 
 def test_empty_store_exports_nothing(database: str, tmp_path: Path) -> None:
     """An empty catalogue gives an empty file, not an error."""
+    create_store(database).close()
     target = tmp_path / "empty.ndjson"
     result = CliRunner().invoke(
         app, ["export", "--format", "ndjson", "-o", str(target)], catch_exceptions=False
