@@ -29,6 +29,7 @@ from api.routers import api_docs, exports, feeds, forges, health, pages, softwar
 from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store, create_store
+from indexer.sync import IndexFollower, index_follower
 from schemas.errors import CodereuseError
 from schemas.settings import Settings, load_settings
 
@@ -70,16 +71,30 @@ def _html_aware(handler: Handler) -> Callable[[Request, Exception], Awaitable[Re
     return handle
 
 
-def _warm_up(search: SearchBackend) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """A lifespan that loads the search index once at start-up, so no visitor waits for it."""
+def _warm_up(
+    search: SearchBackend, follower: IndexFollower | None
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that loads the search index once at start-up, so no visitor waits for it.
+
+    With a `follower` (an index file of its own beside the store), the index is first brought
+    up to date with the store's change feed, then followed until shutdown.
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
+            if follower is not None:
+                await run_in_threadpool(follower.catch_up)
             await run_in_threadpool(search.search, "", per_page=1)
         except CodereuseError as error:  # /readyz reports it; serving pages still makes sense
             logger.warning("search index not usable at start-up: %s", error)
-        yield
+        if follower is not None:
+            follower.start()
+        try:
+            yield
+        finally:
+            if follower is not None:
+                follower.stop()
 
     return lifespan
 
@@ -112,7 +127,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
-        lifespan=_warm_up(search),
+        lifespan=_warm_up(search, index_follower(settings, store, search)),
         exception_handlers={
             kind: _html_aware(handler)  # type: ignore[misc]
             for kind, handler in EXCEPTION_HANDLERS.items()

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     search_backend: Literal["embedded", "meilisearch"] = Field(
         default="embedded", description="embedded (SQLite FTS5 in the store) or meilisearch"
     )
+    search_path: str = Field(
+        default="./codereuse-search.db",
+        description="file of the embedded search index when the store is PostgreSQL "
+        "(a SQLite store keeps the index in its own file)",
+    )
     meili_url: str | None = Field(default=None, description="Meilisearch server URL")
     meili_key: SecretStr | None = Field(default=None, description="Meilisearch API key")
     meili_index: str = Field(default="software", description="Meilisearch index name")

@@ -6,6 +6,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["tests.postgres"]  # PostgreSQL fixtures for every test package
+
 # Property tests: no per-example deadline (the machines are shared and noisy; the bounds that
 # matter are measured by bench/), and a fixed seed in CI so a landing never depends on luck.
 # Locally the seed varies, so new counterexamples keep being found.

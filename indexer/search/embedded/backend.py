@@ -78,7 +78,7 @@ def sqlite_path(database: Any) -> str:
     if "://" in text:
         raise ConfigurationError(
             f"the embedded search lives in a SQLite database, not {text.split('://')[0]}; "
-            "use CODEREUSE_SEARCH_BACKEND=meilisearch with a PostgreSQL store"
+            "beside a PostgreSQL store it keeps its own file (CODEREUSE_SEARCH_PATH)"
         )
     return str(Path(text))
 
@@ -94,6 +94,7 @@ class EmbeddedSearch:
         *,
         document_source: Callable[[], Iterable[str]] | None = None,
         frequent_at: int | None = None,
+        source: str | None = None,
     ) -> None:
         """Open (creating when missing) the index in `database`.
 
@@ -102,8 +103,12 @@ class EmbeddedSearch:
         from there. `document_source`, when given, streams the same records as stored JSON
         (``Store.iter_documents``): `rebuild` reads them without validating each one again,
         several times faster. `frequent_at` overrides from how many records a term gets a stored bitmap
-        (`postings.frequent_threshold` by default; tests lower it).
+        (`postings.frequent_threshold` by default; tests lower it). `source` names the store
+        an index in a file of its own is derived from (its URL, password masked): `rebuild`
+        records it, and `applied_change` reports it, so an index file left from another store
+        is noticed and rebuilt rather than followed.
         """
+        self._source = source
         self._frequent_at = frequent_at
         self._document_source = document_source
         self._path = sqlite_path(database)
@@ -128,6 +133,23 @@ class EmbeddedSearch:
         with self._lock:
             self._state = None
             self._terms = None
+
+    @property
+    def path(self) -> str:
+        """The SQLite file the index lives in (``:memory:`` for an in-memory index)."""
+        return self._path
+
+    @property
+    def source(self) -> str | None:
+        """The store this index is derived from, when it lives in a file of its own."""
+        return self._source
+
+    def applied_change(self) -> tuple[str | None, int]:
+        """(the store the index was last rebuilt from, or None; the last store change applied)."""
+        with self._lock:
+            source = get_meta(self._connection, "source")
+            seq = int(get_meta(self._connection, "store_seq") or "0")
+        return source, seq
 
     def close(self) -> None:
         """Close the database connection."""
@@ -198,6 +220,8 @@ class EmbeddedSearch:
             set_meta(self._connection, "generation", str(generation))
             if seq is not None:
                 set_meta(self._connection, "store_seq", seq)
+            if self._source is not None:
+                set_meta(self._connection, "source", self._source)
             bump_generation(self._connection)
 
     def sync_from_store(self, store: ChangeFeed) -> int:
