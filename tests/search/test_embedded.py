@@ -140,9 +140,9 @@ def test_sqlite_locations(database: str, expected: str) -> None:
     assert expected == sqlite_path(database)
 
 
-def test_postgresql_store_needs_meilisearch() -> None:
-    """The embedded backend refuses a PostgreSQL URL and says what to use instead."""
-    with pytest.raises(ConfigurationError, match="meilisearch"):
+def test_a_postgresql_url_is_not_an_index_file() -> None:
+    """The embedded backend refuses a PostgreSQL URL and names the setting for its own file."""
+    with pytest.raises(ConfigurationError, match="CODEREUSE_SEARCH_PATH"):
         sqlite_path("postgresql://user@localhost/codereuse")
 
 
