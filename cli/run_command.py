@@ -3,7 +3,8 @@
 The web server (uvicorn) runs in the main thread and owns Ctrl-C; a scheduler thread crawls
 each registered forge when it is due (never crawled, or its last finished crawl is older than
 ``--every``), runs crawl jobs asked for over the API, settles federation, and syncs the search
-index after each crawl. A forge that cannot be reached is reported and skipped; the others go
+index after each crawl. Only the `run` holding the store's scheduler lease crawls
+(`cli.scheduler_lease`), so a second `run` on the same store serves but never crawls twice. A forge that cannot be reached is reported and skipped; the others go
 on, and what is already indexed is served throughout. On Ctrl-C the crawl in flight is cancelled:
 every finished page is already committed with its checkpoint, so the next start resumes there.
 """
@@ -21,6 +22,7 @@ from typing import Any
 import typer
 
 from cli import ui
+from cli.scheduler_lease import SchedulerLease
 from cli.serve_command import WORKERS_OPTION
 from schemas.errors import CodereuseError
 from schemas.forge import ForgeRegistration
@@ -102,11 +104,15 @@ class Scheduler:
 
         store = create_store(self.settings.database_url)
         search = create_search_backend(self.settings, store)
+        lease = SchedulerLease(store, self.say)
+        lease.start()
         try:
             while not self.stop.is_set():
-                self.tick(store, search)
+                if lease.held():  # another `run` on this store crawls; this one only serves
+                    self.tick(store, search)
                 self.stop.wait(POLL_SECONDS)
         finally:
+            lease.stop()
             close = getattr(search, "close", None)
             if close is not None:
                 close()

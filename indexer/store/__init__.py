@@ -37,6 +37,10 @@ Crawl jobs (API asks, `codereuse run` runs)
     ``request_crawl(forge) -> int``, ``next_crawl_job() -> CrawlJob | None``,
     ``finish_crawl_job(id, status)``, ``get_crawl_job(id)``, ``crawl_jobs(forge=None, limit=20)``
 
+Leases (`codereuse run`: one scheduler per store)
+    ``acquire_lease(name, holder, *, seconds) -> Lease``, ``release_lease(name, holder)``,
+    ``get_lease(name)``
+
 Relations and statistics (API)
     ``set_relations(from_id, kind, to_ids)``, ``relations_of(id) -> list[Relation]``,
     ``stats() -> CatalogueStats``
@@ -72,6 +76,7 @@ from indexer.store.values import (
     ChangeKind,
     CrawlJob,
     CrawlRun,
+    Lease,
     RecordMeta,
     Relation,
     RelationKind,
@@ -85,6 +90,7 @@ __all__ = [
     "ChangeKind",
     "CrawlJob",
     "CrawlRun",
+    "Lease",
     "RecordMeta",
     "Relation",
     "RelationKind",

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from indexer.store import catalogue, crawl_state, forges, repositories
+from indexer.store import catalogue, crawl_state, forges, leases, repositories
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing, safe_url
 from indexer.store.values import (
@@ -25,6 +25,7 @@ from indexer.store.values import (
     Change,
     CrawlJob,
     CrawlRun,
+    Lease,
     RecordMeta,
     Relation,
     RelationKind,
@@ -445,6 +446,25 @@ class Store:
         """The newest jobs, newest first."""
         with self._transaction(write=False) as connection:
             return crawl_state.jobs(connection, forge, limit)
+
+    # --- leases --------------------------------------------------------------------------
+
+    def acquire_lease(
+        self, name: str, holder: str, *, seconds: float, now: datetime | None = None
+    ) -> Lease:
+        """Take or renew lease `name` for `holder`; returns who holds it now (`leases.acquire`)."""
+        with self._transaction(write=True) as connection:
+            return leases.acquire(connection, name, holder, seconds, self._now(now))
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give lease `name` up if `holder` holds it."""
+        with self._transaction(write=True) as connection:
+            leases.release(connection, name, holder)
+
+    def get_lease(self, name: str) -> Lease | None:
+        """Lease `name` as stored (possibly expired), or None."""
+        with self._transaction(write=False) as connection:
+            return leases.current(connection, name)
 
     # --- relations and statistics --------------------------------------------------------
 

@@ -135,3 +135,13 @@ class CatalogueStats:
     by_language: dict[str, int]
     by_category: dict[str, int]
     history: list[CrawlRun]
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who holds a named lease, since when, and until when (`indexer.store.leases`)."""
+
+    name: str
+    holder: str
+    acquired_at: datetime
+    expires_at: datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +14,7 @@ import respx
 from tenacity import wait_none
 
 from cli.run_command import Scheduler, due_forges, github_without_token, seed_default_registry
+from cli.scheduler_lease import LEASE, SchedulerLease
 from indexer.search.factory import create_search_backend
 from indexer.store import Store, create_store
 from schemas.forge import ForgeRegistration
@@ -102,3 +105,47 @@ def test_interval_refuses_nonsense_and_impoliteness(text: str) -> None:
     """Intervals that are not intervals, or shorter than a minute, are refused."""
     with pytest.raises(ValueError):
         interval_seconds(text)
+
+
+def test_only_the_lease_holder_is_the_scheduler(store: Store) -> None:
+    """Of two `run`s on one store one holds the lease; the other takes over when it stops."""
+    first_said: list[str] = []
+    second_said: list[str] = []
+    first = SchedulerLease(store, first_said.append)
+    second = SchedulerLease(store, second_said.append)
+    assert first.renew() and not second.renew()
+    assert ["this process runs the scheduler and the crawls"] == first_said
+    assert [
+        f"{first.holder} runs the scheduler and the crawls on this store; this process "
+        "serves only and takes over if it stops"
+    ] == second_said
+    assert not second.renew()
+    assert 1 == len(second_said)  # said once, not at every renewal
+    first.stop()
+    assert second.renew()
+
+
+def test_a_run_without_the_lease_never_crawls(store: Store) -> None:
+    """A scheduler whose store's lease another process holds ticks nothing, though a forge is due."""
+    store.add_forge(ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.example.org"))
+    store.acquire_lease(LEASE, "another host pid 7", seconds=600)
+    said: list[str] = []
+    scheduler = _scheduler(store, said)
+    with respx.mock(assert_all_called=False) as router:
+        forge = router.route(host="gitlab.example.org").mock(
+            side_effect=FakeGitLab("gitlab.example.org", make_repos(3, owners=1))
+        )
+        worker = threading.Thread(target=scheduler.run_forever)
+        worker.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not said and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.3)  # a holder would have started crawling by now
+        finally:
+            scheduler.cancel()
+            worker.join(timeout=30)
+    assert [] == [line for line in said if line.startswith("crawling")], said
+    assert not forge.called
+    assert [] == store.crawl_runs("lab")
+    assert said[0].startswith("another host pid 7 runs the scheduler")
