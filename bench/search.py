@@ -5,7 +5,9 @@ Options: ``--records N``, ``--runs N``, ``--queries N``, ``--no-store`` (index s
 the generator instead of going through the SQLite store), ``--database PATH`` (keep the store
 there and reuse it on the next run: writing 100,000 records into the store takes minutes),
 ``--compare-tantivy`` (build Tantivy beside the embedded backend and time both on the same
-queries in one process; see `bench.search_compare`; needs ``pip install -e '.[bench]'``).
+queries in one process; see `bench.search_compare`; needs ``pip install -e '.[bench]'``),
+``--database-url postgresql+psycopg://…`` (the same records and queries with the store on
+PostgreSQL and the index in its own file, beside the SQLite store; see `bench.search_stores`).
 
 Every time is given as wall-clock and as CPU time of this process: on a shared machine the
 wall clock also counts the time other processes held the CPU.
@@ -121,7 +123,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-store", action="store_true")
     parser.add_argument("--database", type=Path, default=None)
     parser.add_argument("--compare-tantivy", action="store_true")
+    parser.add_argument("--database-url", default=None)
     options = parser.parse_args(argv)
+    if options.database_url:
+        from bench.search_stores import compare_stores
+
+        compare_stores(options, _measure)
+        return
     if options.compare_tantivy:
         from bench.search_compare import compare
 
@@ -163,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     del seq
     try:
-        _measure(options, backend, store, directory, database)
+        _print(options, _measure(options, backend, store, directory, database))
     finally:
         backend.close()
         if store is not None:
@@ -178,7 +186,8 @@ def _measure(
     store: Any,
     directory: Path,
     database: Path,
-) -> None:
+) -> list[tuple[str, str, str, str]]:
+    """The figures as table rows ``(measure, wall, CPU, target)``, medians over the runs."""
 
     builds = [_timed(backend.rebuild) for _ in range(options.runs)]
 
@@ -238,6 +247,10 @@ def _measure(
         ("database file, store + index", f"{size / 2**20:.0f} MB", "", ""),
         ("of which the search index", f"{index_size / 2**20:.0f} MB", "", ""),
     ]
+    return rows
+
+
+def _print(options: argparse.Namespace, rows: list[tuple[str, str, str, str]]) -> None:
     print(
         f"\n{options.records:,} records, {options.queries} queries, "
         f"medians over {options.runs} runs\n"
