@@ -50,7 +50,7 @@ pytestmark = [
         not COMMAND.exists(), reason=f"the console command is not installed at {COMMAND}"
     ),
 ]
-ADMIN = "deploy-admin-not-secret-0001"
+ADMIN = "deploy-admin-not-secret-0001-for-tests-only"
 CHANGED_NAME = "Wahlhelferportal"
 
 
