@@ -15,7 +15,7 @@ import typer
 from cli import ui
 from schemas.errors import CodereuseError
 from schemas.forge import ForgeRegistration
-from schemas.settings import Settings, load_settings
+from schemas.settings import Settings, interval_seconds, load_settings
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -95,6 +95,7 @@ def crawl(
 
             options = CrawlOptions(
                 user_agent=settings.user_agent,
+                deadline=interval_seconds(settings.crawl_deadline),
                 full=full,
                 prefer_rest=rest,
                 concurrency=concurrency,

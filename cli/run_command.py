@@ -151,7 +151,12 @@ class Scheduler:
         from indexer.sync import sync_search
 
         worst = "succeeded"
-        options = CrawlOptions(user_agent=self.settings.user_agent, full=full, **self.crawl_options)
+        deadline = interval_seconds(self.settings.crawl_deadline)
+        options = CrawlOptions(
+            user_agent=self.settings.user_agent,
+            full=full,
+            **{"deadline": deadline, **self.crawl_options},
+        )
         for registration in registrations:
             if self.stop.is_set():
                 break

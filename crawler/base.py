@@ -29,7 +29,12 @@ from typing import Any
 from crawler.http import ForgeClient, GraphQLResult
 from crawler.itemwise import page_records, page_snapshots
 from crawler.sink import CrawlSink
-from schemas.errors import CodereuseError, GraphQLQueryError, TransientForgeError
+from schemas.errors import (
+    CodereuseError,
+    DeadlineExceededError,
+    GraphQLQueryError,
+    TransientForgeError,
+)
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
 from schemas.record import Record, canonical_url
@@ -363,7 +368,8 @@ async def crawl_forge(
         report.status = "partial" if crawler.findings else "succeeded"
     except CodereuseError as error:
         crawler.report("forge", error)
-        report.status = "failed"
+        # Past its deadline, what was saved stays and the next run resumes: partial, not failed.
+        report.status = "partial" if isinstance(error, DeadlineExceededError) else "failed"
     except Exception as error:
         # A forge answering in a shape we did not foresee must not take the other forges of
         # the run down: the run fails with a finding, and the traceback goes to the log.

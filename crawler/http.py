@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 from tenacity.wait import wait_base
 
+from crawler.deadline import Deadline
 from crawler.ratelimit import Governor
 from crawler.retry import DEFAULT_ATTEMPTS, is_transient, is_transient_but_not_timeout, retrying
 from schemas.errors import (
@@ -118,6 +119,8 @@ class ForgeClient:
         token: sent as a bearer token; None for anonymous access.
         wait, sleep: injected into the retry policy (tests pass ``wait_none()``).
         attempts: ordinary failures before a request is given up.
+        deadline: the forge's crawl deadline (`crawler.deadline`), checked before every attempt.
+        on_notice: told at once what the client waits for when an answer does not come.
     """
 
     def __init__(
@@ -131,8 +134,12 @@ class ForgeClient:
         wait: wait_base | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         attempts: int = DEFAULT_ATTEMPTS,
+        deadline: Deadline | None = None,
+        on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.http = http
+        self.deadline = deadline
+        self.on_notice = on_notice
         self.governor = governor
         self.api_origins = frozenset(origin_of(url) for url in api_urls)
         self._allowed = ", ".join(sorted({f"{s}://{h}" for s, h, _ in self.api_origins}))
@@ -150,6 +157,12 @@ class ForgeClient:
         self._attempts = attempts
         self.requests = 0
         """HTTP requests actually sent (retries included)."""
+
+    def _waited_in_vain(self, url: str, seconds: float | None) -> None:
+        """Say at once which answer did not come (a slow forge otherwise looks like a hang)."""
+        if self.on_notice is not None:
+            left = f"; {self.deadline.describe()}" if self.deadline is not None else ""
+            self.on_notice(f"no answer from {url} within {seconds or 0:.0f} s{left}")
 
     def redact(self, text: str) -> str:
         """`text` with this client's token, the environment's secrets and token shapes masked."""
@@ -180,7 +193,15 @@ class ForgeClient:
         accept_statuses: tuple[int, ...],
     ) -> ForgeResponse:
         self._check_origin(url)
+        shown_url = url.split("?", 1)[0]
+        if self.deadline is not None:
+            self.deadline.check(shown_url, blocked_until=self.governor.blocked_until)
         await self.governor.wait_turn()
+        timeout = self.http.timeout
+        if self.deadline is not None:
+            self.deadline.check(shown_url)
+            if self.deadline.left() < (timeout.read or DEFAULT_TIMEOUT):
+                timeout = httpx.Timeout(max(self.deadline.left(), 1.0))
         async with self.governor.semaphore:
             self.requests += 1
             try:
@@ -190,9 +211,11 @@ class ForgeClient:
                     params=params,
                     headers={**self._auth, **(headers or {})},
                     json=body,
+                    timeout=timeout,
                 )
                 content = await response.aread()
             except httpx.TimeoutException as error:
+                self._waited_in_vain(shown_url, timeout.read)
                 raise TransientForgeError(
                     url, f"timed out ({type(error).__name__})", timeout=True
                 ) from error

@@ -25,6 +25,7 @@ from crawler.base import (
     ProgressCallback,
     crawl_forge,
 )
+from crawler.deadline import Deadline
 from crawler.http import ForgeClient, create_http_client
 from crawler.kinds import api_locations, kind_spec
 from crawler.pinning import PinnedBackend, PinnedTransport
@@ -58,6 +59,8 @@ class CrawlOptions:
     """Called at once with notices such as "no token: 60 requests per hour"."""
     resolver: Resolver | None = None
     """DNS resolver of the SSRF guard (tests inject one; None: the system's)."""
+    deadline: float | None = None
+    """Seconds each forge's crawl may take before it stops at a checkpoint (None: no limit)."""
     network_backend: httpcore.AsyncNetworkBackend | None = None
     """What opens TCP connections to the checked addresses (None: anyio); used without `transport`."""
 
@@ -138,14 +141,22 @@ async def crawl_forges(
             user_agent=options.user_agent, transport=transport, request_hooks=[guard]
         ) as http:
             spec = kind_spec(registration.kind)
+            governor = governors.for_host(host, token)
+            on_notice = options.on_notice
             client = ForgeClient(
                 http,
-                governors.for_host(host, token),
+                governor,
                 api_urls=[url for url in (where.rest, where.graphql) if url],
                 token=token,
                 auth_scheme=spec.auth_scheme,
                 wait=options.wait,
                 sleep=options.sleep,
+                deadline=Deadline(options.deadline, governor.clock) if options.deadline else None,
+                on_notice=(
+                    (lambda message: on_notice(f"{registration.name}: {message}"))
+                    if on_notice is not None
+                    else None
+                ),
             )
             crawler = spec.crawler(
                 registration,

@@ -11,6 +11,7 @@ Tree::
     │   ├── ForgeResponseError     an HTTP answer retrying will not fix (4xx other than 429)
     │   │   └── ForeignHostError   the forge pointed the crawl to another host (not followed)
     │   ├── TransientForgeError    a failure worth retrying (429, 5xx, timeout, reset, bad JSON)
+    │   ├── DeadlineExceededError  a forge's crawl ran past its deadline (stops at a checkpoint)
     │   └── GraphQLQueryError      a GraphQL answer carrying errors (complexity, not found, ...)
     ├── StoreError                 the store could not read or write
     │   ├── ForgeExistsError       a forge with that name is already registered
@@ -111,6 +112,18 @@ class TransientForgeError(CrawlError):
         self.rate_limited = rate_limited
         self.timeout = timeout
         super().__init__(f"{url}: {reason}")
+
+
+class DeadlineExceededError(CrawlError):
+    """A forge's crawl ran past its deadline: it stops at its last checkpoint, resumed next run."""
+
+    def __init__(self, url: str, deadline: str, why: str) -> None:
+        self.url = url
+        super().__init__(
+            f"{url}: the crawl of this forge passed its deadline of {deadline} ({why}); it "
+            "stopped at its last checkpoint and continues from there on the next run; if the "
+            "forge is only slow, raise CODEREUSE_CRAWL_DEADLINE"
+        )
 
 
 class GraphQLQueryError(CrawlError):

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="address `serve` and `run` listen on")
     port: int = Field(default=8000, ge=1, le=65535, description="port `serve` and `run` listen on")
     every: str = Field(default="6h", description="how often `run` recrawls, e.g. 30m, 6h, 1d")
+    crawl_deadline: str = Field(
+        default="30m",
+        description="longest one forge's crawl may take; it then stops at its last checkpoint "
+        "and resumes on the next run, e.g. 30m, 2h",
+    )
     cors_origins: JsonList = Field(
         default_factory=list,
         description='origins allowed by CORS, a JSON list like ["https://a.example"]; '
@@ -101,6 +106,12 @@ class Settings(BaseSettings):
                     f"{entry!r} covers codereuse's own settings, which are never sent to a forge; "
                     f"name forge token variables such as GITLAB_TOKEN or {FORGE_TOKEN_PREFIX}*"
                 )
+        return value
+
+    @field_validator("crawl_deadline")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        interval_seconds(value)  # raises ValueError with what to write instead
         return value
 
     @field_validator("admin_token")
