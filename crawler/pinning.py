@@ -30,7 +30,22 @@ SocketOption = Any
 """httpcore's socket option tuples (``(level, option, value)``), passed through unchanged."""
 
 
-class PinnedBackend(httpcore.AsyncNetworkBackend):
+class _Pin:
+    """What both backends share: the refusal context and the one checked lookup."""
+
+    def __init__(self, where: str, allow_private: bool, resolver: Resolver | None) -> None:
+        self.where = where
+        self.allow_private = allow_private
+        self.resolver = resolver
+
+    def addresses(self, host: str) -> list[str]:
+        """`checked_addresses` of `host`: connect to these and no other."""
+        return checked_addresses(
+            host, where=self.where, allow_private=self.allow_private, resolver=self.resolver
+        )
+
+
+class PinnedBackend(_Pin, httpcore.AsyncNetworkBackend):
     """An httpcore network backend that connects only to the addresses it just checked.
 
     Args:
@@ -49,9 +64,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         resolver: Resolver | None = None,
         base: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
-        self.where = where
-        self.allow_private = allow_private
-        self.resolver = resolver
+        super().__init__(where, allow_private, resolver)
         self.base = base or httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -68,21 +81,14 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             RegistrationError: the host is not public (see `checked_addresses`).
             httpcore.ConnectError, httpcore.ConnectTimeout: no checked address answered.
         """
-        check = functools.partial(
-            checked_addresses,
-            host,
-            where=self.where,
-            allow_private=self.allow_private,
-            resolver=self.resolver,
-        )
-        addresses = await anyio.to_thread.run_sync(check)
+        addresses = await anyio.to_thread.run_sync(functools.partial(self.addresses, host))
         failure: Exception = httpcore.ConnectError(f"{host}: no address to connect to")
         for address in addresses:
             try:
                 return await self.base.connect_tcp(
                     address,
                     port,
-                    timeout=timeout,
+                    timeout,
                     local_address=local_address,
                     socket_options=socket_options,
                 )
@@ -117,21 +123,14 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         )
 
 
-class PinnedSyncBackend(httpcore.NetworkBackend):
+class PinnedSyncBackend(_Pin, httpcore.NetworkBackend):
     """The blocking twin of `PinnedBackend`, for the registration check and `validate --network`."""
 
     def __init__(
-        self,
-        *,
-        where: str,
-        allow_private: bool = False,
-        resolver: Resolver | None = None,
-        base: httpcore.NetworkBackend | None = None,
+        self, *, where: str, allow_private: bool = False, resolver: Resolver | None = None
     ) -> None:
-        self.where = where
-        self.allow_private = allow_private
-        self.resolver = resolver
-        self.base = base or httpcore.SyncBackend()
+        super().__init__(where, allow_private, resolver)
+        self.base = httpcore.SyncBackend()
 
     def connect_tcp(
         self,
@@ -142,16 +141,13 @@ class PinnedSyncBackend(httpcore.NetworkBackend):
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.NetworkStream:
         """As `PinnedBackend.connect_tcp`, blocking."""
-        addresses = checked_addresses(
-            host, where=self.where, allow_private=self.allow_private, resolver=self.resolver
-        )
         failure: Exception = httpcore.ConnectError(f"{host}: no address to connect to")
-        for address in addresses:
+        for address in self.addresses(host):
             try:
                 return self.base.connect_tcp(
                     address,
                     port,
-                    timeout=timeout,
+                    timeout,
                     local_address=local_address,
                     socket_options=socket_options,
                 )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import respx
 from tenacity import wait_none
 
+from crawler.base import CrawlReport
 from crawler.run import CrawlOptions, crawl_forges
 from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
@@ -16,6 +18,29 @@ from tests.crawler.fakeforge import FakeGitLab, make_repos
 
 DEADLINE = 300.0
 CLIENT_TIMEOUT = 30.0
+
+
+def _crawl(
+    registrations: list[ForgeRegistration], sink: MemorySink, fake_time: FakeTime, **options: Any
+) -> dict[str, CrawlReport]:
+    """Crawl with the deadline on fake time (nothing sleeps); reports by forge name."""
+    reports = asyncio.run(
+        crawl_forges(
+            registrations,
+            sink,
+            CrawlOptions(
+                wait=wait_none(),
+                sleep=fake_time.sleep,
+                clock=fake_time.clock,
+                resolver=public_resolver,
+                deadline=DEADLINE,
+                **options,
+            ),
+            normalise=minimal_records,
+            locate=locate,
+        )
+    )
+    return {report.forge: report for report in reports}
 
 
 def test_a_forge_answering_after_the_client_timeout_is_cut_off_at_its_deadline(
@@ -41,23 +66,7 @@ def test_a_forge_answering_after_the_client_timeout_is_cut_off_at_its_deadline(
         router.route(host="slow.example.org").mock(side_effect=never_in_time)
         router.route(host="ok.example.org").mock(side_effect=fake)
         started = fake_time.now
-        reports = asyncio.run(
-            crawl_forges(
-                [slow, healthy],
-                sink,
-                CrawlOptions(
-                    wait=wait_none(),
-                    sleep=fake_time.sleep,
-                    clock=fake_time.clock,
-                    resolver=public_resolver,
-                    deadline=DEADLINE,
-                    on_notice=notices.append,
-                ),
-                normalise=minimal_records,
-                locate=locate,
-            )
-        )
-    by_forge = {report.forge: report for report in reports}
+        by_forge = _crawl([slow, healthy], sink, fake_time, on_notice=notices.append)
     assert ("partial", "succeeded") == (by_forge["slow"].status, by_forge["ok"].status)
     assert 150 == len(sink.fingerprints("ok"))
     assert "deadline of 5 min" in by_forge["slow"].findings[-1].message
@@ -77,21 +86,7 @@ def test_a_rate_limit_resetting_after_the_deadline_is_not_waited_for(fake_time: 
         router.route(host="busy.example.org").respond(
             429, headers={"RateLimit-Remaining": "0", "RateLimit-Reset": str(reset)}
         )
-        [report] = asyncio.run(
-            crawl_forges(
-                [registration],
-                MemorySink(),
-                CrawlOptions(
-                    wait=wait_none(),
-                    sleep=fake_time.sleep,
-                    clock=fake_time.clock,
-                    resolver=public_resolver,
-                    deadline=DEADLINE,
-                ),
-                normalise=minimal_records,
-                locate=locate,
-            )
-        )
+        report = _crawl([registration], MemorySink(), fake_time)["busy"]
     assert "partial" == report.status
     assert "resets only after the deadline" in report.findings[-1].message
     assert 0 == sum(fake_time.sleeps)
