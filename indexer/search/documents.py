@@ -58,6 +58,12 @@ class SearchDocument:
     organisation: str | None
     mirrors: tuple[str, ...] = field(default=())
 
+    @property
+    def quality_rank(self) -> int:
+        """Ties in text relevance go to lower ranks: 0 declared and valid with a description,
+        1 declared and valid without one, 2 inferred or invalid with one, 3 neither."""
+        return (0 if self.declared and self.valid else 2) + (0 if self.short else 1)
+
     def short_in(self, locale: str) -> str | None:
         """The short description for `locale`, else English, else any; None when there is none."""
         return pick_language(self.short, locale)

@@ -317,3 +317,23 @@ def test_explicit_sort_lists_the_full_matches_only(
         result.partial_total,
         [hit.name for hit in result.hits],
     )
+
+
+def test_equal_text_relevance_prefers_declared_then_described_records(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """On equal text relevance: declared before inferred, with a description before without."""
+    from tests.search.corpus import make_record
+
+    newest = datetime(2026, 6, 1, tzinfo=UTC)
+    backend = make_backend(
+        [
+            make_record(
+                "inferred", "Ledger", texts={"en": "Ledger"}, declared=False, last_activity=newest
+            ),
+            make_record("empty", "Ledger", last_activity=newest),
+            make_record("described", "Ledger", texts={"en": "Ledger"}),
+        ]
+    )
+    hits = backend.search("ledger ").hits
+    assert ["described", "empty", "inferred"] == [hit.id.rsplit("/", 1)[1] for hit in hits]

@@ -111,8 +111,9 @@ def test_last_activity_range_is_since_inclusive_until_exclusive(server: MeiliSer
         ("-last_activity", [GEOPORTAL, TERMINE, OPENDESK, DECIDIM]),
         ("stars", [OPENDESK, DECIDIM, TERMINE, GEOPORTAL]),
         ("-stars", [TERMINE, DECIDIM, OPENDESK, GEOPORTAL]),
-        # Browsing by relevance: every record ties, so recent activity decides.
-        ("relevance", [DECIDIM, OPENDESK, TERMINE, GEOPORTAL]),
+        # Browsing by relevance: every record ties on text, so declared (and described)
+        # records come first, then recent activity decides; OpenDesk is inferred.
+        ("relevance", [DECIDIM, TERMINE, GEOPORTAL, OPENDESK]),
     ],
 )
 def test_every_sort(server: MeiliServer, sort: str, expected: list[object]) -> None:
@@ -241,13 +242,13 @@ def test_mirror_choice_ignores_activity_and_survives_partial_upserts(server: Mei
     backend = server.backend()
     backend.upsert([original, mirror, TERMINE, OPENDESK])
     browse = backend.search()
-    assert [DECIDIM.id, OPENDESK.id, TERMINE.id] == ids(browse)  # at Decidim's own activity
+    assert [DECIDIM.id, TERMINE.id, OPENDESK.id] == ids(browse)  # at Decidim's own activity
     newer = mirror.model_copy(
         update={"repository": mirror.repository.model_copy(update={"stars": 7})}
     )
     server.transport.requests.clear()
     server.backend().upsert([newer])
-    assert [DECIDIM.id, OPENDESK.id, TERMINE.id] == ids(server.backend().search())
+    assert [DECIDIM.id, TERMINE.id, OPENDESK.id] == ids(server.backend().search())
     fetched = [r for r in server.transport.requests if r.path.endswith("/documents/fetch")]
     assert 1 == len(fetched)
 

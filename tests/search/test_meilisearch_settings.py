@@ -99,11 +99,21 @@ def test_every_locale_is_declared_for_its_nested_texts() -> None:
     }
 
 
+def test_synonyms_are_the_shipped_groups_both_ways() -> None:
+    """The synonyms setting maps each phrase of a group to the others, multi-word ones too."""
+    synonyms = index_settings()["synonyms"]
+    assert "müll" in synonyms["abfall"] and "abfall" in synonyms["müll"]
+    assert "bürgerbeteiligung" in synonyms["citizen participation"]
+    assert {"eakte", "elektronische akte"} <= set(synonyms["e-akte"])
+
+
 def test_ranking_distinct_pagination_and_faceting() -> None:
     """Sort first, recency breaks ties, mirrors collapse, totals are exact, facets by count."""
     settings = index_settings()
     assert "sort" == settings["rankingRules"][0]  # a user's sort beats relevance
-    assert ["activity_rank_ts:desc", "mirror_order:asc"] == settings["rankingRules"][-2:]
+    assert ["quality_rank:asc", "activity_rank_ts:desc", "mirror_order:asc"] == settings[
+        "rankingRules"
+    ][-3:]
     assert "attributeRank" in settings["rankingRules"]
     assert "mirror_group" == settings["distinctAttribute"]
     assert settings["pagination"]["maxTotalHits"] >= 1_000_000

@@ -25,7 +25,7 @@ from indexer.search.documents import (
 from indexer.search.embedded.highlight import word_matcher
 from indexer.search.embedded.indexing import IndexWriter
 from indexer.search.embedded.postings import TermCache, build_postings, frequent_threshold
-from indexer.search.embedded.query import expand, query_words
+from indexer.search.embedded.query import did_you_mean, expand, query_words
 from indexer.search.embedded.ranking import Ranker, word_sets
 from indexer.search.embedded.results import build_hits, facet_counts, filtered
 from indexer.search.embedded.schema import (
@@ -37,12 +37,14 @@ from indexer.search.embedded.schema import (
     set_meta,
 )
 from indexer.search.embedded.state import IndexState, Vocabulary
+from indexer.search.embedded.widen import add_synonyms, fuse_neighbours, split_compounds
 from indexer.search.protocol import (
     FilterValue,
     SearchResult,
     check_query,
     check_request,
 )
+from indexer.search.synonyms import Synonyms, domain_synonyms
 from schemas.errors import ConfigurationError, SearchError
 from schemas.record import Record
 
@@ -95,6 +97,7 @@ class EmbeddedSearch:
         document_source: Callable[[], Iterable[str]] | None = None,
         frequent_at: int | None = None,
         source: str | None = None,
+        synonyms: Synonyms | None = None,
     ) -> None:
         """Open (creating when missing) the index in `database`.
 
@@ -106,10 +109,12 @@ class EmbeddedSearch:
         (`postings.frequent_threshold` by default; tests lower it). `source` names the store
         an index in a file of its own is derived from (its URL, password masked): `rebuild`
         records it, and `applied_change` reports it, so an index file left from another store
-        is noticed and rebuilt rather than followed.
+        is noticed and rebuilt rather than followed. `synonyms` replaces the shipped domain
+        synonym groups (`synonyms.domain_synonyms`).
         """
         self._source = source
         self._frequent_at = frequent_at
+        self._synonyms = synonyms if synonyms is not None else domain_synonyms()
         self._document_source = document_source
         self._path = sqlite_path(database)
         self._record_source = record_source
@@ -340,12 +345,16 @@ class EmbeddedSearch:
         needed = page * per_page
         matcher = None
         partial = 0
+        also: list[str] = []
         if folded and allowed:
             vocabulary = self._vocabulary(state)
             words = [
                 expand(word, vocabulary, is_prefix=typing and i == len(folded) - 1)
                 for i, word in enumerate(folded)
             ]
+            split_compounds(words, vocabulary, typing)
+            fuse_neighbours(words, vocabulary)
+            also = add_synonyms(words, vocabulary, self._synonyms)
             sets = [word_sets(self._term_cache(state), word) for word in words]
             matcher = word_matcher(words)
             matches = state.collapse_mirrors(allowed & sets[0].any)
@@ -366,8 +375,14 @@ class EmbeddedSearch:
             matches, ordered = 0, []
         else:
             matches = state.collapse_mirrors(allowed)
-            key = "last_activity" if sort == "relevance" else sort
-            ordered = state.top(matches, key, needed)
+            if sort == "relevance":  # all tie on text: quality, then recent activity first
+                ordered = []
+                for bits in state.quality:
+                    ordered += state.top(matches & bits, "last_activity", needed - len(ordered))
+                    if len(ordered) >= needed:
+                        break
+            else:
+                ordered = state.top(matches, sort, needed)
         counted = matches or partial
         counts = {name: facet_counts(state, name, counted) for name in facets}
         hits = build_hits(
@@ -385,7 +400,23 @@ class EmbeddedSearch:
             page=page,
             per_page=per_page,
             partial_total=partial.bit_count(),
+            also_searched=tuple(also),
+            did_you_mean=self._suggest(state, folded, allowed) if folded and not matches else None,
         )
+
+    def _suggest(self, state: IndexState, folded: list[str], allowed: int) -> str | None:
+        """A query of index words close to `folded` that matches records, or None."""
+        suggestion = did_you_mean(folded, self._vocabulary(state))
+        if suggestion is None:
+            return None
+        words = [expand(word, self._vocabulary(state), is_prefix=False) for word in suggestion]
+        cache = self._term_cache(state)
+        found = allowed
+        for word in words:
+            found &= word_sets(cache, word).any
+            if not found:
+                return None
+        return " ".join(suggestion)
 
 
 def _change_fields(change: Any) -> tuple[int, str]:

@@ -157,6 +157,7 @@ class IndexWriter:
                     document.stars,
                     document.mirror_group,
                     document.mirror_rank,
+                    document.quality_rank,
                     document_data(document),
                 )
             )
@@ -171,7 +172,8 @@ class IndexWriter:
             self._german.update(analysed.german_words)
         self._connection.executemany(
             "INSERT INTO search_doc(rowid, id, name_key, name_sort, last_activity, "
-            "stars, mirror_group, mirror_rank, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "stars, mirror_group, mirror_rank, quality, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             doc_rows,
         )
         for attribute, rows in fts_rows.items():

@@ -12,7 +12,9 @@ Each query word expands into groups (`WordQuery`):
   (``beteiligung`` → ``burgerbeteiligungsplattform``) and, for the last word when the user is
   still typing, a prefix;
 - ``typos[1]``, ``typos[2]``: vocabulary words at that typo cost (Meilisearch's rules,
-  `text.max_typos`), with their stems.
+  `text.max_typos`), with their stems;
+- ``alternatives``: sets of words that together stand for the query word (`Alternative`):
+  its compound parts written apart, or a multi-word synonym (see `embedded.widen`).
 """
 
 from __future__ import annotations
@@ -35,9 +37,19 @@ from indexer.search.text import (
 )
 
 MAX_QUERY_WORDS = 10  # as Meilisearch: later words are ignored
-MAX_COMPOUNDS = 20  # compounds holding one query word that are searched (shortest first)
+MAX_COMPOUNDS = 400  # compounds holding one query word that are searched (shortest first)
 MAX_TYPO_CANDIDATES = 12
 MIN_PREFIX = 2  # a one-letter prefix would match nearly everything
+
+
+@dataclass
+class Alternative:
+    """Records holding every part (each part: any of its terms) also match the query word, at
+    typo level `level` (1 for compound parts written apart: ranked below the compound itself,
+    as Meilisearch ranks split words like a typo; 0 for synonyms)."""
+
+    parts: list[set[str]]
+    level: int
 
 
 @dataclass
@@ -49,6 +61,7 @@ class WordQuery:
     derived: set[str] = field(default_factory=set)
     prefix: str | None = None
     typos: dict[int, set[str]] = field(default_factory=dict)
+    alternatives: list[Alternative] = field(default_factory=list)
 
     def groups(self) -> list[tuple[str, set[str], str | None]]:
         """``(group name, terms, prefix)`` for each non-empty group, best first."""
@@ -63,10 +76,15 @@ class WordQuery:
         return found
 
     def all_terms(self) -> set[str]:
-        """Every term this word matches (for highlighting)."""
+        """The terms this word matches that highlights mark (and proximity counts)."""
         terms = self.exact | self.derived
         for more in self.typos.values():
             terms |= more
+        for alternative in self.alternatives:
+            # The word's own parts written apart are marked; a synonym phrase's words alone
+            # ("form" of "form builder") say too little to mark or to count for proximity.
+            if alternative.level:
+                terms = terms.union(*alternative.parts)
         return terms
 
 
@@ -102,16 +120,17 @@ def _compounds(word: str, vocabulary: Vocabulary) -> list[str]:
     found: set[str] = set()
     text = vocabulary.german_text
     for part in parts:
+        # A known word, or the stem of a word (the stemmer cut a real ending: "schule" →
+        # "schul" → "schulverwaltung"), may start a compound; other text may be cut anywhere
+        # ("verwal"), so it may only stand inside one.
+        as_head = part != word or part in vocabulary.words
         position = text.find(part)
-        scanned = 0
-        while position >= 0 and scanned < 20 * MAX_COMPOUNDS:
+        while position >= 0:
             start = text.rfind("\n", 0, position) + 1
             end = text.find("\n", position)
             candidate = text[start:end]
-            as_head = part in vocabulary.words
             if candidate != word and compound_parts_match(part, candidate, as_head=as_head):
                 found.add(candidate)
-            scanned += 1
             position = text.find(part, end)
     return sorted(found, key=lambda c: (len(c), c))[:MAX_COMPOUNDS]
 
@@ -154,3 +173,30 @@ def fts_expression(terms: set[str], prefix: str | None = None) -> str | None:
     if prefix and '"' not in prefix:
         parts.append(f'"{prefix}"*')
     return " OR ".join(parts) if parts else None
+
+
+def did_you_mean(folded: list[str], vocabulary: Vocabulary) -> list[str] | None:
+    """`folded` with each word the index lacks replaced by the closest index word, or None.
+
+    Looser than typo tolerance (up to 2 edits from 4 letters, 3 from 9, the first letter
+    included), as it is only offered when nothing matched; words the index holds are kept.
+    """
+    changed = False
+    suggestion = []
+    for word in folded:
+        if word in vocabulary.words or len(word) < 4 or not word.isalpha():
+            suggestion.append(word)
+            continue
+        limit = 3 if len(word) >= 9 else 2
+        pool = [
+            candidate
+            for length in range(len(word) - limit, len(word) + limit + 1)
+            for candidate in vocabulary.by_length.get(length, ())
+        ]
+        best = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=limit)
+        if best is None:
+            suggestion.append(word)
+            continue
+        suggestion.append(best[0])
+        changed = True
+    return suggestion if changed else None

@@ -14,7 +14,9 @@ into ordered sub-buckets, and only as far as the requested page needs:
 4. **attribute rank**: name > short description > features > categories/organisation > long
    description (sum over words of the best attribute each word occurs in);
 5. **exactness**: the whole name equals the query, then how many words matched unstemmed;
-6. **recent activity** breaks the remaining ties (then the id).
+6. **quality**: declared and valid records before inferred or invalid ones, each with a
+   description before those without (`documents.SearchDocument.quality_rank`);
+7. **recent activity** breaks the remaining ties (then the id).
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ def word_sets(cache: TermCache, word: WordQuery) -> WordSets:
             result.levels[level] |= found
             if group == "exact":
                 result.exact |= found
+    for alternative in word.alternatives:
+        found, attributes = _all_parts(cache, alternative.parts)
+        result.levels[alternative.level] |= found
+        for index, bits in enumerate(attributes):
+            per_attribute[index] |= bits
     result.levels[1] &= ~result.levels[0]
     result.levels[2] &= ~(result.levels[0] | result.levels[1])
     result.any = result.levels[0] | result.levels[1] | result.levels[2]
@@ -70,6 +77,33 @@ def word_sets(cache: TermCache, word: WordQuery) -> WordSets:
         result.best_attribute.append(bits & ~seen)
         seen |= bits
     return result
+
+
+def _all_parts(cache: TermCache, parts: Sequence[set[str]]) -> tuple[int, list[int]]:
+    """Records holding every part, and per attribute those whose *worst* part is there.
+
+    A record holding "Beteiligung" in its name and "Bürger" in its long description ranks at
+    the long description's attribute for the pair.
+    """
+    reached: list[int] | None = None  # per attribute: every part in this or a better one
+    for terms in parts:
+        running, cumulative = 0, []
+        for attribute in ATTRIBUTES:
+            running |= cache.rowids(attribute, terms)
+            cumulative.append(running)
+        reached = (
+            cumulative
+            if reached is None
+            else [a & b for a, b in zip(reached, cumulative, strict=True)]
+        )
+        if not reached[-1]:
+            return 0, [0] * len(ATTRIBUTES)
+    assert reached is not None
+    attributes, before = [], 0
+    for bits in reached:
+        attributes.append(bits & ~before)
+        before = bits
+    return reached[-1], attributes
 
 
 def _sum_split(
@@ -156,6 +190,8 @@ class Ranker:
             subs = [exact_name]
             rest = bucket & ~exact_name
             subs += _sum_split(rest, [[~sets.exact, sets.exact] for sets in words], descending=True)
+        elif rule == 4:
+            subs = [bucket & bits for bits in self._state.quality]
         else:
             if count > 1 and small and not proximity_done:
                 for sub in self._proximity_split(bucket, count):

@@ -4,7 +4,8 @@ The index is derived data (architecture decision 1), so its tables are owned by 
 not by the store's migrations; all names start with ``search_``:
 
 - ``search_doc``: one row per indexed record; its integer ``rowid`` is the record's position in
-  every bitmap; sort keys and the JSON the hits are built from;
+  every bitmap; sort keys, the quality rank that breaks relevance ties
+  (`documents.SearchDocument.quality_rank`) and the JSON the hits are built from;
 - ``search_fts_<attribute>``: one contentless FTS5 table per attribute rank (name, short,
   features, tags, long) holding the record's analysed terms (``detail=none``: the index answers
   *which* records hold a term; order-sensitive rules run in Python on the few records that reach
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 ATTRIBUTES: tuple[str, ...] = ("name", "short", "features", "tags", "long")
 
 _TABLES = [
@@ -37,6 +38,7 @@ _TABLES = [
         stars INTEGER,
         mirror_group TEXT NOT NULL,
         mirror_rank INTEGER NOT NULL,
+        quality INTEGER NOT NULL,
         data TEXT NOT NULL
     )""",
     """CREATE TABLE IF NOT EXISTS search_facet (

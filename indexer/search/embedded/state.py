@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from indexer.search.embedded import bitmaps
+from indexer.search.text import stem
 
 # A sparse bitmap is sorted by materialising its members; a dense one by scanning an order.
 _SPARSE = 4096
@@ -26,6 +27,22 @@ class Vocabulary:
     buckets: dict[tuple[str, int], list[str]]
     by_tail: dict[str, list[str]]
     german_text: str  # "\n" + German words joined by "\n" + "\n", searched with str.find
+    by_length: dict[int, list[str]]  # alphabetic words by length, for did-you-mean
+    _stems: set[str] | None = None
+
+    def knows_part(self, part: str) -> bool:
+        """Whether `part` can stand for index words as a compound part: an index word, a word
+        sharing the German stem of one ("fahrzeug", "protokolle" for "Fahrzeugen",
+        "Protokollen"), or a verbal noun whose verb's stem is ("buchung" for "buchen")."""
+        if part in self.words:
+            return True
+        if self._stems is None:
+            self._stems = {stem("de", word) for word in self.german_text.split("\n") if word}
+        return (
+            part in self._stems
+            or stem("de", part) in self._stems
+            or (part.endswith("ung") and stem("de", part[:-3] + "en") in self._stems)
+        )
 
     @classmethod
     def load(cls, connection: sqlite3.Connection) -> Vocabulary:
@@ -34,15 +51,18 @@ class Vocabulary:
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
         by_tail: dict[str, list[str]] = defaultdict(list)
         german: list[str] = []
+        by_length: dict[int, list[str]] = defaultdict(list)
         for term, is_german in connection.execute("SELECT term, german FROM search_vocab"):
             words.add(term)
+            if term.isalpha():
+                by_length[len(term)].append(term)
             buckets[(term[:1], len(term))].append(term)
             if len(term) >= 5:
                 by_tail[term[1:]].append(term)
             if is_german:
                 german.append(term)
         german_text = "\n" + "\n".join(german) + "\n"
-        return cls(words, dict(buckets), dict(by_tail), german_text)
+        return cls(words, dict(buckets), dict(by_tail), german_text, dict(by_length))
 
 
 @dataclass
@@ -60,6 +80,7 @@ class IndexState:
     facet_lookup: dict[str, dict[str, list[str]]]
     mirrored: int  # rowids that share their mirror group with another indexed record
     mirror_groups: dict[int, list[int]]  # rowid → its group's rowids, preferred first
+    quality: list[int]  # bitmaps of quality ranks 0..3 (`SearchDocument.quality_rank`)
     _orders: dict[str, dict[int, int]] = field(default_factory=dict)
     _sequences: dict[str, list[int]] = field(default_factory=dict)
     _activity_index: list[tuple[int, int]] | None = None
@@ -74,6 +95,7 @@ class IndexState:
         name_sort: dict[int, str] = {}
         name_key: dict[str, list[int]] = defaultdict(list)
         groups: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+        quality: list[list[int]] = [[], [], [], []]
         for (
             rowid,
             record_id,
@@ -83,10 +105,12 @@ class IndexState:
             star_count,
             group,
             rank,
+            quality_rank,
         ) in connection.execute(
             "SELECT rowid, id, name_key, name_sort, last_activity, stars, mirror_group, "
-            "mirror_rank FROM search_doc"
+            "mirror_rank, quality FROM search_doc"
         ):
+            quality[min(max(quality_rank, 0), 3)].append(rowid)
             ids[rowid] = record_id
             name_sort[rowid] = sort_name
             name_key[key].append(rowid)
@@ -122,6 +146,7 @@ class IndexState:
             facet_lookup={name: dict(values) for name, values in lookup.items()},
             mirrored=bitmaps.from_rowids(mirrored_rowids),
             mirror_groups=mirror_groups,
+            quality=[bitmaps.from_rowids(rowids) for rowids in quality],
         )
 
     def collapse_mirrors(self, matches: int) -> int:

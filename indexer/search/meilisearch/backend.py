@@ -21,6 +21,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,6 +57,8 @@ from indexer.search.meilisearch.settings import (
     index_settings,
 )
 from indexer.search.protocol import FilterValue, SearchResult, check_query, check_request
+from indexer.search.synonyms import domain_synonyms
+from indexer.search.text import words
 from schemas.errors import ConfigurationError, SearchError, SearchServerError
 from schemas.record import Record
 from schemas.settings import Settings
@@ -165,7 +168,11 @@ class MeilisearchBackend:
             }
             counting |= {"matchingStrategy": "all", "page": 1, "hitsPerPage": 0}
             counted = self._search(counting)
-        return to_result(answer, list(dict.fromkeys(facets)), page, per_page, locale, counted)
+        result = to_result(answer, list(dict.fromkeys(facets)), page, per_page, locale, counted)
+        # The server applies the same groups (its `synonyms` setting) without saying which.
+        matches = domain_synonyms().matches(words(query))
+        also = [text for match in matches for text, _ in match.alternatives]
+        return replace(result, also_searched=tuple(dict.fromkeys(also)))
 
     def _search(self, body: dict[str, Any]) -> Any:
         try:

@@ -63,6 +63,7 @@ def layout(document: SearchDocument) -> dict[str, Any]:
         "mirror_rank": document.mirror_rank,
         # Ranking fields, shared by the copies of one software (see `settle_mirrors`).
         "activity_rank_ts": document.last_activity_ts,
+        "quality_rank": document.quality_rank,
         "mirror_order": 0,
     }
     # Facets are lists of strings, even single-valued ones (forge, organisation, …).
@@ -82,8 +83,8 @@ def settle_mirrors(members: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     The protocol keeps, of the copies that match, the preferred one (declared before inferred,
     active before archived, then by id) and ranks it by *its* last activity. Meilisearch's
     distinct attribute keeps the best-ranked copy instead, so the copies are made to tie on
-    everything but the preference: ``activity_rank_ts`` is the preferred copy's activity for all
-    of them, and ``mirror_order`` (0, 1, …) is each copy's place in the preference order.
+    everything but the preference: ``activity_rank_ts`` and ``quality_rank`` are the preferred
+    copy's for all of them, and ``mirror_order`` (0, 1, …) is each copy's place in the preference order.
     """
     ordered = sorted(
         members, key=lambda document: (document.get("mirror_rank", 0), str(document.get("id")))
@@ -91,8 +92,9 @@ def settle_mirrors(members: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     if not ordered:
         return []
     shared = ordered[0].get("last_activity_ts")
+    quality = ordered[0].get("quality_rank", 0)
     return [
-        {**document, "activity_rank_ts": shared, "mirror_order": position}
+        {**document, "activity_rank_ts": shared, "quality_rank": quality, "mirror_order": position}
         for position, document in enumerate(ordered)
     ]
 

@@ -16,15 +16,20 @@ Pure data, no I/O. The choices follow `docs/research/meilisearch-and-embedded-se
 * **distinctAttribute** ``mirror_group``: mirrors of one piece of software collapse to one hit.
 * **rankingRules**: ``sort`` first, so a sort the user asks for (name, stars, activity) orders
   the hits strictly and relevance only breaks its ties, as the protocol promises; then
-  Meilisearch's default rules; then ``activity_rank_ts:desc``, so among equally relevant hits
-  the recently active one comes first; then ``mirror_order:asc``, which with the distinct
+  Meilisearch's default rules; then ``quality_rank:asc`` (declared and valid, then described,
+  first: `documents.SearchDocument.quality_rank`) and ``activity_rank_ts:desc``, so among
+  equally relevant hits those and then the recently active one come first; then ``mirror_order:asc``, which with the distinct
   attribute keeps the preferred copy of mirrored software (see `documents.settle_mirrors`).
+* **synonyms**: the shipped domain groups (`indexer.search.synonyms`), each phrase → the
+  others of its group, as the embedded backend applies them at query time.
 * **pagination.maxTotalHits** high enough that ``totalHits`` is exact for the whole catalogue.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from indexer.search.synonyms import domain_synonyms
 
 # v1.50.0: the first release with the fix for escaped quotes and backslashes in filter strings
 # (meilisearch issue #6493, "Fixed escaped character handling in filter expressions"); every
@@ -134,6 +139,7 @@ def index_settings() -> dict[str, Any]:
             "attributeRank",
             "wordPosition",
             "exactness",
+            "quality_rank:asc",
             "activity_rank_ts:desc",
             "mirror_order:asc",
         ],
@@ -157,5 +163,5 @@ def index_settings() -> dict[str, Any]:
         "facetSearch": True,
         "prefixSearch": "indexingTime",
         "stopWords": [],
-        "synonyms": {},
+        "synonyms": domain_synonyms().meilisearch_synonyms(),
     }
