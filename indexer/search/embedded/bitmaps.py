@@ -14,18 +14,34 @@ from collections.abc import Iterable
 from itertools import repeat
 
 _NONZERO = re.compile(rb"[^\x00]")
+# How a bitmap is built from rowids, by their number (measured at 100,000 records): shifts
+# below _FEW, bits set in a byte buffer below _SOME, else one digit per record written in C.
+_FEW = 32
+_SOME = 10_000
 _BITS: list[tuple[int, ...]] = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
 
 
 def from_rowids(rowids: Iterable[int], size_hint: int = 0) -> int:
     """The bitmap holding `rowids` (non-negative ints); `size_hint` is the largest expected.
 
-    Writes an ASCII ``0``/``1`` digit per record into a bytearray (the per-item work runs in C:
+    For many rowids it writes an ASCII ``0``/``1`` digit per record into a bytearray (the per-item work runs in C:
     ``map`` over ``bytearray.__setitem__``), then reads it as one base-2 number.
     """
     values = rowids if isinstance(rowids, list) else list(rowids)
     if not values:
         return 0
+    if len(values) < _FEW:
+        # Few members: OR-ing shifted ones beats laying out a whole bitmap.
+        bitmap = 0
+        for rowid in values:
+            bitmap |= 1 << rowid
+        return bitmap
+    if len(values) < _SOME:
+        # Some members: set their bits in a byte buffer, one Python step per member.
+        data = bytearray((max(size_hint, max(values)) >> 3) + 1)
+        for rowid in values:
+            data[rowid >> 3] |= 1 << (rowid & 7)
+        return int.from_bytes(data, "little")
     digits = bytearray(b"0") * (max(size_hint, max(values)) + 1)
     deque(map(digits.__setitem__, values, repeat(0x31)), maxlen=0)
     digits.reverse()
