@@ -326,3 +326,16 @@ def test_hostile_filter_values_match_only_themselves(server: MeiliServer) -> Non
     for record, value in zip(records, HOSTILE_VALUES, strict=True):
         result = backend.search(filters={"organisation": (value,)})
         assert ([record.id], value) == (ids(result), value)
+
+
+def test_counts_come_from_an_all_words_search_and_synonyms_are_named(server: MeiliServer) -> None:
+    """Several words: hits from `last`, counts from a hit-less `all` search; synonyms named."""
+    backend = server.backend()
+    backend.upsert(CORPUS)
+    server.transport.requests.clear()
+    result = backend.search("Plattform Bürgerbeteiligung ", facets=["licence"])
+    sent = [r.body for r in server.transport.requests if r.path.endswith("/search")]
+    assert ["last", "all"] == [body["matchingStrategy"] for body in sent]
+    assert 0 == sent[1]["hitsPerPage"]
+    assert (1, 0) == (result.total, result.partial_total)
+    assert "Partizipation" in result.also_searched
