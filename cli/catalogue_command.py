@@ -30,8 +30,13 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 @contextmanager
-def _catalogue(*, with_search: bool) -> Iterator[tuple[Any, Any]]:
-    """The store and (optionally) the search backend from the settings; errors exit with 2."""
+def _catalogue(*, with_search: bool, catch_up: bool = True) -> Iterator[tuple[Any, Any]]:
+    """The store and (optionally) the search backend from the settings; errors exit with 2.
+
+    An index file kept beside a PostgreSQL store is first brought up to date with the store
+    (unless `catch_up` is False), so `search` on a host where no API process follows the change
+    feed never answers from a stale or missing index.
+    """
     settings = load_settings()
     try:
         store = open_store(settings.database_url)
@@ -46,12 +51,25 @@ def _catalogue(*, with_search: bool) -> Iterator[tuple[Any, Any]]:
                 search = create_search_backend(settings, store)
             except CodereuseError as error:
                 raise _fail(str(error), 2) from error
+            if catch_up:
+                _catch_up(settings, store, search)
         try:
             yield store, search
         finally:
             close = getattr(search, "close", None)
             if close is not None:
                 close()
+
+
+def _catch_up(settings: Any, store: Any, search: Any) -> None:
+    from indexer.sync import catch_up
+
+    try:
+        touched = catch_up(settings, store, search)
+    except CodereuseError as error:
+        raise _fail(f"the search index could not follow the store: {error}", 1) from error
+    if touched is None:
+        ui.say(f"search index built from the store in {search.path}")
 
 
 def index(
@@ -65,7 +83,7 @@ def index(
     """
     from indexer.sync import sync_search
 
-    with _catalogue(with_search=True) as (store, search):
+    with _catalogue(with_search=True, catch_up=False) as (store, search):
         with ui.progress() as bar:
             task = bar.add_task("index", total=None, status="rebuilding" if rebuild else "syncing")
             try:

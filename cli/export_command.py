@@ -138,8 +138,10 @@ def export(
             search: Any = None
             if selection.q:
                 from indexer.search.factory import create_search_backend
+                from indexer.sync import catch_up
 
                 search = create_search_backend(settings, store)
+                catch_up(settings, store, search)  # a per-host index file follows the store
             total = store.count_records() if selection.is_empty() else None
             with ui.progress() as bar:
                 task = bar.add_task("export", total=total, status=format.value)

@@ -103,6 +103,16 @@ def index_follower(settings: Settings, store: Any, search: SearchBackend) -> Ind
     return IndexFollower(search, store)
 
 
+def catch_up(settings: Settings, store: Any, search: SearchBackend) -> int | None:
+    """Bring a per-host index file up to date before a one-off read (`search`, `export`).
+
+    Returns 0 when there is nothing to follow or nothing changed, otherwise what `sync_search`
+    returned (None after a build). Raises what the store or the index raise.
+    """
+    follower = index_follower(settings, store, search)
+    return 0 if follower is None else follower.catch_up()
+
+
 class IndexFollower:
     """Keeps one process's search index current with the store's change feed, in a thread.
 

@@ -8,13 +8,16 @@ rebuilds), and the follower thread of an API process.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cli.app import app
 from indexer.search.embedded import EmbeddedSearch
 from indexer.search.factory import create_search_backend
 from indexer.store import Store, create_store
@@ -181,3 +184,29 @@ def test_only_an_index_beside_a_non_sqlite_store_is_followed(
     sqlite_url = f"sqlite:///{tmp_path / 'c.db'}"
     with create_store(sqlite_url) as local:
         assert None is index_follower(Settings(database_url=sqlite_url), local, search)
+
+
+def test_the_search_command_catches_up_with_the_store(
+    store: Store, store_url: str, tmp_path: Path
+) -> None:
+    """`search` and `export --query` on a PostgreSQL host build a missing index file, then follow the feed."""
+    env = {
+        "CODEREUSE_DATABASE_URL": store_url,
+        "CODEREUSE_SEARCH_PATH": str(tmp_path / "search.db"),
+        "COLUMNS": "200",
+    }
+
+    def search(query: str) -> list[str]:
+        result = CliRunner().invoke(app, ["search", query, "--json"], env=env)
+        assert 0 == result.exit_code, result.stderr
+        return [hit["name"] for hit in json.loads(result.stdout)["hits"]]
+
+    assert "Beteiligungsportal" in search("Beteiligung")
+    store.upsert_records([corpus()[2].model_copy(update={"name": "Friedhofsverwaltung"})])
+    assert ["Friedhofsverwaltung"] == search("Friedhofsverwaltung")
+    store.upsert_records([corpus()[3].model_copy(update={"name": "Hundesteuerportal"})])
+    exported = CliRunner().invoke(
+        app, ["export", "--format", "json", "--query", "Hundesteuerportal"], env=env
+    )
+    assert 0 == exported.exit_code, exported.stderr
+    assert ["Hundesteuerportal"] == [item["name"] for item in json.loads(exported.stdout)]
