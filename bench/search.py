@@ -150,18 +150,11 @@ def main(argv: list[str] | None = None) -> None:
         backend = EmbeddedSearch(url, source)
         seq: Callable[[], int] | None = None
     else:
+        from bench.search_stores import fill_store
         from indexer.store import create_store
 
         store = create_store(url)
-        batch: list[Record] = []
-        present = store.count_records()
-        for record in synthetic_records(options.records if present < options.records else 0):
-            batch.append(record)
-            if len(batch) == 1000:
-                store.upsert_records(batch)
-                batch = []
-        if batch:
-            store.upsert_records(batch)
+        fill_store(store, options.records)
         backend = create_search_backend(Settings(database_url=url), store)  # type: ignore[assignment]
         seq = store.latest_change_seq
     print(

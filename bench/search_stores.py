@@ -32,7 +32,7 @@ from schemas.settings import Settings
 Rows = list[tuple[str, str, str, str]]
 
 
-def _fill(store: Any, count: int) -> float:
+def fill_store(store: Any, count: int) -> float:
     """Write `count` synthetic records into `store` unless it holds that many; seconds taken."""
     started = time.perf_counter()
     if store.count_records() < count:
@@ -51,7 +51,7 @@ def _run(
     options: argparse.Namespace, settings: Settings, directory: Path, measure: Callable[..., Rows]
 ) -> Rows:
     with create_store(settings.database_url) as store:
-        took = _fill(store, options.records)
+        took = fill_store(store, options.records)
         print(
             f"{settings.database_url.split(':')[0]}: records written in {took:.1f} s",
             file=sys.stderr,
