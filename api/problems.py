@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from indexer.store.health import what_failed
 from schemas.errors import (
     CodereuseError,
     ConfigurationError,
@@ -177,8 +178,13 @@ async def handle_codereuse_error(request: Request, error: Exception) -> JSONResp
         return problem_response(request, 422, "invalid-registration", str(error))
     if isinstance(error, StoreError | ConfigurationError):
         logger.error("store or configuration failure on %s: %s", request.url.path, error)
+        what = what_failed(str(error)) if isinstance(error, StoreError) else "a setting is unusable"
         return problem_response(
-            request, 503, "unavailable", "the catalogue is unavailable; try again later"
+            request,
+            503,
+            "unavailable",
+            f"the catalogue is unavailable ({what}); try again later; the server's log says "
+            "where and what to do",
         )
     logger.error("search backend failure on %s: %s", request.url.path, error)
     return problem_response(

@@ -27,19 +27,37 @@ from cli import (
     validate_command,
 )
 from cli.logs import configure_logging
-from schemas.errors import ConfigurationError
+from schemas.errors import ConfigurationError, StoreError
 from schemas.settings import load_settings
 
 _ASKS_FOR_HELP = "codereuse.asks_for_help"
 
 
 class _RootGroup(TyperGroup):
-    """The root command; notes whether the command line asks for help (then settings don't matter)."""
+    """The root command: notes whether the command line asks for help (then settings don't
+    matter), and turns a storage failure no command handled into one clear line and exit 1."""
 
     # `ctx` is typer's vendored click context, whose class typer does not export: Any.
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta[_ASKS_FOR_HELP] = "--help" in args
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        import sqlite3
+
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise ui.fail(error, 1) from None
+        except (sqlite3.Error, SQLAlchemyError) as error:
+            # Raised outside the store's own wrapping (the embedded search index, for one).
+            from cli.storage import where
+            from indexer.store.health import describe_failure
+
+            database = where(load_settings().database_url)
+            raise ui.fail(describe_failure(error, database), 1) from None
 
 
 app = typer.Typer(

@@ -135,6 +135,7 @@ def export(
     settings = load_settings()
     try:
         with open_store(settings.database_url) as store:
+            store.check_integrity()  # a damaged store is reported before a byte is written
             search: Any = None
             if selection.q:
                 from indexer.search.factory import create_search_backend

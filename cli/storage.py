@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli import ui
+from schemas.errors import ConfigurationError, StoreError
 
 if TYPE_CHECKING:
     from indexer.store import Store
@@ -64,8 +65,8 @@ def open_store(database_url: str, *, create: bool = False, hint: str = READ_HINT
     """The store at `database_url`; a SQLite file that does not exist is created only if `create`.
 
     Without `create`, a missing file exits 1 with its absolute path (and the working directory
-    when the URL is relative) plus `hint`; with it, the new file's path is announced. Errors of
-    `create_store` (`CodereuseError`) propagate to the command.
+    when the URL is relative) plus `hint`; with it, the new file's path is announced. An unusable
+    URL exits 2, a store that cannot be opened (damaged, unreachable, not migrated) exits 1.
     """
     from indexer.store import create_store
 
@@ -79,7 +80,12 @@ def open_store(database_url: str, *, create: bool = False, hint: str = READ_HINT
         )
         raise ui.fail(f"no catalogue at {path}{relative}; {hint}", 1)
     announce_new(database_url)
-    return create_store(database_url)
+    try:
+        return create_store(database_url)
+    except ConfigurationError as error:
+        raise ui.fail(error, 2) from None
+    except StoreError as error:
+        raise ui.fail(error, 1) from None
 
 
 def announce_new(database_url: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -17,6 +19,12 @@ from indexer.search.protocol import MAX_PER_PAGE, check_query, check_request
 
 router = APIRouter(prefix="/api/v1", tags=["export"])
 ExportFormatName = Literal["csv", "json", "ndjson", "parquet"]
+
+
+def _started(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """`chunks` with the first one already produced, so its store errors still become a problem."""
+    first = next(chunks, None)
+    return chain([] if first is None else [first], chunks)
 
 
 @router.get(
@@ -35,7 +43,7 @@ ExportFormatName = Literal["csv", "json", "ndjson", "parquet"]
                 for export in EXPORT_FORMATS.values()
             },
         },
-        **problem_responses(400, 422),
+        **problem_responses(400, 422, 503),
     },
 )
 def export(
@@ -54,6 +62,9 @@ def export(
     # Refuse an unusable query now: once streaming has begun, no problem answer is possible.
     check_query(query.q)
     check_request(query.filters(), (), "relevance", 1, MAX_PER_PAGE, "en")
+    # A damaged store is found now, while a 503 problem can still be answered, not after the
+    # 200 and half the file (`Store.check_integrity` is a cached quick_check).
+    store.check_integrity()
     chosen = EXPORT_FORMATS[format]
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     chunks = chosen.write(select_for(chosen, store, search, query))
@@ -61,7 +72,7 @@ def export(
         key = ("export", chosen.name, tuple(query.params()))
         chunks = cache.stream(key, change_position(store), chunks)
     return StreamingResponse(
-        chunks,
+        _started(chunks),
         media_type=chosen.media_type,
         headers={
             "Content-Disposition": f'attachment; filename="codereuse-{stamp}.{chosen.extension}"'

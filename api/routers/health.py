@@ -11,6 +11,7 @@ from api.deps import ContextDep
 from api.metrics import CONTENT_TYPE
 from api.models import Health
 from api.problems import ApiProblem, problem_responses
+from indexer.store.health import what_failed
 from schemas.errors import CodereuseError
 
 router = APIRouter(tags=["operations"])
@@ -25,9 +26,21 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Health, summary="Readiness", responses=problem_responses(503))
 def readyz(context: ContextDep) -> Health:
-    """The store answers, the search index answers a query, and the index is not empty while
-    the store holds records (a dropped or never-built index would find nothing)."""
+    """The store's pages are readable (a cached integrity probe), the store answers, the search
+    index answers a query, and the index is not empty while the store holds records (a dropped
+    or never-built index would find nothing)."""
     checks: dict[str, str] = {}
+    try:
+        context.store.check_integrity()
+        checks["integrity"] = "ok"
+    except CodereuseError as error:
+        logger.error("readiness: %s", error)
+        raise ApiProblem(
+            503,
+            "not-ready",
+            f"the store cannot be read ({what_failed(str(error))}); the server's log says where "
+            "and what to do",
+        ) from None
     try:
         store_has_records = next(context.store.iter_documents(batch_size=1), None) is not None
         checks["store"] = "ok"

@@ -69,6 +69,7 @@ from indexer.store.engine import (
     safe_url,
     upgrade,
 )
+from indexer.store.health import describe_failure, location
 from indexer.store.store import Store
 from indexer.store.values import (
     CatalogueStats,
@@ -144,7 +145,7 @@ def upgrade_database(database_url: str) -> tuple[str | None, str]:
         try:
             upgrade(engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"migrating {safe_url(engine.url)} failed: {exc}") from exc
+            raise StoreError(describe_failure(exc, location(engine.url))) from exc
         return before, head_revision()
     finally:
         engine.dispose()
@@ -154,10 +155,12 @@ def _revision(engine: Engine) -> str | None:
     try:
         return current_revision(engine)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
         raise StoreError(
-            f"cannot open the store at {safe_url(engine.url)}: {reason}; check "
-            "CODEREUSE_DATABASE_URL and that the database server runs"
+            describe_failure(
+                exc,
+                location(engine.url),
+                otherwise="check CODEREUSE_DATABASE_URL and that the database server runs",
+            )
         ) from exc
 
 
@@ -188,4 +191,4 @@ def _ensure_schema(engine: Engine, *, migrate: bool) -> None:
     try:
         upgrade(engine)
     except SQLAlchemyError as exc:
-        raise StoreError(f"migrating {safe_url(engine.url)} failed: {exc}") from exc
+        raise StoreError(describe_failure(exc, location(engine.url))) from exc

@@ -19,7 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from indexer.store import catalogue, crawl_state, forges, leases, repositories
 from indexer.store import records as record_rows
-from indexer.store.engine import WRITE_OPTION, lock_for_writing, safe_url
+from indexer.store.engine import WRITE_OPTION, lock_for_writing
+from indexer.store.health import IntegrityProbe, describe_failure, location
 from indexer.store.values import (
     CatalogueStats,
     Change,
@@ -50,6 +51,7 @@ class Store:
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utcnow) -> None:
         self._engine = engine
         self._clock = clock
+        self._integrity = IntegrityProbe(engine)
 
     @property
     def engine(self) -> Engine:
@@ -60,6 +62,13 @@ class Store:
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self._engine.dialect.name
+
+    def check_integrity(self) -> None:
+        """Raise `StoreError` when the store's pages cannot be read (checked at most once a minute).
+
+        For readiness checks and before streaming exports: see `indexer.store.health`.
+        """
+        self._integrity.check()
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -82,8 +91,7 @@ class Store:
                         lock_for_writing(connection)
                     yield connection
         except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
-            raise StoreError(f"the store at {safe_url(self._engine.url)} failed: {reason}") from exc
+            raise StoreError(describe_failure(exc, location(self._engine.url))) from exc
 
     def _now(self, now: datetime | None) -> datetime:
         return now if now is not None else self._clock()
