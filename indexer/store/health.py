@@ -130,25 +130,34 @@ class IntegrityProbe:
         self._max_age = max_age
         self._budget = budget
         self._clock = clock
-        self._lock = threading.Lock()
+        self._running = threading.Lock()
         self._checked_at: float | None = None
         self._problem: str | None = None
 
     def check(self) -> None:
-        """Raise `StoreError` if the last check (at most `max_age` seconds old) found a problem."""
-        with self._lock:
-            now = self._clock()
-            if self._checked_at is None or now - self._checked_at >= self._max_age:
-                self._problem = self._run()
-                self._checked_at = self._clock()
-            problem = self._problem
+        """Raise `StoreError` if the last check (at most `max_age` seconds old) found a problem.
+
+        One thread runs a due check; the others meanwhile take the previous answer instead of
+        waiting (only the very first check is waited for).
+        """
+        if self._due() and self._running.acquire(blocking=self._checked_at is None):
+            try:
+                if self._due():
+                    self._problem = self._run()
+                    self._checked_at = self._clock()
+            finally:
+                self._running.release()
+        problem = self._problem
         if problem is not None:
             raise StoreError(problem)
 
+    def _due(self) -> bool:
+        checked = self._checked_at
+        return checked is None or self._clock() - checked >= self._max_age
+
     def forget(self) -> None:
         """Check again on the next call (after a repair, or in tests)."""
-        with self._lock:
-            self._checked_at = None
+        self._checked_at = None
 
     def _run(self) -> str | None:
         where = location(self._engine.url)

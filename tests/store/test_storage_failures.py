@@ -245,3 +245,33 @@ def test_describe_failure_names_each_kind() -> None:
     assert locked.startswith("another process held the database's lock")
     assert readonly.startswith("the database is read-only for this process: /srv/codereuse.db")
     assert "the store at /srv/codereuse.db failed: something new" == other
+
+
+def test_a_running_check_does_not_hold_up_other_requests(tmp_path: Path) -> None:
+    """While one thread re-checks, the others answer at once with the previous result."""
+    import threading
+
+    url = _fill(tmp_path / "catalogue.db")
+    now = [0.0]
+    started, release = threading.Event(), threading.Event()
+
+    class SlowProbe(IntegrityProbe):
+        def _run(self) -> str | None:
+            if now[0] > 0:
+                started.set()
+                release.wait(10)
+            return None
+
+    store = create_store(url)
+    try:
+        probe = SlowProbe(store.engine, max_age=60.0, clock=lambda: now[0])
+        probe.check()
+        now[0] = 120.0
+        worker = threading.Thread(target=probe.check)
+        worker.start()
+        assert started.wait(10)
+        probe.check()  # returns although the re-check is still running
+        release.set()
+        worker.join(10)
+    finally:
+        store.close()
