@@ -8,6 +8,7 @@ including the forge registration check from the crawler (``api`` may not import 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.metadata import version
@@ -17,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AppContext, RegisterForge
@@ -86,7 +88,8 @@ def _warm_up(
             if follower is not None:
                 await run_in_threadpool(follower.catch_up)
             await run_in_threadpool(search.search, "", per_page=1)
-        except CodereuseError as error:  # /readyz reports it; serving pages still makes sense
+        # /readyz reports it; serving pages still makes sense
+        except (CodereuseError, sqlite3.Error, SQLAlchemyError) as error:
             logger.warning("search index not usable at start-up: %s", error)
         if follower is not None:
             follower.start()

@@ -9,6 +9,7 @@ client asks for HTML (see `api.app`), so nothing ever answers with a bare stack 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -17,9 +18,10 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from indexer.store.health import what_failed
+from indexer.store.health import describe_failure, what_failed
 from schemas.errors import (
     CodereuseError,
     ConfigurationError,
@@ -192,6 +194,19 @@ async def handle_codereuse_error(request: Request, error: Exception) -> JSONResp
     )
 
 
+async def handle_storage_error(request: Request, error: Exception) -> JSONResponse:
+    """A database error no layer wrapped (the embedded search reads SQLite directly): 503."""
+    message = describe_failure(error, "the store")
+    logger.error("storage failure on %s: %s", request.url.path, message)
+    return problem_response(
+        request,
+        503,
+        "unavailable",
+        f"the catalogue is unavailable ({what_failed(message)}); try again later; the server's "
+        "log says where and what to do",
+    )
+
+
 async def handle_unexpected(request: Request, error: Exception) -> JSONResponse:
     """Last resort: log the traceback, answer 500 without leaking internals."""
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -205,6 +220,8 @@ EXCEPTION_HANDLERS = {
     StarletteHTTPException: handle_http_exception,
     RequestValidationError: handle_validation_error,
     CodereuseError: handle_codereuse_error,
+    sqlite3.Error: handle_storage_error,
+    SQLAlchemyError: handle_storage_error,
     Exception: handle_unexpected,
 }
 

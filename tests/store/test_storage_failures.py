@@ -275,3 +275,25 @@ def test_a_running_check_does_not_hold_up_other_requests(tmp_path: Path) -> None
         worker.join(10)
     finally:
         store.close()
+
+
+def test_raw_database_errors_in_the_api_are_503(tmp_path: Path) -> None:
+    """A SQLite error the search backend lets through answers 503 problem+json, not 500."""
+    url = _fill(tmp_path / "catalogue.db")
+
+    class DamagedSearch:
+        def search(self, *_args: object, **_options: object) -> None:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+    store = create_store(url)
+    client = AppClient(create_app(Settings(database_url=url), store=store, search=DamagedSearch()))  # type: ignore[arg-type]
+    try:
+        response = client.get("/api/v1/software", params={"q": "project"})
+    finally:
+        client.close()
+        store.close()
+    assert (503, "application/problem+json") == (
+        response.status_code,
+        response.headers["content-type"],
+    )
+    assert "the database file is damaged" in response.json()["detail"]
