@@ -8,7 +8,7 @@ Per run, against a fake GitLab (whole instance, 100 groups) and a fake GitHub (1
 of 100 repositories), each with `--repos` deterministic repositories of which 30% carry a
 publiccode.yml (some as publiccode.yaml), every request delayed by `--latency` seconds at the
 transport (an async `httpx.MockTransport`), through the real code paths (`crawler.run`, the
-governor, the retry policy, normalisation, `StoreSink` on a new SQLite store):
+governor, the retry policy, normalisation, the store as the crawl sink):
 
 1. full crawl of both forges with file contents: requests per 1,000 repositories per forge, and
    throughput into the store (repositories per second of wall time);
@@ -37,12 +37,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cli.store_sink import StoreSink
+
 from crawler.run import CrawlOptions, crawl_forges
-from crawler.sink import MemorySink
 from indexer.store import create_store
 from schemas.forge import ForgeRegistration
 from tests.crawler.fakeforge import FakeForge, FakeGitHub, FakeGitLab, make_repos
+from tests.crawler.memory_sink import MemorySink
 
 LAB = ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.bench.example")
 HUB_HOST = "github.bench.example"
@@ -122,7 +122,7 @@ def one_run(repos: int, naive_repos: int, latency: float) -> dict[str, float]:
         with store:
             store.add_forge(LAB)
             store.add_forge(hub(owners))
-            sink = StoreSink(store)
+            sink = store
             seconds = crawl(sink, [LAB, hub(owners)], forges, latency)
             figures["full_seconds"] = seconds
             figures["throughput"] = 2 * repos / seconds

@@ -1,12 +1,12 @@
 """`codereuse crawl [NAME...] [--full]`: crawl registered forges into the store.
 
-A thin shell over `crawler.run.crawl_forges` with the store behind `cli.store_sink.StoreSink`.
+A thin shell over the one crawl pipeline (`cli.pipeline.run_pipeline`: crawl → federate what
+changed → sync the index).
 Progress and rate-limit countdowns go to stderr; the one-line summary per forge to stdout.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -49,10 +49,11 @@ def crawl(
 
     Example: codereuse crawl opencode --full
     """
+    from cli.pipeline import run_pipeline
     from cli.storage import CRAWL_HINT, open_store  # loads SQLAlchemy only when needed
-    from cli.store_sink import StoreSink, federate_store
     from crawler.base import summarise
-    from crawler.run import CrawlOptions, crawl_forges
+    from crawler.kinds import kind_names
+    from crawler.run import CrawlOptions
 
     settings = load_settings()
     try:
@@ -73,7 +74,9 @@ def crawl(
             registrations = store.list_forges()
         if not registrations:
             raise _fail(
-                "no forges registered; add one with `codereuse forges add URL --kind gitlab`", 2
+                "no forges registered; add one with "
+                f"`codereuse forges add URL --kind {'|'.join(kind_names())}`",
+                2,
             )
         last_shown: dict[str, float] = {}
 
@@ -103,42 +106,44 @@ def crawl(
                 on_page=on_page,
                 on_notice=ui.say,
             )
+            search, search_error = _open_search(settings, store) if index else (None, None)
             try:
-                reports = asyncio.run(crawl_forges(registrations, StoreSink(store), options))
+                result = run_pipeline(
+                    store, registrations, options, search=search, federate=federate
+                )
             except CodereuseError as error:
                 raise _fail(str(error), 2) from error
-        for report in reports:
+            finally:
+                close = getattr(search, "close", None)
+                if close is not None:
+                    close()
+        for report in result.reports:
             for finding in report.findings:
                 ui.say(f"{report.forge}: {finding.key}: {finding.message}")
-        changed = any(r.repositories or r.tombstoned or r.renamed for r in reports)
-        if federate and changed:  # federation re-reads every snapshot: skip it when idle
-            written = federate_store(store)
-            ui.say(f"federated {written} records across {len(store.list_forges())} forges")
-        if index:
-            _sync_index(settings, store)
-        ui.echo(summarise(reports))
-        if any(report.status != "succeeded" for report in reports):
+        if result.federated or result.removed:
+            scope = "all forges" if result.full_federation else "what changed"
+            ui.say(f"federated {result.federated} records ({scope}), {result.removed} removed")
+        problem = search_error or result.index_error
+        if index and problem is None:
+            indexed = result.indexed
+            ui.say("index rebuilt" if indexed is None else f"index: {indexed} records updated")
+        ui.echo(summarise(result.reports))
+        if problem is not None:
+            raise _fail(
+                f"crawl saved, but the index was not updated: {problem}; run `codereuse index`", 1
+            )
+        if any(report.status != "succeeded" for report in result.reports):
             raise typer.Exit(1)
 
 
-def _sync_index(settings: Settings, store: Any) -> None:
-    """Apply the crawl's changes to the configured search backend (the index is derived)."""
+def _open_search(settings: Settings, store: Any) -> tuple[Any, str | None]:
+    """The configured search backend, or why it cannot be opened (the crawl goes on)."""
     from indexer.search.factory import create_search_backend
-    from indexer.sync import sync_search
 
     try:
-        search = create_search_backend(settings, store)
-        try:
-            touched = sync_search(search, store)
-        finally:
-            close = getattr(search, "close", None)
-            if close is not None:
-                close()
+        return create_search_backend(settings, store), None
     except CodereuseError as error:
-        raise _fail(
-            f"crawl saved, but the index was not updated: {error}; run `codereuse index`", 1
-        ) from error
-    ui.say("index rebuilt" if touched is None else f"index: {touched} records updated")
+        return None, str(error)
 
 
 def register(app: typer.Typer) -> None:

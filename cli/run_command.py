@@ -145,10 +145,10 @@ class Scheduler:
     def crawl(
         self, store: Any, search: Any, registrations: Sequence[ForgeRegistration], *, full: bool
     ) -> str:
-        """Crawl `registrations` one by one (an unreachable one is reported and skipped), then index."""
-        from cli.store_sink import StoreSink, federate_store
-        from crawler.run import CrawlOptions, crawl_forges
-        from indexer.sync import sync_search
+        """Run the pipeline (`cli.pipeline`) for each of `registrations` in turn: crawl,
+        federate what changed, sync the index; an unreachable forge is reported and skipped."""
+        from cli.pipeline import run_pipeline
+        from crawler.run import CrawlOptions
 
         worst = "succeeded"
         deadline = interval_seconds(self.settings.crawl_deadline)
@@ -162,7 +162,9 @@ class Scheduler:
                 break
             self.say(f"crawling {registration.name} ({registration.url})")
             try:
-                reports = self._run_async(crawl_forges([registration], StoreSink(store), options))
+                result = run_pipeline(
+                    store, [registration], options, search=search, run=self._run_async
+                )
             except asyncio.CancelledError:
                 self.say(f"{registration.name}: stopped; the next start resumes at its checkpoint")
                 return "cancelled"
@@ -171,24 +173,21 @@ class Scheduler:
                 self.backoff(registration.name, True, datetime.now(UTC))
                 worst = "failed"
                 continue
-            for report in reports:
+            for report in result.reports:
                 for finding in report.findings[:5]:
                     self.say(f"{report.forge}: {finding.key}: {finding.message}")
                 self.say(
                     f"{report.forge}: {report.status}: {report.repositories} repositories, "
                     f"{report.with_publiccode} with publiccode.yml, {report.requests} requests"
                 )
-                if report.status != "succeeded":
-                    worst = "failed"
-            failed = any(report.status != "succeeded" for report in reports)
+            failed = any(report.status != "succeeded" for report in result.reports)
+            worst = "failed" if failed or result.index_error else worst
+            if result.index_error is not None:
+                self.say(f"index: not updated: {result.index_error}")
+            else:
+                indexed = result.indexed
+                self.say(f"index: {'rebuilt' if indexed is None else f'{indexed} records updated'}")
             self.backoff(registration.name, failed, datetime.now(UTC))
-        try:
-            federate_store(store)
-            touched = sync_search(search, store)
-            self.say(f"index: {'rebuilt' if touched is None else f'{touched} records updated'}")
-        except CodereuseError as error:
-            self.say(f"index: not updated: {error}")
-            worst = "failed"
         return worst
 
     def _run_async(self, work: Any) -> Any:

@@ -37,7 +37,7 @@ from schemas.errors import (
 )
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
-from schemas.record import Record, canonical_url
+from schemas.record import Record, canonical_id, canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,9 @@ class CrawlReport:
     notices: list[str] = field(default_factory=list)
     interrupted_before: int = 0
     """Earlier runs of the forge found still open (killed) and closed as ``interrupted``."""
+    touched: set[str] = field(default_factory=set)
+    """Canonical ids this crawl changed: saved repositories, their records' ids, the old ids of
+    renamed repositories and the ids of tombstoned ones (what federation must look at again)."""
 
     def stats(self) -> dict[str, Any]:
         """The figures stored with the crawl run."""
@@ -336,6 +339,7 @@ async def crawl_forge(
                     ):
                         sink.rename_repository(forge, snapshot.forge_id, snapshot.url)
                         report.renamed += 1
+                        report.touched.add(canonical_id(known.url))
                 snapshots, records = page_records(crawler, normaliser, scope, snapshots)
                 state = dict(page.checkpoint) if page.checkpoint is not None else None
                 if state is not None:
@@ -343,6 +347,8 @@ async def crawl_forge(
                     if since is not None:
                         state["since"] = since.isoformat()
                 sink.save_page(forge, scope, snapshots, records, state)
+                report.touched.update(s.canonical_id for s in snapshots)
+                report.touched.update(r.id for r in records)
                 seen.update(i for i in page.listed_ids if i not in hidden)
                 report.pages += 1
                 report.repositories += len(snapshots)
@@ -354,6 +360,9 @@ async def crawl_forge(
         complete = not crawler.incomplete_scopes and not resumed_full
         if run_full:
             report.tombstoned = sink.record_listing(forge, seen, complete=complete)
+            report.touched.update(
+                canonical_id(fingerprints[i].url) for i in report.tombstoned if i in fingerprints
+            )
         if run_full and complete:
             runs_since_full = 0
         else:

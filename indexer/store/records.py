@@ -7,12 +7,12 @@ Functions here take an open `Connection` inside a transaction the caller (the `S
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from indexer.store.models import AliasRow, ChangeRow, RecordRow
 from indexer.store.values import Change, ChangeKind, RecordMeta, UpsertSummary
@@ -264,6 +264,24 @@ def documents_of(
     if not include_deleted:
         query = query.where(RecordRow.deleted_at.is_(None))
     return {row.id: row.document for row in connection.execute(query)}
+
+
+def ids_naming(connection: Connection, ids: Collection[str]) -> set[str]:
+    """The live records whose document names a repository of `ids` by URL (``"…://ID"``): the
+    records listing it as a mirror, fork, variant or upstream (JSON text search, case-blind)."""
+    found: set[str] = set()
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 50):
+        patterns = [
+            "%://" + i.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
+            for i in wanted[start : start + 50]
+        ]
+        query = select(RecordRow.id).where(
+            RecordRow.deleted_at.is_(None),
+            or_(*(RecordRow.document.ilike(pattern, escape="\\") for pattern in patterns)),
+        )
+        found.update(connection.scalars(query))
+    return found
 
 
 def live_ids(connection: Connection) -> set[str]:

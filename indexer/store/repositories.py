@@ -308,20 +308,39 @@ def snapshots_after(
         if row.tombstoned_at is not None:
             page.append((cursor, None))
             continue
-        snapshot = RepositorySnapshot(
-            forge=row.forge,
-            forge_id=row.forge_id,
-            url=row.url,
-            canonical_id=row.canonical_id,
-            payload=row.payload,
-            publiccode_path=row.publiccode_path,
-            publiccode=row.publiccode,
-            blob_id=row.blob_id,
-            etag=row.etag,
-            last_activity=row.last_activity,
-            archived=row.archived,
-            is_fork=row.is_fork,
-            fetched_at=row.fetched_at,
-        )
+        snapshot = _snapshot(row)
         page.append((cursor, snapshot))
     return page
+
+
+def _snapshot(row: Any) -> RepositorySnapshot:
+    return RepositorySnapshot(
+        forge=row.forge,
+        forge_id=row.forge_id,
+        url=row.url,
+        canonical_id=row.canonical_id,
+        payload=row.payload,
+        publiccode_path=row.publiccode_path,
+        publiccode=row.publiccode,
+        blob_id=row.blob_id,
+        etag=row.etag,
+        last_activity=row.last_activity,
+        archived=row.archived,
+        is_fork=row.is_fork,
+        fetched_at=row.fetched_at,
+    )
+
+
+def snapshots_of(
+    connection: Connection, canonical_ids: Collection[str]
+) -> list[RepositorySnapshot]:
+    """The live repositories whose canonical id is one of `canonical_ids` (any forge)."""
+    found: list[RepositorySnapshot] = []
+    wanted = sorted(set(canonical_ids))
+    for start in range(0, len(wanted), 500):
+        query = select(RepositoryRow).where(
+            RepositoryRow.canonical_id.in_(wanted[start : start + 500]),
+            RepositoryRow.tombstoned_at.is_(None),
+        )
+        found.extend(_snapshot(row) for row in connection.execute(query))
+    return found

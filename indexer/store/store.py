@@ -418,6 +418,17 @@ class Store:
                 return
             after = page[-1][0]
 
+    def snapshots_of(self, canonical_ids: Collection[str]) -> list[RepositorySnapshot]:
+        """The live snapshots of the repositories with these canonical ids, on any forge."""
+        with self._transaction(write=False) as connection:
+            return repositories.snapshots_of(connection, canonical_ids)
+
+    def records_naming(self, ids: Collection[str]) -> set[str]:
+        """Ids of the live records whose document names one of the repositories `ids` by URL
+        (as a mirror, fork, variant or upstream): what must be re-federated when they change."""
+        with self._transaction(write=False) as connection:
+            return record_rows.ids_naming(connection, ids)
+
     def get_publiccode(self, record_id: str) -> bytes | None:
         """The raw publiccode.yml bytes of the live repository behind record `record_id`.
 

@@ -14,10 +14,10 @@ from tenacity import wait_none
 
 from crawler.base import CrawlReport
 from crawler.run import CrawlOptions, crawl_forges
-from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration, RepositorySnapshot
 from schemas.record import Provenance, Record, Repository
 from tests.crawler.fakeforge import BASE_TIME, FakeForge
+from tests.crawler.memory_sink import MemorySink
 
 
 def minimal_records(

@@ -17,9 +17,9 @@ import respx
 from tenacity import wait_none
 
 from crawler.run import CrawlOptions, crawl_forges
-from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration, RepositorySnapshot
 from tests.crawler.conftest import FakeTime, locate, minimal_records, public_resolver
+from tests.crawler.memory_sink import MemorySink
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -6,10 +6,10 @@ import json
 
 import httpx
 
-from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
 from tests.crawler.conftest import FakeTime, crawl
 from tests.crawler.fakeforge import FakeGitHub, make_repos
+from tests.crawler.memory_sink import MemorySink
 
 HOST = "github.example.org"
 

@@ -9,10 +9,10 @@ import httpx
 import respx
 
 from crawler.run import CrawlOptions, crawl_forges
-from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
 from tests.crawler.conftest import FakeTime, crawl, locate, minimal_records, public_resolver
 from tests.crawler.fakeforge import FakeGitLab, make_repos
+from tests.crawler.memory_sink import MemorySink
 
 HOST = "gitlab.example.org"
 

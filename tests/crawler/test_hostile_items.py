@@ -17,10 +17,10 @@ from crawler.http import ForgeClient
 from crawler.itemwise import off_forge, page_records, page_snapshots
 from crawler.normalise import records_from_snapshots
 from crawler.ratelimit import Governor
-from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
 from tests.crawler.conftest import FakeTime, crawl
 from tests.crawler.fakeforge import FakeGitHub, FakeGitLab, FakeRepo, make_repos
+from tests.crawler.memory_sink import MemorySink
 
 HOST = "gitlab.example.org"
 BROKEN: dict[int, dict[str, Any]] = {

@@ -9,7 +9,6 @@ import pytest
 import respx
 from tenacity import wait_none
 
-from cli.store_sink import StoreSink
 from crawler.run import CrawlOptions, crawl_forges
 from indexer.store import create_store
 from schemas.findings import Finding
@@ -37,7 +36,7 @@ def test_a_token_echoed_in_an_error_body_is_not_stored(tmp_path: Path, fake_time
             [report] = asyncio.run(
                 crawl_forges(
                     [LAB],
-                    StoreSink(store),
+                    store,
                     CrawlOptions(wait=wait_none(), sleep=fake_time.sleep, resolver=public_resolver),
                     environ={"LAB_ACCESS": TOKEN},
                 )

@@ -1,4 +1,4 @@
-"""The crawl loop writing into the real SQLite store through `cli.store_sink.StoreSink`."""
+"""The crawl loop writing into the real SQLite store through the store as `crawler.sink.CrawlSink`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import respx
 from tenacity import wait_none
 
-from cli.store_sink import StoreSink, federate_store
+from cli.pipeline import federate_all
 from crawler.run import CrawlOptions, crawl_forges
 from indexer.store import Store, create_store
 from schemas.forge import ForgeRegistration
@@ -37,7 +37,7 @@ def _crawl(
         reports = asyncio.run(
             crawl_forges(
                 [LAB, HUB],
-                StoreSink(store),
+                store,
                 CrawlOptions(
                     wait=wait_none(),
                     sleep=fake_time.sleep,
@@ -106,12 +106,12 @@ def test_rename_and_tombstone_reach_the_store(tmp_path: Path, fake_time: FakeTim
 def test_federation_pass_rewrites_records_from_stored_snapshots(
     tmp_path: Path, fake_time: FakeTime
 ) -> None:
-    """federate_store re-normalises every stored snapshot without network and keeps the count."""
+    """federate_all re-normalises every stored snapshot without network and keeps the count."""
     lab = FakeGitLab("gitlab.example.org", make_repos(30, owners=1))
     hub = FakeGitHub("github.com", make_repos(20, owners=2))
     with _store(tmp_path) as store:
         _crawl(store, lab, hub, fake_time)
-        assert 50 == federate_store(store)
+        assert 50 == federate_all(store)[0]
         assert 50 == store.count_records()
 
 
@@ -126,12 +126,12 @@ def test_federation_pass_tombstones_records_no_snapshot_produces(
     claimed.publiccode = claimed.publiccode.replace("{url}", "https://elsewhere.example.org/a/b")
     with _store(tmp_path) as store:
         _crawl(store, lab, hub, fake_time)
-        federate_store(store)
+        federate_all(store)[0]
         assert store.get_record("elsewhere.example.org/a/b") is not None
 
         lab.touch([1])  # the file now names its own repository
         _crawl(store, lab, hub, fake_time)
-        federate_store(store)
+        federate_all(store)[0]
         assert store.get_record("elsewhere.example.org/a/b") is None
         assert store.get_record("gitlab.example.org/org0/project-1") is not None
         assert 12 == store.count_records()
@@ -158,7 +158,7 @@ def test_a_run_left_running_by_a_killed_process_is_closed_as_interrupted(
             [report] = asyncio.run(
                 crawl_forges(
                     [LAB],
-                    StoreSink(store),
+                    store,
                     CrawlOptions(wait=wait_none(), sleep=fake_time.sleep, resolver=public_resolver),
                 )
             )

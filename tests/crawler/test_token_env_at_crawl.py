@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
 from tests.crawler.conftest import FakeTime, crawl
 from tests.crawler.fakeforge import FakeGitHub, make_repos
+from tests.crawler.memory_sink import MemorySink
 
 
 def test_crawl_never_sends_own_settings(fake_time: FakeTime) -> None:

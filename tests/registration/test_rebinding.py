@@ -18,10 +18,10 @@ import pytest
 from crawler.pinning import PinnedBackend, PinnedTransport
 from crawler.registration import register
 from crawler.run import CrawlOptions, crawl_forges
-from crawler.sink import MemorySink
 from schemas.errors import RegistrationError
 from schemas.forge import ForgeRegistration
 from tests.crawler.conftest import locate, minimal_records
+from tests.crawler.memory_sink import MemorySink
 from tests.fakeserver import serve
 
 PUBLIC = "93.184.215.14"

@@ -1,0 +1,176 @@
+"""The one crawl pipeline: crawl forges → federate what changed → bring the search index up to date.
+
+`codereuse crawl`, the scheduler of `codereuse run` and the crawl jobs queued over the API all
+call `run_pipeline`. The crawler and the store do not know each other (layer rule): the store is
+the crawl loop's sink as it is (`crawler.sink.CrawlSink`), and federation, which needs both,
+is wired here.
+
+Federation works on what changed, not on the whole store: the ids the crawl touched
+(`crawler.base.CrawlReport.touched`) and every record changed since the forge was last federated
+(the store's change feed, so pages saved by a crawl that was killed are not forgotten), closed
+over their relations — the stored records they name or that name them (mirrors, forks,
+variants, upstreams) and the records their snapshots now claim — until nothing new joins. A
+full reconciliation crawl, a forge never federated, or a change touching more than a fifth of
+the catalogue (or 5,000 records) federates everything in one pass instead (cheaper then).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.base import CrawlReport
+from crawler.normalise import federated_records, record_from_snapshot
+from crawler.run import CrawlOptions, crawl_forges
+from indexer.search.protocol import SearchBackend
+from indexer.store import Store
+from indexer.sync import sync_search
+from schemas.errors import CodereuseError
+from schemas.forge import ForgeRegistration, RepositorySnapshot
+from schemas.record import Record, canonical_id
+
+FEDERATED_SCOPE = "_federated"
+"""Checkpoint scope of each forge holding the change-feed seq its last federation reached."""
+FULL_PASS_SHARE = 0.2
+"""Above this share of the catalogue touched, one full federation pass is cheaper."""
+CLOSURE_LIMIT = 5000
+"""Above this many touched ids, too (the closure searches stored records per 50 ids)."""
+
+Runner = Callable[[Coroutine[Any, Any, list[CrawlReport]]], list[CrawlReport]]
+
+
+@dataclass
+class PipelineResult:
+    """What one pipeline run did: the crawl reports, federation and the index sync."""
+
+    reports: list[CrawlReport]
+    federated: int = 0
+    """Records written by federation."""
+    removed: int = 0
+    """Records federation tombstoned (no snapshot produces them any more)."""
+    full_federation: bool = False
+    indexed: int | None = 0
+    """Records the index sync touched; None after a rebuild."""
+    index_error: str | None = None
+    """Why the index was not updated (the crawl is saved all the same)."""
+
+
+def run_pipeline(
+    store: Store,
+    registrations: Sequence[ForgeRegistration],
+    options: CrawlOptions,
+    *,
+    search: SearchBackend | None = None,
+    federate: bool = True,
+    run: Runner = asyncio.run,
+) -> PipelineResult:
+    """Crawl `registrations` into `store`, federate what changed, and sync `search` (if given).
+
+    `run` runs the crawl coroutine (the scheduler passes one it can cancel). Raises what the
+    crawl raises before anything was federated (`CodereuseError` for unusable settings,
+    `asyncio.CancelledError` when cancelled); an index that cannot be updated is reported in
+    the result, not raised, since the crawl is saved.
+    """
+    reports = run(crawl_forges(registrations, store, options))
+    result = PipelineResult(reports=reports)
+    if federate:
+        touched = set().union(*(report.touched for report in reports))
+        full = any(report.full and report.status == "succeeded" for report in reports)
+        result.federated, result.removed, result.full_federation = federate_changes(
+            store, [r.name for r in registrations], touched, full=full
+        )
+    if search is not None:
+        try:
+            result.indexed = sync_search(search, store)
+        except CodereuseError as error:
+            result.index_error = str(error)
+    return result
+
+
+def federate_changes(
+    store: Store, forges: Iterable[str], touched: set[str], *, full: bool = False
+) -> tuple[int, int, bool]:
+    """Federate the records `touched` and what changed since `forges` were last federated.
+
+    Returns (records written, records tombstoned, whether it was a full pass).
+    """
+    forges = list(forges)
+    cursors = [(store.get_checkpoint(forge, FEDERATED_SCOPE) or {}).get("seq") for forge in forges]
+    seqs = [cursor for cursor in cursors if isinstance(cursor, int)]
+    if len(seqs) < len(cursors):
+        full = True  # a forge never federated: its earlier pages are not known
+    else:
+        touched = touched | _changed_since(store, min([store.latest_change_seq(), *seqs]))
+    full = full or len(touched) > min(CLOSURE_LIMIT, FULL_PASS_SHARE * store.count_records())
+    written, removed = federate_all(store) if full else _federate_closure(store, touched)
+    seq = store.latest_change_seq()
+    for forge in forges:
+        if store.get_forge(forge) is not None:
+            store.save_page(forge, FEDERATED_SCOPE, [], [], {"seq": seq})
+    return written, removed, full
+
+
+def federate_all(store: Store) -> tuple[int, int]:
+    """Re-normalise every stored snapshot, federate across forges, upsert; tombstone what no
+    snapshot produces any more. Returns (records written, records tombstoned)."""
+    merged = federated_records(store.iter_snapshots(), store.list_forges())
+    return _write(store, merged, store.record_ids())
+
+
+def _changed_since(store: Store, seq: int) -> set[str]:
+    ids: set[str] = set()
+    while True:
+        page = store.changes_since(seq, limit=5000)
+        ids.update(change.id for change in page)
+        if len(page) < 5000:
+            return ids
+        seq = page[-1].seq
+
+
+def _linked(record: Record) -> set[str]:
+    """Ids of the repositories a record names: mirrors, aliases, forks, variants, upstreams."""
+    relations = record.relations
+    urls = [
+        *relations.mirrors,
+        *relations.aliases,
+        *relations.is_based_on,
+        *relations.variants,
+        *relations.forks,
+        *([relations.fork_of] if relations.fork_of else []),
+        record.repository.url,
+    ]
+    return {record.id, *(canonical_id(url) for url in urls)}
+
+
+def _federate_closure(store: Store, touched: set[str]) -> tuple[int, int]:
+    registrations = {registration.name: registration for registration in store.list_forges()}
+    ids: set[str] = set()
+    snapshots: dict[tuple[str, str], RepositorySnapshot] = {}
+    frontier = set(touched)
+    while frontier:
+        ids |= frontier
+        found: set[str] = set(store.records_naming(frontier))
+        for record in store.iter_records(ids=sorted(frontier)):
+            found |= _linked(record)
+        for snapshot in store.snapshots_of(frontier | found):
+            key = (snapshot.forge, snapshot.forge_id)
+            registration = registrations.get(snapshot.forge)
+            if key in snapshots or registration is None:
+                continue
+            snapshots[key] = snapshot
+            found |= _linked(record_from_snapshot(snapshot, registration=registration))
+        frontier = found - ids
+    merged = federated_records(snapshots.values(), registrations)
+    live = {record.id for record in store.iter_records(ids=sorted(ids))}
+    return _write(store, merged, live)
+
+
+def _write(store: Store, merged: list[Record], live: set[str]) -> tuple[int, int]:
+    if merged:
+        store.upsert_records(merged)
+    stale = sorted(live - {record.id for record in merged})
+    if stale:
+        store.delete_records(stale)
+    return len(merged), len(stale)
