@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from cli.app import app
-from cli.store_sink import federate_store
+from cli.pipeline import federate_all
 from indexer.store import Store, create_store
 from indexer.store.health import IntegrityProbe, describe_failure
 from schemas.errors import StoreError
@@ -140,7 +140,7 @@ def test_full_disk_in_federation_is_a_clear_error_and_loses_nothing(tmp_path: Pa
                 for n in range(50)
             )
         with pytest.raises(StoreError, match="disk is full"):
-            federate_store(store)
+            federate_all(store)
     message = str(caught.value)
     assert message.startswith("the disk is full (or the database reached its size limit): ")
     assert str(tmp_path / "catalogue.db") in message
