@@ -11,10 +11,10 @@ from tenacity import wait_none
 
 from crawler.base import CrawlReport
 from crawler.run import CrawlOptions, crawl_forges
-from crawler.sink import MemorySink
 from schemas.forge import ForgeRegistration
 from tests.crawler.conftest import FakeTime, locate, minimal_records, public_resolver
 from tests.crawler.fakeforge import FakeGitLab, make_repos
+from tests.crawler.memory_sink import MemorySink
 
 DEADLINE = 300.0
 CLIENT_TIMEOUT = 30.0
