@@ -13,7 +13,7 @@ from typing import Any
 import typer
 
 from cli import ui
-from schemas.errors import CodereuseError
+from schemas.errors import CodereuseError, StoreError
 from schemas.forge import ForgeRegistration
 from schemas.settings import Settings, interval_seconds, load_settings
 
@@ -111,6 +111,8 @@ def crawl(
                 result = run_pipeline(
                     store, registrations, options, search=search, federate=federate
                 )
+            except StoreError as error:  # the store failed (a full disk): saved pages stay
+                raise _fail(str(error), 1) from error
             except CodereuseError as error:
                 raise _fail(str(error), 2) from error
             finally:

@@ -166,7 +166,7 @@ def test_full_disk_in_the_crawls_federation_is_one_line_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`crawl` whose federation meets a full disk: exit 1, what/where/what to do, data kept."""
-    import crawler.run
+    import cli.pipeline
     from crawler.base import CrawlReport
 
     url = _fill(tmp_path / "catalogue.db")
@@ -174,7 +174,7 @@ def test_full_disk_in_the_crawls_federation_is_one_line_not_a_traceback(
     async def crawled(*_args: object, **_options: object) -> list[CrawlReport]:
         return [CrawlReport(forge="opencode", full=True, status="succeeded", repositories=1)]
 
-    monkeypatch.setattr(crawler.run, "crawl_forges", crawled)
+    monkeypatch.setattr(cli.pipeline, "crawl_forges", crawled)
     _disk_full_from_now_on(monkeypatch)
     result = CliRunner().invoke(app, ["crawl", "--no-index"], env={"CODEREUSE_DATABASE_URL": url})
     assert 1 == result.exit_code, result.output
