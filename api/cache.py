@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Generator, Hashable, Iterable
 from typing import Any, TypeVar
 
 from indexer.store import Store
@@ -98,7 +98,9 @@ class ChangeCache:
             self.put(key, version, value, size(value))
             return value
 
-    def stream(self, key: Hashable, version: Hashable, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    def stream(
+        self, key: Hashable, version: Hashable, chunks: Iterable[bytes]
+    ) -> Generator[bytes, None, None]:
         """The kept chunks of a streamed answer, or `chunks` passed through and kept once
         complete when they fit (a stream cut short is not kept)."""
         found: list[bytes] | None = self.get(key, version)

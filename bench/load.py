@@ -21,21 +21,17 @@ its records and re-indexes them: one writer beside the readers, as in production
 measured in the same run, alternating with this one, so both see the same machine load.
 
 Prints, as medians over the runs: requests per second, p50/p95/p99 per endpoint and for the
-search and page groups, errors, the peak RSS summed over the server's processes, the load
-average of the machine, and the driver's own CPU share.
+search and page groups, errors, the peak RSS summed over the server's processes, the server's
+CPU time per answered request (in all and by process, to see how the workers share it), the
+load average of the machine, and the driver's own CPU share.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -50,17 +46,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.api import build_catalogue
 from bench.load_driver import SHARES, Catalogue, drive, summary
+from bench.load_server import HOST, ServerWatch, crawling, serving
 from bench.search import query_mix
 
-HOST = "127.0.0.1"
 CODEREUSE = Path(sys.executable).parent / "codereuse"
 FILTER_NAMES = ("licence", "category", "forge", "organisation", "development_status")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def catalogue_values(database: Path) -> Catalogue:
@@ -84,169 +74,6 @@ def catalogue_values(database: Path) -> Catalogue:
     return Catalogue(queries=query_mix(500), record_ids=ids, filters=filters)
 
 
-def _environment(folder: Path, database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEREUSE_")}
-    env["CODEREUSE_DATABASE_URL"] = f"sqlite:///{database}"
-    env["CODEREUSE_CONFIG"] = str(folder / "codereuse.toml")
-    return env
-
-
-def _server_processes(root: int) -> list[int]:
-    """`root` and all its descendants (uvicorn or gunicorn workers)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def rss_mb(root: int) -> float:
-    """Resident set size summed over `root` and its descendants, in MB."""
-    total = 0
-    for pid in _server_processes(root):
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
-@contextmanager
-def serving(command: Path, folder: Path, database: Path, workers: int) -> Iterator[tuple[int, int]]:
-    """``codereuse serve`` on a free loopback port; yields (port, pid) once it answers."""
-    import httpx
-
-    port = _free_port()
-    arguments = [str(command), "serve", "--host", HOST, "--port", str(port)]
-    if workers > 1:
-        arguments += ["--workers", str(workers)]
-    process = subprocess.Popen(
-        arguments,
-        cwd=folder,
-        env=_environment(folder, database),
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "serve.log", "wb"),  # noqa: SIM115 - closed with the process
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                answer = httpx.get(f"http://{HOST}:{port}/api/v1/software?q=verwaltung", timeout=30)
-                if answer.status_code == 200 and answer.json()["total"]:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{command} serve did not start; see {folder / 'serve.log'}")
-            time.sleep(0.3)
-        yield port, process.pid
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def _fake_forge(repositories: int, ports: Any) -> None:
-    """Process body: a fake GitLab on loopback whose every full listing changes every repo."""
-    import httpx
-
-    from tests.crawler.fakeforge import FakeGitLab, make_repos, publiccode_text
-    from tests.fakeserver import serve
-
-    fake = FakeGitLab("placeholder", make_repos(repositories, owners=30))
-    listings = [1]
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/api/v4/version":
-            return httpx.Response(200, json={"version": "17.5.0", "revision": "bench"})
-        if request.url.path == "/api/graphql" and b"InstanceProjects" in request.content:
-            variables = json.loads(request.content).get("variables") or {}
-            if variables.get("after") is None:  # a new full listing begins
-                listings[0] += 1
-                fake.touch([repo.id for repo in fake.repos], change_file=False)
-                for repo in fake.repos:
-                    if repo.publiccode is not None:
-                        repo.publiccode = publiccode_text(repo.name, version=listings[0])
-        return fake(request)
-
-    with serve(handle) as port:
-        fake.host = f"{HOST}:{port}"
-        ports.put(port)
-        threading.Event().wait()
-
-
-@contextmanager
-def crawling(
-    command: Path, folder: Path, database: Path, repositories: int
-) -> Iterator[dict[str, int]]:
-    """Register a fake GitLab, then run ``codereuse crawl --full`` on it in a loop until exit.
-
-    Yields counters: finished crawls and failed ones.
-    """
-    context = multiprocessing.get_context("spawn")
-    ports = context.Queue()
-    forge = context.Process(target=_fake_forge, args=(repositories, ports), daemon=True)
-    forge.start()
-    env = _environment(folder, database)
-    counts = {"crawls": 0, "failed": 0}
-    stop = threading.Event()
-    try:
-        port = ports.get(timeout=60)
-        subprocess.run(
-            [
-                str(command),
-                "forges",
-                "add",
-                f"http://{HOST}:{port}",
-                "--kind",
-                "gitlab",
-                "--name",
-                "loadlab",
-                "--allow-private",
-            ],
-            env=env,
-            cwd=folder,
-            check=True,
-            capture_output=True,
-        )
-
-        def loop() -> None:
-            while not stop.is_set():
-                done = subprocess.run(
-                    [str(command), "--quiet", "crawl", "loadlab", "--full"],
-                    env=env,
-                    cwd=folder,
-                    capture_output=True,
-                    check=False,
-                )
-                counts["crawls" if done.returncode == 0 else "failed"] += 1
-
-        worker = threading.Thread(target=loop, daemon=True)
-        worker.start()
-        time.sleep(2)  # let the first crawl begin writing before the load starts
-        yield counts
-    finally:
-        stop.set()
-        forge.terminate()
-        forge.join()
-
-
 def one_run(
     command: Path, workers: int, source: Path, catalogue: Catalogue, options: argparse.Namespace
 ) -> dict[str, Any]:
@@ -264,29 +91,25 @@ def one_run(
                 else _nothing()
             ) as counts,
         ):
-            peak = [rss_mb(pid)]
-            stop = threading.Event()
-
-            def sample() -> None:
-                while not stop.wait(0.5):
-                    peak[0] = max(peak[0], rss_mb(pid))
-
-            sampler = threading.Thread(target=sample, daemon=True)
-            sampler.start()
+            watch = ServerWatch(pid)
+            timer = threading.Timer(options.warmup, watch.mark_start)
+            timer.start()
             load_before = os.getloadavg()[0]
             cpu, wall = time.process_time(), time.monotonic()
             outcome = drive(
                 HOST, port, catalogue, options.clients, options.warmup, options.duration
             )
             cpu, wall = time.process_time() - cpu, time.monotonic() - wall
-            stop.set()
-            sampler.join()
+            watch.mark_end()
+            watch.stop()
             crawl = dict(counts or {})
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {
         "table": summary(outcome, options.duration),
-        "rss": peak[0],
+        "rss": watch.peak_rss_mb,
+        "cpu_by_process": watch.cpu_by_process,
+        "server_cpu": watch.cpu * 1000 / max(1, sum(map(len, outcome.timings.values()))),
         "load": (load_before + os.getloadavg()[0]) / 2,
         "driver_cpu": cpu / wall,
         "examples": outcome.examples,
@@ -300,7 +123,7 @@ def _nothing() -> Iterator[None]:
 
 
 def _median(runs: list[dict[str, Any]], group: str, column: str) -> float:
-    return statistics.median(run["table"][group][column] for run in runs)
+    return float(statistics.median(run["table"][group][column] for run in runs))
 
 
 def report(label: str, runs: list[dict[str, Any]]) -> None:
@@ -323,6 +146,12 @@ def report(label: str, runs: list[dict[str, Any]]) -> None:
         f"peak RSS over the server's processes {statistics.median(r['rss'] for r in runs):.0f} MB; "
         f"machine load average {statistics.median(r['load'] for r in runs):.1f}; "
         f"driver CPU {statistics.median(r['driver_cpu'] for r in runs):.0%} of a core"
+    )
+    print(
+        "server CPU per answered request "
+        f"{statistics.median(r['server_cpu'] for r in runs):.1f} ms "
+        "(user + system over the server's processes); by process in the last run: "
+        + ", ".join(f"{seconds:.1f} s" for seconds in runs[-1]["cpu_by_process"] if seconds > 0.05)
     )
     if runs[0]["crawl"]:
         crawls = [r["crawl"] for r in runs]
@@ -379,7 +208,12 @@ def main(argv: list[str] | None = None) -> None:
         report(f"{label} ({command}, {workers} worker(s))", results[label])
     if options.peer is not None:
         ratio = _median(results["this"], "all", "req/s") / _median(results["peer"], "all", "req/s")
-        print(f"\nthroughput this / peer: {ratio:.1f}x")
+        cpu = statistics.median(r["server_cpu"] for r in results["peer"]) / statistics.median(
+            r["server_cpu"] for r in results["this"]
+        )
+        print(
+            f"\nthroughput this / peer: {ratio:.1f}x; server CPU per request peer / this: {cpu:.1f}x"
+        )
     print(
         "\ntargets (issue 9): ≥ 300 req/s; search p95 ≤ 100 ms (≤ 200 ms with a crawl); "
         "pages p95 ≤ 150 ms; 0 errors; RSS ≤ 600 MB"

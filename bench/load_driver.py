@@ -143,8 +143,9 @@ class Connection:
 
 
 async def _client(
-    host: str, port: int, mix: Mix, begin: float, end: float, outcome: Outcome
+    host: str, port: int, mix: Mix, start: float, begin: float, end: float, outcome: Outcome
 ) -> None:
+    await asyncio.sleep(max(0.0, start - time.monotonic()))
     connection = Connection(host, port)
     while time.monotonic() < end:
         name, path = mix.next()
@@ -172,10 +173,15 @@ async def _drive(
     host: str, port: int, catalogue: Catalogue, clients: int, warmup: float, duration: float
 ) -> Outcome:
     outcome = Outcome()
-    begin = time.monotonic() + warmup
+    now = time.monotonic()
+    begin = now + warmup
     end = begin + duration
+    arrival = warmup / 2 / clients
     await asyncio.gather(
-        *(_client(host, port, Mix(catalogue, seed), begin, end, outcome) for seed in range(clients))
+        *(
+            _client(host, port, Mix(catalogue, seed), now + seed * arrival, begin, end, outcome)
+            for seed in range(clients)
+        )
     )
     return outcome
 
@@ -184,6 +190,10 @@ def drive(
     host: str, port: int, catalogue: Catalogue, clients: int, warmup: float, duration: float
 ) -> Outcome:
     """Run `clients` closed-loop clients: `warmup` seconds unmeasured, then `duration` measured.
+
+    The clients arrive one by one over the first half of the warm-up, as users do, each
+    opening its keep-alive connection then: a burst of connections at one instant would all be
+    accepted by whichever worker process wakes first (asyncio accepts a whole backlog at once).
 
     A request counts when it finishes inside the measured window; a status other than 200,
     a broken connection or a request over `REQUEST_TIMEOUT` seconds counts as an error.

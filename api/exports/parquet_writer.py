@@ -2,35 +2,46 @@
 
 pyarrow writes each row group to a small in-memory sink that the generator drains right away,
 so memory stays at one row group whatever the catalogue size; the footer comes last.
+
+pyarrow is imported on the first Parquet export, not with the app: it adds about 30 MB to
+every server process, and most never write Parquet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from api.exports.columns import COLUMNS, Cell, Document, document_row
 
-from api.exports.columns import COLUMNS, Cell, ColumnType, Document, document_row
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ROW_GROUP_ROWS = 2_500
 
-_ARROW_TYPES: dict[ColumnType, pa.DataType] = {
-    "string": pa.string(),
-    "bool": pa.bool_(),
-    "int": pa.int64(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-    "strings": pa.list_(pa.string()),
-}
-SCHEMA = pa.schema(
-    [
-        pa.field(
-            column.name, _ARROW_TYPES[column.type], metadata={"description": column.description}
-        )
-        for column in COLUMNS
-    ]
-)
+
+@cache
+def parquet_schema() -> pa.Schema:
+    """The Arrow schema of the export: one typed field per column, with its description."""
+    import pyarrow as pa
+
+    arrow_types = {
+        "string": pa.string(),
+        "bool": pa.bool_(),
+        "int": pa.int64(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "strings": pa.list_(pa.string()),
+    }
+    return pa.schema(
+        [
+            pa.field(
+                column.name, arrow_types[column.type], metadata={"description": column.description}
+            )
+            for column in COLUMNS
+        ]
+    )
 
 
 class _DrainableSink:
@@ -66,15 +77,20 @@ class _DrainableSink:
 
 
 def _table(rows: dict[str, list[Cell]]) -> pa.Table:
-    return pa.Table.from_pydict(rows, schema=SCHEMA)
+    import pyarrow as pa
+
+    return pa.Table.from_pydict(rows, schema=parquet_schema())
 
 
 def write_parquet(
     documents: Iterable[Document], *, row_group_rows: int = ROW_GROUP_ROWS
 ) -> Iterator[bytes]:
     """Parquet (zstd) of records in their JSON shape, as byte chunks: one per row group, then the footer."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     sink = _DrainableSink()
-    writer = pq.ParquetWriter(pa.PythonFile(sink, mode="w"), SCHEMA, compression="zstd")
+    writer = pq.ParquetWriter(pa.PythonFile(sink, mode="w"), parquet_schema(), compression="zstd")
     try:
         columns: dict[str, list[Cell]] = {column.name: [] for column in COLUMNS}
         count = 0

@@ -23,7 +23,8 @@ from schemas.record import Record
 
 router = APIRouter(tags=["feeds"])
 FEED_ENTRIES = 50
-WINDOW = 500
+FIRST_WINDOW = 2 * FEED_ENTRIES  # usually enough for a feed without filters
+WINDOW = 800  # windows double from FIRST_WINDOW up to this
 MAX_SCANNED = 20_000  # change-feed entries looked at, at most, to fill one feed
 MAX_RANKED = 1_000  # with words, only the best hits can appear
 
@@ -31,16 +32,17 @@ MAX_RANKED = 1_000  # with words, only the best hits can appear
 def _latest_upserts(store: Store) -> Iterator[list[tuple[str, datetime]]]:
     """Record ids upserted most recently, newest first, each once, as (id, time), in windows.
 
-    Walks the change feed backwards from its newest entry, `MAX_SCANNED` entries at most.
+    Walks the change feed backwards from its newest entry, `MAX_SCANNED` entries at most, in
+    windows that double from `FIRST_WINDOW` to `WINDOW` entries: a feed without filters is
+    usually filled by the first, and a filtered one is not read in a hundred small steps.
     """
     seen: set[str] = set()
     seq = store.latest_change_seq()
     scanned = 0
+    size = FIRST_WINDOW
     while seq > 0 and scanned < MAX_SCANNED:
-        start = max(0, seq - WINDOW)
-        changes = [
-            change for change in store.changes_since(start, limit=WINDOW) if change.seq <= seq
-        ]
+        start = max(0, seq - size)
+        changes = [change for change in store.changes_since(start, limit=size) if change.seq <= seq]
         scanned += len(changes)
         window = []
         for change in reversed(changes):
@@ -50,6 +52,7 @@ def _latest_upserts(store: Store) -> Iterator[list[tuple[str, datetime]]]:
         if window:
             yield window
         seq = start
+        size = min(2 * size, WINDOW)
 
 
 def _ranked_ids(search: SearchBackend, query: CatalogueQuery) -> set[str]:
