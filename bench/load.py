@@ -13,9 +13,11 @@ API 30 %, search page 20 %, software page 25 %, record JSON 5 %, filtered CSV 8 
 unmeasured seconds, then `--duration` measured ones.
 
 With ``--with-crawl`` a fake GitLab of `--crawl-repositories` repositories (another process,
-on 127.0.0.1) is registered, and ``codereuse crawl --full`` runs against it again and again
-while the load runs; every full listing changes every repository, so each crawl rewrites all
-its records and re-indexes them: one writer beside the readers, as in production.
+on 127.0.0.1) is registered, and ``codereuse crawl --full --no-federate`` runs against it again
+and again while the load runs; every full listing changes every repository, so each crawl
+rewrites all its records and re-indexes them: one writer beside the readers, as in production.
+(Federation re-derives every record from stored snapshots; the synthetic catalogue has none,
+so it would be tombstoned by the first crawl.)
 
 ``--peer`` names another ``codereuse`` command (for instance an install of an older commit)
 measured in the same run, alternating with this one, so both see the same machine load.
