@@ -16,7 +16,7 @@ from api.i18n import translate
 from api.pages import page_url
 from api.problems import problem_responses
 from api.query import CatalogueQuery
-from api.selection import record_matches
+from api.selection import matching_records
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store
 from schemas.record import Record
@@ -77,11 +77,10 @@ def feed_records(
         ids = [record_id for record_id, _ in window]
         if allowed is not None:
             ids = [record_id for record_id in ids if record_id in allowed]
-        for record in store.iter_records(ids=ids):
-            if not filters or record_matches(record, filters):
-                chosen.append((record, changed_at[record.id]))
-                if len(chosen) == FEED_ENTRIES:
-                    return chosen
+        for record in matching_records(store, filters, ids=ids):
+            chosen.append((record, changed_at[record.id]))
+            if len(chosen) == FEED_ENTRIES:
+                return chosen
     return chosen
 
 

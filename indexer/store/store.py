@@ -144,6 +144,24 @@ class Store:
         Without `ids`: every record ordered by id. With `ids`: those that exist, in the order
         given (unknown ids are skipped).
         """
+        for document in self.iter_documents(
+            ids=ids, include_deleted=include_deleted, batch_size=batch_size
+        ):
+            yield record_rows.decode(document)
+
+    def iter_documents(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        include_deleted: bool = False,
+        batch_size: int = 1000,
+    ) -> Iterator[str]:
+        """The stored JSON of the records `iter_records` yields, in the same order, unparsed.
+
+        Each document is a record's JSON without its computed fields (`Record.model_validate_json`
+        reads it back). For bulk readers that need speed more than models: tabular exports, and
+        filters that screen the text before parsing.
+        """
         if ids is not None:
             wanted = list(dict.fromkeys(ids))
             for start in range(0, len(wanted), batch_size):
@@ -154,7 +172,7 @@ class Store:
                     )
                 for record_id in chunk:
                     if record_id in found:
-                        yield record_rows.decode(found[record_id])
+                        yield found[record_id]
             return
         after: str | None = None
         while True:
@@ -162,23 +180,6 @@ class Store:
                 page = record_rows.documents_after(connection, after, batch_size)
             for _record_id, document, deleted in page:
                 if include_deleted or not deleted:
-                    yield record_rows.decode(document)
-            if len(page) < batch_size:
-                return
-            after = page[-1][0]
-
-    def iter_documents(self, *, batch_size: int = 1000) -> Iterator[str]:
-        """Stream the stored JSON of every live record, ordered by id, without building models.
-
-        Each document is a record's JSON without its computed fields (`Record.model_validate_json`
-        reads it back). For bulk readers (tabular exports) that need speed more than models.
-        """
-        after: str | None = None
-        while True:
-            with self._transaction(write=False) as connection:
-                page = record_rows.documents_after(connection, after, batch_size)
-            for _record_id, document, deleted in page:
-                if not deleted:
                     yield document
             if len(page) < batch_size:
                 return
