@@ -28,7 +28,18 @@ from api.metrics import Metrics
 from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
 from api.pages import STATIC_DIR, error_page, make_templates
 from api.problems import EXCEPTION_HANDLERS, Problem
-from api.routers import api_docs, exports, feeds, forges, health, pages, software, stats, status
+from api.routers import (
+    api_docs,
+    exports,
+    feeds,
+    forges,
+    health,
+    pages,
+    software,
+    stats,
+    stats_page,
+    status,
+)
 from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store, create_store
@@ -153,6 +164,8 @@ def create_app(
     )
     for module in (software, forges, status, exports, stats, feeds, health, pages, api_docs):
         app.include_router(module.router)
+    app.include_router(stats_page.router)
+    app.include_router(stats_page.api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(api_docs.ASSETS_PATH, api_docs.swagger_assets(), name="api-docs-assets")
     app.add_middleware(ETagMiddleware)

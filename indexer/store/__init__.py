@@ -43,7 +43,7 @@ Leases (`codereuse run`: one scheduler per store)
 
 Relations and statistics (API)
     ``set_relations(from_id, kind, to_ids)``, ``relations_of(id) -> list[Relation]``,
-    ``stats() -> CatalogueStats``
+    ``stats() -> CatalogueStats``, ``timeline() -> CatalogueTimeline``
 
 Every ``now`` defaults to the store's clock (UTC); datetimes come back timezone-aware.
 Errors are `schemas.errors.StoreError` and its subclasses.
@@ -73,6 +73,7 @@ from indexer.store.health import describe_failure, location
 from indexer.store.store import Store
 from indexer.store.values import (
     CatalogueStats,
+    CatalogueTimeline,
     Change,
     ChangeKind,
     CrawlJob,
@@ -87,6 +88,7 @@ from schemas.errors import ConfigurationError, StoreError, StoreNotMigratedError
 
 __all__ = [
     "CatalogueStats",
+    "CatalogueTimeline",
     "Change",
     "ChangeKind",
     "CrawlJob",

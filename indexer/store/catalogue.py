@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, delete, func, insert, select, text
+from sqlalchemy import Connection, Row, case, delete, extract, func, insert, select, text
 
 from indexer.store import crawl_state, records
 from indexer.store.models import AliasRow, ForgeRow, RecordRow, RelationRow, RepositoryRow
-from indexer.store.values import RELATION_KINDS, CatalogueStats, Relation, RelationKind
+from indexer.store.values import (
+    RELATION_KINDS,
+    CatalogueStats,
+    CatalogueTimeline,
+    Relation,
+    RelationKind,
+)
 from schemas.errors import StoreError
 from schemas.record import canonical_id
 
@@ -129,4 +135,38 @@ def stats(connection: Connection) -> CatalogueStats:
         by_language=_count_elements(connection, "languages"),
         by_category=_count_elements(connection, "categories"),
         history=crawl_state.finished_runs(connection, HISTORY_RUNS),
+    )
+
+
+def timeline(connection: Connection) -> CatalogueTimeline:
+    """First-seen months and last-activity years of the live records, grouped in the database.
+
+    ``extract`` compiles to ``strftime`` on SQLite and ``EXTRACT`` on PostgreSQL, so both give
+    the same figures without loading a record.
+    """
+    live = RecordRow.deleted_at.is_(None)
+    year, month = extract("year", RecordRow.first_seen), extract("month", RecordRow.first_seen)
+    seen = connection.execute(
+        select(year, month, func.count()).where(live).group_by(year, month).order_by(year, month)
+    ).all()
+    active_year = extract("year", RecordRow.last_activity)
+    active = connection.execute(
+        select(active_year, func.count())
+        .where(live, RecordRow.last_activity.is_not(None))
+        .group_by(active_year)
+        .order_by(active_year)
+    ).all()
+    no_activity = connection.scalar(
+        select(func.count()).select_from(RecordRow).where(live, RecordRow.last_activity.is_(None))
+    )
+    invalid = connection.scalar(
+        select(func.count())
+        .select_from(RecordRow)
+        .where(live, RecordRow.declared.is_(True), RecordRow.valid.is_(False))
+    )
+    return CatalogueTimeline(
+        first_seen_by_month={f"{int(y):04d}-{int(m):02d}": int(n) for y, m, n in seen},
+        activity_by_year={f"{int(y):04d}": int(n) for y, n in active},
+        no_activity=int(no_activity or 0),
+        declared_invalid=int(invalid or 0),
     )

@@ -23,6 +23,7 @@ from indexer.store.engine import WRITE_OPTION, lock_for_writing
 from indexer.store.health import IntegrityProbe, describe_failure, location
 from indexer.store.values import (
     CatalogueStats,
+    CatalogueTimeline,
     Change,
     CrawlJob,
     CrawlRun,
@@ -502,3 +503,8 @@ class Store:
         """Counts by forge, organisation, licence, language, category; size per crawl run."""
         with self._transaction(write=False) as connection:
             return catalogue.stats(connection)
+
+    def timeline(self) -> CatalogueTimeline:
+        """Records first seen per month, last active per year, and declared-but-invalid."""
+        with self._transaction(write=False) as connection:
+            return catalogue.timeline(connection)

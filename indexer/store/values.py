@@ -145,3 +145,17 @@ class Lease:
     holder: str
     acquired_at: datetime
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CatalogueTimeline:
+    """When the live records were first seen (by month) and last active (by year).
+
+    Keys are ``YYYY-MM`` and ``YYYY``, oldest first; `declared_invalid` counts the records whose
+    publiccode.yml has errors (the one split `CatalogueStats` does not give).
+    """
+
+    first_seen_by_month: dict[str, int]
+    activity_by_year: dict[str, int]
+    no_activity: int
+    declared_invalid: int

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from indexer.store import Store
 from schemas.errors import NotFoundError, StoreError
 from schemas.findings import Finding
-from tests.store.builders import at, make_forge, make_record, make_snapshot
+from tests.store.builders import T0, at, make_forge, make_record, make_snapshot
 
 URL_A = "https://gitlab.example.org/kommunen/beteiligung"
 URL_B = "https://gitlab.example.org/kommunen/portal"
@@ -196,3 +198,27 @@ def test_iter_snapshots_skips_tombstoned_repositories_across_pages(forge_store: 
         assert ["0", "4", "9"] == [
             s.forge_id for s in forge_store.iter_snapshots(batch_size=batch_size)
         ]
+
+
+def test_timeline_groups_first_seen_and_activity(forge_store: Store) -> None:
+    """timeline counts live records by first-seen month and last-activity year, both databases."""
+    forge_store.upsert_records([make_record(URL_A)], now=datetime(2025, 12, 31, 23, tzinfo=UTC))
+    forge_store.upsert_records(
+        [
+            make_record(
+                URL_B,
+                findings=[Finding(type="error", key="name", message="missing")],
+                repository={"forge": "gitlab", "url": URL_B, "last_activity": None},
+            ),
+            make_record("https://github.com/o/r", forge="github"),
+        ],
+        now=datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    forge_store.delete_records([make_record("https://github.com/o/r").id])
+    timeline = forge_store.timeline()
+    assert {"2025-12": 1, "2026-02": 1} == timeline.first_seen_by_month
+    assert ({str(T0.year): 1}, 1, 1) == (
+        timeline.activity_by_year,
+        timeline.no_activity,
+        timeline.declared_invalid,
+    )

@@ -20,6 +20,7 @@ PAGES = {
     "search": "/?q=platform&lang=en",
     "software": "/software/gitlab.opencode.de/stadt/beteiligung?lang=en",
     "status": "/forges?lang=en&url=https://gitlab.opencode.de/kreis/eakte",
+    "stats": "/stats?lang=en",
 }
 
 

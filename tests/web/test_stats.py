@@ -1,0 +1,104 @@
+"""The statistics page: SVG charts from our origin with tables and CSVs, the timeseries API,
+and figures computed once per catalogue state."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+
+from api.stats_view import CHART_NAMES
+from indexer.store import Store
+from tests.api.client import AppClient
+from tests.api.records import make_record
+
+
+@pytest.mark.parametrize(("language", "heading"), [("de", "Statistik"), ("en", "Statistics")])
+def test_stats_page_has_every_chart_with_table_and_csv(
+    client: AppClient, language: str, heading: str
+) -> None:
+    """Each chart is a same-origin SVG image with alt text, a table and a CSV link."""
+    html = client.get(f"/stats?lang={language}").text
+    assert f"<h1>{heading}</h1>" in html
+    images = re.findall(r'<img class="chart" src="([^"]+)" alt="([^"]+)"', html)
+    assert [f"/stats/charts/{name}.svg?lang={language}" for name in CHART_NAMES] == [
+        src for src, _ in images
+    ]
+    assert all(alt.strip() for _, alt in images)
+    assert len(CHART_NAMES) == html.count("<table>") == html.count(".csv?lang=")
+
+
+def test_category_ranking_is_localised(client: AppClient) -> None:
+    """The categories chart's table names categories in the page language."""
+    assert "Dokumentenmanagement" in client.get("/stats?lang=de").text
+
+
+def test_chart_svg_holds_no_script_and_fetches_nothing(client: AppClient) -> None:
+    """A chart is an SVG image with no script, no remote reference and a no-script policy."""
+    response = client.get("/stats/charts/licences.svg?lang=en")
+    svg = response.text
+    assert "image/svg+xml" == response.headers["content-type"]
+    assert "<script" not in svg and 'xlink:href="http' not in svg and "@import" not in svg
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "EUPL-1.2" in svg
+
+
+def test_chart_csv_has_the_table_figures(client: AppClient) -> None:
+    """The licences CSV has a header and one row per licence, most first."""
+    text = client.get("/stats/licences.csv?lang=en").text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["Licence", "Software"] == rows[0]
+    assert ["EUPL-1.2", "3"] == rows[1]
+
+
+def test_unknown_chart_is_a_404(client: AppClient) -> None:
+    """A chart name outside the page's charts answers 404."""
+    assert 404 == client.get("/stats/charts/secrets.svg").status_code
+
+
+def test_timeseries_api(client: AppClient) -> None:
+    """The timeseries gives months with running totals, activity years and crawls."""
+    body = client.get("/api/v1/stats/timeseries").json()
+    assert body["first_seen"][-1]["total"] == sum(m["new"] for m in body["first_seen"])
+    assert {"2024": 1, "2026": 4} == {y["year"]: y["records"] for y in body["last_activity"]}
+    assert [] == body["crawls"]
+
+
+def test_figures_are_computed_once_per_change_position(
+    client: AppClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repeated views reuse the figures; a changed catalogue computes them afresh."""
+    calls: list[str] = []
+    original = store.timeline
+
+    def counted() -> Any:
+        calls.append("timeline")
+        return original()
+
+    monkeypatch.setattr(store, "timeline", counted)
+    client.get("/stats?lang=en")
+    client.get("/stats/charts/growth.svg?lang=en")
+    client.get("/api/v1/stats/timeseries")
+    assert ["timeline"] == calls
+    store.upsert_records([make_record("https://gitlab.opencode.de/neu/app", "Neue App")])
+    assert "6 pieces of software" in client.get("/stats?lang=en").text
+    assert ["timeline", "timeline"] == calls
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_charts_load_in_chromium_and_tables_open(page: Any, base_url: str, language: str) -> None:
+    """In chromium every chart image loads from our origin and its table opens below it."""
+    page.goto(f"{base_url}/stats?lang={language}")
+    images = page.locator("img.chart")
+    assert len(CHART_NAMES) == images.count()
+    for index in range(images.count()):
+        images.nth(index).scroll_into_view_if_needed()
+        loaded = images.nth(index).evaluate("(img) => img.decode().then(() => img.naturalWidth)")
+        assert loaded > 0
+    first_table = page.locator("details.stat-table").first
+    first_table.locator("summary").click()
+    assert first_table.locator("table tbody tr").first.is_visible()
