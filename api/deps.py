@@ -20,6 +20,7 @@ from api.i18n import choose_language
 from api.metrics import Metrics
 from api.problems import ApiProblem
 from api.query import CatalogueQuery, SearchPage
+from api.similar import SimilarCache
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store
 from schemas.forge import ForgeRegistration
@@ -40,6 +41,7 @@ class AppContext:
     metrics: Metrics
     templates: Jinja2Templates
     cache: ChangeCache = field(default_factory=ChangeCache)
+    similar: SimilarCache = field(default_factory=SimilarCache)
 
 
 def get_context(request: Request) -> AppContext:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from api.catalogue import record_path
 from api.i18n import Label, language_name, translate, vocabulary_label
+from api.similar import SimilarIndex
 from schemas.record import Description, Record
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\)){1,2000}\)")
@@ -86,3 +88,33 @@ def record_labels(record: Record, language: str) -> dict[str, list[dict[str, obj
         "platform": labels(language, "platform", record.platforms),
         **{name: labels(language, name, slugs) for name, slugs in single.items()},
     }
+
+
+def similar_software(
+    index: SimilarIndex | None, record_id: str, language: str
+) -> list[dict[str, object]]:
+    """Similar records of other organisations with the words they share, labels localised.
+
+    Empty while the similar-software index is not built yet (see `api.similar`).
+    """
+    if index is None:
+        return []
+    items: list[dict[str, object]] = []
+    for found in index.similar(record_id):
+        shared = []
+        for term in found.shared:
+            kind, _, value = term.partition(":")
+            if kind == "category" and value:
+                shared.append(vocabulary_label(language, "category", value).text)
+            else:
+                shared.append(index.surface(term))
+        items.append(
+            {
+                "name": found.name,
+                "organisation": found.organisation,
+                "href": f"/software/{record_path(found.id)}?lang={language}",
+                "path": found.id,
+                "shared": ", ".join(dict.fromkeys(shared)),
+            }
+        )
+    return items

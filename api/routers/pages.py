@@ -12,13 +12,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import search_view as view
+from api.cache import change_position
 from api.catalogue import moved_to, record_path, record_times, related_records, run_search
 from api.deps import CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageDep
 from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import error_page, page_url, render, safe_href
 from api.query import CatalogueQuery
-from api.software_view import choose_description, paragraphs, record_labels
+from api.software_view import choose_description, paragraphs, record_labels, similar_software
 from api.status_check import repository_status
 from indexer.search.protocol import SORT_KEYS
 from schemas.errors import InvalidQueryError
@@ -115,6 +116,7 @@ def software_page(
         for item in related_records(context.store, record)
     ]
     times = record_times(context.store, record.id)
+    index = context.similar.get(change_position(context.store), context.store.iter_documents)
     return render(
         context.templates,
         request,
@@ -137,6 +139,7 @@ def software_page(
             "normalised_href": f"/api/v1/software/{path}/publiccode",
             "json_href": f"/api/v1/software/{path}",
             "back_href": view.back_href(back, language),
+            "similar": similar_software(index, record.id, language),
         },
     )
 
