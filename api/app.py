@@ -35,6 +35,7 @@ from api.routers import (
     forges,
     health,
     pages,
+    pictures,
     software,
     stats,
     stats_page,
@@ -165,6 +166,7 @@ def create_app(
     for module in (software, forges, status, exports, stats, feeds, health, pages, api_docs):
         app.include_router(module.router)
     app.include_router(stats_page.router)
+    app.include_router(pictures.router)
     app.include_router(stats_page.api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(api_docs.ASSETS_PATH, api_docs.swagger_assets(), name="api-docs-assets")

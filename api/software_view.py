@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from api.catalogue import record_path
 from api.i18n import Label, language_name, translate, vocabulary_label
 from api.similar import SimilarIndex
+from indexer.store import Store, picture_key
 from schemas.record import Description, Record
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\)){1,2000}\)")
@@ -118,3 +119,46 @@ def similar_software(
             }
         )
     return items
+
+
+MAX_SCREENSHOTS = 5
+
+
+def pictures(
+    record: Record, description: Description | None, store: Store, language: str
+) -> dict[str, object]:
+    """The logo and screenshots the crawl stored for `record`, as same-origin image links.
+
+    A picture not fetched yet, or refused, is left out (the logo becomes a placeholder).
+    """
+    wanted: list[tuple[str, str]] = []
+    if record.logo:
+        wanted.append(("logo", record.logo))
+    shots = description.screenshots[:MAX_SCREENSHOTS] if description else []
+    wanted += [("screenshot", url) for url in shots]
+    keys = {url: picture_key(url) for _, url in wanted}
+    sizes = store.picture_sizes(keys.values()) if keys else {}
+    logo = None
+    if record.logo and keys[record.logo] in sizes:
+        width, height = sizes[keys[record.logo]]
+        logo = {"src": f"/pictures/{keys[record.logo]}", "width": width, "height": height}
+    screenshots = []
+    for number, url in enumerate(shots, start=1):
+        if keys[url] in sizes:
+            width, height = sizes[keys[url]]
+            screenshots.append(
+                {
+                    "src": f"/pictures/{keys[url]}",
+                    "width": width,
+                    "height": height,
+                    "alt": translate(
+                        language, "software.screenshot_alt", number=number, name=record.name
+                    ),
+                }
+            )
+    return {
+        "logo": logo,
+        "logo_alt": translate(language, "software.logo_alt", name=record.name),
+        "initial": (record.name.strip()[:1] or "?").upper(),
+        "screenshots": screenshots,
+    }

@@ -129,6 +129,12 @@ def crawl(
         if index and problem is None:
             indexed = result.indexed
             ui.say("index rebuilt" if indexed is None else f"index: {indexed} records updated")
+        if result.pictures_kept or result.pictures_refused or result.pictures_error:
+            ui.say(
+                f"pictures: not fetched: {result.pictures_error}"
+                if result.pictures_error
+                else f"pictures: {result.pictures_kept} kept, {result.pictures_refused} refused"
+            )
         ui.echo(summarise(result.reports))
         if problem is not None:
             raise _fail(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cli.pictures_step import fetch_new_pictures
 from crawler.base import CrawlReport
 from crawler.normalise import federated_records, record_from_snapshot
 from crawler.run import CrawlOptions, crawl_forges
@@ -55,6 +56,10 @@ class PipelineResult:
     """Records the index sync touched; None after a rebuild."""
     index_error: str | None = None
     """Why the index was not updated (the crawl is saved all the same)."""
+    pictures_kept: int = 0
+    pictures_refused: int = 0
+    """New logos and screenshots fetched (kept) or refused, with the reason stored."""
+    pictures_error: str | None = None
 
 
 def run_pipeline(
@@ -64,6 +69,7 @@ def run_pipeline(
     *,
     search: SearchBackend | None = None,
     federate: bool = True,
+    pictures: bool = True,
     run: Runner = asyncio.run,
 ) -> PipelineResult:
     """Crawl `registrations` into `store`, federate what changed, and sync `search` (if given).
@@ -71,7 +77,9 @@ def run_pipeline(
     `run` runs the crawl coroutine (the scheduler passes one it can cancel). Raises what the
     crawl raises before anything was federated (`CodereuseError` for unusable settings,
     `asyncio.CancelledError` when cancelled); an index that cannot be updated is reported in
-    the result, not raised, since the crawl is saved.
+    the result, not raised, since the crawl is saved. Last, the logos and screenshots not
+    fetched yet are fetched through the crawl's own transport and SSRF guard
+    (`cli.pictures_step`); a failure there is reported in the result too.
     """
     reports = run(crawl_forges(registrations, store, options))
     result = PipelineResult(reports=reports)
@@ -86,6 +94,17 @@ def run_pipeline(
             result.indexed = sync_search(search, store)
         except CodereuseError as error:
             result.index_error = str(error)
+    if pictures:
+        try:
+            result.pictures_kept, result.pictures_refused = fetch_new_pictures(
+                store,
+                user_agent=options.user_agent,
+                transport=options.transport,
+                resolver=options.resolver,
+                network_backend=options.network_backend,
+            )
+        except CodereuseError as error:
+            result.pictures_error = str(error)
     return result
 
 

@@ -187,6 +187,12 @@ class Scheduler:
             else:
                 indexed = result.indexed
                 self.say(f"index: {'rebuilt' if indexed is None else f'{indexed} records updated'}")
+            if result.pictures_error is not None:
+                self.say(f"pictures: not fetched: {result.pictures_error}")
+            elif result.pictures_kept or result.pictures_refused:
+                self.say(
+                    f"pictures: {result.pictures_kept} kept, {result.pictures_refused} refused"
+                )
             self.backoff(registration.name, failed, datetime.now(UTC))
         return worst
 

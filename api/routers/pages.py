@@ -19,7 +19,13 @@ from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import error_page, page_url, render, safe_href
 from api.query import CatalogueQuery
-from api.software_view import choose_description, paragraphs, record_labels, similar_software
+from api.software_view import (
+    choose_description,
+    paragraphs,
+    pictures,
+    record_labels,
+    similar_software,
+)
 from api.status_check import repository_status
 from indexer.search.protocol import SORT_KEYS
 from schemas.errors import InvalidQueryError
@@ -140,6 +146,7 @@ def software_page(
             "json_href": f"/api/v1/software/{path}",
             "back_href": view.back_href(back, language),
             "similar": similar_software(index, record.id, language),
+            "pictures": pictures(record, choice.description, context.store, language),
         },
     )
 

@@ -70,6 +70,7 @@ from indexer.store.engine import (
     upgrade,
 )
 from indexer.store.health import describe_failure, location
+from indexer.store.pictures import Picture, picture_key
 from indexer.store.store import Store
 from indexer.store.values import (
     CatalogueStats,
@@ -94,12 +95,14 @@ __all__ = [
     "CrawlJob",
     "CrawlRun",
     "Lease",
+    "Picture",
     "RecordMeta",
     "Relation",
     "RelationKind",
     "Store",
     "UpsertSummary",
     "create_store",
+    "picture_key",
     "upgrade_database",
 ]
 

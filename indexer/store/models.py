@@ -177,6 +177,25 @@ class RelationRow(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
+class PictureRow(Base):
+    """A logo or screenshot named by a record, fetched, checked and re-encoded by the crawl.
+
+    Keyed by the SHA-256 of its URL (the pages' ``/pictures/KEY``). `data` is None when the
+    picture was refused (`problem` says why), so a bad URL is not fetched on every crawl.
+    """
+
+    __tablename__ = "pictures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    problem: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+
+
 class ChangeRow(Base):
     """The change feed: every real upsert and every deletion of a record, in commit order."""
 

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from indexer.store import catalogue, crawl_state, forges, leases, repositories
+from indexer.store import catalogue, crawl_state, forges, leases, pictures, repositories
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing
 from indexer.store.health import IntegrityProbe, describe_failure, location
+from indexer.store.pictures import Picture
 from indexer.store.values import (
     CatalogueStats,
     CatalogueTimeline,
@@ -503,6 +504,26 @@ class Store:
         """Counts by forge, organisation, licence, language, category; size per crawl run."""
         with self._transaction(write=False) as connection:
             return catalogue.stats(connection)
+
+    def save_picture(self, picture: Picture) -> None:
+        """Keep a fetched (or refused) picture; replaces what was stored for its URL."""
+        with self._transaction(write=True) as connection:
+            pictures.save(connection, picture)
+
+    def get_picture(self, key: str) -> Picture | None:
+        """The picture stored under `key` (`picture_key` of its URL), or None."""
+        with self._transaction(write=False) as connection:
+            return pictures.get(connection, key)
+
+    def known_pictures(self, urls: Iterable[str]) -> set[str]:
+        """Those of `urls` already fetched or refused (so not to fetch again)."""
+        with self._transaction(write=False) as connection:
+            return pictures.known(connection, urls)
+
+    def picture_sizes(self, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Width and height of the usable pictures among `keys` (one query for a page)."""
+        with self._transaction(write=False) as connection:
+            return pictures.summaries(connection, keys)
 
     def timeline(self) -> CatalogueTimeline:
         """Records first seen per month, last active per year, and declared-but-invalid."""

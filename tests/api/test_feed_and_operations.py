@@ -59,7 +59,9 @@ def test_stats_follow_changes_to_the_catalogue(client: AppClient, store: Store) 
 def test_healthz_and_readyz(client: AppClient) -> None:
     """Both answer ok when store and index are usable."""
     assert "ok" == client.get("/healthz").json()["status"]
-    assert {"integrity": "ok", "store": "ok", "search": "ok"} == client.get("/readyz").json()["checks"]
+    assert {"integrity": "ok", "store": "ok", "search": "ok"} == client.get("/readyz").json()[
+        "checks"
+    ]
 
 
 def test_readyz_fails_when_the_store_is_broken(client: AppClient, store: Store) -> None:

@@ -7,21 +7,25 @@ Playwright's ``executable_path``: no browser is ever downloaded.
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from PIL import Image
 
 from api.app import create_app
-from indexer.store import create_store
+from indexer.store import Picture, create_store
 from schemas.forge import ForgeRegistration
 from schemas.settings import Settings
 from tests.api.conftest import built_search, corpus
+from tests.api.records import make_record
 from tests.web.corpus import REGISTRATION, readable_real_world
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,6 +40,23 @@ CHROMIUM_ARGS = [
 MOBILE = {"width": 390, "height": 844}
 NARROWEST = {"width": 320, "height": 640}
 DESKTOP = {"width": 1366, "height": 768}
+
+
+LOGO_URL = "https://gitlab.opencode.de/stadt/wappen/-/raw/main/logo.png"
+LOGO_RECORD = make_record(
+    "https://gitlab.opencode.de/stadt/wappen",
+    "Wappenrolle",
+    short_en="Register of municipal coats of arms",
+    logo=LOGO_URL,
+)
+
+
+def logo_picture() -> Picture:
+    """A stored 64 × 64 PNG for `LOGO_URL`, as the crawl's picture step keeps it."""
+    output = io.BytesIO()
+    Image.new("RGB", (64, 64), (11, 92, 173)).save(output, format="PNG")
+    fetched = datetime(2026, 11, 1, tzinfo=UTC)
+    return Picture(LOGO_URL, "image/png", output.getvalue(), 64, 64, None, fetched)
 
 
 def serve(app: FastAPI) -> Iterator[str]:
@@ -67,7 +88,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     snapshots, records = readable_real_world()
     store.save_page("github", "all", snapshots, records, None)
-    store.upsert_records(corpus())
+    store.upsert_records([*corpus(), LOGO_RECORD])
+    store.save_picture(logo_picture())
     settings = Settings(database_url=f"sqlite:///{database}")
     app = create_app(settings, store=store, search=built_search(store))
     yield from serve(app)
