@@ -9,17 +9,21 @@ The index is built from the store's stored JSON (`Store.iter_documents`, no mode
 validation) once per change position, in a background thread: pages never wait for it, and
 until the first index is ready they show no similar software (a stale index keeps answering
 while a newer one builds). A query touches only the posting lists of the record's strongest
-terms, skipping terms in more than `MAX_DOCUMENT_SHARE` of a large catalogue, so it costs well
-under a millisecond per thousand candidates.
+terms, skipping terms in more than `MAX_DOCUMENT_SHARE` of a large catalogue (they cannot tell records
+apart), so it stays in the low milliseconds at 100,000 records. While a crawl writes, the
+index is rebuilt at most every `REBUILD_AFTER` seconds.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import math
 import re
 import threading
+import time
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,191 +33,32 @@ from schemas.errors import InvalidURLError
 from schemas.record import canonical_id
 
 logger = logging.getLogger(__name__)
-QUERY_TERMS = 16
-MAX_DOCUMENT_SHARE = 0.05
+QUERY_TERMS = 10
+TERMS_PER_RECORD = 24
+FEATURES = 10
+MAX_DOCUMENT_SHARE = 0.01
 MIN_POSTINGS_KEPT = 200  # below this a term's posting list is cheap whatever its share
 MIN_DOCUMENT_FREQUENCY = 2  # a word only one record has says nothing about similarity
-LONG_TEXT_CHARS = 800
+REBUILD_AFTER = 600.0
+"""Seconds a built index serves before a moved catalogue (a crawl writes page by page) is
+indexed anew; similar software a few minutes old is still similar."""
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-STOPWORDS = frozenset(
-    [
-        "aber",
-        "alle",
-        "allen",
-        "aller",
-        "als",
-        "also",
-        "auch",
-        "auf",
-        "aus",
-        "bei",
-        "beim",
-        "bis",
-        "das",
-        "dass",
-        "dem",
-        "den",
-        "der",
-        "des",
-        "die",
-        "dies",
-        "diese",
-        "diesem",
-        "diesen",
-        "dieser",
-        "dieses",
-        "durch",
-        "ein",
-        "eine",
-        "einem",
-        "einen",
-        "einer",
-        "eines",
-        "für",
-        "gegen",
-        "hat",
-        "haben",
-        "hier",
-        "ihr",
-        "ihre",
-        "ist",
-        "jede",
-        "jeder",
-        "kann",
-        "kein",
-        "können",
-        "mit",
-        "nach",
-        "nicht",
-        "noch",
-        "nur",
-        "oder",
-        "ohne",
-        "sein",
-        "seine",
-        "sich",
-        "sie",
-        "sind",
-        "soll",
-        "über",
-        "und",
-        "uns",
-        "unter",
-        "vom",
-        "von",
-        "vor",
-        "war",
-        "was",
-        "weil",
-        "wenn",
-        "werden",
-        "wie",
-        "wir",
-        "wird",
-        "wurde",
-        "zum",
-        "zur",
-        "zwischen",
-        "sowie",
-        "bzw",
-        "etc",
-        "about",
-        "all",
-        "also",
-        "and",
-        "any",
-        "are",
-        "been",
-        "but",
-        "can",
-        "could",
-        "each",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "into",
-        "its",
-        "may",
-        "more",
-        "most",
-        "not",
-        "one",
-        "only",
-        "other",
-        "our",
-        "out",
-        "over",
-        "should",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "use",
-        "used",
-        "uses",
-        "using",
-        "very",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "will",
-        "with",
-        "within",
-        "without",
-        "you",
-        "your",
-        "software",
-        "open",
-        "source",
-        "code",
-        "tool",
-        "tools",
-        "system",
-        "systeme",
-        "systems",
-        "application",
-        "applications",
-        "anwendung",
-        "anwendungen",
-        "app",
-        "apps",
-        "based",
-        "basiert",
-        "project",
-        "projekt",
-        "version",
-        "data",
-        "daten",
-        "plattform",
-        "platform",
-        "service",
-        "services",
-        "dienst",
-        "web",
-        "online",
-        "digital",
-        "digitale",
-        "digitalen",
-        "management",
-        "verwaltung",
-    ]
-)
+_STOPWORD_TEXT = """
+    aber alle allen aller als also auch auf aus bei beim bis das dass
+    dem den der des die dies diese diesem diesen dieser dieses durch ein eine
+    einem einen einer eines für gegen hat haben hier ihr ihre ist jede jeder
+    kann kein können mit nach nicht noch nur oder ohne sein seine sich sie
+    sind soll über und uns unter vom von vor war was weil wenn werden
+    wie wir wird wurde zum zur zwischen sowie bzw etc about all also and
+    any are been but can could each for from has have how into its
+    may more most not one only other our out over should such than that
+    the their them then there these they this those through use used uses using
+    very was were what when where which while who will with within without you
+    your software open source code tool tools system systeme systems application applications anwendung anwendungen
+    app apps based basiert project projekt version data daten plattform platform service services dienst
+    web online digital digitale digitalen management verwaltung
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 """Function words of German and English plus words nearly every record of this catalogue has."""
 
 
@@ -256,7 +101,12 @@ def _related(document: dict[str, Any]) -> frozenset[str]:
 
 
 def _terms(document: dict[str, Any]) -> tuple[Counter[str], dict[str, str]]:
-    """Weighted terms of one stored record and the surface form shown for each."""
+    """Weighted terms of one stored record and the surface form shown for each.
+
+    Names, short descriptions, features, the forge's description, categories and topics: the
+    words that say what a piece of software is for. Long descriptions are left out; they add
+    noise and cost more than they tell.
+    """
     counts: Counter[str] = Counter()
     surface: dict[str, str] = {}
 
@@ -272,8 +122,7 @@ def _terms(document: dict[str, Any]) -> tuple[Counter[str], dict[str, str]]:
     for description in (document.get("descriptions") or {}).values():
         add(description.get("localised_name"), 3)
         add(description.get("short"), 2)
-        add(" ".join(description.get("features") or []), 1)
-        add((description.get("long") or "")[:LONG_TEXT_CHARS], 1)
+        add(" ".join((description.get("features") or [])[:FEATURES]), 1)
     repository = document.get("repository") or {}
     add(repository.get("description"), 2)
     for category in document.get("categories") or []:
@@ -286,18 +135,24 @@ def _terms(document: dict[str, Any]) -> tuple[Counter[str], dict[str, str]]:
 
 
 class SimilarIndex:
-    """An immutable TF-IDF index of the catalogue; build with `SimilarIndex.build`."""
+    """An immutable TF-IDF index of the catalogue; build with `SimilarIndex.build`.
+
+    Terms are interned to integers; each record keeps only its `TERMS_PER_RECORD` strongest
+    terms, and posting lists are compact arrays, so 100,000 records fit in a few hundred MB.
+    """
 
     def __init__(
         self,
         documents: list[_Document],
-        vectors: list[dict[str, float]],
-        postings: dict[str, list[tuple[int, float]]],
+        vectors: list[tuple[tuple[int, float], ...]],
+        postings: dict[int, tuple[array[int], array[float]]],
+        terms: list[str],
         surface: dict[str, str],
     ) -> None:
         self._documents = documents
         self._vectors = vectors
         self._postings = postings
+        self._terms = terms
         self._surface = surface
         self._position = {document.id: index for index, document in enumerate(documents)}
 
@@ -305,37 +160,55 @@ class SimilarIndex:
     def build(cls, stored: Iterable[str]) -> SimilarIndex:
         """Index every stored record JSON document of `stored` (as `Store.iter_documents`)."""
         documents: list[_Document] = []
-        raw: list[Counter[str]] = []
+        raw: list[list[tuple[int, int]]] = []
         surface: dict[str, str] = {}
-        frequency: Counter[str] = Counter()
-        for text in stored:
+        ids: dict[str, int] = {}
+        frequency: list[int] = []
+        for number, text in enumerate(stored):
             document = json.loads(text)
             counts, forms = _terms(document)
             organisation = (document.get("organisation") or {}).get("name")
             documents.append(
                 _Document(document["id"], document["name"], organisation, _related(document))
             )
-            raw.append(counts)
-            frequency.update(counts.keys())
-            for term, form in forms.items():
-                surface.setdefault(term, form)
+            row = []
+            for term, count in counts.items():
+                term_id = ids.setdefault(term, len(ids))
+                if term_id == len(frequency):
+                    frequency.append(0)
+                    surface[term] = forms.get(term, term)
+                frequency[term_id] += 1
+                row.append((term_id, count))
+            raw.append(row)
+            if number % 500 == 0:
+                time.sleep(0)  # let the server's request threads have the interpreter
         total = max(1, len(documents))
-        vectors: list[dict[str, float]] = []
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for index, counts in enumerate(raw):
-            weights = {
-                term: (1 + math.log(count)) * math.log(total / frequency[term])
-                for term, count in counts.items()
-                if frequency[term] >= MIN_DOCUMENT_FREQUENCY
-            }
-            norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
-            vector = {term: weight / norm for term, weight in weights.items() if weight > 0}
-            vectors.append(vector)
-            for term, weight in vector.items():
-                postings[term].append((index, weight))
+        idf = [math.log(total / df) if df >= MIN_DOCUMENT_FREQUENCY else 0.0 for df in frequency]
+        vectors: list[tuple[tuple[int, float], ...]] = []
+        lists: dict[int, tuple[array[int], array[float]]] = {}
         limit = max(MIN_POSTINGS_KEPT, int(total * MAX_DOCUMENT_SHARE))
-        kept = {term: items for term, items in postings.items() if len(items) <= limit}
-        return cls(documents, vectors, kept, surface)
+        for index, row in enumerate(raw):
+            weighted = [
+                (term_id, (1 + math.log(count)) * idf[term_id])
+                for term_id, count in row
+                if idf[term_id] > 0
+            ]
+            strongest = heapq.nlargest(TERMS_PER_RECORD, weighted, key=lambda item: item[1])
+            norm = math.sqrt(sum(weight * weight for _, weight in strongest)) or 1.0
+            vector = tuple((term_id, weight / norm) for term_id, weight in strongest)
+            vectors.append(vector)
+            for term_id, weight in vector:
+                if frequency[term_id] > limit:
+                    continue  # too common to tell records apart, and costly to walk
+                entry = lists.get(term_id)
+                if entry is None:
+                    entry = lists[term_id] = (array("i"), array("f"))
+                entry[0].append(index)
+                entry[1].append(weight)
+        terms = [""] * len(ids)
+        for term, term_id in ids.items():
+            terms[term_id] = term
+        return cls(documents, vectors, lists, terms, surface)
 
     def __len__(self) -> int:
         return len(self._documents)
@@ -346,19 +219,17 @@ class SimilarIndex:
         if position is None:
             return []
         source = self._documents[position]
-        vector = self._vectors[position]
-        strongest = sorted(vector.items(), key=lambda item: -item[1])[:QUERY_TERMS]
         scores: dict[int, float] = defaultdict(float)
-        shared: dict[int, list[tuple[float, str]]] = defaultdict(list)
-        for term, weight in strongest:
-            for other, other_weight in self._postings.get(term, ()):
-                if other == position:
-                    continue
-                contribution = weight * other_weight
-                scores[other] += contribution
-                shared[other].append((contribution, term))
-        found: list[Similar] = []
-        for other, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        for term_id, weight in self._vectors[position][:QUERY_TERMS]:
+            found = self._postings.get(term_id)
+            if found is None:
+                continue
+            for other, other_weight in zip(found[0], found[1], strict=True):
+                scores[other] += weight * other_weight
+        scores.pop(position, None)
+        best = heapq.nlargest(limit * 8, scores.items(), key=lambda item: (item[1], -item[0]))
+        result: list[Similar] = []
+        for other, score in best:
             candidate = self._documents[other]
             if (
                 candidate.id in source.related
@@ -366,19 +237,28 @@ class SimilarIndex:
                 or (source.organisation and candidate.organisation == source.organisation)
             ):
                 continue
-            words = [term for _, term in sorted(shared[other], reverse=True)[:4]]
-            found.append(
+            result.append(
                 Similar(
                     candidate.id,
                     candidate.name,
                     candidate.organisation,
                     round(score, 4),
-                    tuple(words),
+                    self._shared(position, other),
                 )
             )
-            if len(found) == limit:
+            if len(result) == limit:
                 break
-        return found
+        return result
+
+    def _shared(self, position: int, other: int) -> tuple[str, ...]:
+        """The (at most four) terms the two records share, strongest contribution first."""
+        theirs = dict(self._vectors[other])
+        common = [
+            (weight * theirs[term_id], term_id)
+            for term_id, weight in self._vectors[position]
+            if term_id in theirs
+        ]
+        return tuple(self._terms[term_id] for _, term_id in sorted(common, reverse=True)[:4])
 
     def surface(self, term: str) -> str:
         """How a term is shown: the word as first written, or the category slug/topic."""
@@ -389,12 +269,15 @@ class SimilarCache:
     """The newest built index, rebuilt in a background thread when the catalogue moved.
 
     `get(position, documents)` answers at once with the index it has (None before the first
-    one is ready) and starts one build when `position` is newer than the index's.
+    one is ready) and starts one build when `position` differs from the index's, no build is
+    running and the index is older than `rebuild_after` seconds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rebuild_after: float = REBUILD_AFTER) -> None:
+        self.rebuild_after = rebuild_after
         self._index: SimilarIndex | None = None
         self._position: Any = None
+        self._built_at = 0.0
         self._building: Any = None
         self._lock = threading.Lock()
         self._idle = threading.Event()
@@ -403,7 +286,8 @@ class SimilarCache:
     def get(self, position: Any, documents: Callable[[], Iterator[str]]) -> SimilarIndex | None:
         """The current index (maybe older than `position`); a build of `position` is started."""
         with self._lock:
-            if position != self._position and position != self._building:
+            due = self._index is None or (time.monotonic() - self._built_at >= self.rebuild_after)
+            if position != self._position and self._building is None and due:
                 self._building = position
                 self._idle.clear()
                 threading.Thread(
@@ -421,6 +305,7 @@ class SimilarCache:
         with self._lock:
             if index is not None:
                 self._index, self._position = index, position
+                self._built_at = time.monotonic()
             if self._building == position:
                 self._building = None
                 self._idle.set()

@@ -72,7 +72,7 @@ def test_unrelated_records_are_not_similar() -> None:
 
 def test_cache_builds_in_the_background_and_keeps_the_old_index() -> None:
     """The first call answers None and builds; later calls answer; a new position rebuilds."""
-    cache = SimilarCache()
+    cache = SimilarCache(rebuild_after=0)
     records = _catalogue()
     documents = lambda: iter(record.model_dump_json() for record in records)  # noqa: E731
     assert cache.get(1, documents) is None
@@ -83,6 +83,11 @@ def test_cache_builds_in_the_background_and_keeps_the_old_index() -> None:
     assert first is cache.get(2, documents)  # still the old one while the new one builds
     assert cache.wait(10)
     assert 7 == len(cache.get(2, documents) or [])
+    patient = SimilarCache(rebuild_after=3600)
+    patient.get(1, documents)
+    assert patient.wait(10)
+    assert patient.get(2, documents) is patient.get(3, documents)  # no rebuild within the hour
+    assert patient.wait(0)
 
 
 def test_software_page_shows_similar_software_with_the_reason(
