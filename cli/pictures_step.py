@@ -16,7 +16,8 @@ import httpx
 
 from crawler.addresses import Resolver
 from crawler.pictures import PictureKind, fetch_pictures, picture_client
-from indexer.store import Picture, Store
+from indexer.store import Store
+from schemas.picture import Picture
 
 MAX_PER_RUN = 500
 """Pictures fetched per crawl at most (the rest follow on the next crawls)."""
@@ -62,19 +63,7 @@ def fetch_new_pictures(
             transport=transport,
             network_backend=network_backend,
         ) as client:
-            fetched = await fetch_pictures(client, missing)
-        return [
-            Picture(
-                item.url,
-                item.media_type,
-                item.data,
-                item.width,
-                item.height,
-                item.problem,
-                item.fetched_at,
-            )
-            for item in fetched
-        ]
+            return await fetch_pictures(client, missing)
 
     pictures = asyncio.run(run())
     for picture in pictures:

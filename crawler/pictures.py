@@ -35,6 +35,7 @@ from PIL import Image, UnidentifiedImageError
 from crawler.addresses import Resolver, request_guard
 from crawler.http import create_http_client
 from crawler.pinning import PinnedBackend, PinnedTransport
+from schemas.picture import Picture
 
 PictureKind = Literal["logo", "screenshot"]
 MAX_BYTES = 4 * 1024 * 1024
@@ -52,19 +53,6 @@ _EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?(?!#)", re.IGNORECASE)
 
 class PictureRefused(ValueError):
     """The bytes are not a picture this catalogue serves; the message says why."""
-
-
-@dataclass(frozen=True)
-class FetchedPicture:
-    """What the crawl learnt of one picture URL: the encoded picture, or why it was refused."""
-
-    url: str
-    media_type: str | None
-    data: bytes | None
-    width: int | None
-    height: int | None
-    problem: str | None
-    fetched_at: datetime
 
 
 @dataclass(frozen=True)
@@ -172,7 +160,7 @@ async def _download(client: httpx.AsyncClient, url: str) -> bytes:
         return bytes(body)
 
 
-async def fetch_picture(client: httpx.AsyncClient, url: str, kind: PictureKind) -> FetchedPicture:
+async def fetch_picture(client: httpx.AsyncClient, url: str, kind: PictureKind) -> Picture:
     """The picture at `url`, encoded, or a refusal naming the reason; never raises for the URL."""
     now = datetime.now(UTC)
     try:
@@ -180,23 +168,21 @@ async def fetch_picture(client: httpx.AsyncClient, url: str, kind: PictureKind) 
             raise PictureRefused("only https:// URLs up to 2,048 characters are fetched")
         encoded = encode_picture(await _download(client, url), kind)
     except PictureRefused as error:
-        return FetchedPicture(url, None, None, None, None, str(error), now)
+        return Picture(url, None, None, None, None, str(error), now)
     except Exception as error:
-        return FetchedPicture(
+        return Picture(
             url, None, None, None, None, f"not fetched: {error or type(error).__name__}", now
         )
-    return FetchedPicture(
-        url, encoded.media_type, encoded.data, encoded.width, encoded.height, None, now
-    )
+    return Picture(url, encoded.media_type, encoded.data, encoded.width, encoded.height, None, now)
 
 
 async def fetch_pictures(
     client: httpx.AsyncClient, wanted: Iterable[tuple[str, PictureKind]]
-) -> list[FetchedPicture]:
-    """Fetch each (URL, kind), `CONCURRENCY` at a time; one `FetchedPicture` per URL, in order."""
+) -> list[Picture]:
+    """Fetch each (URL, kind), `CONCURRENCY` at a time; one `Picture` per URL, in order."""
     limit = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(url: str, kind: PictureKind) -> FetchedPicture:
+    async def one(url: str, kind: PictureKind) -> Picture:
         async with limit:
             return await fetch_picture(client, url, kind)
 

@@ -17,9 +17,9 @@ from pydantic import BaseModel, Field
 
 from api.cache import ChangeCache, catalogue_version
 from api.charts import CHART_POLICY
-from api.deps import CacheDep, ContextDep, PageLanguageDep, StoreDep
+from api.deps import AppContext, CacheDep, ContextDep, PageLanguageDep, StoreDep
 from api.pages import error_page, render
-from api.stats_view import CHART_NAMES, StatsPage, stats_page
+from api.stats_view import CHART_NAMES, Chart, StatsPage, stats_page
 from indexer.store import CatalogueStats, CatalogueTimeline, Store
 
 router = APIRouter(include_in_schema=False)
@@ -82,21 +82,25 @@ def statistics_page(
     )
 
 
-@router.get("/stats/charts/{name}.svg")
-def chart_svg(
-    request: Request,
-    context: ContextDep,
-    store: StoreDep,
-    cache: CacheDep,
-    language: PageLanguageDep,
-    name: str,
-) -> Response:
-    """One chart as an SVG image (no script; its own styles only, see `api.charts`)."""
+def _chart(
+    request: Request, context: AppContext, store: Store, language: str, name: str
+) -> Chart | Response:
+    """The chart `name` in `language`, or the 404 page for a name the page does not have."""
     if name not in CHART_NAMES:
         return error_page(context.templates, request, language, 404, f"no chart named {name!r}")
-    svg = _page(store, cache, language).charts[name].svg
+    return _page(store, context.cache, language).charts[name]
+
+
+@router.get("/stats/charts/{name}.svg")
+def chart_svg(
+    request: Request, context: ContextDep, store: StoreDep, language: PageLanguageDep, name: str
+) -> Response:
+    """One chart as an SVG image (no script; its own styles only, see `api.charts`)."""
+    chart = _chart(request, context, store, language, name)
+    if isinstance(chart, Response):
+        return chart
     return Response(
-        svg,
+        chart.svg,
         media_type="image/svg+xml",
         headers={"Content-Security-Policy": CHART_POLICY, "Content-Language": language},
     )
@@ -104,17 +108,12 @@ def chart_svg(
 
 @router.get("/stats/{name}.csv")
 def chart_csv(
-    request: Request,
-    context: ContextDep,
-    store: StoreDep,
-    cache: CacheDep,
-    language: PageLanguageDep,
-    name: str,
+    request: Request, context: ContextDep, store: StoreDep, language: PageLanguageDep, name: str
 ) -> Response:
     """One chart's figures as CSV (UTF-8, a header row in the page language)."""
-    if name not in CHART_NAMES:
-        return error_page(context.templates, request, language, 404, f"no chart named {name!r}")
-    chart = _page(store, cache, language).charts[name]
+    chart = _chart(request, context, store, language, name)
+    if isinstance(chart, Response):
+        return chart
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(chart.columns)

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
 from indexer.store.models import PictureRow
+from schemas.picture import Picture, picture_key
 
-
-def picture_key(url: str) -> str:
-    """The key of the picture at `url` (SHA-256 hex of the URL): what ``/pictures/KEY`` names."""
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A fetched picture: re-encoded bytes and size, or None and the reason it was refused."""
-
-    url: str
-    media_type: str | None
-    data: bytes | None
-    width: int | None
-    height: int | None
-    problem: str | None
-    fetched_at: datetime
-
-    @property
-    def key(self) -> str:
-        return picture_key(self.url)
+__all__ = ["Picture", "get", "known", "picture_key", "save", "summaries"]
 
 
 def save(connection: Connection, picture: Picture) -> None:

@@ -18,7 +18,7 @@ from tests.web.browser import DESKTOP, MOBILE, horizontal_overflow, open_page
 pytestmark = pytest.mark.browser
 PAGES = {
     "search": "/?q=platform&lang=en",
-    "software": "/software/gitlab.opencode.de/stadt/beteiligung?lang=en",
+    "software": "/software/gitlab.opencode.de/stadt/wappen?lang=en",
     "status": "/forges?lang=en&url=https://gitlab.opencode.de/kreis/eakte",
     "stats": "/stats?lang=en",
 }
