@@ -122,3 +122,22 @@ def test_more_values_of_a_facet_behind_a_disclosure(page: Any, base_url: str) ->
     assert hidden.count() > 0 and hidden.first.is_hidden()
     more.locator("summary").click()
     assert hidden.first.is_visible()
+
+
+def test_facet_counts_never_wrap_at_320_px(browser: Any, base_url: str) -> None:
+    """With the filters open on the narrowest phone, every count sits on one line."""
+    opened = open_page(browser, NARROWEST)
+    try:
+        opened.goto(f"{base_url}/?lang=de")
+        opened.locator("details.filters > summary").click()
+        for more in opened.locator("details.facet-more > summary").all():
+            more.click()
+        heights = opened.evaluate(
+            """() => [...document.querySelectorAll('.facet .count')].map((count) => {
+                const style = getComputedStyle(count);
+                return count.getBoundingClientRect().height / parseFloat(style.lineHeight);
+            })"""
+        )
+        assert heights and max(heights) < 1.5
+    finally:
+        opened.context.close()
