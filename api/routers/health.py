@@ -78,6 +78,12 @@ def metrics(context: ContextDep) -> PlainTextResponse:
             float(context.store.count_records()),
         )
         gauges["codereuse_forges"] = ("Registered forges.", float(len(context.store.list_forges())))
+        applied = getattr(context.search, "applied_change", None)
+        if applied is not None:  # the embedded index; Meilisearch keeps its position elsewhere
+            gauges["codereuse_search_changes_behind"] = (
+                "Store changes the search index has not applied yet (it follows the change feed).",
+                float(max(0, context.store.latest_change_seq() - applied()[1])),
+            )
     except CodereuseError as error:
         logger.warning("metrics: store not readable: %s", error)
     return PlainTextResponse(context.metrics.render(gauges), media_type=CONTENT_TYPE)

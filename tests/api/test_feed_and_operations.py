@@ -104,3 +104,13 @@ def test_metrics_in_prometheus_format(client: AppClient) -> None:
     )
     assert "codereuse_catalogue_records 5" in text
     assert "# TYPE codereuse_http_request_duration_seconds histogram" in text
+
+
+def test_metrics_show_how_far_the_index_is_behind_the_store(
+    client: AppClient, store: Store
+) -> None:
+    """/metrics tells how many store changes the embedded index has not applied yet."""
+    assert "codereuse_search_changes_behind 0" in client.get("/metrics").text
+    first = next(store.iter_records())
+    store.upsert_records([first.model_copy(update={"name": "Neuer Name"})])
+    assert "codereuse_search_changes_behind 1" in client.get("/metrics").text
