@@ -44,7 +44,8 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store; PostgreSQL for scale-out",
     )
     search_backend: Literal["embedded", "meilisearch"] = Field(
-        default="embedded", description="embedded (SQLite FTS5 in the store) or meilisearch"
+        default="embedded",
+        description="embedded (SQLite FTS5, in the SQLite store or CODEREUSE_SEARCH_PATH) or meilisearch",
     )
     search_path: str = Field(
         default="./codereuse-search.db",
