@@ -34,6 +34,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -46,13 +47,37 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api import build_catalogue
 from bench.load_driver import SHARES, Catalogue, drive, summary
 from bench.load_server import HOST, ServerWatch, crawling, serving
 from bench.search import query_mix
 
 CODEREUSE = Path(sys.executable).parent / "codereuse"
 FILTER_NAMES = ("licence", "category", "forge", "organisation", "development_status")
+
+
+def built_catalogue(command: Path, folder: Path, records: int) -> Path:
+    """The synthetic catalogue written by `command`'s own install (its schema revision), once.
+
+    Runs `bench.api.build_catalogue` with the interpreter beside `command` in the checkout that
+    holds its ``.venv``, so a peer of an older commit gets a store it can open.
+    """
+    database = folder / f"codereuse-{records}.db"
+    if not database.exists():
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                str(command.parent / "python"),
+                "-c",
+                "import sys; from pathlib import Path; from bench.api import build_catalogue; "
+                "build_catalogue(Path(sys.argv[1]), int(sys.argv[2]))",
+                str(database),
+                str(records),
+            ],
+            cwd=command.parent.parent.parent,
+            check=True,
+        )
+        print(f"catalogue built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return database
 
 
 def catalogue_values(database: Path) -> Catalogue:
@@ -176,24 +201,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--codereuse", type=Path, default=CODEREUSE)
     parser.add_argument("--peer", type=Path, default=None, help="another codereuse command")
     parser.add_argument("--peer-workers", type=int, default=1, help="--workers for the peer")
-    parser.add_argument("--database", type=Path, default=None, help="catalogue built once here")
+    parser.add_argument(
+        "--database", type=Path, default=None, help="folder where the catalogues are built once"
+    )
     options = parser.parse_args(argv)
 
-    source = options.database or (
-        Path(tempfile.gettempdir()) / f"codereuse-load-{options.repositories}" / "codereuse.db"
-    )
-    if not source.exists():
-        started = time.perf_counter()
-        build_catalogue(source, options.repositories)
-        print(f"catalogue built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    catalogue = catalogue_values(source)
     commands = {"this": (options.codereuse, options.workers)}
     if options.peer is not None:
         commands = {"peer": (options.peer, options.peer_workers), **commands}
+    folder = options.database or Path(tempfile.gettempdir()) / "codereuse-load"
+    sources = {
+        label: built_catalogue(command, folder / label, options.repositories)
+        for label, (command, _workers) in commands.items()
+    }
+    catalogue = catalogue_values(sources["this"])
     results: dict[str, list[dict[str, Any]]] = {label: [] for label in commands}
     for run in range(options.runs):
         for label, (command, workers) in commands.items():
-            figures = one_run(command, workers, source, catalogue, options)
+            figures = one_run(command, workers, sources[label], catalogue, options)
             results[label].append(figures)
             print(
                 f"run {run + 1} {label}: {figures['table']['all']['req/s']:.0f} req/s, "

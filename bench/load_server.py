@@ -8,6 +8,7 @@ summed over the server's processes and their CPU time over the measured window.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -146,7 +147,8 @@ def serving(command: Path, folder: Path, database: Path, workers: int) -> Iterat
             time.sleep(0.3)
         yield port, process.pid
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
