@@ -166,3 +166,18 @@ def test_did_you_mean_offers_index_words_on_zero_hits(catalogue: SearchBackend) 
 def test_no_suggestion_when_something_matched(catalogue: SearchBackend) -> None:
     """A query with matches carries no did-you-mean."""
     assert None is catalogue.search("Sitzungsdienst").did_you_mean
+
+
+def test_a_typo_keeps_the_exactly_named_record_first(tmp_path: Path) -> None:
+    """"Frontead" ranks the software named "Frontend" before newer ones merely holding the word."""
+    from datetime import UTC, datetime
+
+    newer = datetime(2026, 1, 1, tzinfo=UTC)
+    records = [
+        make_record("a", "Citizen frontend", texts={"en": "A frontend."}, last_activity=newer),
+        make_record("b", "Frontend", texts={"en": "A frontend."}),
+        make_record("c", "User frontend", texts={"en": "A frontend."}, last_activity=newer),
+    ]
+    backend = EmbeddedSearch(tmp_path / "s.db", lambda: records)
+    backend.rebuild()
+    assert "Frontend" == backend.search("Frontead").hits[0].name

@@ -25,7 +25,7 @@ from indexer.search.documents import (
 from indexer.search.embedded.highlight import word_matcher
 from indexer.search.embedded.indexing import IndexWriter
 from indexer.search.embedded.postings import TermCache, build_postings, frequent_threshold
-from indexer.search.embedded.query import did_you_mean, expand, query_words
+from indexer.search.embedded.query import did_you_mean, expand, name_keys, query_words
 from indexer.search.embedded.ranking import Ranker, word_sets
 from indexer.search.embedded.results import build_hits, facet_counts, filtered
 from indexer.search.embedded.schema import (
@@ -363,8 +363,9 @@ class EmbeddedSearch:
                 every &= more.any
             partial, matches = matches & ~every, every
             name_exact = 0
-            for rowid in state.name_key.get(" ".join(folded), ()):
-                name_exact |= 1 << rowid
+            for key in name_keys(words):
+                for rowid in state.name_key.get(key, ()):
+                    name_exact |= 1 << rowid
             if sort == "relevance":
                 ranker = Ranker(self._connection, state, sets, name_exact, matcher)
                 ordered = ranker.order(matches | partial, needed)

@@ -62,6 +62,9 @@ class WordQuery:
     prefix: str | None = None
     typos: dict[int, set[str]] = field(default_factory=dict)
     alternatives: list[Alternative] = field(default_factory=list)
+    typo_words: list[str] = field(
+        default_factory=list
+    )  # index words within the typo budget, best first
 
     def groups(self) -> list[tuple[str, set[str], str | None]]:
         """``(group name, terms, prefix)`` for each non-empty group, best first."""
@@ -111,6 +114,7 @@ def expand(word: str, vocabulary: Vocabulary, *, is_prefix: bool) -> WordQuery:
     if limit:
         for candidate, cost in _typo_candidates(word, vocabulary, limit):
             result.typos.setdefault(cost, set()).update(index_terms(candidate, LANGUAGES))
+            result.typo_words.append(candidate)
     return result
 
 
@@ -200,3 +204,14 @@ def did_you_mean(folded: list[str], vocabulary: Vocabulary) -> list[str] | None:
         suggestion.append(best[0])
         changed = True
     return suggestion if changed else None
+
+
+def name_keys(words: list[WordQuery], limit: int = 64) -> list[str]:
+    """The name keys (folded words joined by spaces) a name equal to the query may have: the
+    query's words, each possibly replaced by an index word within its typo budget, so "Frontead"
+    still finds the software named "Frontend" as an exact name. At most `limit` keys."""
+    keys = [""]
+    for word in words:
+        forms = [word.word, *word.typo_words]
+        keys = [f"{key} {form}".lstrip() for key in keys for form in forms][:limit]
+    return keys
