@@ -37,7 +37,7 @@ from indexer.search.text import (
 )
 
 MAX_QUERY_WORDS = 10  # as Meilisearch: later words are ignored
-MAX_COMPOUNDS = 400  # compounds holding one query word that are searched (shortest first)
+MAX_COMPOUNDS = 100  # compounds holding one query word that are searched (shortest first)
 MAX_TYPO_CANDIDATES = 12
 MIN_PREFIX = 2  # a one-letter prefix would match nearly everything
 
