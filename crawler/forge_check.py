@@ -73,11 +73,12 @@ def _check_kind(
     resolver: Resolver | None,
 ) -> None:
     spec = kind_spec(reg.kind)
-    rest = spec.api_locations(reg.url.rstrip("/")).rest
+    base = reg.url.rstrip("/")
+    rest = spec.api_locations(base).rest
     tried: list[str] = []
     needs_token = False
     for probe in spec.probes:
-        url = f"{rest}{probe.path}"
+        url = probe.url(base, rest)
         response = _fetch(reg, http, url, token=token, resolver=resolver)
         body: object = None
         if response.status_code == 200:

@@ -33,11 +33,17 @@ class Probe:
     """One request of the live check: a REST path and what proves the forge is of this kind."""
 
     path: str
-    """Relative to the REST base, e.g. ``/version``."""
+    """Relative to the REST base, e.g. ``/version`` (to the forge's URL with `from_base`)."""
     expects: str
     """What a good answer is, for the message when none came."""
     proves: Callable[[object], bool]
     """True when the decoded JSON body is what this kind answers."""
+    from_base: bool = False
+    """True when `path` is relative to the forge's URL, not to the REST base."""
+
+    def url(self, base: str, rest: str) -> str:
+        """The probe's URL on the forge at `base` whose REST base is `rest`."""
+        return f"{base if self.from_base else rest}{self.path}"
 
 
 Spellings = Mapping[str, tuple[str, ...]]
@@ -106,9 +112,9 @@ class ForgeKindSpec:
         segments = [segment for segment in path.split("/") if segment]
         if segments[:1] and segments[0] in self.owner_prefixes and len(segments) >= 2:
             return [segments[1]], []
-        if not self.root_only:
-            if netloc not in self.public_hosts:
-                return [], []
+        if not self.root_only and netloc not in self.public_hosts:
+            return [], []
+        if self.nested_owners:
             trimmed = self.ui_routes.sub("", path).strip("/").removeprefix("groups/")
             return ([trimmed] if trimmed else []), []
         if self.ui_routes.search(path) or not segments:

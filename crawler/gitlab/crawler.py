@@ -22,8 +22,9 @@ from typing import Any
 
 from crawler.base import ForgeCrawler, Page, Plan
 from crawler.gitlab import queries
-from crawler.gitlab.rest import group_projects_url, listing, raw_files
+from crawler.gitlab.rest import group_projects_url, raw_files
 from crawler.gitlab.snapshots import snapshot_from_graphql, snapshot_from_rest
+from crawler.listing import listing
 from crawler.snapshot import parse_time
 from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
 from schemas.forge import RepositorySnapshot

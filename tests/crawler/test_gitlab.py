@@ -211,8 +211,8 @@ def _walk(
     """Run the REST listing over `fake` and return the ids seen and the raw answers."""
     import asyncio
 
-    from crawler.gitlab.rest import listing
     from crawler.http import ForgeClient, create_http_client
+    from crawler.listing import listing
     from crawler.ratelimit import Governor
 
     answers: list[httpx.Response] = []
