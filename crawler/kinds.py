@@ -4,13 +4,15 @@ line here (docs/forge-kinds.md)."""
 
 from __future__ import annotations
 
+from crawler.forgejo import FORGEJO
+from crawler.gitea import GITEA
 from crawler.github import GITHUB
 from crawler.gitlab import GITLAB
 from crawler.spec import ApiLocations, ForgeKindSpec
 from schemas.errors import RegistrationError
 from schemas.forge import ForgeRegistration
 
-KINDS: dict[str, ForgeKindSpec] = {spec.name: spec for spec in (GITLAB, GITHUB)}
+KINDS: dict[str, ForgeKindSpec] = {spec.name: spec for spec in (GITLAB, GITHUB, GITEA, FORGEJO)}
 """Every forge kind codereuse crawls, by name, in the order shown to people."""
 
 

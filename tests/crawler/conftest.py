@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 import respx
 from tenacity import wait_none
 
 from crawler.base import CrawlReport
+from crawler.kinds import api_locations
 from crawler.run import CrawlOptions, crawl_forges
+from crawler.spec import ApiLocations
 from schemas.forge import ForgeRegistration, RepositorySnapshot
 from schemas.record import Provenance, Record, Repository
 from tests.crawler.fakeforge import BASE_TIME, FakeForge
@@ -67,18 +70,12 @@ def public_resolver(host: str) -> list[str]:
     return ["93.184.216.34"]
 
 
-@dataclass
-class Locations:
-    rest: str
-    graphql: str
-
-
-def locate(registration: ForgeRegistration) -> Locations:
-    """API locations of the fakes (github.com-like hosts use an ``api.`` host)."""
-    if registration.kind == "gitlab":
-        return Locations(f"{registration.url}/api/v4", f"{registration.url}/api/graphql")
+def locate(registration: ForgeRegistration) -> ApiLocations:
+    """API locations of the fakes: the kind's own, but github.com-like hosts use an ``api.`` host."""
+    if registration.kind != "github":
+        return api_locations(registration)
     host = registration.url.removeprefix("https://")
-    return Locations(f"https://api.{host}", f"https://api.{host}/graphql")
+    return ApiLocations(f"https://api.{host}", f"https://api.{host}/graphql")
 
 
 @pytest.fixture
@@ -97,7 +94,7 @@ def crawl(
     **options: Any,
 ) -> CrawlReport:
     """Crawl `registration` against `fake` (mounted with respx) into `sink`; no real sleeping."""
-    api_host = fake.host if registration.kind == "gitlab" else f"api.{fake.host}"
+    api_host = httpx.URL(locate(registration).rest).host
     with respx.mock(assert_all_called=False) as router:
         router.route(host=api_host).mock(side_effect=fake)
         reports = asyncio.run(

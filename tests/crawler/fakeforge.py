@@ -367,7 +367,8 @@ class FakeGitHub(FakeForge):
         }
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
+        # An Enterprise Server (``URL/api/v3``, ``URL/api/graphql``) answers like api.github.com.
+        path = request.url.path.removeprefix("/api/v3").replace("/api/graphql", "/graphql")
         if path == "/graphql":
             return self._graphql(json.loads(request.content))
         match = re.fullmatch(r"/(orgs|users)/([^/]+)/repos", path)
@@ -477,3 +478,126 @@ class FakeGitHub(FakeForge):
                 data[alias] = self.node(by_path[wanted]) if wanted in by_path else None
             return _json({"data": data})
         return _json({"errors": [{"message": "unknown query"}]})
+
+
+class FakeGitea(FakeForge):
+    """A Gitea (or, with ``forgejo=True``, a Forgejo) at ``https://<host>``, REST ``/api/v1``.
+
+    Written from the documented shapes (and the recorded bodies in
+    ``../shared/reference/recorded-api/``): ``/repos/search`` answers an envelope
+    ``{"ok": true, "data": [...]}``, owner listings a bare list; ``limit`` is clamped to 50
+    (``MAX_RESPONSE_ITEMS``); pages follow ``Link: rel="next"`` with ``X-Total-Count``; the
+    contents API lists a directory as a list of entries and a file as an object with base64
+    ``content`` and its blob ``sha``.
+    """
+
+    forgejo: bool = False
+
+    def repo_item(self, repo: FakeRepo) -> dict[str, Any]:
+        """A repository object (the field set of Gitea 1.22 / Forgejo 9)."""
+        return {
+            "id": repo.id,
+            "owner": {"id": 1000 + int(repo.owner[3:] or 0), "login": repo.owner},
+            "name": repo.name,
+            "full_name": repo.path,
+            "description": f"Description of {repo.name}",
+            "empty": False,
+            "private": False,
+            "internal": False,
+            "fork": False,
+            "parent": None,
+            "mirror": False,
+            "size": 120,
+            "language": "Go",
+            "html_url": f"https://{self.host}/{repo.path}",
+            "clone_url": f"https://{self.host}/{repo.path}.git",
+            "website": "",
+            "stars_count": repo.id % 5,
+            "forks_count": 0,
+            "watchers_count": 1,
+            "open_issues_count": 0,
+            "default_branch": "main",
+            "archived": False,
+            "created_at": _iso(BASE_TIME),
+            "updated_at": _iso(repo.activity),
+            "topics": ["egov"],
+        }
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = unquote(request.url.path)
+        if path == "/api/v1/version":
+            return _json({"version": "9.0.3+gitea-1.22.0" if self.forgejo else "1.22.3"})
+        if path == "/api/forgejo/v1/version" and self.forgejo:
+            return _json({"version": "9.0.3+gitea-1.22.0"})
+        if path == "/api/v1/repos/search":
+            return self._page(request.url, self.repos, envelope=True)
+        match = re.fullmatch(r"/api/v1/(orgs|users)/([^/]+)/repos", path)
+        if match:
+            members = [r for r in self.repos if r.owner == match.group(2)]
+            if not members:
+                return _json({"message": "GetOrgByName", "url": "…"}, 404)
+            return self._page(request.url, members, envelope=False)
+        match = re.fullmatch(r"/api/v1/users/([^/]+)", path)
+        if match:
+            if not any(r.owner == match.group(1) for r in self.repos):
+                return _json({"message": "user does not exist"}, 404)
+            return _json({"id": 1, "login": match.group(1)})
+        match = re.fullmatch(r"/api/v1/repos/([^/]+)/([^/]+)(/contents(?:/(.+))?)?", path)
+        if match:
+            repo = next(
+                (r for r in self.repos if r.path == f"{match.group(1)}/{match.group(2)}"), None
+            )
+            if repo is None:
+                return _json({"message": "The target couldn't be found."}, 404)
+            if match.group(3) is None:
+                return _json(self.repo_item(repo))
+            return self._contents(repo, match.group(4))
+        return _json({"message": "Not Found"}, 404)
+
+    def _contents(self, repo: FakeRepo, name: str | None) -> httpx.Response:
+        files = {"README.md": "# readme\n"}
+        if repo.publiccode is not None:
+            files[repo.publiccode_name] = repo.content(self.host) or ""
+        if name is None:
+            return _json(
+                [
+                    {
+                        "name": file,
+                        "path": file,
+                        "type": "file",
+                        "size": len(text),
+                        "sha": hashlib.sha1(text.encode()).hexdigest(),
+                        "download_url": f"https://{self.host}/{repo.path}/raw/branch/main/{file}",
+                    }
+                    for file, text in files.items()
+                ]
+            )
+        if name not in files:
+            return _json({"message": "object does not exist"}, 404)
+        text = files[name]
+        return _json(
+            {
+                "name": name,
+                "path": name,
+                "type": "file",
+                "encoding": "base64",
+                "content": base64.b64encode(text.encode()).decode(),
+                "sha": hashlib.sha1(text.encode()).hexdigest(),
+            }
+        )
+
+    def _page(self, url: httpx.URL, members: list[FakeRepo], *, envelope: bool) -> httpx.Response:
+        if url.params.get("sort") == "updated":
+            ordered = sorted(
+                members, key=lambda r: r.activity, reverse=url.params.get("order") == "desc"
+            )
+        else:
+            ordered = sorted(members, key=lambda r: r.id)
+        limit = min(50, int(url.params.get("limit", "30")))
+        page = int(url.params.get("page", "1"))
+        chosen = ordered[(page - 1) * limit : page * limit]
+        headers = {"X-Total-Count": str(len(ordered))}
+        if page * limit < len(ordered):
+            headers["Link"] = f'<{url.copy_set_param("page", str(page + 1))}>; rel="next"'
+        items = [self.repo_item(r) for r in chosen]
+        return _json({"ok": True, "data": items} if envelope else items, headers=headers)

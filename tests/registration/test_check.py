@@ -13,6 +13,7 @@ from schemas.errors import RegistrationError
 
 PUBLIC = {
     "gitlab.example.org": ["93.184.215.14"],
+    "gitea.example.org": ["93.184.215.16"],
     "ghe.example.org": ["93.184.215.15"],
     "api.github.com": ["140.82.112.6"],
     "moved.example.org": ["93.184.215.16"],
@@ -91,9 +92,17 @@ def test_wrong_kind_is_refused_with_what_was_tried(forge: respx.MockRouter) -> N
     with pytest.raises(RegistrationError) as caught:
         register("https://gitlab.example.org", kind="github", resolver=resolve)
     message = str(caught.value)
-    assert ["/api/v3/meta → 404", "/api/v3/rate_limit → 404", "is it a GitLab forge?"] == [
+    assert [
+        "/api/v3/meta → 404",
+        "/api/v3/rate_limit → 404",
+        "is it a GitLab or Gitea or Forgejo forge?",
+    ] == [
         part
-        for part in ["/api/v3/meta → 404", "/api/v3/rate_limit → 404", "is it a GitLab forge?"]
+        for part in [
+            "/api/v3/meta → 404",
+            "/api/v3/rate_limit → 404",
+            "is it a GitLab or Gitea or Forgejo forge?",
+        ]
         if part in message
     ]
 
@@ -327,3 +336,22 @@ def test_group_url_of_a_self_hosted_gitlab_gets_advice(forge: respx.MockRouter) 
         "`codereuse forges add https://gitlab.example.org --kind gitlab --group team/apps`"
         in str(caught.value)
     )
+
+
+def test_gitea_answering_version_is_registered(forge: respx.MockRouter) -> None:
+    """GET /api/v1/version with a version object proves a Gitea; a codeberg URL names an org."""
+    forge.get("https://gitea.example.org/api/v1/version").respond(json={"version": "1.22.3"})
+    forge.get("https://gitea.example.org/api/v1/users/stadt").respond(json={"login": "stadt"})
+    registration = register("https://gitea.example.org/stadt", kind="gitea", resolver=resolve)
+    assert ("https://gitea.example.org", ["stadt"]) == (registration.url, registration.orgs)
+
+
+def test_forgejo_is_told_from_gitea_by_its_own_version_api(forge: respx.MockRouter) -> None:
+    """Forgejo answers /api/forgejo/v1/version; a Gitea there (404) is refused as a Forgejo."""
+    forge.get("https://gitea.example.org/api/forgejo/v1/version").respond(404)
+    with pytest.raises(RegistrationError, match="does not answer as a forgejo forge"):
+        register("https://gitea.example.org", kind="forgejo", resolver=resolve)
+    forge.get("https://gitea.example.org/api/forgejo/v1/version").respond(
+        json={"version": "9.0.3+gitea-1.22.0"}
+    )
+    assert "forgejo" == register("https://gitea.example.org", kind="forgejo", resolver=resolve).kind

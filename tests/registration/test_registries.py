@@ -24,13 +24,14 @@ def _scope_count(registrations) -> int:  # type: ignore[no-untyped-def]
 
 @needs_shared
 def test_codegouvfr_accounts_file() -> None:
-    """code.gouv.fr: one registration per GitLab/GitHub host not ignored; owners become scope."""
+    """code.gouv.fr: one registration per GitLab/GitHub/Gitea/Gogs host not ignored; owners become scope."""
     path = REGISTRIES / "codegouvfr-data__comptes-organismes-publics.yml"
     source = yaml.safe_load(path.read_text(encoding="utf-8"))
     crawlable = {
         host: entry
         for host, entry in source.items()
-        if entry["forge"] in ("gitlab", "github") and not entry.get("ignored_since")
+        if entry["forge"] in ("gitlab", "github", "gitea", "gogs")
+        and not entry.get("ignored_since")
     }
     owners = sum(len(entry.get("owners") or {}) for entry in crawlable.values())
     whole = sorted(host for host, entry in crawlable.items() if not entry.get("owners"))
@@ -54,6 +55,14 @@ def test_codegouvfr_accounts_file() -> None:
             if r.kind == "github" and r.token_env == "GITHUB_TOKEN"
         ],
     )
+
+
+@needs_shared
+def test_codegouvfr_gogs_host_is_crawled_as_gitea() -> None:
+    """The Gogs host code.gouv.fr names is registered as a Gitea (the same /api/v1)."""
+    imported = load_registry(REGISTRIES / "codegouvfr-data__comptes-organismes-publics.yml")
+    [gogs] = [r for r in imported.registrations if r.url == "https://gogs.univ-littoral.fr"]
+    assert ("gitea", "fr-gogs.univ-littoral.fr") == (gogs.kind, gogs.name)
 
 
 @needs_shared
