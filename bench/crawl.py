@@ -4,8 +4,10 @@ Usage::
 
     .venv/bin/python bench/crawl.py [--repos 10000] [--naive-repos 1000] [--runs 3] [--latency 0.05]
 
-Per run, against a fake GitLab (whole instance, 100 groups) and a fake GitHub (100 organisations
-of 100 repositories), each with `--repos` deterministic repositories of which 30% carry a
+Per run, against a fake GitLab (whole instance, 100 groups), a fake GitHub (100 organisations
+of 100 repositories) and a fake Gitea (whole instance; no GraphQL, so one listing request per 50
+repositories, one root listing per repository and one request per file found), each with
+`--repos` deterministic repositories of which 30% carry a
 publiccode.yml (some as publiccode.yaml), every request delayed by `--latency` seconds at the
 transport (an async `httpx.MockTransport`), through the real code paths (`crawler.run`, the
 governor, the retry policy, normalisation, the store as the crawl sink):
@@ -38,13 +40,15 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+from crawler.kinds import api_locations
 from crawler.run import CrawlOptions, crawl_forges
 from indexer.store import create_store
 from schemas.forge import ForgeRegistration
-from tests.crawler.fakeforge import FakeForge, FakeGitHub, FakeGitLab, make_repos
+from tests.crawler.fakeforge import FakeForge, FakeGitea, FakeGitHub, FakeGitLab, make_repos
 from tests.crawler.memory_sink import MemorySink
 
 LAB = ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.bench.example")
+TEA = ForgeRegistration(name="tea", kind="gitea", url="https://gitea.bench.example")
 HUB_HOST = "github.bench.example"
 
 
@@ -55,9 +59,10 @@ class Where:
 
 
 def locate(registration: ForgeRegistration) -> Where:
-    if registration.kind == "gitlab":
-        return Where(f"{registration.url}/api/v4", f"{registration.url}/api/graphql")
-    return Where(f"https://api.{HUB_HOST}", f"https://api.{HUB_HOST}/graphql")
+    if registration.kind == "github":  # the fake serves github.com's layout at api.HOST
+        return Where(f"https://api.{HUB_HOST}", f"https://api.{HUB_HOST}/graphql")
+    where = api_locations(registration)
+    return Where(where.rest, where.graphql or "")
 
 
 def hub(owners: int) -> ForgeRegistration:
@@ -115,29 +120,36 @@ def one_run(repos: int, naive_repos: int, latency: float) -> dict[str, float]:
     owners = 100
     lab = FakeGitLab("gitlab.bench.example", make_repos(repos, owners=owners))
     github = FakeGitHub(HUB_HOST, make_repos(repos, owners=owners))
-    forges: dict[str, FakeForge] = {"gitlab.bench.example": lab, f"api.{HUB_HOST}": github}
+    tea = FakeGitea("gitea.bench.example", make_repos(repos, owners=owners))
+    forges: dict[str, FakeForge] = {
+        "gitlab.bench.example": lab,
+        f"api.{HUB_HOST}": github,
+        "gitea.bench.example": tea,
+    }
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
         store = create_store(f"sqlite:///{Path(folder) / 'bench.db'}")
         with store:
             store.add_forge(LAB)
             store.add_forge(hub(owners))
+            store.add_forge(TEA)
             sink = store
-            seconds = crawl(sink, [LAB, hub(owners)], forges, latency)
+            seconds = crawl(sink, [LAB, hub(owners), TEA], forges, latency)
             figures["full_seconds"] = seconds
-            figures["throughput"] = 2 * repos / seconds
+            figures["throughput"] = 3 * repos / seconds
             figures["gitlab_per_1000"] = lab.total * 1000 / repos
             figures["github_per_1000"] = github.total * 1000 / repos
+            figures["gitea_per_1000"] = tea.total * 1000 / repos
             figures["stored"] = store.count_records()
             changed = random.Random(42).sample(range(1, repos + 1), repos // 100)  # 1%
-            lab.touch(changed)
-            github.touch(changed)
-            lab.counts.clear()
-            github.counts.clear()
-            figures["recrawl_seconds"] = crawl(sink, [LAB, hub(owners)], forges, latency)
+            for fake in (lab, github, tea):
+                fake.touch(changed)
+                fake.counts.clear()
+            figures["recrawl_seconds"] = crawl(sink, [LAB, hub(owners), TEA], forges, latency)
             figures["recrawl_requests"] = lab.total + github.total
             figures["recrawl_gitlab"] = lab.total
             figures["recrawl_github"] = github.total
+            figures["recrawl_gitea"] = tea.total
             figures["rss_after_crawls_mb"] = (
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             )
@@ -175,6 +187,9 @@ def main() -> None:
     print(
         f"{'GitHub requests per 1,000 repos (full)':44}{median('github_per_1000'):>12.1f}{median('naive_github_per_1000'):>12.1f}{'<= 15':>10}"
     )
+    print(
+        f"{'Gitea requests per 1,000 repos (full)':44}{median('gitea_per_1000'):>12.1f}{'':>12}{'REST only':>10}"
+    )
     # The naive approach has no change detection: a recrawl costs a full crawl.
     naive_recrawl = (
         (median("naive_gitlab_per_1000") + median("naive_github_per_1000")) * args.repos / 1000
@@ -185,8 +200,9 @@ def main() -> None:
     print(
         f"{'  of which GitLab / GitHub':44}{median('recrawl_gitlab'):>6.0f} /{median('recrawl_github'):>4.0f}"
     )
+    print(f"{'Gitea recrawl after 1% changed, requests':44}{median('recrawl_gitea'):>12.0f}")
     print(
-        f"{'full crawl wall time, s (both forges)':44}{median('full_seconds'):>12.2f}{'':>12}{'':>10}"
+        f"{'full crawl wall time, s (three forges)':44}{median('full_seconds'):>12.2f}{'':>12}{'':>10}"
     )
     print(
         f"{'throughput into the store, repos/s':44}{median('throughput'):>12.0f}{2 * args.naive_repos / median('naive_seconds'):>12.0f}{'>= 500':>10}"
@@ -198,6 +214,12 @@ def main() -> None:
     print(
         "naive REST: a listing plus one raw-file request per repository and file name, measured on "
         f"{args.naive_repos} repositories per forge; without change detection its recrawl is a full crawl of both forges at that rate."
+    )
+    print(
+        "Gitea has no GraphQL: its cost is one listing request per 50 repositories, one root "
+        "listing per repository (which tells whether publiccode.yml/.yaml exist, so absent files "
+        "are never asked for) and one request per file found; a recrawl pays the root and file "
+        "requests only for repositories whose updated_at moved."
     )
 
 
