@@ -202,3 +202,13 @@ def test_api_kind_enum_comes_from_the_registry(store: Store, search: SearchBacke
     )
     schema = served.openapi()["components"]["schemas"]["ForgeCreate"]["properties"]["kind"]
     assert list(kind_names()) == schema["enum"]
+
+
+def test_an_interrupted_crawl_is_shown_in_the_forge_view(client: AppClient, store: Store) -> None:
+    """A run left running by a killed process shows as interrupted once the next crawl starts."""
+    store.start_crawl_run("opencode", full=True)  # its process is killed here
+    assert 1 == store.close_interrupted_runs("opencode")
+    run_id = store.start_crawl_run("opencode", full=False)
+    shown = client.get("/api/v1/forges/opencode").json()
+    assert ["running", "interrupted"] == [run["status"] for run in shown["crawls"]]
+    assert run_id == shown["last_crawl"]["id"]
