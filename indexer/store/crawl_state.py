@@ -82,15 +82,18 @@ def finish_run(
             records_total=int(live or 0),
         )
     )
-    token_names = connection.scalars(
-        select(ForgeRow.token_env).where(ForgeRow.token_env.is_not(None))
-    )
-    secrets = secret_values(names=[name for name in token_names if name])
+    secrets = _secrets(connection)
     rows = [_finding_row(run_id, forge, None, finding, secrets) for finding in findings]
     for record_id, items in record_findings.items():
         rows.extend(_finding_row(run_id, forge, record_id, finding, secrets) for finding in items)
     if rows:
         connection.execute(insert(FindingRow), rows)
+
+
+def _secrets(connection: Connection) -> list[str]:
+    """Values to mask: secret-named variables and every registered forge's ``token_env``."""
+    names = connection.scalars(select(ForgeRow.token_env).where(ForgeRow.token_env.is_not(None)))
+    return secret_values(names=[name for name in names if name])
 
 
 def _finding_row(
@@ -142,13 +145,22 @@ def finished_runs(connection: Connection, limit: int) -> list[CrawlRun]:
 
 
 def run_findings(connection: Connection, run_id: int) -> list[tuple[str | None, Finding]]:
-    """The findings of run `run_id` as (record id or None, finding), in the order saved."""
+    """The findings of run `run_id` as (record id or None, finding), in the order saved.
+
+    Redacted again on the way out, so rows written before findings were redacted on write
+    (older releases stored what a forge echoed) are never served with a secret in them.
+    """
     query = select(FindingRow).where(FindingRow.crawl_run_id == run_id).order_by(FindingRow.id)
+    secrets = _secrets(connection)
     return [
         (
             row.record_id,
             Finding(
-                type=row.type, key=row.key, line=row.line, column=row.column, message=row.message
+                type=row.type,
+                key=redact(row.key, secrets),
+                line=row.line,
+                column=row.column,
+                message=redact(row.message, secrets),
             ),
         )
         for row in connection.execute(query)

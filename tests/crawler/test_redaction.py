@@ -90,3 +90,24 @@ def test_the_store_masks_secrets_of_every_registered_token_variable(
 def test_redact_masks_credential_shapes_and_leaves_prose(text: str, expected: str) -> None:
     """`token X`, Basic, JOB-TOKEN and access_token= are masked; ordinary words stay."""
     assert expected == redact(text, secrets=[])
+
+
+def test_findings_stored_before_redaction_existed_are_served_masked(tmp_path: Path) -> None:
+    """A row an older release stored with an echoed token is masked when it is read."""
+    from sqlalchemy import update
+
+    from indexer.store.models import FindingRow
+
+    with create_store(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        store.add_forge(LAB)
+        run_id = store.start_crawl_run("lab", full=True)
+        store.finish_crawl_run(
+            run_id,
+            status="partial",
+            stats={},
+            findings=[Finding(type="error", key="crawl.instance", message="HTTP 401")],
+        )
+        with store.engine.begin() as connection:  # what an older release wrote
+            connection.execute(update(FindingRow).values(message=f"HTTP 401: Bearer {TOKEN}"))
+        [(_, finding)] = store.crawl_findings(run_id)
+    assert "HTTP 401: Bearer ***" == finding.message
