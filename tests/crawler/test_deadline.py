@@ -53,11 +53,12 @@ def test_a_forge_answering_after_the_client_timeout_is_cut_off_at_its_deadline(
     fake = FakeGitLab("ok.example.org", make_repos(150, owners=2))
     sent_to_slow: list[httpx.Request] = []
     notices: list[str] = []
+    healthy_done = asyncio.Event()
 
     async def never_in_time(request: httpx.Request) -> httpx.Response:
         sent_to_slow.append(request)
-        for _ in range(10):  # the healthy forge goes on meanwhile
-            await asyncio.sleep(0)
+        # Concurrent forges share the fake clock: let the healthy one finish before time jumps.
+        await asyncio.wait_for(healthy_done.wait(), timeout=10)
         fake_time.now += CLIENT_TIMEOUT  # the answer would come after 40 s
         raise httpx.ReadTimeout("timed out", request=request)
 
@@ -66,7 +67,13 @@ def test_a_forge_answering_after_the_client_timeout_is_cut_off_at_its_deadline(
         router.route(host="slow.example.org").mock(side_effect=never_in_time)
         router.route(host="ok.example.org").mock(side_effect=fake)
         started = fake_time.now
-        by_forge = _crawl([slow, healthy], sink, fake_time, on_notice=notices.append)
+        by_forge = _crawl(
+            [slow, healthy],
+            sink,
+            fake_time,
+            on_notice=notices.append,
+            on_page=lambda forge, _scope, seen: healthy_done.set() if seen >= 150 else None,
+        )
     assert ("partial", "succeeded") == (by_forge["slow"].status, by_forge["ok"].status)
     assert 150 == len(sink.fingerprints("ok"))
     assert "deadline of 5 min" in by_forge["slow"].findings[-1].message
