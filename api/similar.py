@@ -138,19 +138,21 @@ class SimilarIndex:
     """An immutable TF-IDF index of the catalogue; build with `SimilarIndex.build`.
 
     Terms are interned to integers; each record keeps only its `TERMS_PER_RECORD` strongest
-    terms, and posting lists are compact arrays, so 100,000 records fit in a few hundred MB.
+    terms, and vectors and posting lists are flat arrays of machine numbers, not objects.
     """
 
     def __init__(
         self,
         documents: list[_Document],
-        vectors: list[tuple[tuple[int, float], ...]],
+        vectors: tuple[array[int], array[int], array[float]],
         postings: dict[int, tuple[array[int], array[float]]],
-        terms: list[str],
+        terms: dict[int, str],
         surface: dict[str, str],
     ) -> None:
         self._documents = documents
-        self._vectors = vectors
+        # Record i's terms and weights are [offsets[i]:offsets[i + 1]] of the two flat arrays
+        # (a tuple per term would cost ten times the memory at 100,000 records).
+        self._offsets, self._vector_terms, self._vector_weights = vectors
         self._postings = postings
         self._terms = terms
         self._surface = surface
@@ -184,7 +186,7 @@ class SimilarIndex:
                 time.sleep(0)  # let the server's request threads have the interpreter
         total = max(1, len(documents))
         idf = [math.log(total / df) if df >= MIN_DOCUMENT_FREQUENCY else 0.0 for df in frequency]
-        vectors: list[tuple[tuple[int, float], ...]] = []
+        offsets, vector_terms, vector_weights = array("q", [0]), array("i"), array("f")
         lists: dict[int, tuple[array[int], array[float]]] = {}
         limit = max(MIN_POSTINGS_KEPT, int(total * MAX_DOCUMENT_SHARE))
         for index, row in enumerate(raw):
@@ -195,9 +197,10 @@ class SimilarIndex:
             ]
             strongest = heapq.nlargest(TERMS_PER_RECORD, weighted, key=lambda item: item[1])
             norm = math.sqrt(sum(weight * weight for _, weight in strongest)) or 1.0
-            vector = tuple((term_id, weight / norm) for term_id, weight in strongest)
-            vectors.append(vector)
-            for term_id, weight in vector:
+            for term_id, raw_weight in strongest:
+                weight = raw_weight / norm
+                vector_terms.append(term_id)
+                vector_weights.append(weight)
                 if frequency[term_id] > limit:
                     continue  # too common to tell records apart, and costly to walk
                 entry = lists.get(term_id)
@@ -205,10 +208,18 @@ class SimilarIndex:
                     entry = lists[term_id] = (array("i"), array("f"))
                 entry[0].append(index)
                 entry[1].append(weight)
-        terms = [""] * len(ids)
-        for term, term_id in ids.items():
-            terms[term_id] = term
-        return cls(documents, vectors, lists, terms, surface)
+            offsets.append(len(vector_terms))
+        used = set(vector_terms)
+        terms = {term_id: term for term, term_id in ids.items() if term_id in used}
+        shown = {term: surface[term] for term in terms.values() if term in surface}
+        vectors = (offsets, vector_terms, vector_weights)
+        return cls(documents, vectors, lists, terms, shown)
+
+    def _vector(self, position: int) -> list[tuple[int, float]]:
+        start, end = self._offsets[position], self._offsets[position + 1]
+        return list(
+            zip(self._vector_terms[start:end], self._vector_weights[start:end], strict=True)
+        )
 
     def __len__(self) -> int:
         return len(self._documents)
@@ -220,7 +231,7 @@ class SimilarIndex:
             return []
         source = self._documents[position]
         scores: dict[int, float] = defaultdict(float)
-        for term_id, weight in self._vectors[position][:QUERY_TERMS]:
+        for term_id, weight in self._vector(position)[:QUERY_TERMS]:
             found = self._postings.get(term_id)
             if found is None:
                 continue
@@ -252,10 +263,10 @@ class SimilarIndex:
 
     def _shared(self, position: int, other: int) -> tuple[str, ...]:
         """The (at most four) terms the two records share, strongest contribution first."""
-        theirs = dict(self._vectors[other])
+        theirs = dict(self._vector(other))
         common = [
             (weight * theirs[term_id], term_id)
-            for term_id, weight in self._vectors[position]
+            for term_id, weight in self._vector(position)
             if term_id in theirs
         ]
         return tuple(self._terms[term_id] for _, term_id in sorted(common, reverse=True)[:4])
