@@ -19,7 +19,7 @@ from indexer.search.protocol import FILTER_FIELDS, MAX_PAGE_DEPTH, SORT_KEYS, Se
 PAGE_FACETS: tuple[str, ...] = (*DEFAULT_FACETS, "declared")
 FACET_OPTIONS = 8
 """Values of a facet shown at once; the rest sit behind a "more" disclosure."""
-MAX_FACET_OPTIONS = 100
+MAX_FACET_OPTIONS = 40
 """Values of a facet a page lists at all (organisations run into thousands at scale)."""
 BOOLEAN_VALUES = {"declared", "archived"}
 STATE_NAMES = frozenset({"q", *FILTER_FIELDS, "active_since", "active_until", "sort", "per_page"})

@@ -164,3 +164,14 @@ def test_german_error_pages_are_german(client: AppClient, path: str, title: str)
     """Error pages for German readers have German titles and advice; the English detail is marked."""
     response = client.get(path, headers={"accept": "text/html"})
     assert title in response.text and 'lang="en"' in response.text
+
+
+def test_a_facet_lists_at_most_forty_values_and_says_how_many_more() -> None:
+    """Thousands of organisations: forty are listed, the rest counted, not rendered."""
+    counts = {f"Org {number:04}": 5000 - number for number in range(3000)}
+    result = SearchResult(hits=[], total=5, facets={"organisation": counts}, page=1, per_page=20)
+    organisation = facets(result, CatalogueQuery(), "en")[0]
+    assert (40, 2960) == (
+        len(organisation["options"]) + len(organisation["more"]),
+        organisation["hidden"],
+    )
