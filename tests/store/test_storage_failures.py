@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import event
 from typer.testing import CliRunner
@@ -82,35 +83,36 @@ def _full_disk(store: Store) -> None:
     store.engine.dispose()
 
 
-def test_readyz_finds_a_damaged_page(damaged: str) -> None:
-    """/readyz answers 503 problem+json naming the damage, though the first pages read fine."""
-    store = create_store(damaged)
-    client = AppClient(create_app(Settings(database_url=damaged), store=store))
+def _get(url: str, path: str, *, search: Any = None, **params: str) -> httpx.Response:
+    """GET `path` from an app over the store at `url` (with `search`, or the real backend)."""
+    store = create_store(url)
+    client = AppClient(create_app(Settings(database_url=url), store=store, search=search))
     try:
-        response = client.get("/readyz")
+        return client.get(path, params=params)
     finally:
         client.close()
         store.close()
+
+
+def _assert_damaged_503(response: httpx.Response) -> None:
     assert (503, "application/problem+json") == (
         response.status_code,
         response.headers["content-type"],
     )
     assert "the database file is damaged" in response.json()["detail"]
+
+
+def test_readyz_finds_a_damaged_page(damaged: str) -> None:
+    """/readyz answers 503 problem+json naming the damage, though the first pages read fine."""
+    response = _get(damaged, "/readyz")
+    _assert_damaged_503(response)
     assert str(Path(damaged.removeprefix("sqlite:///"))) not in response.text
 
 
 @pytest.mark.parametrize("format", ["ndjson", "csv", "json"])
 def test_export_of_a_damaged_store_is_503_before_streaming(damaged: str, format: str) -> None:
     """The export answers 503 problem+json instead of 200 and a file broken half-way."""
-    store = create_store(damaged)
-    client = AppClient(create_app(Settings(database_url=damaged), store=store))
-    try:
-        response = client.get("/api/v1/export", params={"format": format})
-    finally:
-        client.close()
-        store.close()
-    assert 503 == response.status_code
-    assert "the database file is damaged" in response.json()["detail"]
+    _assert_damaged_503(_get(damaged, "/api/v1/export", format=format))
 
 
 @pytest.mark.parametrize("args", [["export", "--format", "ndjson", "-o", "out.ndjson"], ["stats"]])
@@ -285,15 +287,4 @@ def test_raw_database_errors_in_the_api_are_503(tmp_path: Path) -> None:
         def search(self, *_args: object, **_options: object) -> None:
             raise sqlite3.DatabaseError("database disk image is malformed")
 
-    store = create_store(url)
-    client = AppClient(create_app(Settings(database_url=url), store=store, search=DamagedSearch()))  # type: ignore[arg-type]
-    try:
-        response = client.get("/api/v1/software", params={"q": "project"})
-    finally:
-        client.close()
-        store.close()
-    assert (503, "application/problem+json") == (
-        response.status_code,
-        response.headers["content-type"],
-    )
-    assert "the database file is damaged" in response.json()["detail"]
+    _assert_damaged_503(_get(url, "/api/v1/software", search=DamagedSearch(), q="project"))
