@@ -37,7 +37,13 @@ def split_forge_url(url: str) -> tuple[str, str, str]:
         )
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:  # an unclosed IPv6 bracket ("Invalid IPv6 URL")
+        without_credentials = re.sub(r"//[^/@]*@", "//", text)
+        raise InvalidURLError(
+            without_credentials, f"not a URL ({error}); give one like https://gitlab.example.org"
+        ) from None
     scheme = parts.scheme.lower()
     shown = redact_url(text)
     if scheme not in {"http", "https"}:

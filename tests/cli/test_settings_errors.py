@@ -103,6 +103,7 @@ def test_admin_token_of_32_characters_is_accepted() -> None:
         ("http://a..b", "empty label"),
         (f"https://{LONG_LABEL}.example.org", "longer than 63"),
         (f"https://gitlab.{LONG_LABEL}.org/group", "longer than 63"),
+        ("http://[::1/x", "Invalid IPv6 URL"),
     ],
 )
 def test_bad_host_names_are_refused_by_forges_add(tmp_path: Path, url: str, reason: str) -> None:
@@ -114,7 +115,13 @@ def test_bad_host_names_are_refused_by_forges_add(tmp_path: Path, url: str, reas
 
 
 @pytest.mark.parametrize(
-    "url", ["http://a..b", f"https://{LONG_LABEL}.example.org", f"https://x.{LONG_LABEL}/g/p"]
+    "url",
+    [
+        "http://a..b",
+        f"https://{LONG_LABEL}.example.org",
+        f"https://x.{LONG_LABEL}/g/p",
+        "http://[::1",
+    ],
 )
 def test_bad_host_names_are_422_over_the_api(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
@@ -132,5 +139,5 @@ def test_bad_host_names_are_422_over_the_api(
     finally:
         client.close()
     assert 422 == created.status_code
-    assert "label" in created.json()["detail"]
+    assert "label" in created.json()["detail"] or "IPv6" in created.json()["detail"]
     assert (200, "bad_url") == (status.status_code, status.json()["status"])
