@@ -23,6 +23,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -97,10 +98,55 @@ def fail(message: object, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _escaped(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: escape(v) if isinstance(v, str) else v for k, v in fields.items()}
+
+
+class _PrintableProgress(Progress):
+    """Progress whose task descriptions and fields (forge names, group paths) are filtered and
+    markup-escaped: they come from forge data and registry files."""
+
+    def add_task(
+        self,
+        description: str,
+        start: bool = True,
+        total: float | None = 100.0,
+        completed: int = 0,
+        visible: bool = True,
+        **fields: Any,
+    ) -> TaskID:
+        return super().add_task(
+            escape(description), start, total, completed, visible, **_escaped(fields)
+        )
+
+    def update(
+        self,
+        task_id: TaskID,
+        *,
+        total: float | None = None,
+        completed: float | None = None,
+        advance: float | None = None,
+        description: str | None = None,
+        visible: bool | None = None,
+        refresh: bool = False,
+        **fields: Any,
+    ) -> None:
+        super().update(
+            task_id,
+            total=total,
+            completed=completed,
+            advance=advance,
+            description=None if description is None else escape(description),
+            visible=visible,
+            refresh=refresh,
+            **_escaped(fields),
+        )
+
+
 @contextmanager
 def progress() -> Iterator[Progress]:
     """A progress display for long jobs (crawl, index, export); invisible with ``--quiet``."""
-    bar = Progress(
+    bar = _PrintableProgress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -112,3 +112,20 @@ def test_printable_removes_whole_sequences() -> None:
     assert "ab" == printable(f"a{CLEAR_SCREEN}b")
     assert "xclicky" == printable(f"x{LINK}y")
     assert "Bürger\tok\nnext" == printable("Bürger\tok\nnext\r")
+
+
+def test_progress_shows_forge_names_and_groups_cleanly() -> None:
+    """Progress bars (crawl, index, export) filter and escape what they are given."""
+    import io
+
+    from cli import ui
+
+    buffer = io.StringIO()
+    ui.QUIET = False
+    with ui.progress() as bar:
+        bar.console.file = buffer
+        task = bar.add_task(f"forge{TITLE}[red]x", total=None, status=f"a{CLEAR_SCREEN}")
+        bar.update(task, status=f"group{LINK}[/]")
+    shown = buffer.getvalue()
+    _assert_clean(shown)
+    assert "forge[red]x" in shown and "groupclick[/]" in shown
