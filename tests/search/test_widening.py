@@ -169,7 +169,7 @@ def test_no_suggestion_when_something_matched(catalogue: SearchBackend) -> None:
 
 
 def test_a_typo_keeps_the_exactly_named_record_first(tmp_path: Path) -> None:
-    """"Frontead" ranks the software named "Frontend" before newer ones merely holding the word."""
+    """ "Frontead" ranks the software named "Frontend" before newer ones merely holding the word."""
     from datetime import UTC, datetime
 
     newer = datetime(2026, 1, 1, tzinfo=UTC)

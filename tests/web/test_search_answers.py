@@ -20,3 +20,18 @@ def test_page_lists_partial_matches_under_their_own_heading(client: AppClient) -
     assert "1 result" in html
     heading = html.index("Partial matches (1)")
     assert html.index("Beteiligungsportal") < heading < html.index("Terminkalender")
+
+
+def test_page_names_the_synonyms_also_searched(client: AppClient) -> None:
+    """ "Partizipation" finds the Bürgerbeteiligung platform and the page says what it also searched."""
+    html = client.get("/", params={"q": "Partizipation ", "lang": "en"}).text
+    assert "Also searched: Bürgerbeteiligung" in html
+    assert "Beteiligungsportal" in html
+
+
+def test_page_offers_did_you_mean_on_no_match(client: AppClient) -> None:
+    """A query beyond the typo budget shows a link to the corrected query, filters kept."""
+    body = client.get("/api/v1/software", params={"q": "Beteilgngsportl "}).json()
+    assert ("beteiligungsportal", 0) == (body["did_you_mean"], body["total"])
+    html = client.get("/", params={"q": "Beteilgngsportl ", "lang": "en"}).text
+    assert 'href="/?q=beteiligungsportal&amp;lang=en"' in html
