@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from bench.catalogue import synthetic_records
+from bench.catalogue import fill_store
 from bench.search import SEARCH_FACETS, query_mix
 
 
@@ -59,14 +59,7 @@ def build_catalogue(database: Path, records: int) -> None:
     database.parent.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{database}"
     store = create_store(url)
-    batch = []
-    for record in synthetic_records(records):
-        batch.append(record)
-        if len(batch) == 1000:
-            store.upsert_records(batch)
-            batch = []
-    if batch:
-        store.upsert_records(batch)
+    fill_store(store, records)
     backend = _search_backend(load_settings(database_url=url), store)
     backend.rebuild()
     store.close()

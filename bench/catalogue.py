@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from schemas.record import (
     Description,
@@ -538,3 +540,26 @@ def _mirror(record: Record, url: str) -> Record:
             "relations": Relations(mirrors=[record.url]),
         }
     )
+
+
+class RecordStore(Protocol):
+    """What `fill_store` needs of a store (`indexer.store.Store` has it)."""
+
+    def count_records(self) -> int: ...
+
+    def upsert_records(self, records: Sequence[Record]) -> object: ...
+
+
+def fill_store(store: RecordStore, count: int) -> float:
+    """Write `count` synthetic records into `store` unless it holds that many; seconds taken."""
+    started = time.perf_counter()
+    if store.count_records() < count:
+        batch: list[Record] = []
+        for record in synthetic_records(count):
+            batch.append(record)
+            if len(batch) == 1000:
+                store.upsert_records(batch)
+                batch = []
+        if batch:
+            store.upsert_records(batch)
+    return time.perf_counter() - started

@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         backend = EmbeddedSearch(url, source)
         seq: Callable[[], int] | None = None
     else:
-        from bench.search_stores import fill_store
+        from bench.catalogue import fill_store
         from indexer.store import create_store
 
         store = create_store(url)

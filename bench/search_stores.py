@@ -19,32 +19,15 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from bench.catalogue import synthetic_records
+from bench.catalogue import fill_store
 from indexer.search.factory import create_search_backend
 from indexer.store import create_store, upgrade_database
 from schemas.settings import Settings
 
 Rows = list[tuple[str, str, str, str]]
-
-
-def fill_store(store: Any, count: int) -> float:
-    """Write `count` synthetic records into `store` unless it holds that many; seconds taken."""
-    started = time.perf_counter()
-    if store.count_records() < count:
-        batch = []
-        for record in synthetic_records(count):
-            batch.append(record)
-            if len(batch) == 1000:
-                store.upsert_records(batch)
-                batch = []
-        if batch:
-            store.upsert_records(batch)
-    return time.perf_counter() - started
 
 
 def _run(
