@@ -19,6 +19,7 @@ from cli import (
     config_command,
     crawl_command,
     db_command,
+    draft_command,
     export_command,
     forges_command,
     run_command,
@@ -135,6 +136,7 @@ serve_command.register(app)
 validate_command.register(app)
 catalogue_command.register(app)
 run_command.register(app)
+draft_command.register(app)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from api import search_view as view
 from api.cache import change_position
 from api.catalogue import moved_to, record_path, record_times, related_records, run_search
 from api.deps import CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageDep
+from api.draft_view import draft_view
 from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import error_page, page_url, render, safe_href
@@ -144,6 +145,8 @@ def software_page(
             "publiccode_href": f"/api/v1/software/{path}/publiccode.yml",
             "normalised_href": f"/api/v1/software/{path}/publiccode",
             "json_href": f"/api/v1/software/{path}",
+            "draft": draft_view(record),
+            "draft_href": f"/api/v1/software/{path}/publiccode.yml?draft=1",
             "back_href": view.back_href(back, language),
             "similar": similar_software(index, record.id, language),
             "pictures": pictures(record, choice.description, context.store, language),

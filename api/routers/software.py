@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import RedirectResponse, Response
 
 from api.catalogue import (
@@ -19,6 +19,7 @@ from api.catalogue import (
     search_links,
 )
 from api.deps import CatalogueQueryDep, SearchDep, SearchPageDep, StoreDep
+from api.draft_view import draft_view
 from api.models import SearchResponse, SoftwareDetail
 from api.problems import ApiProblem, problem_responses
 from api.publiccode_view import PubliccodeUnreadableError, normalise_publiccode
@@ -98,6 +99,11 @@ def _detail(store: StoreDep, record: Record) -> SoftwareDetail:
             "page": f"/software/{path}",
             "publiccode_yml": f"/api/v1/software/{path}/publiccode.yml",
             "publiccode": f"/api/v1/software/{path}/publiccode",
+            **(
+                {"publiccode_draft": f"/api/v1/software/{path}/publiccode.yml?draft=1"}
+                if not record.declared
+                else {}
+            ),
         },
     )
 
@@ -129,24 +135,45 @@ def _shadowed_detail(store: StoreDep, record_id: str, suffix: str) -> Response |
 
 @router.get(
     "/{record_id:path}/publiccode.yml",
-    summary="The original publiccode.yml",
+    summary="The original publiccode.yml, or a drafted one (draft=1)",
     response_class=Response,
     responses={
         200: {"content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}}},
         **problem_responses(404, 422),
     },
 )
-def publiccode_original(store: StoreDep, record_id: RecordId) -> Response:
-    """The publiccode.yml bytes exactly as crawled."""
+def publiccode_original(
+    store: StoreDep,
+    record_id: RecordId,
+    draft: Annotated[
+        bool,
+        Query(
+            description="a drafted publiccode.yml for a repository without one: made from "
+            "what the forge knows, a comment per value naming its source, TODOs on guesses"
+        ),
+    ] = False,
+    download: Annotated[bool, Query(description="answer as an attachment to save")] = False,
+) -> Response:
+    """The publiccode.yml bytes exactly as crawled, or with ``draft=1`` a draft."""
     shadowed = _shadowed_detail(store, record_id, "publiccode.yml")
     if shadowed is not None:
         return shadowed
     record = _record_or_404(store, record_id)
-    return Response(
-        _publiccode_bytes(store, record),
-        media_type=YAML_MEDIA_TYPE,
-        headers={"Content-Disposition": 'inline; filename="publiccode.yml"'},
-    )
+    disposition = "attachment" if download else "inline"
+    headers = {"Content-Disposition": f'{disposition}; filename="publiccode.yml"'}
+    if not draft:
+        return Response(
+            _publiccode_bytes(store, record), media_type=YAML_MEDIA_TYPE, headers=headers
+        )
+    view = draft_view(record)
+    if view is None:
+        raise ApiProblem(
+            404,
+            "no-draft",
+            f"{record.id} has its own publiccode.yml: read it without draft=1",
+        )
+    headers["X-Codereuse-Draft"] = view.kind
+    return Response(view.text, media_type=YAML_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
