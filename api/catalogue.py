@@ -15,6 +15,7 @@ from api.models import FacetValue, HitOut, RelatedRecord
 from api.query import DEFAULT_FACETS, CatalogueQuery, SearchPage, query_string
 from indexer.search.protocol import Hit, SearchBackend, SearchResult
 from indexer.store import Store
+from schemas.copying import from_attributes
 from schemas.errors import InvalidURLError
 from schemas.record import Record, canonical_id
 
@@ -35,23 +36,7 @@ def hit_links(record_id: str) -> dict[str, str]:
 
 def hit_out(hit: Hit) -> HitOut:
     """The API shape of a search hit."""
-    return HitOut(
-        id=hit.id,
-        url=hit.url,
-        name=hit.name,
-        short_description=hit.short_description,
-        licence=hit.licence,
-        last_activity=hit.last_activity,
-        declared=hit.declared,
-        valid=hit.valid,
-        forge=hit.forge,
-        stars=hit.stars,
-        organisation=hit.organisation,
-        mirrors=list(hit.mirrors),
-        highlights=dict(hit.highlights),
-        links=hit_links(hit.id),
-        partial=hit.partial,
-    )
+    return from_attributes(HitOut, hit, links=hit_links(hit.id))
 
 
 def record_hit(record: Record, language: str = "en") -> HitOut:
@@ -69,8 +54,7 @@ def record_hit(record: Record, language: str = "en") -> HitOut:
         forge=record.repository.forge,
         stars=record.repository.stars,
         organisation=record.organisation.name if record.organisation else None,
-        mirrors=list(record.relations.mirrors),
-        highlights={},
+        mirrors=tuple(record.relations.mirrors),
         links=hit_links(record.id),
     )
 

@@ -1,16 +1,24 @@
-"""Output and input models of the JSON API, separate from the store's and the search's types.
+"""Output and input models of the JSON API.
 
 Output models say exactly what a client gets (they are the OpenAPI response schemas); input
 models say what a client may send, with ``extra="forbid"`` so typos are refused, not ignored.
+Where the API shows a store or search value as it is (a crawl run, a job, the statistics, a
+hit), its output model *is* that value's type under the API's schema name (a pydantic dataclass
+subclass), built with `schemas.copying.from_attributes`: a field added to the value is in the
+API and its OpenAPI schema at once, with no second definition to keep in step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
+from indexer.search.protocol import Hit
+from indexer.store.values import CatalogueStats, CrawlJob, CrawlRun
 from schemas.findings import Finding
 from schemas.forge import ForgeKind, ForgeRegistration
 from schemas.record import Record
@@ -21,26 +29,11 @@ class FacetValue(BaseModel):
     count: int
 
 
-class HitOut(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class HitOut(Hit):
     """One search hit; `highlights` hold HTML (escaped text with ``<mark>`` around matches)."""
 
-    id: str
-    url: str
-    name: str
-    short_description: str | None
-    licence: str | None
-    last_activity: datetime | None
-    declared: bool
-    valid: bool
-    forge: str
-    stars: int | None
-    organisation: str | None
-    mirrors: list[str]
-    highlights: dict[str, str]
     links: dict[str, str] = Field(description="self (JSON) and page (HTML) URLs")
-    partial: bool = Field(
-        default=False, description="holds only some of the query words (a partial match)"
-    )
 
 
 class SearchResponse(BaseModel):
@@ -88,25 +81,14 @@ class SoftwareDetail(BaseModel):
     links: dict[str, str] = Field(description="self, page, publiccode_yml, publiccode")
 
 
-class CrawlRunOut(BaseModel):
-    id: int
-    forge: str
-    full: bool
-    started_at: datetime
-    finished_at: datetime | None
-    status: str
-    requests: int
-    records_total: int | None
-    stats: dict[str, Any]
+@dataclass(frozen=True)
+class CrawlRunOut(CrawlRun):
+    """One crawl of one forge: when, full or incremental, how it ended, what it counted."""
 
 
-class CrawlJobOut(BaseModel):
-    id: int
-    forge: str
-    status: str
-    requested_at: datetime
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+@dataclass(frozen=True)
+class CrawlJobOut(CrawlJob):
+    """A crawl asked for over the API, waiting for ``codereuse run`` to pick it up."""
 
 
 class ForgeOut(BaseModel):
@@ -170,20 +152,11 @@ class StatusOut(BaseModel):
     last_crawl: CrawlRunOut | None = None
 
 
-class StatsOut(BaseModel):
+@dataclass(frozen=True)
+class StatsOut(CatalogueStats):
     """Counts over the live catalogue and its size after each crawl run."""
 
-    records: int
-    declared: int
-    valid: int
-    forges: int
-    repositories: int
-    by_forge: dict[str, int]
-    by_organisation: dict[str, int]
-    by_licence: dict[str, int]
-    by_language: dict[str, int]
-    by_category: dict[str, int]
-    history: list[CrawlRunOut]
+    history: Sequence[CrawlRunOut]
 
 
 class Health(BaseModel):

@@ -9,24 +9,16 @@ from api.catalogue import record_hit
 from api.i18n import translate
 from api.models import CrawlRunOut, StatusOut
 from indexer.store import Store
+from indexer.store.values import CrawlRun
+from schemas.copying import from_attributes
 from schemas.errors import InvalidURLError
 from schemas.forge import ForgeRegistration
 from schemas.record import canonical_id, canonical_url
 
 
-def crawl_run_out(run: Any) -> CrawlRunOut:
+def crawl_run_out(run: CrawlRun) -> CrawlRunOut:
     """The API shape of a store crawl run."""
-    return CrawlRunOut(
-        id=run.id,
-        forge=run.forge,
-        full=run.full,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        status=run.status,
-        requests=run.requests,
-        records_total=run.records_total,
-        stats=dict(run.stats),
-    )
+    return from_attributes(CrawlRunOut, run)
 
 
 def covers(registration: ForgeRegistration, url: str) -> bool:

@@ -15,6 +15,7 @@ from api.deps import AdminDep, ContextDep, StoreDep
 from api.forge_view import forge_out
 from api.models import CrawlJobOut, ForgeCreate, ForgeOut, ForgePatch
 from api.problems import ApiProblem, problem_responses
+from schemas.copying import from_attributes
 from schemas.forge import ForgeRegistration
 from schemas.token_env import token_env_problem
 
@@ -178,11 +179,4 @@ def request_crawl(
             404, "not-found", f"the forge {name!r} was removed while its crawl was being queued"
         )
     response.headers["Location"] = f"/api/v1/forges/{name}"
-    return CrawlJobOut(
-        id=job.id,
-        forge=job.forge,
-        status=job.status,
-        requested_at=job.requested_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-    )
+    return from_attributes(CrawlJobOut, job)

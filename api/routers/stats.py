@@ -8,6 +8,7 @@ from api.cache import catalogue_version
 from api.deps import CacheDep, StoreDep
 from api.models import StatsOut
 from api.status_check import crawl_run_out
+from schemas.copying import from_attributes
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
 STATS_BYTES = 64 * 1024  # what one kept answer is counted as against the cache's budget
@@ -26,16 +27,6 @@ def stats(store: StoreDep, cache: CacheDep) -> StatsOut:
 
 def _compute(store: StoreDep) -> StatsOut:
     figures = store.stats()
-    return StatsOut(
-        records=figures.records,
-        declared=figures.declared,
-        valid=figures.valid,
-        forges=figures.forges,
-        repositories=figures.repositories,
-        by_forge=figures.by_forge,
-        by_organisation=figures.by_organisation,
-        by_licence=figures.by_licence,
-        by_language=figures.by_language,
-        by_category=figures.by_category,
-        history=[crawl_run_out(run) for run in figures.history],
+    return from_attributes(
+        StatsOut, figures, history=[crawl_run_out(run) for run in figures.history]
     )

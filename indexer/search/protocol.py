@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Annotated, Literal, Protocol, runtime_checkable
+
+from pydantic import Field
 
 from schemas.errors import InvalidQueryError
 from schemas.record import Record
@@ -99,7 +101,10 @@ class Hit:
     organisation: str | None
     mirrors: tuple[str, ...] = ()
     highlights: Mapping[str, str] = field(default_factory=dict)
-    partial: bool = False  # holds only some of the query words (see the module docstring)
+    # Holds only some of the query words (see the module docstring).
+    partial: Annotated[
+        bool, Field(description="holds only some of the query words (a partial match)")
+    ] = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from indexer.store.models import (
     RecordRow,
 )
 from indexer.store.values import CrawlJob, CrawlRun
+from schemas.copying import from_attributes
 from schemas.errors import NotFoundError, StoreError
 from schemas.findings import Finding
 from schemas.redaction import redact, secret_values
@@ -112,17 +113,7 @@ def _finding_row(
 
 
 def _run(row: Any) -> CrawlRun:
-    return CrawlRun(
-        id=row.id,
-        forge=row.forge,
-        full=row.full,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        status=row.status,
-        stats=dict(row.stats or {}),
-        requests=row.requests,
-        records_total=row.records_total,
-    )
+    return from_attributes(CrawlRun, row, stats=dict(row.stats or {}))
 
 
 def runs(connection: Connection, forge: str | None, limit: int) -> list[CrawlRun]:
@@ -196,14 +187,7 @@ def clear_checkpoint(connection: Connection, forge: str, scope: str) -> None:
 
 
 def _job(row: Any) -> CrawlJob:
-    return CrawlJob(
-        id=row.id,
-        forge=row.forge,
-        status=row.status,
-        requested_at=row.requested_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-    )
+    return from_attributes(CrawlJob, row)
 
 
 def request_job(connection: Connection, forge: str, now: datetime) -> int:

@@ -6,6 +6,7 @@ trigger lazy loads (the API reads while the crawler writes).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -134,7 +135,7 @@ class CatalogueStats:
     by_licence: dict[str, int]
     by_language: dict[str, int]
     by_category: dict[str, int]
-    history: list[CrawlRun]
+    history: Sequence[CrawlRun]
 
 
 @dataclass(frozen=True)
