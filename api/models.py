@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
 
 from indexer.search.protocol import Hit
@@ -79,6 +79,10 @@ class SoftwareDetail(BaseModel):
     last_changed: datetime | None
     related: list[RelatedRecord]
     links: dict[str, str] = Field(description="self, page, publiccode_yml, publiccode")
+
+
+HITS_JSON = TypeAdapter(list[HitOut])
+"""Dumps hits to JSON-ready values (``HITS_JSON.dump_python(hits, mode="json")``)."""
 
 
 @dataclass(frozen=True)

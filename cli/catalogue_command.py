@@ -144,6 +144,7 @@ def search(
     Example: codereuse search "Bürgerbeteiligung" --filter licence=EUPL-1.2 --facets
     """
     from api.catalogue import hit_out
+    from api.models import HITS_JSON
     from api.query import DEFAULT_FACETS, CatalogueQuery
 
     fields: dict[str, Any] = dict(_filters(filter))
@@ -180,7 +181,7 @@ def search(
             "total": result.total,
             "page": result.page,
             "per_page": result.per_page,
-            "hits": [hit_out(hit).model_dump(mode="json") for hit in result.hits],
+            "hits": HITS_JSON.dump_python([hit_out(hit) for hit in result.hits], mode="json"),
             "facets": {name: dict(counts) for name, counts in result.facets.items()},
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
