@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import ChangeCache
 from api.deps import AppContext, RegisterForge
 from api.i18n import choose_language
 from api.metrics import Metrics
@@ -162,6 +163,7 @@ def create_app(
         register_forge=register_forge,
         metrics=metrics,
         templates=make_templates(),
+        cache=ChangeCache(settings.cache_mb * 1024 * 1024),
     )
     for module in (software, forges, status, exports, stats, feeds, health, pages, api_docs):
         app.include_router(module.router)

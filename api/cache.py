@@ -1,4 +1,4 @@
-"""Answers computed once per catalogue state: the statistics, the Atom feed and exports.
+"""Answers computed once per catalogue state: statistics, the Atom feed, exports and searches.
 
 These answers are pure functions of the stored catalogue. While the store's change feed does
 not move (for the statistics: nor the forges and the newest crawl run), every visitor gets the
@@ -6,12 +6,20 @@ same bytes, so `ChangeCache` keeps them keyed by what was asked plus that change
 least recently used first out, within a byte budget per server process. A write (a crawl page,
 a forge registered) moves the position and the next request computes afresh; stale entries
 age out. Nothing is shared between worker processes: each keeps its own.
+
+Search answers (the search API and the search page) are kept by the search index's own
+version (`search_version`): the index follows the store on its own, so the store's position
+would not say when its answers change. A backend without a version (Meilisearch) is not cached.
+
+Each lookup is counted as a hit or a miss by kind (the first part of the key), for ``/metrics``
+and `bench/load.py`; a budget of 0 bytes keeps nothing (``CODEREUSE_CACHE_MB=0``), so every
+answer is computed, which is what a benchmark of the engine wants.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Generator, Hashable, Iterable
 from typing import Any, TypeVar
 
@@ -21,11 +29,34 @@ T = TypeVar("T")
 MAX_BYTES = 64 * 1024 * 1024
 """What one server process keeps at most (the 3,000-record full NDJSON export is 16 MB)."""
 COMPUTE_LOCKS = 64
+CACHE_HEADER = "X-Cache"
 
 
 def change_position(store: Store) -> int:
     """The store's change position: the newest change-feed entry (one indexed look-up)."""
     return store.latest_change_seq()
+
+
+def search_version(search: object) -> Hashable | None:
+    """The version of `search`'s index answers are kept by, or None: do not keep them."""
+    version = getattr(search, "version", None)
+    return version() if callable(version) else None
+
+
+def cached_search(
+    cache: ChangeCache, search: object, key: Hashable, produce: Callable[[], bytes]
+) -> tuple[bytes, bool]:
+    """The search answer `produce` makes, kept by `key` at `search`'s version; and whether it
+    was kept already. Errors `produce` raises (a bad query) pass through and keep nothing."""
+    version = search_version(search)
+    if version is None:
+        return produce(), False
+    return cache.lookup(key, version, produce, len)
+
+
+def cache_header(hit: bool) -> dict[str, str]:
+    """The ``X-Cache`` header telling whether an answer was kept (hit) or computed (miss)."""
+    return {CACHE_HEADER: "hit" if hit else "miss"}
 
 
 def catalogue_version(store: Store) -> tuple[Any, ...]:
@@ -48,6 +79,8 @@ class ChangeCache:
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
         self.max_bytes = max_bytes
+        self.hits: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
         self._entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -58,13 +91,26 @@ class ChangeCache:
         """The answer kept for `key` at `version`, or None (an older version is dropped)."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] != version:
+            if entry is not None and entry[0] != version:
                 self._drop(key)
+                entry = None
+            if entry is None:
+                self.misses[_kind(key)] += 1
                 return None
+            self.hits[_kind(key)] += 1
             self._entries.move_to_end(key)
             return entry[1]
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """(hits, misses) by kind of answer since the start."""
+        with self._lock:
+            return {kind: (self.hits[kind], self.misses[kind]) for kind in self.hits | self.misses}
+
+    def peek(self, key: Hashable, version: Hashable) -> Any | None:
+        """Like `get`, but not counted (a second look after waiting for another thread)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return entry[1] if entry is not None and entry[0] == version else None
 
     def put(self, key: Hashable, version: Hashable, value: Any, size: int) -> None:
         """Keep `value` (`size` bytes) for `key` at `version`, evicting the least recent."""
@@ -87,16 +133,24 @@ class ChangeCache:
     ) -> T:
         """The kept answer, or `produce()` kept for next time; concurrent callers of one key
         wait for the first instead of computing the same answer side by side."""
+        return self.lookup(key, version, produce, size)[0]
+
+    def lookup(
+        self, key: Hashable, version: Hashable, produce: Callable[[], T], size: Callable[[T], int]
+    ) -> tuple[T, bool]:
+        """Like `compute`, and whether the answer was kept already (a hit)."""
         found = self.get(key, version)
         if found is not None:
-            return found  # type: ignore[no-any-return]
+            return found, True
+        if self.max_bytes <= 0:
+            return produce(), False
         with self._computing[hash(key) % COMPUTE_LOCKS]:
-            found = self.get(key, version)
+            found = self.peek(key, version)
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found, True
             value = produce()
             self.put(key, version, value, size(value))
-            return value
+            return value, False
 
     def stream(
         self, key: Hashable, version: Hashable, chunks: Iterable[bytes]
@@ -118,3 +172,7 @@ class ChangeCache:
             yield chunk
         if kept is not None:
             self.put(key, version, kept, total)
+
+
+def _kind(key: Hashable) -> str:
+    return str(key[0]) if isinstance(key, tuple) and key else "other"

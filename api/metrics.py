@@ -44,8 +44,13 @@ class Metrics:
             self._sums[route] += seconds
             self._counts[route] += 1
 
-    def render(self, gauges: Mapping[str, tuple[str, float]] | None = None) -> str:
-        """The exposition text; `gauges` maps a metric name to (help, value)."""
+    def render(
+        self,
+        gauges: Mapping[str, tuple[str, float]] | None = None,
+        cache: Mapping[str, tuple[int, int]] | None = None,
+    ) -> str:
+        """The exposition text; `gauges` maps a metric name to (help, value), `cache` a kind
+        of kept answer to its (hits, misses) (`api.cache.ChangeCache.counts`)."""
         lines = [
             "# HELP codereuse_http_requests_total HTTP requests answered, by method, route and status.",
             "# TYPE codereuse_http_requests_total counter",
@@ -74,6 +79,17 @@ class Metrics:
                 lines.append(
                     f'codereuse_http_request_duration_seconds_count{{route="{name}"}} {self._counts[route]}'
                 )
+        if cache:
+            lines += [
+                "# HELP codereuse_cache_lookups_total Answers looked up among those this process "
+                "keeps per catalogue state, by kind and result (hit: kept, miss: computed).",
+                "# TYPE codereuse_cache_lookups_total counter",
+            ]
+            for kind, counts in sorted(cache.items()):
+                for result, count in zip(("hit", "miss"), counts, strict=True):
+                    lines.append(
+                        f'codereuse_cache_lookups_total{{kind="{_label(kind)}",result="{result}"}} {count}'
+                    )
         for metric, (help_text, value) in sorted((gauges or {}).items()):
             lines += [
                 f"# HELP {metric} {help_text}",

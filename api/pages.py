@@ -118,10 +118,17 @@ def render(
         **context,
     }
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
-    response.headers["Content-Language"] = language
-    response.headers["Content-Security-Policy"] = policy
-    response.headers["Vary"] = "Accept-Language"
+    response.headers.update(page_headers(language, policy))
     return response
+
+
+def page_headers(language: str, policy: str = CONTENT_SECURITY_POLICY) -> dict[str, str]:
+    """The headers of every page: its language, the content security policy, Vary."""
+    return {
+        "Content-Language": language,
+        "Content-Security-Policy": policy,
+        "Vary": "Accept-Language",
+    }
 
 
 def error_page(

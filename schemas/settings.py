@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         description='origins allowed by CORS, a JSON list like ["https://a.example"]; '
         "empty turns CORS off",
     )
+    cache_mb: int = Field(
+        default=64,
+        ge=0,
+        le=65536,
+        description="memory per server process for answers kept until the catalogue or the "
+        "search index changes (searches, feed, statistics, exports), in MB; 0 keeps none",
+    )
     log_format: Literal["text", "json"] = Field(default="text", description="text or json logs")
     user_agent: str = Field(
         default="codereuse (+https://codereuse.example)",

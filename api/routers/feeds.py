@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.atom import ATOM_MEDIA_TYPE, FeedEntry, atom_feed
-from api.cache import change_position
+from api.cache import cache_header, change_position
 from api.catalogue import record_path
 from api.deps import CacheDep, CatalogueQueryDep, PageLanguageDep, SearchDep, StoreDep
 from api.i18n import translate
@@ -108,15 +108,15 @@ def software_feed(
     """
     base = str(request.base_url).rstrip("/")
     if query.q:
-        body = _feed_body(base, store, search, query, language)
+        body, hit = _feed_body(base, store, search, query, language), False
     else:
-        body = cache.compute(
+        body, hit = cache.lookup(
             ("atom", base, tuple(query.params()), language),
             change_position(store),
             lambda: _feed_body(base, store, search, query, language),
             len,
         )
-    return Response(body, media_type=ATOM_MEDIA_TYPE)
+    return Response(body, media_type=ATOM_MEDIA_TYPE, headers=cache_header(hit))
 
 
 def _feed_body(

@@ -86,4 +86,5 @@ def metrics(context: ContextDep) -> PlainTextResponse:
             )
     except CodereuseError as error:
         logger.warning("metrics: store not readable: %s", error)
-    return PlainTextResponse(context.metrics.render(gauges), media_type=CONTENT_TYPE)
+    text = context.metrics.render(gauges, cache=context.cache.counts())
+    return PlainTextResponse(text, media_type=CONTENT_TYPE)

@@ -9,17 +9,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import search_view as view
-from api.cache import change_position
+from api.cache import cache_header, cached_search, change_position
 from api.catalogue import moved_to, record_path, record_times, related_records, run_search
-from api.deps import CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageDep
+from api.deps import AppContext, CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageDep
 from api.draft_view import draft_view
 from api.forge_view import forge_out
 from api.i18n import translate
-from api.pages import error_page, page_url, render, safe_href
-from api.query import CatalogueQuery
+from api.pages import error_page, page_headers, page_url, render, safe_href
+from api.query import CatalogueQuery, SearchPage
 from api.software_view import (
     choose_description,
     paragraphs,
@@ -42,13 +42,33 @@ def search_page(
     query: CatalogueQueryDep,
     page: SearchPageDep,
     language: PageLanguageDep,
-) -> HTMLResponse:
-    """The search page: results first, filters behind a disclosure, chips, sort, pages, CSV."""
+) -> Response:
+    """The search page: results first, filters behind a disclosure, chips, sort, pages, CSV.
+
+    Kept per search index version like the search API's answers (`api.cache.cached_search`),
+    by the page's exact query string (its links keep the parameters' order) and language.
+    """
     page = page.model_copy(update={"facets": list(view.PAGE_FACETS)})
+
+    def answer() -> bytes:
+        return bytes(_search_page(request, context, query, page, language).body)
+
+    key = ("search page", request.url.query, language)
     try:
-        result = run_search(context.search, query, page, language)
+        body, hit = cached_search(context.cache, context.search, key, answer)
     except InvalidQueryError as error:
         return error_page(context.templates, request, language, 400, str(error))
+    return HTMLResponse(body, headers={**page_headers(language), **cache_header(hit)})
+
+
+def _search_page(
+    request: Request,
+    context: AppContext,
+    query: CatalogueQuery,
+    page: SearchPage,
+    language: str,
+) -> Response:
+    result = run_search(context.search, query, page, language)
     chips = view.chips(query, page, language)
     return render(
         context.templates,

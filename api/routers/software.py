@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import RedirectResponse, Response
 
+from api.cache import cache_header, cached_search
 from api.catalogue import (
     facet_values,
     hit_out,
@@ -18,12 +19,13 @@ from api.catalogue import (
     run_search,
     search_links,
 )
-from api.deps import CatalogueQueryDep, SearchDep, SearchPageDep, StoreDep
+from api.deps import CatalogueQueryDep, ContextDep, SearchPageDep, StoreDep
 from api.draft_view import draft_view
 from api.models import SearchResponse, SoftwareDetail
 from api.problems import ApiProblem, problem_responses
 from api.publiccode_view import PubliccodeUnreadableError, normalise_publiccode
-from indexer.search.protocol import LOCALES
+from api.query import CatalogueQuery, SearchPage
+from indexer.search.protocol import LOCALES, SearchBackend
 from schemas.record import Record
 
 router = APIRouter(prefix="/api/v1/software", tags=["software"])
@@ -46,17 +48,29 @@ YAML_MEDIA_TYPE = "application/yaml"
     responses=problem_responses(400, 422),
 )
 def search_software(
-    search: SearchDep,
+    context: ContextDep,
     query: CatalogueQueryDep,
     page: SearchPageDep,
     locale: str = "en",
-) -> SearchResponse:
+) -> Response:
     """Words, filters (values of one filter OR-ed, filters AND-ed), facet counts, sort, paging.
 
     ``locale`` (de, en, it, fr, nl) chooses the language searched first and shown.
     """
     if locale not in LOCALES:
         raise ApiProblem(400, "invalid-query", f"unknown locale; use one of: {', '.join(LOCALES)}")
+
+    def answer() -> bytes:
+        return _search_response(context.search, query, page, locale).model_dump_json().encode()
+
+    key = ("search", tuple(query.params()), page.model_dump_json(), locale)
+    body, hit = cached_search(context.cache, context.search, key, answer)
+    return Response(body, media_type="application/json", headers=cache_header(hit))
+
+
+def _search_response(
+    search: SearchBackend, query: CatalogueQuery, page: SearchPage, locale: str
+) -> SearchResponse:
     result = run_search(search, query, page, locale)
     return SearchResponse(
         query=query.q,

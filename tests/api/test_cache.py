@@ -1,4 +1,5 @@
-"""Answers kept per change position: feed and exports without words, stats; `ChangeCache` itself."""
+"""Answers kept per change position: feed and exports without words, stats, searches by index
+version; `ChangeCache` itself."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import Any
 import pytest
 
 from api.cache import ChangeCache
+from indexer.search.protocol import SearchBackend
 from indexer.store import Store
 from tests.api.client import AppClient
+from tests.api.conftest import build_app
 from tests.api.records import make_record
 
 
@@ -131,3 +134,129 @@ def test_concurrent_callers_compute_once() -> None:
     for thread in threads:
         thread.join()
     assert ([1], [b"answer"] * 8) == (calls, answers)
+
+
+@pytest.fixture
+def searches(search: SearchBackend, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The words of every search the backend actually runs."""
+    ran: list[str] = []
+    original = search.search
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        ran.append(kwargs.get("query", args[0] if args else ""))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(search, "search", counted)
+    return ran
+
+
+def test_search_answer_is_kept_until_the_index_changes(
+    client: AppClient, store: Store, search: SearchBackend, searches: list[str]
+) -> None:
+    """The same search twice runs once (X-Cache miss, then hit, same bytes); once the index
+    takes a new record, the next search runs again and finds it."""
+    first = client.get("/api/v1/software?q=akte&facets=licence")
+    again = client.get("/api/v1/software?q=akte&facets=licence")
+    assert ("miss", "hit") == (first.headers["x-cache"], again.headers["x-cache"])
+    assert first.content == again.content
+    assert ["akte"] == searches
+    record = make_record("https://gitlab.opencode.de/kreis/aktenplan", "Aktenplan Kreis")
+    store.upsert_records([record])
+    search.upsert([record])
+    after = client.get("/api/v1/software?q=akte&facets=licence")
+    assert "miss" == after.headers["x-cache"]
+    assert "Aktenplan Kreis" in [hit["name"] for hit in after.json()["hits"]]
+    assert first.json()["total"] + 1 == after.json()["total"]
+
+
+def test_search_answers_key_on_what_was_asked(client: AppClient, searches: list[str]) -> None:
+    """Other words, filters, pages or locales are other answers, never each other's."""
+    for path in (
+        "/api/v1/software?q=akte",
+        "/api/v1/software?q=beteiligung",
+        "/api/v1/software?q=akte&forge=github",
+        "/api/v1/software?q=akte&per_page=1",
+        "/api/v1/software?q=akte&locale=de",
+    ):
+        assert "miss" == client.get(path).headers["x-cache"], path
+    assert 5 == len(searches)
+
+
+def test_search_page_is_kept_per_query_string_and_language(
+    client: AppClient, searches: list[str]
+) -> None:
+    """The search page is kept like the API's answer; each language is its own page."""
+    english = client.get("/?q=akte&lang=en")
+    assert "miss" == english.headers["x-cache"]
+    again = client.get("/?q=akte&lang=en")
+    assert ("hit", english.text) == (again.headers["x-cache"], again.text)
+    assert "en" == again.headers["content-language"]
+    assert "default-src 'none'" in again.headers["content-security-policy"]
+    german = client.get("/?q=akte", headers={"Accept-Language": "de"})
+    assert ("miss", "de") == (german.headers["x-cache"], german.headers["content-language"])
+    assert 2 == len(searches)
+
+
+def test_a_bad_search_is_an_error_and_never_kept(client: AppClient) -> None:
+    """A refused query answers its problem each time; nothing is kept for it."""
+    for _ in range(2):
+        assert 400 == client.get("/api/v1/software?q=a&locale=xx").status_code
+        assert 400 == client.get("/?q=akte&page=9999").status_code
+        assert 400 == client.get("/api/v1/software?q=akte&page=9999").status_code
+
+
+def test_no_cache_budget_computes_every_answer(store: Store, search: SearchBackend) -> None:
+    """CODEREUSE_CACHE_MB=0: every search, feed and statistics answer is computed afresh."""
+    opened = AppClient(build_app(store, search, cache_mb=0))
+    try:
+        for _ in range(2):
+            assert "miss" == opened.get("/api/v1/software?q=akte").headers["x-cache"]
+            assert "miss" == opened.get("/?q=akte&lang=en").headers["x-cache"]
+            assert "miss" == opened.get("/feeds/software.atom?lang=en").headers["x-cache"]
+        metrics = opened.get("/metrics").text
+    finally:
+        opened.close()
+    assert 'codereuse_cache_lookups_total{kind="search",result="hit"} 0' in metrics
+    assert 'codereuse_cache_lookups_total{kind="search",result="miss"} 2' in metrics
+
+
+def test_metrics_count_hits_and_misses_by_kind(client: AppClient) -> None:
+    """/metrics tells how many answers this process served as kept, by kind."""
+    for _ in range(3):
+        client.get("/api/v1/software?q=akte")
+    client.get("/feeds/software.atom?lang=en")
+    metrics = client.get("/metrics").text
+    assert "# TYPE codereuse_cache_lookups_total counter" in metrics
+    assert 'codereuse_cache_lookups_total{kind="search",result="hit"} 2' in metrics
+    assert 'codereuse_cache_lookups_total{kind="search",result="miss"} 1' in metrics
+    assert 'codereuse_cache_lookups_total{kind="atom",result="miss"} 1' in metrics
+
+
+def test_a_backend_without_a_version_is_never_kept(store: Store, search: SearchBackend) -> None:
+    """A search backend that cannot say when its answers change (Meilisearch) runs each time."""
+
+    class Unversioned:
+        def __init__(self, inner: SearchBackend) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "version":
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    opened = AppClient(build_app(store, Unversioned(search)))  # type: ignore[arg-type]
+    try:
+        answers = [opened.get("/api/v1/software?q=akte") for _ in range(2)]
+    finally:
+        opened.close()
+    assert ["miss", "miss"] == [answer.headers["x-cache"] for answer in answers]
+    assert answers[0].content == answers[1].content
+
+
+def test_lookup_says_whether_the_answer_was_kept() -> None:
+    """`lookup` returns the answer and hit/miss; the counts follow by kind."""
+    cache = ChangeCache()
+    assert (b"x", False) == cache.lookup(("search", 1), 3, lambda: b"x", len)
+    assert (b"x", True) == cache.lookup(("search", 1), 3, lambda: b"y", len)
+    assert (b"z", False) == cache.lookup(("search", 1), 4, lambda: b"z", len)
+    assert {"search": (1, 2)} == cache.counts()

@@ -156,6 +156,13 @@ class EmbeddedSearch:
             seq = int(get_meta(self._connection, "store_seq") or "0")
         return source, seq
 
+    def version(self) -> int:
+        """The index generation: every write, from any process, changes it, and two searches
+        at one generation with the same arguments give the same answer (so a server may keep
+        answers per generation)."""
+        with self._lock:
+            return int(get_meta(self._connection, "generation") or "0")
+
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
