@@ -7,7 +7,9 @@ registration check (URL, kind, SSRF refusal) for ``POST /api/v1/forges``.
 socket once and spawns the workers, each builds the app through `worker_app` (settings from the
 environment, exactly as the parent read them), and a worker that dies is replaced. Uvicorn's
 supervisor rather than gunicorn: it needs no second dependency, takes the app factory as an
-import string, and health-checks and restarts workers itself (uvicorn 0.30+).
+import string, and health-checks and restarts workers itself (uvicorn 0.30+). For ``serve``,
+the process that checked the settings then becomes a lean supervisor (`cli.supervisor`, by
+exec), so it does not keep an app it never uses.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
-from typing import TYPE_CHECKING, Any
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -46,6 +49,25 @@ def build_app(database_url: str | None = None) -> FastAPI:
     return create_app(
         settings, store=store, search=search, register_forge=register, forge_kinds=kind_names()
     )
+
+
+def check_serving() -> None:
+    """Open the store and the search backend as each worker will, then close them.
+
+    Raises:
+        CodereuseError: the settings do not lead to a usable store or search backend.
+    """
+    from indexer.search.factory import create_search_backend
+    from indexer.store import create_store
+
+    settings = load_settings()
+    store = create_store(settings.database_url)
+    try:
+        close = getattr(create_search_backend(settings, store), "close", None)
+        if close is not None:
+            close()
+    finally:
+        store.close()
 
 
 def worker_app() -> FastAPI:
@@ -133,9 +155,12 @@ def serve(
     settings = load_settings()
     chosen_host = host or settings.host
     chosen_port = port or settings.port
+    lean = workers > 1 and os.name == "posix"
     try:
         announce_new(settings.database_url)
-        app = build_app()
+        app = None if lean else build_app()
+        if lean:
+            check_serving()
     except CodereuseError as error:
         ui.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from None
@@ -144,9 +169,24 @@ def serve(
     ui.say(
         f"serving on http://{chosen_host}:{chosen_port}/ (API: /api/v1{processes}, Ctrl-C stops)"
     )
+    if lean:
+        _become_supervisor(chosen_host, chosen_port, workers)
     # uvicorn re-raises the Ctrl-C it handled; stopping is what the user asked for
     with contextlib.suppress(KeyboardInterrupt):
         serve_http(app, chosen_host, chosen_port, workers)
+
+
+def _become_supervisor(host: str, port: int, workers: int) -> NoReturn:
+    """Replace this process with `cli.supervisor` (same pid), the workers' logging passed on."""
+    from cli.supervisor import arguments
+
+    os.environ[WORKER_LOGGING] = ("json" if ui.JSON_LOGS else "text") + (
+        ",quiet" if ui.QUIET else ""
+    )
+    sys.stdout.flush()
+    sys.stderr.flush()
+    command = arguments(host, port, workers, "warning" if ui.QUIET else "info")
+    os.execv(command[0], command)
 
 
 def register(app: typer.Typer) -> None:

@@ -116,3 +116,32 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_answering(server: Serve
     # A request the killed worker had accepted but not answered is lost with it (the client
     # sees a dropped connection, as with any crashed server); at most one per load thread.
     assert len(failures) <= len(threads), failures
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+def test_the_supervisor_is_lean(server: Server) -> None:
+    """The process that checked the settings became uvicorn's bare supervisor (same pid): it
+    holds no app, so it is far smaller than a worker that serves one."""
+    command = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().split(b"\0")
+    assert b"cli.supervisor" in command
+    assert _rss_kb(server.process.pid) * 2 < min(_rss_kb(pid) for pid in server.workers())
+
+
+def test_bad_settings_stop_serve_before_any_worker(tmp_path: Path) -> None:
+    """An unusable store is reported by serve itself, exit 1, before a supervisor starts."""
+    env = clean_environment(
+        CODEREUSE_DATABASE_URL="mysql://nobody@127.0.0.1/none",
+        CODEREUSE_CONFIG=str(tmp_path / "none.toml"),
+    )
+    running = start(
+        ["serve", "--workers", "2"], env=env, cwd=tmp_path, name="bad", port=free_port()
+    )
+    assert 1 == running.process.wait(timeout=60)
+    assert "SQLite or PostgreSQL" in running.output
+    assert "Traceback" not in running.output
