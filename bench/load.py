@@ -3,7 +3,8 @@
 Usage::
 
     .venv/bin/python -m bench.load [--repositories 3000] [--clients 30] [--duration 20]
-        [--warmup 5] [--runs 3] [--workers N] [--with-crawl] [--peer PATH/TO/codereuse]
+        [--warmup 5] [--runs 3] [--workers N] [--with-crawl] [--no-cache]
+        [--peer PATH/TO/codereuse]
 
 Builds the synthetic catalogue of `bench.catalogue` (3,000 records, embedded store and index in
 one SQLite file), starts ``codereuse serve`` on 127.0.0.1 as a user would (a fresh copy of the
@@ -18,6 +19,12 @@ and again while the load runs; every full listing changes every repository, so e
 rewrites all its records and re-indexes them: one writer beside the readers, as in production.
 (Federation re-derives every record from stored snapshots; the synthetic catalogue has none,
 so it would be tombstoned by the first crawl.)
+
+``--no-cache`` starts the servers with ``CODEREUSE_CACHE_MB=0``: no answer is kept per
+catalogue state, so every search, feed and export is computed and the figures show what the
+engine does. Without it, the share of answers the server had kept (its ``X-Cache`` header) is
+printed per endpoint: the mix draws 500 search phrases and 40 filter values, so a long run
+repeats many of them, as real visitors do with popular searches.
 
 ``--peer`` names another ``codereuse`` command (for instance an install of an older commit)
 measured in the same run, alternating with this one, so both see the same machine load.
@@ -47,7 +54,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_driver import SHARES, Catalogue, drive, summary
+from bench.load_driver import SHARES, Catalogue, drive, hit_rates, summary
 from bench.load_server import HOST, ServerWatch, crawling, serving
 from bench.search import query_mix
 
@@ -111,7 +118,7 @@ def one_run(
     crawl: dict[str, int] = {}
     try:
         with (
-            serving(command, folder, database, workers) as (port, pid),
+            serving(command, folder, database, workers, cache=not options.no_cache) as (port, pid),
             (
                 crawling(command, folder, database, options.crawl_repositories)
                 if options.with_crawl
@@ -140,6 +147,7 @@ def one_run(
         "load": (load_before + os.getloadavg()[0]) / 2,
         "driver_cpu": cpu / wall,
         "examples": outcome.examples,
+        "hit_rates": hit_rates(outcome),
         "crawl": crawl,
     }
 
@@ -180,6 +188,15 @@ def report(label: str, runs: list[dict[str, Any]]) -> None:
         "(user + system over the server's processes); by process in the last run: "
         + ", ".join(f"{seconds:.1f} s" for seconds in runs[-1]["cpu_by_process"] if seconds > 0.05)
     )
+    rates = {name for run in runs for name in run["hit_rates"]}
+    if rates:
+        print(
+            "answers the server had kept (X-Cache: hit), median share: "
+            + ", ".join(
+                f"{name} {statistics.median(r['hit_rates'].get(name, 0.0) for r in runs):.0%}"
+                for name in sorted(rates)
+            )
+        )
     if runs[0]["crawl"]:
         crawls = [r["crawl"] for r in runs]
         print(f"crawls during the runs: {crawls}")
@@ -197,10 +214,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1, help="passed to serve when > 1")
     parser.add_argument("--with-crawl", action="store_true")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="serve with CODEREUSE_CACHE_MB=0 (no kept answers)"
+    )
     parser.add_argument("--crawl-repositories", type=int, default=3000)
     parser.add_argument("--codereuse", type=Path, default=CODEREUSE)
     parser.add_argument("--peer", type=Path, default=None, help="another codereuse command")
-    parser.add_argument("--peer-workers", type=int, default=1, help="--workers for the peer")
+    parser.add_argument(
+        "--peer-workers", type=int, default=None, help="--workers for the peer (as --workers)"
+    )
     parser.add_argument(
         "--database", type=Path, default=None, help="folder where the catalogues are built once"
     )
@@ -208,7 +230,8 @@ def main(argv: list[str] | None = None) -> None:
 
     commands = {"this": (options.codereuse, options.workers)}
     if options.peer is not None:
-        commands = {"peer": (options.peer, options.peer_workers), **commands}
+        peer_workers = options.peer_workers or options.workers
+        commands = {"peer": (options.peer, peer_workers), **commands}
     folder = options.database or Path(tempfile.gettempdir()) / "codereuse-load"
     sources = {
         label: built_catalogue(command, folder / label, options.repositories)
@@ -230,6 +253,7 @@ def main(argv: list[str] | None = None) -> None:
         f"\n{options.repositories:,} records, {options.clients} clients, {options.duration:.0f} s "
         f"measured after {options.warmup:.0f} s warm-up"
         + (", a full crawl writing concurrently" if options.with_crawl else "")
+        + (", no answers kept (CODEREUSE_CACHE_MB=0)" if options.no_cache else "")
     )
     for label, (command, workers) in commands.items():
         report(f"{label} ({command}, {workers} worker(s))", results[label])

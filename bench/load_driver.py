@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
@@ -85,10 +86,12 @@ class Mix:
 
 @dataclass
 class Outcome:
-    """Timings (seconds) by endpoint, errors by endpoint and a few example failures."""
+    """Timings (seconds) by endpoint, errors by endpoint, a few example failures, and the
+    server's ``X-Cache`` answers (hit, miss) by endpoint."""
 
     timings: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    cache: dict[str, Counter[str]] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     bytes_read: int = 0
 
@@ -101,8 +104,10 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, path: str) -> tuple[int, int]:
-        """GET `path`; returns (status, body bytes). Raises on a broken or refused connection."""
+    async def get(self, path: str) -> tuple[int, int, str]:
+        """GET `path`; returns (status, body bytes, ``X-Cache`` header or "").
+
+        Raises on a broken or refused connection."""
         if self.writer is None or self.reader is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         reader, writer = self.reader, self.writer
@@ -134,7 +139,7 @@ class Connection:
             headers["connection"] = "close"
         if headers.get("connection", "").lower() == "close":
             self.close()
-        return status, size
+        return status, size, headers.get("x-cache", "")
 
     def close(self) -> None:
         if self.writer is not None:
@@ -151,11 +156,12 @@ async def _client(
         name, path = mix.next()
         started = time.monotonic()
         try:
-            status, size = await asyncio.wait_for(connection.get(path), REQUEST_TIMEOUT)
+            status, size, cached = await asyncio.wait_for(connection.get(path), REQUEST_TIMEOUT)
             failure = None if status == 200 else f"{status} GET {path}"
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             connection.close()
-            status, size, failure = 0, 0, f"{type(error).__name__} GET {path}"
+            status, size, cached = 0, 0, ""
+            failure = f"{type(error).__name__} GET {path}"
         finished = time.monotonic()
         if started < begin or finished > end:
             continue  # warming up, or past the end of the measured window
@@ -166,6 +172,8 @@ async def _client(
                 outcome.examples.append(failure)
         else:
             outcome.timings.setdefault(name, []).append(finished - started)
+            if cached:
+                outcome.cache.setdefault(name, Counter())[cached] += 1
     connection.close()
 
 
@@ -228,3 +236,10 @@ def summary(outcome: Outcome, duration: float) -> dict[str, dict[str, float]]:
             "errors": float(errors),
         }
     return table
+
+
+def hit_rates(outcome: Outcome) -> dict[str, float]:
+    """The share of answers the server said it had kept (``X-Cache: hit``), by endpoint."""
+    return {
+        name: counts["hit"] / max(1, sum(counts.values())) for name, counts in outcome.cache.items()
+    }

@@ -65,10 +65,12 @@ class ServerWatch:
         self._thread.join()
 
 
-def _environment(folder: Path, database: Path) -> dict[str, str]:
+def _environment(folder: Path, database: Path, *, cache: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CODEREUSE_")}
     env["CODEREUSE_DATABASE_URL"] = f"sqlite:///{database}"
     env["CODEREUSE_CONFIG"] = str(folder / "codereuse.toml")
+    if not cache:
+        env["CODEREUSE_CACHE_MB"] = "0"
     return env
 
 
@@ -117,8 +119,12 @@ def cpu_seconds(root: int) -> dict[int, float]:
 
 
 @contextmanager
-def serving(command: Path, folder: Path, database: Path, workers: int) -> Iterator[tuple[int, int]]:
-    """``codereuse serve`` on a free loopback port; yields (port, pid) once it answers."""
+def serving(
+    command: Path, folder: Path, database: Path, workers: int, *, cache: bool = True
+) -> Iterator[tuple[int, int]]:
+    """``codereuse serve`` on a free loopback port; yields (port, pid) once it answers.
+
+    Without `cache`, the server keeps no answers (``CODEREUSE_CACHE_MB=0``)."""
     import httpx
 
     port = _free_port()
@@ -128,7 +134,7 @@ def serving(command: Path, folder: Path, database: Path, workers: int) -> Iterat
     process = subprocess.Popen(
         arguments,
         cwd=folder,
-        env=_environment(folder, database),
+        env=_environment(folder, database, cache=cache),
         stdout=subprocess.DEVNULL,
         stderr=open(folder / "serve.log", "wb"),  # noqa: SIM115 - closed with the process
         start_new_session=True,
