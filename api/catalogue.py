@@ -162,10 +162,16 @@ def related_records(store: Store, record: Record) -> list[RelatedRecord]:
     return related
 
 
-def moved_to(store: Store, record_id: str) -> str | None:
-    """The id a renamed or moved repository's record has now, when `record_id` is an old one."""
-    if store.get_record(record_id.lower()) is not None:
-        return None
+def record_or_move(store: Store, record_id: str) -> tuple[Record | None, str | None]:
+    """(the record `record_id` names, None), or (None, the id it moved to, or None): one read
+    of the record when it exists, the usual case."""
+    record: Record | None = store.get_record(record_id.lower())
+    if record is not None:
+        return record, None
+    return None, _moved_id(store, record_id)
+
+
+def _moved_id(store: Store, record_id: str) -> str | None:
     try:
         current: str | None = store.find_record_by_url(f"https://{record_id}")
     except ValueError:

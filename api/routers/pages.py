@@ -13,7 +13,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import search_view as view
 from api.cache import cache_header, cached_search, change_position
-from api.catalogue import moved_to, record_path, record_times, related_records, run_search
+from api.catalogue import (
+    record_or_move,
+    record_path,
+    record_times,
+    related_records,
+    run_search,
+)
 from api.deps import AppContext, CatalogueQueryDep, ContextDep, PageLanguageDep, SearchPageDep
 from api.draft_view import draft_view
 from api.forge_view import forge_out
@@ -30,7 +36,6 @@ from api.software_view import (
 from api.status_check import repository_status
 from indexer.search.protocol import SORT_KEYS
 from schemas.errors import InvalidQueryError
-from schemas.record import Record
 
 router = APIRouter(include_in_schema=False)
 
@@ -125,14 +130,13 @@ def software_page(
     back: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> HTMLResponse:
     """One software: descriptions in the page language (with fallback), facts, relations, findings."""
-    current = moved_to(context.store, record_id)
+    record, current = record_or_move(context.store, record_id)
     keep = [("back", back)] if back else []
     if current is not None:
         return RedirectResponse(  # type: ignore[return-value]
             page_url(f"/software/{record_path(current)}", [("lang", language), *keep]),
             status_code=301,
         )
-    record: Record | None = context.store.get_record(record_id.lower())
     if record is None:
         detail = f"{record_id}: no such software in the catalogue"
         return error_page(context.templates, request, language, 404, detail)

@@ -11,8 +11,8 @@ from api.cache import cache_header, cached_search
 from api.catalogue import (
     facet_values,
     hit_out,
-    moved_to,
     page_count,
+    record_or_move,
     record_path,
     record_times,
     related_records,
@@ -231,7 +231,7 @@ def software_detail(store: StoreDep, record_id: RecordId) -> Response | Software
 
     An earlier id of a renamed or moved repository answers 301 to the current one.
     """
-    current = moved_to(store, record_id)
+    record, current = record_or_move(store, record_id)
     if current is not None:
         return RedirectResponse(f"/api/v1/software/{record_path(current)}", status_code=301)
-    return _detail(store, _record_or_404(store, record_id))
+    return _detail(store, record if record is not None else _record_or_404(store, record_id))

@@ -80,3 +80,22 @@ def test_filtered_feed_finds_a_record_changed_long_ago(client: AppClient, store:
     xml = client.get("/feeds/software.atom?forge=github").content
     titles = [e.findtext(f"{ATOM}title") for e in ElementTree.fromstring(xml).iter(f"{ATOM}entry")]
     assert ["Beteiligung Plus"] == titles
+
+
+@pytest.mark.parametrize("path", ["/software/{id}?lang=en", "/api/v1/software/{id}"])
+def test_a_record_is_read_once_per_detail(
+    client: AppClient, store: Store, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """The software page and the record's JSON read the record from the store once (the
+    moved-repository check no longer reads it a second time)."""
+    record_id = "gitlab.opencode.de/stadt/beteiligung"
+    reads: list[str] = []
+    original = store.get_record
+
+    def counted(id: str, **kwargs: Any) -> Any:
+        reads.append(id)
+        return original(id, **kwargs)
+
+    monkeypatch.setattr(store, "get_record", counted)
+    assert 200 == client.get(path.format(id=record_id)).status_code
+    assert 1 == reads.count(record_id)
