@@ -18,6 +18,7 @@ from schemas.forge import ForgeRegistration
 
 if TYPE_CHECKING:
     from crawler.base import ForgeCrawler
+    from crawler.proposals import ProposerFactory
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,11 @@ class ForgeKindSpec:
     auth_scheme: str = "Bearer"
     """The word before the token in the ``Authorization`` header."""
     advice: Callable[[ForgeRegistration], str] | None = None
+    proposer: ProposerFactory | None = None
+    """Opens merge/pull requests adding a drafted publiccode.yml (``crawler/<kind>/proposals.py``,
+    `crawler.proposals`); None: this kind cannot."""
+    proposal_noun: str = "pull request"
+    """What the forge calls a request to merge a branch (GitLab: ``merge request``)."""
     """Extra advice when the live check fails (e.g. a GitLab group mistaken for a URL root)."""
 
     def auth_headers(self, token: str | None) -> dict[str, str]:

@@ -21,7 +21,8 @@ Tree::
     │   ├── InvalidQueryError      the user's query, filter or sort is unusable (a 4xx)
     │   ├── BackendVersionError    the search server is older than the supported minimum
     │   └── SearchServerError      the search server refused a request or failed a task (has its code)
-    └── ExportError                an export format or destination is unusable
+    ├── ExportError                an export format or destination is unusable
+    └── ProposalError              a forge refused a write for a proposal (token, permissions)
 
 Messages say what went wrong, where (URL, forge, key path) and what to do next; they never hold
 a token.
@@ -178,3 +179,10 @@ class SearchServerError(SearchError):
 
 class ExportError(CodereuseError):
     """An export format or destination is unusable."""
+
+
+class ProposalError(CodereuseError):
+    """A forge refused to let a proposal be written (a refused token, missing permissions).
+
+    The message names the forge and the token's variable, never the token.
+    """

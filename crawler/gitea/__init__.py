@@ -8,6 +8,7 @@ example of docs/forge-kinds.md.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from crawler.gitea.crawler import GiteaCrawler
@@ -18,6 +19,10 @@ UI_ROUTES = re.compile(
     r"/(?:explore(?:/.*)?|user/(?:login|sign_up|settings)(?:/.*)?|org/[^/]+(?:/.*)?"
     r"|admin(?:/.*)?|-/.*|notifications|issues|pulls|milestones)$"
 )
+
+
+if TYPE_CHECKING:
+    from crawler.proposals import ForgeProposer
 
 
 def api_locations(base: str) -> ApiLocations:
@@ -42,6 +47,13 @@ def raw_file_url(repository: str, ref: str, path: str) -> str:
 
 def _version(body: object) -> bool:
     return isinstance(body, dict) and isinstance(body.get("version"), str)
+
+
+def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
+    """Gitea/Forgejo pull requests (`crawler/gitea/proposals.py`), imported on first use."""
+    from crawler.gitea.proposals import gitea_proposer
+
+    return gitea_proposer(base_url, rest_base, token)
 
 
 GITEA = ForgeKindSpec(
@@ -79,6 +91,7 @@ GITEA = ForgeKindSpec(
     registry_names=frozenset({"gitea", "gogs"}),
     owner_prefixes=("org",),
     auth_scheme="token",
+    proposer=proposer,
 )
 
 __all__ = ["GITEA"]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from crawler.github.crawler import GitHubCrawler
@@ -18,6 +19,10 @@ UI_ROUTES = re.compile(
     r"|settings(?:/.*)?|login|organizations(?:/.*)?|trending(?:/.*)?)$"
 )
 _META_KEYS = {"verifiable_password_authentication", "installed_version", "hooks", "git", "api"}
+
+
+if TYPE_CHECKING:
+    from crawler.proposals import ForgeProposer
 
 
 def api_locations(base: str) -> ApiLocations:
@@ -51,6 +56,13 @@ def _meta(body: object) -> bool:
 
 def _rate_limit(body: object) -> bool:
     return isinstance(body, dict) and ("resources" in body or "rate" in body)
+
+
+def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
+    """GitHub pull requests (`crawler/github/proposals.py`), imported on first use."""
+    from crawler.github.proposals import github_proposer
+
+    return github_proposer(base_url, rest_base, token)
 
 
 GITHUB = ForgeKindSpec(
@@ -96,6 +108,7 @@ GITHUB = ForgeKindSpec(
     host_words=("github",),
     registry_names=frozenset({"github"}),
     owner_prefixes=("orgs",),
+    proposer=proposer,
 )
 
 __all__ = ["GITHUB", "GITHUB_COM"]

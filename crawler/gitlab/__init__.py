@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from crawler.gitlab.crawler import GitLabCrawler
@@ -17,6 +18,10 @@ UI_ROUTES = re.compile(
     r"/(?:explore(?:/(?:groups|projects|snippets|catalog)(?:/[^/]*)?)?|dashboard(?:/.*)?"
     r"|users/sign_in|users/sign_up|help(?:/.*)?|admin(?:/.*)?|-/.*|groups)$"
 )
+
+
+if TYPE_CHECKING:
+    from crawler.proposals import ForgeProposer
 
 
 def api_locations(base: str) -> ApiLocations:
@@ -42,6 +47,13 @@ def advice(registration: ForgeRegistration) -> str:
         f"; if {path} is a group, register the instance with its group: "
         f"`codereuse forges add {root} --kind gitlab --group {path}`"
     )
+
+
+def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
+    """GitLab merge requests (`crawler/gitlab/proposals.py`), imported on first use."""
+    from crawler.gitlab.proposals import gitlab_proposer
+
+    return gitlab_proposer(base_url, rest_base, token)
 
 
 GITLAB = ForgeKindSpec(
@@ -84,6 +96,8 @@ GITLAB = ForgeKindSpec(
     host_words=("gitlab",),
     registry_names=frozenset({"gitlab"}),
     advice=advice,
+    proposer=proposer,
+    proposal_noun="merge request",
 )
 
 __all__ = ["GITLAB"]

@@ -284,3 +284,24 @@ class LeaseRow(Base):
     holder: Mapped[str] = mapped_column(String(255))
     acquired_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class ProposalRow(Base):
+    """A merge/pull request codereuse opened to add a drafted publiccode.yml (one per record).
+
+    Kept after the record goes (never ask a repository twice); `status` is open, merged or
+    closed as last read from the forge.
+    """
+
+    __tablename__ = "proposals"
+    __table_args__ = (Index("ix_proposals_forge", "forge"),)
+
+    record_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    forge: Mapped[str] = mapped_column(String(63))
+    repository_url: Mapped[str] = mapped_column(Text)
+    number: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    branch: Mapped[str] = mapped_column(String(255))
+    opened_at: Mapped[datetime]
+    checked_at: Mapped[datetime]

@@ -17,7 +17,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from indexer.store import catalogue, crawl_state, forges, leases, pictures, repositories
+from indexer.store import (
+    catalogue,
+    crawl_state,
+    forges,
+    leases,
+    pictures,
+    proposals,
+    repositories,
+)
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing
 from indexer.store.health import IntegrityProbe, describe_failure, location
@@ -37,6 +45,7 @@ from indexer.store.values import (
 from schemas.errors import StoreError
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
+from schemas.proposal import Proposal
 from schemas.record import Record
 
 
@@ -529,3 +538,20 @@ class Store:
         """Records first seen per month, last active per year, and declared-but-invalid."""
         with self._transaction(write=False) as connection:
             return catalogue.timeline(connection)
+
+    # --- proposals -----------------------------------------------------------------------
+
+    def save_proposal(self, proposal: Proposal) -> None:
+        """Remember a merge/pull request opened for a record (replaces its earlier state)."""
+        with self._transaction(write=True) as connection:
+            proposals.save(connection, proposal)
+
+    def get_proposal(self, record_id: str) -> Proposal | None:
+        """The proposal made for `record_id`, or None."""
+        with self._transaction(write=False) as connection:
+            return proposals.get(connection, record_id)
+
+    def list_proposals(self, forge: str | None = None) -> list[Proposal]:
+        """Every proposal (of one forge), oldest first."""
+        with self._transaction(write=False) as connection:
+            return proposals.listing(connection, forge)
