@@ -1,0 +1,56 @@
+"""composer.json (PHP). Publishes ``name`` (vendor/package); uses ``require`` and
+``require-dev``, leaving out the platform (``php``, ``hhvm``, ``ext-*``, ``lib-*``,
+``composer-*``), which names no package."""
+
+from __future__ import annotations
+
+import json
+
+from schemas.manifests.model import Scope
+from schemas.manifests.npm import load_json_object
+from schemas.manifests.purls import split_path
+from schemas.manifests.reading import Collector, exact_version
+
+_SECTIONS: tuple[tuple[str, Scope], ...] = (("require", "runtime"), ("require-dev", "development"))
+
+
+def _platform(name: str) -> bool:
+    lowered = name.lower()
+    return "/" not in lowered or lowered.startswith(("ext-", "lib-", "composer-"))
+
+
+def read_composer_json(collector: Collector) -> None:
+    """Fill `collector` from a composer.json text (see the module docstring)."""
+    data = load_json_object(collector)
+    if data is None:
+        return
+    name = data.get("name")
+    if isinstance(name, str) and "/" in name:
+        vendor, package = split_path(name)
+        collector.publish(
+            "composer", package, namespace=vendor, line=collector.line_of(json.dumps(name))
+        )
+    for section, scope in _SECTIONS:
+        entries = data.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            collector.warn(
+                f"{collector.path}: {section} should map package names to versions",
+                collector.line_of(f'"{section}"'),
+            )
+            continue
+        for dependency, spec in entries.items():
+            if _platform(dependency):
+                continue
+            requirement = spec if isinstance(spec, str) else None
+            vendor, package = split_path(dependency)
+            collector.use(
+                "composer",
+                package,
+                namespace=vendor,
+                version=exact_version(requirement) if requirement else None,
+                requirement=requirement,
+                scope=scope,
+                line=collector.line_of(json.dumps(dependency), after=f'"{section}"'),
+            )

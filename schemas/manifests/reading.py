@@ -1,0 +1,142 @@
+"""What every manifest parser shares: the bounded collector of packages and findings.
+
+A parser reads one manifest text and reports into a `Collector`: published packages, used
+packages (at most `MAX_USES` per manifest) and findings. Lines are located by searching the
+text for the quoted name after the section it belongs to (`Collector.line_of`): the parsers
+used (json, tomllib, defusedxml) keep no positions, and a name is written once per section in
+every real manifest, so the first occurrence after the section's start is the declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemas.findings import Finding
+from schemas.manifests import purls
+from schemas.manifests.model import ManifestResult, PackageUse, PublishedPackage, Scope
+
+MAX_MANIFEST_CHARS = 512 * 1024
+"""Longer manifest texts are not parsed (a finding says so): real ones are far smaller."""
+MAX_USES = 2000
+"""Dependencies kept per manifest; a lock file of a large application has about 1,500."""
+
+
+@dataclass
+class Collector:
+    """Packages and findings of one manifest `path` whose text is `text` (see module docstring)."""
+
+    path: str
+    text: str
+    publishes: list[PublishedPackage] = field(default_factory=list)
+    uses: list[PackageUse] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    _seen: set[tuple[str, str]] = field(default_factory=set)
+    _dropped: int = 0
+    _lines: list[int] | None = None
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line of character `offset`."""
+        if self._lines is None:
+            self._lines = [i for i, char in enumerate(self.text) if char == "\n"]
+        low, high = 0, len(self._lines)
+        while low < high:
+            middle = (low + high) // 2
+            if self._lines[middle] < offset:
+                low = middle + 1
+            else:
+                high = middle
+        return low + 1
+
+    def line_of(self, needle: str, *, after: str | None = None) -> int | None:
+        """The line of the first `needle` after the first `after` (or anywhere), or None."""
+        start = 0
+        if after is not None:
+            found = self.text.find(after)
+            start = found if found >= 0 else 0
+        offset = self.text.find(needle, start)
+        if offset < 0 and start:
+            offset = self.text.find(needle)
+        return self.line_at(offset) if offset >= 0 else None
+
+    def warn(self, message: str, line: int | None = None, key: str | None = None) -> None:
+        """Add a warning about this manifest (never an error: manifests do not decide validity)."""
+        self.findings.append(
+            Finding(type="warning", key=key or self.path, line=line, message=message)
+        )
+
+    def publish(
+        self,
+        type_: str,
+        name: str,
+        *,
+        namespace: str | None = None,
+        version: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        """Record that the repository publishes this package (ignored when it forms no purl)."""
+        purl = purls.package_url(type_, name, namespace=namespace, version=version)
+        key = purls.key(purl) if purl else None
+        if purl is None or key is None:
+            self.warn(f"{self.path}: the package name {name!r} is not a valid package name", line)
+            return
+        self.publishes.append(PublishedPackage(purl=purl, key=key, path=self.path, line=line))
+
+    def use(
+        self,
+        type_: str,
+        name: str,
+        *,
+        namespace: str | None = None,
+        version: str | None = None,
+        requirement: str | None = None,
+        scope: Scope = "runtime",
+        line: int | None = None,
+    ) -> None:
+        """Record one dependency; the first of a (package, scope) pair wins, extras are counted."""
+        purl = purls.package_url(type_, name, namespace=namespace, version=version)
+        key = purls.key(purl) if purl else None
+        if purl is None or key is None:
+            self.warn(
+                f"{self.path}: the dependency name {name!r} is not a valid package name", line
+            )
+            return
+        if (key, scope) in self._seen:
+            return
+        if len(self.uses) >= MAX_USES:
+            self._dropped += 1
+            return
+        self._seen.add((key, scope))
+        if requirement is not None:
+            requirement = requirement.strip()[:200] or None
+        self.uses.append(
+            PackageUse(
+                purl=purl,
+                key=key,
+                requirement=requirement,
+                scope=scope,
+                path=self.path,
+                line=line,
+            )
+        )
+
+    def result(self) -> ManifestResult:
+        """What was collected, with a finding when dependencies were left out."""
+        if self._dropped:
+            self.warn(
+                f"{self.path} names more than {MAX_USES} dependencies; "
+                f"{self._dropped} more were left out"
+            )
+        return ManifestResult(
+            path=self.path,
+            publishes=self.publishes,
+            uses=self.uses,
+            findings=self.findings,
+        )
+
+
+def exact_version(requirement: str) -> str | None:
+    """The version a requirement pins exactly (``1.2.3``, ``=1.2.3``, ``==1.2.3``), else None."""
+    value = requirement.strip().lstrip("=").strip()
+    if value and all(char.isalnum() or char in ".-+_" for char in value) and value[0].isdigit():
+        return value
+    return None
