@@ -37,6 +37,7 @@ from api.routers import (
     health,
     pages,
     pictures,
+    reuse,
     software,
     stats,
     stats_page,
@@ -165,7 +166,7 @@ def create_app(
         templates=make_templates(),
         cache=ChangeCache(settings.cache_mb * 1024 * 1024),
     )
-    for module in (software, forges, status, exports, stats, feeds, health, pages, api_docs):
+    for module in (reuse, software, forges, status, exports, stats, feeds, health, pages, api_docs):
         app.include_router(module.router)
     app.include_router(stats_page.router)
     app.include_router(pictures.router)

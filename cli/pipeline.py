@@ -9,7 +9,8 @@ Federation works on what changed, not on the whole store: the ids the crawl touc
 (`crawler.base.CrawlReport.touched`) and every record changed since the forge was last federated
 (the store's change feed, so pages saved by a crawl that was killed are not forgotten), closed
 over their relations — the stored records they name or that name them (mirrors, forks,
-variants, upstreams) and the records their snapshots now claim — until nothing new joins. A
+variants, upstreams) and the records their snapshots now claim — until nothing new joins. The
+reuse links of what is written are settled on the way (`cli.reuse_step`). A
 full reconciliation crawl, a forge never federated, or a change touching more than a fifth of
 the catalogue (or 5,000 records) federates everything in one pass instead (cheaper then).
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cli.pictures_step import fetch_new_pictures
+from cli.reuse_step import settle_reuse
 from crawler.base import CrawlReport
 from crawler.normalise import federated_records, record_from_snapshot
 from crawler.run import CrawlOptions, crawl_forges
@@ -187,9 +189,12 @@ def _federate_closure(store: Store, touched: set[str]) -> tuple[int, int]:
 
 
 def _write(store: Store, merged: list[Record], live: set[str]) -> tuple[int, int]:
-    if merged:
-        store.upsert_records(merged)
+    """Upsert `merged` with their reuse links settled (`cli.reuse_step`), tombstone the rest of
+    `live`. Records whose reuse summary changed through `merged` are written too."""
     stale = sorted(live - {record.id for record in merged})
+    settled = settle_reuse(store, merged, stale) if merged or stale else []
+    if settled:
+        store.upsert_records(settled)
     if stale:
         store.delete_records(stale)
     return len(merged), len(stale)

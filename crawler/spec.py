@@ -103,6 +103,9 @@ class ForgeKindSpec:
     proposal_noun: str = "pull request"
     """What the forge calls a request to merge a branch (GitLab: ``merge request``)."""
     """Extra advice when the live check fails (e.g. a GitLab group mistaken for a URL root)."""
+    file_page_url: Callable[[str, str, str], str] | None = None
+    """(repository URL, ref, path) → the file's web page, where ``#L<n>`` marks line n (reuse
+    evidence links to the manifest line); None when the kind has no such page."""
 
     def auth_headers(self, token: str | None) -> dict[str, str]:
         """The ``Authorization`` header carrying `token`, or none."""

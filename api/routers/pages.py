@@ -26,6 +26,9 @@ from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import error_page, page_headers, page_url, render, safe_href
 from api.query import CatalogueQuery, SearchPage
+from api.pages import error_page, page_url, render, safe_href
+from api.query import CatalogueQuery
+from api.reuse_view import reuse_of
 from api.software_view import (
     choose_description,
     paragraphs,
@@ -174,6 +177,10 @@ def software_page(
             "back_href": view.back_href(back, language),
             "similar": similar_software(index, record.id, language),
             "pictures": pictures(record, choice.description, context.store, language),
+            "reuse": reuse_of(context.store, record),
+            "safe": safe_href,
+            "sbom_href": f"/api/v1/software/{path}/sbom",
+            "reuse_href": f"/api/v1/software/{path}/reuse",
         },
     )
 

@@ -45,6 +45,14 @@ def raw_file_url(repository: str, ref: str, path: str) -> str:
     return f"{repository}/raw/branch/{ref}/{path}"
 
 
+def file_page_url(repository: str, ref: str, path: str) -> str:
+    """``/src/branch/{ref}/{path}``; without a known ref, the legacy ``/src/{path}`` route, which
+    Gitea serves from the default branch."""
+    if ref == "HEAD":
+        return f"{repository}/src/{path}"
+    return f"{repository}/src/branch/{ref}/{path}"
+
+
 def _version(body: object) -> bool:
     return isinstance(body, dict) and isinstance(body.get("version"), str)
 
@@ -64,6 +72,7 @@ GITEA = ForgeKindSpec(
     probes=(Probe("/version", "a JSON object with 'version'", _version),),
     scope_urls=scope_urls,
     raw_file_url=raw_file_url,
+    file_page_url=file_page_url,
     spellings={
         "name": ("name",),
         "path": ("full_name",),

@@ -78,6 +78,7 @@ GITHUB = ForgeKindSpec(
     ),
     scope_urls=scope_urls,
     raw_file_url=raw_file_url,
+    file_page_url=lambda repository, ref, path: f"{repository}/blob/{ref}/{path}",
     spellings={
         "name": ("name",),
         "path": ("full_name", "nameWithOwner"),

@@ -71,6 +71,7 @@ GITLAB = ForgeKindSpec(
     ),
     scope_urls=scope_urls,
     raw_file_url=lambda repository, ref, path: f"{repository}/-/raw/{ref}/{path}",
+    file_page_url=lambda repository, ref, path: f"{repository}/-/blob/{ref}/{path}",
     spellings={
         "name": ("name",),
         "path": ("path_with_namespace", "fullPath"),

@@ -20,6 +20,7 @@ from crawler.kinds import kind_spec
 from crawler.normalise.declared import RawUrl, canonical_urls, declared_fields
 from crawler.normalise.facts import read_facts
 from crawler.normalise.licence import licence_from_expression
+from crawler.normalise.packages import ManifestText, read_packages
 from schemas.errors import InvalidURLError
 from schemas.forge import ForgeFacts, ForgeRegistration, RepositorySnapshot
 from schemas.publiccode import PARSER_VERSION, parse
@@ -158,14 +159,46 @@ def _declared(
     )
 
 
+def _with_packages(
+    record: Record, snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: ForgeFacts
+) -> Record:
+    """`record` with what the fetched manifests and publiccode.yml dependsOn say it publishes
+    and uses (`Record.packages`), and the manifests' warnings among its findings."""
+    repository = getattr(facts, "repository", None)
+    files = [
+        ManifestText(path=file.path, text=file.text, truncated=file.truncated)
+        for file in (getattr(repository, "files", None) or [])
+    ]
+    if not files and record.provenance.file_path is None:
+        return record
+    file_page_url = kind_spec(registration.kind).file_page_url
+    hosting = canonical_url(snapshot.url)
+    branch = quote(facts.default_branch or "HEAD", safe="/")
+
+    def file_page(path: str) -> str | None:
+        return file_page_url(hosting, branch, quote(path)) if file_page_url else None
+
+    packages, findings = read_packages(
+        files,
+        record.dependencies,
+        publiccode_path=record.provenance.file_path,
+        file_page=file_page,
+    )
+    return record.model_copy(
+        update={"packages": packages, "findings": [*record.findings, *findings]}
+    )
+
+
 def record_from_snapshot(
     snapshot: RepositorySnapshot, *, registration: ForgeRegistration
 ) -> Record:
     """The declared or inferred record of one snapshot (see the module docstring)."""
     facts = read_facts(snapshot.payload, kind_spec(registration.kind).spellings)
     if snapshot.publiccode is not None:
-        return _declared(snapshot, registration, facts, snapshot.publiccode)
-    return _inferred(snapshot, registration, facts)
+        record = _declared(snapshot, registration, facts, snapshot.publiccode)
+    else:
+        record = _inferred(snapshot, registration, facts)
+    return _with_packages(record, snapshot, registration, facts)
 
 
 def records_from_snapshots(

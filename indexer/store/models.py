@@ -196,6 +196,46 @@ class PictureRow(Base):
     fetched_at: Mapped[datetime]
 
 
+class PackageRow(Base):
+    """A package a live record publishes or uses (`indexer.store.reuse`), one row per manifest."""
+
+    __tablename__ = "record_packages"
+    __table_args__ = (Index("ix_record_packages_key", "key"),)
+
+    record_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    purl: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    scope: Mapped[str | None] = mapped_column(String(16))
+
+
+class ReuseLinkRow(Base):
+    """One reuse link (`schemas.reuse.ReuseLink`), keyed by software, kind, user and package."""
+
+    __tablename__ = "reuse_links"
+    __table_args__ = (Index("ix_reuse_links_user_id", "user_id"),)
+
+    software_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    purl_key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(String(1024))
+    software_organisation: Mapped[str] = mapped_column(Text)
+    user_organisation: Mapped[str] = mapped_column(Text)
+    user_url: Mapped[str | None] = mapped_column(Text)
+    purl: Mapped[str | None] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(String(255))
+    line: Mapped[int | None] = mapped_column(Integer)
+    evidence_url: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[str] = mapped_column(String(16))
+    self_declared: Mapped[bool] = mapped_column(Boolean)
+    internal: Mapped[bool] = mapped_column(Boolean)
+    first_seen: Mapped[datetime | None]
+    last_seen: Mapped[datetime | None]
+
+
 class ChangeRow(Base):
     """The change feed: every real upsert and every deletion of a record, in commit order."""
 

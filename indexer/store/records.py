@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
+from indexer.store import reuse
 from indexer.store.models import AliasRow, ChangeRow, RecordRow
 from indexer.store.values import Change, ChangeKind, RecordMeta, UpsertSummary
 from schemas.record import Record
@@ -164,6 +165,8 @@ def _upsert_chunk(
             update(RecordRow).where(RecordRow.id.in_(unchanged)).values(last_seen=now)
         )
     append_changes(connection, changed_ids, "upserted", now)
+    written = set(changed_ids)
+    reuse.write_packages(connection, [item.record for item in items if item.id in written])
     return UpsertSummary(
         created=len(inserts),
         changed=len(updates),
@@ -203,6 +206,7 @@ def tombstone(connection: Connection, ids: Iterable[str], now: datetime) -> list
                 update(RecordRow).where(RecordRow.id.in_(found)).values(deleted_at=now)
             )
             append_changes(connection, found, "deleted", now)
+            reuse.forget(connection, found)
             deleted.extend(found)
     return deleted
 

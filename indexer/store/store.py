@@ -30,6 +30,7 @@ from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing
 from indexer.store.health import IntegrityProbe, describe_failure, location
 from indexer.store.pictures import Picture
+from indexer.store.reuse import ReuseStoreMethods
 from indexer.store.values import (
     CatalogueStats,
     CatalogueTimeline,
@@ -53,7 +54,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Store:
+class Store(ReuseStoreMethods):
     """The catalogue's source of truth on SQLite or PostgreSQL; build it with `create_store`.
 
     `clock` gives the time for every ``now`` not passed explicitly (tests inject one).

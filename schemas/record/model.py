@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from schemas.findings import Finding, has_errors
 from schemas.forge import ForgeKind
+from schemas.manifests.model import Packages
 from schemas.publiccode.vocabularies import DevelopmentStatus, MaintenanceType, SoftwareType
+from schemas.reuse import ReuseSummary
 
 RECORD_SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -189,6 +191,14 @@ class Record(_Model):
     localisation_ready: bool | None = None
     dependencies: list[Dependency] = Field(default_factory=list)
     relations: Relations = Field(default_factory=Relations)
+    packages: Packages = Field(
+        default_factory=Packages,
+        description="what the repository's dependency manifests publish and use (package URLs)",
+    )
+    reuse: ReuseSummary = Field(
+        default_factory=ReuseSummary,
+        description="how much other organisations' repositories use this software",
+    )
     repository: Repository
     provenance: Provenance
     findings: list[Finding] = Field(default_factory=list)
