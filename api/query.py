@@ -40,6 +40,7 @@ DEFAULT_FACETS: tuple[str, ...] = (
     "organisation",
     "forge",
     "language",
+    "reused_by_organisations",
 )
 
 
@@ -58,6 +59,11 @@ class CatalogueQuery(BaseModel):
     organisation: ValueList = Field(default_factory=list, description="organisation names")
     forge: ValueList = Field(default_factory=list, description="registered forge names")
     language: ValueList = Field(default_factory=list, description="programming languages")
+    reused_by_organisations: ValueList = Field(
+        default_factory=list,
+        description="reuse level: 1+, 2+, 3+, 5+, 10+, 20+, 50+ or 100+ other organisations "
+        "whose repositories use the software (2+ means at least two)",
+    )
     declared: bool | None = Field(
         default=None, description="true: from a publiccode.yml; false: inferred from the forge"
     )

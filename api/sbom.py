@@ -11,21 +11,24 @@ gives the same document apart from the serial number and timestamp the library s
 
 from __future__ import annotations
 
-from cyclonedx.contrib.license.factories import LicenseFactory
-from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
-from cyclonedx.model.bom import Bom
-from cyclonedx.model.component import Component, ComponentScope, ComponentType
-from cyclonedx.output.json import JsonV1Dot6
+from typing import TYPE_CHECKING
+
 from packageurl import PackageURL
 
 from schemas.manifests.model import PackageUse
 from schemas.record import Record
+
+if TYPE_CHECKING:
+    from cyclonedx.model.component import Component
 
 SBOM_MEDIA_TYPE = "application/vnd.cyclonedx+json"
 _REQUIRED = frozenset({"runtime", "peer"})
 
 
 def _component(use: PackageUse) -> Component | None:
+    from cyclonedx.model import Property
+    from cyclonedx.model.component import Component, ComponentScope, ComponentType
+
     try:
         purl = PackageURL.from_string(use.purl)
     except ValueError:
@@ -48,6 +51,10 @@ def _component(use: PackageUse) -> Component | None:
 
 
 def _root(record: Record) -> Component:
+    from cyclonedx.contrib.license.factories import LicenseFactory
+    from cyclonedx.model import ExternalReference, ExternalReferenceType, XsUri
+    from cyclonedx.model.component import Component, ComponentType
+
     published = record.packages.publishes[0].purl if record.packages.publishes else None
     licences = []
     expression = record.licence.expression if record.licence else record.repository.licence
@@ -71,7 +78,14 @@ def _root(record: Record) -> Component:
 
 
 def sbom_json(record: Record) -> str:
-    """The CycloneDX 1.6 JSON document of `record` (see the module docstring)."""
+    """The CycloneDX 1.6 JSON document of `record` (see the module docstring).
+
+    cyclonedx-python-lib is imported on the first SBOM, not with the app (like pyarrow): it adds
+    about half a second to every server process's start, and most never write an SBOM.
+    """
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.output.json import JsonV1Dot6
+
     bom = Bom()
     root = _root(record)
     bom.metadata.component = root

@@ -28,6 +28,9 @@ from typing import Any, TypeVar, cast
 from schemas.errors import InvalidURLError
 from schemas.record import Record, canonical_id
 
+REUSE_THRESHOLDS: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50, 100)
+"""Reuse levels (kept equal to `protocol.REUSE_THRESHOLDS`; documents may not import protocol)."""
+
 T = TypeVar("T")
 UNDETERMINED = "und"  # language tag of texts whose language is unknown (forge descriptions)
 
@@ -57,6 +60,8 @@ class SearchDocument:
     forge: str
     organisation: str | None
     mirrors: tuple[str, ...] = field(default=())
+    reuse_level: int = 0
+    """The highest of `REUSE_THRESHOLDS` the other organisations using the record reach, or 0."""
 
     @property
     def quality_rank(self) -> int:
@@ -111,6 +116,13 @@ def licence_ids(record: Record) -> tuple[str, ...]:
     return ()
 
 
+def reuse_level(record: Record) -> int:
+    """The highest reuse threshold the record reaches (0: no other organisation uses it)."""
+    reuse = getattr(record, "reuse", None)
+    organisations = getattr(reuse, "used_by_organisations", 0) or 0
+    return max((t for t in REUSE_THRESHOLDS if organisations >= t), default=0)
+
+
 def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
     """The value(s) of every keyword facet field for `record` (empty tuple when it has none)."""
 
@@ -130,6 +142,9 @@ def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
         "language": _unique(record.repository.languages),
         "declared": ("true" if record.declared else "false",),
         "archived": ("true" if record.repository.archived else "false",),
+        "reused_by_organisations": tuple(
+            f"{t}+" for t in REUSE_THRESHOLDS if t <= reuse_level(record)
+        ),
     }
 
 
@@ -190,6 +205,7 @@ def search_document(record: Record) -> SearchDocument:
         forge=record.forge,
         organisation=organisation,
         mirrors=tuple(record.mirrors),
+        reuse_level=reuse_level(record),
     )
 
 

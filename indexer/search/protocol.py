@@ -44,14 +44,28 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "language",
     "declared",
     "archived",
+    "reused_by_organisations",
 )
+"""``reused_by_organisations`` holds reuse levels, not counts: a record other organisations'
+repositories use gets ``"N+"`` for every threshold N of `REUSE_THRESHOLDS` it reaches, so the
+value ``2+`` filters "used by at least 2 other organisations" and facet counts are cumulative."""
+REUSE_THRESHOLDS: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50, 100)
+REUSE_LEVELS: tuple[str, ...] = tuple(f"{threshold}+" for threshold in REUSE_THRESHOLDS)
 RANGE_FIELDS: tuple[str, ...] = ("last_activity",)
 FILTER_FIELDS: tuple[str, ...] = KEYWORD_FIELDS + RANGE_FIELDS
 FACET_FIELDS: tuple[str, ...] = KEYWORD_FIELDS
 BOOLEAN_FIELDS: frozenset[str] = frozenset({"declared", "archived"})
 
 SortKey = Literal[
-    "relevance", "last_activity", "-last_activity", "name", "-name", "stars", "-stars"
+    "relevance",
+    "last_activity",
+    "-last_activity",
+    "name",
+    "-name",
+    "stars",
+    "-stars",
+    "reused_by_organisations",
+    "-reused_by_organisations",
 ]
 SORT_KEYS: tuple[str, ...] = (
     "relevance",
@@ -61,8 +75,11 @@ SORT_KEYS: tuple[str, ...] = (
     "-name",
     "stars",
     "-stars",
+    "reused_by_organisations",
+    "-reused_by_organisations",
 )
-# ``last_activity`` and ``stars`` sort newest / most first; the ``-`` form reverses.
+# ``last_activity``, ``stars`` and ``reused_by_organisations`` (by reuse level, see
+# `REUSE_THRESHOLDS`) sort newest / most first; the ``-`` form reverses.
 LOCALES: tuple[str, ...] = ("de", "en", "it", "fr", "nl")
 MAX_QUERY_LENGTH = 512
 MAX_PER_PAGE = 100
@@ -201,6 +218,10 @@ def check_request(
             raise InvalidQueryError(f"filter {name!r} takes a list of strings")
         elif name in BOOLEAN_FIELDS and any(v not in {"true", "false"} for v in value):
             raise InvalidQueryError(f"filter {name!r} takes true or false")
+        elif name == "reused_by_organisations" and any(v not in REUSE_LEVELS for v in value):
+            raise InvalidQueryError(
+                f"filter {name!r} takes a reuse level: one of {', '.join(REUSE_LEVELS)}"
+            )
     for name in facets:
         if name not in FACET_FIELDS:
             raise InvalidQueryError(

@@ -177,3 +177,24 @@ def test_pages_show_used_by_and_uses_with_evidence(client: AppClient) -> None:
     assert 'href="/software/gitlab.example.org/land/formular?lang=de"' in user_page
     assert "hängt davon ab" in user_page
     assert "/api/v1/software/github.com/stadt-a/antrag/sbom" in user_page
+
+
+def test_search_filters_and_sorts_by_reuse(store: Store, client: AppClient) -> None:
+    """reused_by_organisations filters by reuse level (cumulative facet) and sorts most first."""
+    search = built_search(store)
+    reused = search.search(
+        filters={"reused_by_organisations": ("2+",)}, facets=["reused_by_organisations"]
+    )
+    assert ["gitlab.example.org/land/formular"] == [hit.id for hit in reused.hits]
+    assert {"1+": 1, "2+": 1} == dict(reused.facets["reused_by_organisations"])
+    ranked = search.search(sort="reused_by_organisations")
+    assert "gitlab.example.org/land/formular" == ranked.hits[0].id
+    assert (
+        "gitlab.example.org/land/formular"
+        == search.search(sort="-reused_by_organisations").hits[-1].id
+    )
+    body = client.get("/api/v1/software?reused_by_organisations=1%2B").json()
+    assert ["gitlab.example.org/land/formular"] == [hit["id"] for hit in body["hits"]]
+    refused = client.get("/api/v1/software?reused_by_organisations=many")
+    assert 400 == refused.status_code
+    assert "reuse level" in refused.json()["detail"]

@@ -12,7 +12,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from indexer.search.protocol import FACET_FIELDS, ActivityRange, SearchBackend
+from indexer.search.protocol import (
+    FACET_FIELDS,
+    REUSE_THRESHOLDS,
+    ActivityRange,
+    SearchBackend,
+)
 from schemas.errors import InvalidQueryError
 from schemas.record import Record, canonical_id
 
@@ -37,6 +42,9 @@ def _values(record: Record, field: str) -> list[str]:
         "language": lambda r: list(dict.fromkeys(r.repository.languages)),
         "declared": lambda r: ["true" if r.declared else "false"],
         "archived": lambda r: ["true" if r.repository.archived else "false"],
+        "reused_by_organisations": lambda r: [
+            f"{t}+" for t in REUSE_THRESHOLDS if r.reuse.used_by_organisations >= t
+        ],
     }
     return simple[field](record)
 

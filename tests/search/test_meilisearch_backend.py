@@ -111,6 +111,9 @@ def test_last_activity_range_is_since_inclusive_until_exclusive(server: MeiliSer
         ("-last_activity", [GEOPORTAL, TERMINE, OPENDESK, DECIDIM]),
         ("stars", [OPENDESK, DECIDIM, TERMINE, GEOPORTAL]),
         ("-stars", [TERMINE, DECIDIM, OPENDESK, GEOPORTAL]),
+        # No record is reused: every one ties on its reuse level, recent activity decides.
+        ("reused_by_organisations", [DECIDIM, OPENDESK, TERMINE, GEOPORTAL]),
+        ("-reused_by_organisations", [DECIDIM, OPENDESK, TERMINE, GEOPORTAL]),
         # Browsing by relevance: every record ties on text, so declared (and described)
         # records come first, then recent activity decides; OpenDesk is inferred.
         ("relevance", [DECIDIM, TERMINE, GEOPORTAL, OPENDESK]),
@@ -132,6 +135,8 @@ def test_sorts_cover_the_protocol() -> None:
         "-last_activity",
         "stars",
         "-stars",
+        "reused_by_organisations",
+        "-reused_by_organisations",
         "relevance",
     } == set(SORT_KEYS)
 

@@ -189,6 +189,13 @@ class IndexState:
                     self.ids,
                     key=lambda r: (r not in has, sign * -has.get(r, 0), self.ids[r]),
                 )
+            elif key in {"reused_by_organisations", "-reused_by_organisations"}:
+                sign = 1 if key == "reused_by_organisations" else -1
+                level = self._reuse_levels()
+                ranked = sorted(
+                    self.ids,
+                    key=lambda r: (sign * -level.get(r, 0), newest[r], self.ids[r]),
+                )
             elif key in {"stars", "-stars"}:
                 sign = 1 if key == "stars" else -1
                 has = self.stars
@@ -203,6 +210,15 @@ class IndexState:
                     ranked.reverse()
             self._orders[key] = {rowid: position for position, rowid in enumerate(ranked)}
         return self._orders[key]
+
+    def _reuse_levels(self) -> dict[int, int]:
+        """rowid → reuse level, read from the cumulative ``reused_by_organisations`` facet."""
+        level: dict[int, int] = {}
+        for value, bits in self.facets.get("reused_by_organisations", {}).items():
+            threshold = int(value.rstrip("+")) if value.rstrip("+").isdigit() else 0
+            for rowid in bitmaps.members(bits):
+                level[rowid] = max(level.get(rowid, 0), threshold)
+        return level
 
     def top(self, matches: int, key: str, needed: int) -> list[int]:
         """The first `needed` rowids of `matches` in sort order `key`."""

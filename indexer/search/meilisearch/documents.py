@@ -65,6 +65,7 @@ def layout(document: SearchDocument) -> dict[str, Any]:
         "activity_rank_ts": document.last_activity_ts,
         "quality_rank": document.quality_rank,
         "mirror_order": 0,
+        "reuse_level": document.reuse_level,
     }
     # Facets are lists of strings, even single-valued ones (forge, organisation, …).
     for name in FACET_ATTRIBUTES:

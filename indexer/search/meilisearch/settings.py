@@ -67,6 +67,7 @@ FILTER_ATTRIBUTES: dict[str, str] = {
     "language": "language",
     "declared": "declared",
     "archived": "archived",
+    "reused_by_organisations": "reused_by_organisations",
     "last_activity": "last_activity_ts",
 }
 FACET_ATTRIBUTES: tuple[str, ...] = (
@@ -79,6 +80,7 @@ FACET_ATTRIBUTES: tuple[str, ...] = (
     "organisation",
     "forge",
     "language",
+    "reused_by_organisations",
 )
 EQUALITY_ONLY_ATTRIBUTES: tuple[str, ...] = ("declared", "archived", "mirror_group", "id")
 MAX_MIRROR_GROUP_FETCH = 1000  # documents fetched per request when settling mirror groups
@@ -93,8 +95,10 @@ SORTS: dict[str, list[str]] = {
     "-name": ["name_sort:desc"],
     "stars": ["stars:desc"],
     "-stars": ["stars:asc"],
+    "reused_by_organisations": ["reuse_level:desc", "last_activity_ts:desc"],
+    "-reused_by_organisations": ["reuse_level:asc", "last_activity_ts:desc"],
 }
-SORTABLE_ATTRIBUTES: list[str] = ["last_activity_ts", "name_sort", "stars"]
+SORTABLE_ATTRIBUTES: list[str] = ["last_activity_ts", "name_sort", "stars", "reuse_level"]
 
 # Facet counts are exact and complete up to this many values per facet (most frequent first).
 MAX_VALUES_PER_FACET = 1000
