@@ -16,13 +16,10 @@ publication's ``artifactId = 'a'`` is what the build publishes. Variables, versi
 from __future__ import annotations
 
 import re
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from xml.etree.ElementTree import Element
 
 from schemas.manifests.model import Scope
-from schemas.manifests.reading import Collector, exact_version
+from schemas.manifests.reading import Collector, exact_version, load_xml, local_name
 
 _MAVEN_SCOPES: dict[str, Scope] = {
     "compile": "runtime",
@@ -57,13 +54,9 @@ _GRADLE_GROUP = re.compile(r"^group\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _GRADLE_ARTIFACT = re.compile(r"^\s*artifactId\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _child(element: Element, name: str) -> Element | None:
     for child in element:
-        if _local(child.tag) == name:
+        if local_name(child.tag) == name:
             return child
     return None
 
@@ -82,21 +75,10 @@ def _resolve(value: str | None, properties: dict[str, str]) -> str | None:
 
 def read_pom(collector: Collector) -> None:
     """Fill `collector` from a pom.xml text (see the module docstring)."""
-    try:
-        root = fromstring(collector.text)
-    except DefusedXmlException as error:
-        collector.warn(
-            f"{collector.path} uses a DTD or entities, which are refused ({type(error).__name__}); its dependencies were not read"
-        )
+    root = load_xml(collector)
+    if root is None:
         return
-    except ParseError as error:
-        line = error.position[0] if error.position and error.position[0] >= 1 else None
-        collector.warn(
-            f"{collector.path} is not well-formed XML ({error}); its dependencies were not read",
-            line,
-        )
-        return
-    if _local(root.tag) != "project":
+    if local_name(root.tag) != "project":
         collector.warn(
             f"{collector.path} should have <project> as its root element; its dependencies were not read"
         )
@@ -105,7 +87,7 @@ def read_pom(collector: Collector) -> None:
     group = _text(root, "groupId") or _text(parent, "groupId")
     version = _text(root, "version") or _text(parent, "version")
     properties = {
-        _local(child.tag): (child.text or "").strip()
+        local_name(child.tag): (child.text or "").strip()
         for child in (_child(root, "properties") or [])
     }
     if version:
@@ -122,7 +104,7 @@ def read_pom(collector: Collector) -> None:
         )
     dependencies = _child(root, "dependencies")
     for dependency in dependencies if dependencies is not None else []:
-        if _local(dependency.tag) != "dependency":
+        if local_name(dependency.tag) != "dependency":
             continue
         dep_group = _resolve(_text(dependency, "groupId"), properties)
         dep_artifact = _resolve(_text(dependency, "artifactId"), properties)

@@ -27,11 +27,18 @@ def _pinned(requirement: Requirement) -> str | None:
 
 
 def use_requirement(
-    collector: Collector, text: str, scope: Scope, *, after: str | None = None
+    collector: Collector,
+    text: str,
+    scope: Scope,
+    *,
+    after: str | None = None,
+    line: int | None = None,
 ) -> None:
-    """Record one PEP 508 requirement string, or a finding when it is none."""
+    """Record one PEP 508 requirement string (at `line`, else found after `after`), or a
+    finding when it is none."""
     stripped = text.strip()
-    line = collector.line_of(stripped, after=after) if stripped else None
+    if line is None and stripped:
+        line = collector.line_of(stripped, after=after)
     try:
         requirement = Requirement(stripped)
     except InvalidRequirement as error:
@@ -153,24 +160,7 @@ def read_requirements(collector: Collector) -> None:
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-", ".", "/")) or "://" in line:
             continue
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement as error:
-            collector.warn(
-                f"{collector.path}:{number}: {line[:80]!r} is not a valid requirement ({str(error)[:120]})",
-                number,
-            )
-            continue
-        if requirement.url:
-            continue
-        collector.use(
-            "pypi",
-            requirement.name,
-            version=_pinned(requirement),
-            requirement=str(requirement.specifier) or None,
-            scope=scope,
-            line=number,
-        )
+        use_requirement(collector, line, scope, line=number)
 
 
 def read_setup_cfg(collector: Collector) -> None:

@@ -10,6 +10,10 @@ every real manifest, so the first occurrence after the section's start is the de
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from schemas.findings import Finding
 from schemas.manifests import purls
@@ -140,3 +144,29 @@ def exact_version(requirement: str) -> str | None:
     if value and all(char.isalnum() or char in ".-+_" for char in value) and value[0].isdigit():
         return value
     return None
+
+
+def load_xml(collector: Collector) -> Element | None:
+    """The manifest's XML root element (read by defusedxml: DTDs, entities and external
+    references are refused), or None with a finding saying what is wrong."""
+    try:
+        root: Element = fromstring(collector.text)
+    except DefusedXmlException as error:
+        collector.warn(
+            f"{collector.path} uses a DTD or entities, which are refused "
+            f"({type(error).__name__}); its dependencies were not read"
+        )
+        return None
+    except ParseError as error:
+        line = error.position[0] if error.position and error.position[0] >= 1 else None
+        collector.warn(
+            f"{collector.path} is not well-formed XML ({error}); its dependencies were not read",
+            line,
+        )
+        return None
+    return root
+
+
+def local_name(tag: object) -> str:
+    """An XML tag without its namespace (``{http://maven.apache.org/POM/4.0.0}project`` → project)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

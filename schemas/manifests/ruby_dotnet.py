@@ -10,13 +10,9 @@ and ``<PackageId>`` as the published NuGet package, read with defusedxml.
 from __future__ import annotations
 
 import re
-from xml.etree.ElementTree import ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from schemas.manifests.model import Scope
-from schemas.manifests.reading import Collector, exact_version
+from schemas.manifests.reading import Collector, exact_version, load_xml, local_name
 
 _GEM = re.compile(r"""^\s*gem\s*\(?\s*["'](?P<name>[A-Za-z0-9._-]+)["'](?P<rest>.*)$""")
 _GEM_VERSION = re.compile(r"""^\s*,\s*["'](?P<version>[^"']+)["']""")
@@ -57,28 +53,13 @@ def read_gemfile(collector: Collector) -> None:
         )
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def read_csproj(collector: Collector) -> None:
     """Fill `collector` from a *.csproj text (see the module docstring)."""
-    try:
-        root = fromstring(collector.text)
-    except DefusedXmlException as error:
-        collector.warn(
-            f"{collector.path} uses a DTD or entities, which are refused ({type(error).__name__}); its dependencies were not read"
-        )
-        return
-    except ParseError as error:
-        line = error.position[0] if error.position and error.position[0] >= 1 else None
-        collector.warn(
-            f"{collector.path} is not well-formed XML ({error}); its dependencies were not read",
-            line,
-        )
+    root = load_xml(collector)
+    if root is None:
         return
     for element in root.iter():
-        tag = _local(element.tag)
+        tag = local_name(element.tag)
         if tag == "PackageId" and element.text and element.text.strip():
             name = element.text.strip()
             collector.publish("nuget", name, line=collector.line_of(f"<PackageId>{name}"))
@@ -88,7 +69,7 @@ def read_csproj(collector: Collector) -> None:
                 continue
             version = element.get("Version")
             if version is None:
-                child = next((c for c in element if _local(c.tag) == "Version"), None)
+                child = next((c for c in element if local_name(c.tag) == "Version"), None)
                 version = child.text.strip() if child is not None and child.text else None
             build_only = (element.get("PrivateAssets") or "").strip().lower() == "all"
             collector.use(

@@ -35,6 +35,32 @@ def refuse_all(url: str, **_: Any) -> Any:
     raise RegistrationError(f"{url}: registration refused in this test")
 
 
+def fuzz(
+    operations: list[Any], headers: dict[str, str], examples: int = EXAMPLES_PER_OPERATION
+) -> list[str]:
+    """Run `examples` generated requests per operation with our CHECKS; the failures found."""
+    failures: list[str] = []
+    for operation in operations:
+
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            run()
+        except Exception as error:  # collect all operations' failures, then report together
+            failures.append(f"{operation.label}: {str(error)[:2000]}")
+    return failures
+
+
 def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
     """Generated requests to every operation get no 5xx and answers matching the schema."""
     store = create_store(f"sqlite:///{tmp_path / 'fuzz.db'}")
@@ -48,30 +74,10 @@ def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
         register_forge=refuse_all,
     )
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
-    failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12
 
-    for operation in operations:
-
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def run(case: Any) -> None:
-            case.call_and_validate(
-                headers={"authorization": f"Bearer {ADMIN_TOKEN}"}, checks=CHECKS
-            )
-
-        try:
-            run()
-        except Exception as error:  # collect all operations' failures, then report together
-            failures.append(f"{operation.label}: {str(error)[:2000]}")
+    failures = fuzz(operations, {"authorization": f"Bearer {ADMIN_TOKEN}"})
     store.close()
     assert [] == failures
 

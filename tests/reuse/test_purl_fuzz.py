@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
 
 from tests.api.conftest import build_app, built_search
-from tests.api.test_openapi_fuzz import CHECKS
+from tests.api.test_openapi_fuzz import fuzz
 from tests.reuse.test_api import reuse_store
 
 OPERATIONS = (
@@ -30,25 +28,7 @@ def test_reuse_operations_conform_to_the_openapi(tmp_path: Path) -> None:
         result.ok() for result in schema.get_all_operations() if result.ok().path in OPERATIONS
     ]
     assert len(OPERATIONS) == len(operations)
-    failures: list[str] = []
-    for operation in operations:
-
-        @settings(
-            max_examples=60,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def run(case: Any) -> None:
-            case.call_and_validate(checks=CHECKS)
-
-        try:
-            run()
-        except Exception as error:  # collect every operation's failure, then report together
-            failures.append(f"{operation.label}: {str(error)[:2000]}")
+    failures = fuzz(operations, {}, examples=60)
     store.close()
     assert [] == failures
 
