@@ -26,8 +26,6 @@ from api.forge_view import forge_out
 from api.i18n import translate
 from api.pages import error_page, page_headers, page_url, render, safe_href
 from api.query import CatalogueQuery, SearchPage
-from api.pages import error_page, page_url, render, safe_href
-from api.query import CatalogueQuery
 from api.reuse_view import reuse_of
 from api.software_view import (
     choose_description,
