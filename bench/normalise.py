@@ -23,8 +23,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler.github.snapshots import snapshot_from_graphql as github_snapshot
+from crawler.gitlab.snapshots import snapshot_from_graphql as gitlab_snapshot
 from crawler.normalise import federate, federated_records, records_from_snapshots
-from crawler.snapshot import build_snapshot
 from schemas.forge import ForgeRegistration, RepositorySnapshot
 
 REAL_WORLD = (
@@ -79,46 +80,29 @@ def build(
         content = (
             _with_url(files[number % len(files)], url) if every and number % every == 0 else None
         )
+        text = content.decode() if content else None
+        blobs = [{"path": "publiccode.yml", "oid": f"b{number}", "rawBlob": text}]
         node = {
             "id": f"gid://gitlab/Project/{number}",
             "name": f"project{number}",
+            "fullPath": url.split("/", 3)[3],
+            "description": f"Project {number}",
             "webUrl": url,
             "starCount": number % 17,
+            "topics": ["ozg"],
+            "languages": [{"name": "Python", "share": 100.0}],
+            "repository": {"blobs": {"nodes": blobs if content else []}},
         }
-        shot = build_snapshot(
-            forge="opencode",
-            kind="gitlab",
-            api="graphql",
-            forge_id=str(number),
-            url=url,
-            raw=node,
-            fetched_at=FETCHED,
-            name=node["name"],
-            full_path=url.split("/", 3)[3],
-            description=f"Project {number}",
-            topics=["ozg"],
-            languages=["Python"],
-            stars=number % 17,
-            publiccode_path="publiccode.yml" if content else None,
-            publiccode=content,
-        )
-        gitlab.append(shot)
+        gitlab.append(gitlab_snapshot(node, "opencode", FETCHED))
         if content and number % 50 == 0:
             mirror = f"https://github.com/mirrors/project{number}"
-            github.append(
-                build_snapshot(
-                    forge="github",
-                    kind="github",
-                    api="graphql",
-                    forge_id=f"m{number}",
-                    url=mirror,
-                    raw={"url": mirror},
-                    fetched_at=FETCHED,
-                    name=f"project{number}",
-                    publiccode_path="publiccode.yml",
-                    publiccode=content,
-                )
-            )
+            repository = {
+                "databaseId": number,
+                "url": mirror,
+                "name": f"project{number}",
+                "yml": {"oid": f"m{number}", "text": text},
+            }
+            github.append(github_snapshot(repository, "github", FETCHED))
     return gitlab, github
 
 

@@ -51,6 +51,20 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+BUILD_FIELDS = (
+    "url",
+    "kind",
+    "name",
+    "groups",
+    "orgs",
+    "repos",
+    "exclude",
+    "token_env",
+    "allow_private",
+)
+"""The `ForgeRegistration` fields `build_registration` takes (a registration rebuilt from them)."""
+
+
 def build_registration(
     url: str,
     *,
@@ -77,22 +91,22 @@ def build_registration(
         raise RegistrationError(f"{error.url}: {error.reason}") from None
     owners = {"groups": list(groups), "orgs": list(orgs)}
     for field, option in (("groups", "--group"), ("orgs", "--org")):
-        if field != spec.owner_field and _unique(owners[field]):
+        if field != spec.owners.field and _unique(owners[field]):
             raise RegistrationError(
-                f"{base}: {option} is not used on {spec.label}; name {spec.owner_noun}s with "
-                f"{spec.owner_option}"
+                f"{base}: {option} is not used on {spec.label}; name {spec.owners.noun}s with "
+                f"{spec.owners.option}"
             )
-    owner_list = _unique([*owners[spec.owner_field], *url_scope])
-    group_list = owner_list if spec.owner_field == "groups" else []
-    org_list = owner_list if spec.owner_field == "orgs" else []
+    owner_list = _unique([*owners[spec.owners.field], *url_scope])
+    group_list = owner_list if spec.owners.field == "groups" else []
+    org_list = owner_list if spec.owners.field == "orgs" else []
     repo_list = _unique([*repos, *url_repos])
     for repo in repo_list:
-        if repo.count("/") < 1 or (not spec.nested_owners and repo.count("/") != 1):
+        if repo.count("/") < 1 or (not spec.owners.nested and repo.count("/") != 1):
             raise RegistrationError(f"{base}: repository {repo!r} must be written OWNER/NAME")
     if base in spec.scope_required and not (owner_list or repo_list):
         raise RegistrationError(
             f"{base}: {urlsplit(base).netloc} cannot be crawled whole; name at least one "
-            f"{spec.owner_option} {spec.owner_noun.upper()} or --repo OWNER/NAME"
+            f"{spec.owners.option} {spec.owners.noun.upper()} or --repo OWNER/NAME"
         )
     problem = token_env_problem(token_env) if token_env is not None else None
     if problem:

@@ -43,7 +43,7 @@ from pydantic import ValidationError
 
 from crawler.addresses import check_host_form
 from crawler.kinds import kind_names, kind_of_host, kind_of_registry_name, kind_spec
-from crawler.registration import build_registration, slug
+from crawler.registration import BUILD_FIELDS, build_registration, slug
 from schemas.errors import InvalidURLError, RegistrationError
 from schemas.forge import ForgeKind, ForgeRegistration
 from schemas.record import canonical_url
@@ -132,21 +132,21 @@ class _Builder:
         canonical = spec.public_hosts.get(host, base)
         if not segments and canonical in spec.scope_required:
             self.skip(
-                where, f"{host} cannot be crawled whole; name {spec.owner_noun}s or repositories"
+                where, f"{host} cannot be crawled whole; name {spec.owners.noun}s or repositories"
             )
         elif not segments:
             self.add(base, kind=kind)
-        elif single_repo and not spec.nested_owners and len(segments) != 2:
+        elif single_repo and not spec.owners.nested and len(segments) != 2:
             self.skip(where, f"{url} is not a {spec.label} repository URL ({host}/OWNER/NAME)")
         elif single_repo:
             self.add(base, kind=kind, scope="repos", path="/".join(segments))
-        elif not spec.nested_owners and len(segments) > 1:
+        elif not spec.owners.nested and len(segments) > 1:
             self.skip(
                 where,
-                f"{url} is not a {spec.label} {spec.owner_noun} URL ({host}/{spec.owner_noun.upper()})",
+                f"{url} is not a {spec.label} {spec.owners.noun} URL ({host}/{spec.owners.noun.upper()})",
             )
         else:
-            self.add(base, kind=kind, scope=spec.owner_field, path="/".join(segments))
+            self.add(base, kind=kind, scope=spec.owners.field, path="/".join(segments))
 
     def build(self) -> list[ForgeRegistration]:
         """One registration per forge: its whole instance, or the scopes collected for it."""
@@ -202,17 +202,7 @@ def _codereuse(
             )
         try:
             template = ForgeRegistration.model_validate(dict(entry))
-            registration = build_registration(
-                template.url,
-                kind=template.kind,
-                name=template.name,
-                groups=template.groups,
-                orgs=template.orgs,
-                repos=template.repos,
-                exclude=template.exclude,
-                token_env=template.token_env,
-                allow_private=template.allow_private,
-            )
+            registration = build_registration(**template.model_dump(include=set(BUILD_FIELDS)))
             check_host_form(
                 urlsplit(registration.url).hostname or "",
                 where=registration.url,
@@ -266,7 +256,7 @@ def _codegouvfr(document: Mapping[str, Any], source: str) -> ImportedRegistry:
                     f"the registry ignores this account since {details['ignored_since']}",
                 )
                 continue
-            builder.add(_base(str(host)), kind=kind, scope=spec.owner_field, path=str(owner))
+            builder.add(_base(str(host)), kind=kind, scope=spec.owners.field, path=str(owner))
     return ImportedRegistry("codegouvfr", builder.build(), builder.result_skipped)
 
 

@@ -1,12 +1,15 @@
 """Building `RepositorySnapshot`s: one kind-neutral payload shape for every forge and API.
 
-The GitLab and GitHub crawlers read four answer shapes (GraphQL and REST of each). So that
-normalisation (`crawler.normalise`) needs to know only one, every snapshot's `payload` holds:
+Every kind maps its own answer (REST or GraphQL) to the typed, kind-neutral
+`schemas.forge.ForgeFacts` (`crawler.native.read_native` through the kind's spellings, plus
+what the spellings cannot say) and hands it to `build_snapshot` with the files it fetched. So
+that stored snapshots stay readable by normalisation (`crawler.normalise.read_facts`) whatever
+kind or API answered, every snapshot's `payload` holds:
 
 =================  =====================================================================
 key                value
 =================  =====================================================================
-``kind``           ``"gitlab"`` or ``"github"``
+``kind``           the forge kind's name (``gitlab``, ``github``, ``gitea``...)
 ``api``            ``"graphql"`` or ``"rest"``: which answer `raw` is
 ``name``           repository name (last path segment as the forge spells it)
 ``full_path``      ``group/sub/name`` or ``owner/name``
@@ -30,99 +33,84 @@ of the snapshot itself. Everything here is pure.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from schemas.forge import RepositorySnapshot
+from crawler.native import parse_time
+from schemas.forge import ForgeFacts, RepositorySnapshot
 from schemas.record import canonical_id
 
 PUBLICCODE_NAMES = ("publiccode.yml", "publiccode.yaml")
 """File names looked for, in order of preference."""
 
+__all__ = ["PUBLICCODE_NAMES", "FileBlob", "Origin", "build_snapshot", "parse_time", "payload_of"]
 
-def parse_time(value: Any) -> datetime | None:
-    """An ISO 8601 timestamp from a forge as an aware datetime; None when absent or unusable."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+class FileBlob(NamedTuple):
+    """One file the crawl fetched from a repository: its bytes, blob id and ETag if known."""
+
+    content: bytes
+    blob_id: str | None
+    etag: str | None = None
+
+
+def payload_of(facts: ForgeFacts, *, kind: str, api: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The stored payload (see the module docstring) of `facts` read from `raw`."""
+    return {
+        "kind": kind,
+        "api": api,
+        "name": facts.name,
+        "full_path": facts.path,
+        "description": facts.description,
+        "default_branch": facts.default_branch,
+        "topics": list(facts.topics),
+        "languages": list(facts.languages),
+        "licence": facts.licence,
+        "stars": facts.stars,
+        "forks": facts.forks,
+        "created_at": facts.created_at.isoformat() if facts.created_at else None,
+        "homepage": facts.homepage,
+        "fork_parent": facts.fork_parent_url,
+        "visibility": facts.visibility,
+        "raw": raw,
+    }
+
+
+class Origin(NamedTuple):
+    """Where a snapshot comes from: the registration, kind and API, the repository's id and
+    URL on the forge, and when it was fetched."""
+
+    forge: str
+    kind: str
+    api: str
+    forge_id: str
+    url: str
+    fetched_at: datetime
 
 
 def build_snapshot(
-    *,
-    forge: str,
-    kind: str,
-    api: str,
-    forge_id: str,
-    url: str,
-    raw: dict[str, Any],
-    fetched_at: datetime,
-    name: str | None = None,
-    full_path: str | None = None,
-    description: str | None = None,
-    default_branch: str | None = None,
-    topics: list[str] | None = None,
-    languages: list[str] | None = None,
-    licence: str | None = None,
-    stars: int | None = None,
-    forks: int | None = None,
-    created_at: str | None = None,
-    homepage: str | None = None,
-    fork_parent: str | None = None,
-    visibility: str | None = None,
-    last_activity: datetime | None = None,
-    archived: bool = False,
-    is_fork: bool = False,
-    publiccode_path: str | None = None,
-    publiccode: bytes | None = None,
-    blob_id: str | None = None,
-    etag: str | None = None,
+    origin: Origin, raw: dict[str, Any], facts: ForgeFacts, files: Mapping[str, FileBlob]
 ) -> RepositorySnapshot:
-    """Assemble a snapshot with the payload documented in the module docstring."""
-    payload = {
-        "kind": kind,
-        "api": api,
-        "name": name,
-        "full_path": full_path,
-        "description": description or None,
-        "default_branch": default_branch,
-        "topics": list(topics or []),
-        "languages": list(languages or []),
-        "licence": licence,
-        "stars": stars,
-        "forks": forks,
-        "created_at": created_at,
-        "homepage": homepage or None,
-        "fork_parent": fork_parent,
-        "visibility": visibility,
-        "raw": raw,
-    }
+    """A snapshot of one repository: where it comes from, the forge's JSON (`raw`, without file
+    contents) and what it says (`facts`), the files fetched beside it.
+
+    ``publiccode.yml`` is preferred over ``publiccode.yaml`` when `files` holds both.
+    """
+    path = next((name for name in PUBLICCODE_NAMES if name in files), None)
+    blob = files[path] if path else None
     return RepositorySnapshot(
-        forge=forge,
-        forge_id=forge_id,
-        url=url,
-        canonical_id=canonical_id(url),
-        payload=payload,
-        publiccode_path=publiccode_path,
-        publiccode=publiccode,
-        blob_id=blob_id,
-        etag=etag,
-        last_activity=last_activity,
-        archived=archived,
-        is_fork=is_fork,
-        fetched_at=fetched_at,
+        forge=origin.forge,
+        forge_id=origin.forge_id,
+        url=origin.url,
+        canonical_id=canonical_id(origin.url),
+        payload=payload_of(facts, kind=origin.kind, api=origin.api, raw=raw),
+        publiccode_path=path,
+        publiccode=blob.content if blob else None,
+        blob_id=blob.blob_id if blob else None,
+        etag=blob.etag if blob else None,
+        last_activity=facts.last_activity,
+        archived=facts.archived,
+        is_fork=facts.is_fork,
+        fetched_at=origin.fetched_at,
     )
-
-
-def pick_publiccode(
-    files: dict[str, tuple[bytes, str | None]],
-) -> tuple[str | None, bytes | None, str | None]:
-    """Choose ``publiccode.yml`` over ``publiccode.yaml``: (path, bytes, blob id) or Nones."""
-    for path in PUBLICCODE_NAMES:
-        if path in files:
-            content, blob_id = files[path]
-            return path, content, blob_id
-    return None, None, None

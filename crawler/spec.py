@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
+from crawler.native import Spellings
 from schemas.forge import ForgeRegistration
 
 if TYPE_CHECKING:
@@ -47,9 +49,31 @@ class Probe:
         return f"{base if self.from_base else rest}{self.path}"
 
 
-Spellings = Mapping[str, tuple[str, ...]]
-"""`schemas.forge.ForgeFacts` field → dotted paths of it in a kind's own repository JSON (REST
-and GraphQL), first non-empty wins; `crawler.normalise.facts.read_native` reads them."""
+@dataclass(frozen=True)
+class Owners:
+    """What a kind calls the owners of repositories (groups, organisations) and how."""
+
+    field: str
+    """The registration field naming owners on this kind: ``groups`` or ``orgs``."""
+    option: str
+    """The CLI option naming one owner: ``--group`` or ``--org``."""
+    noun: str
+    """What an owner is called on this kind: ``group``, ``organisation``."""
+    nested: bool
+    """True when owners nest (GitLab subgroups): a repository path may have more than 2 parts."""
+
+
+GROUPS = Owners("groups", "--group", "group", nested=True)
+ORGANISATIONS = Owners("orgs", "--org", "organisation", nested=False)
+
+
+def users_and_repositories(rest: str, registration: ForgeRegistration) -> list[tuple[str, str]]:
+    """The live check's scope URLs of kinds that answer every owner at ``GET /users/:login``
+    (organisations too) and each repository at ``/repos/:owner/:name`` (GitHub, Gitea)."""
+    return [
+        *((f"organisation {o}", f"{rest}/users/{quote(o, safe='')}") for o in registration.orgs),
+        *((f"repository {r}", f"{rest}/repos/{quote(r, safe='/')}") for r in registration.repos),
+    ]
 
 
 @dataclass(frozen=True)
@@ -70,18 +94,13 @@ class ForgeKindSpec:
     raw_file_url: Callable[[str, str, str], str]
     """(repository URL, ref, path in the repository) → URL of the file's raw bytes."""
     spellings: Spellings
-    owner_field: str
-    """The registration field naming owners on this kind: ``groups`` or ``orgs``."""
-    owner_option: str
-    """The CLI option naming one owner: ``--group`` or ``--org``."""
-    owner_noun: str
-    """What an owner is called on this kind: ``group``, ``organisation``."""
-    nested_owners: bool
-    """True when owners nest (GitLab subgroups): a repository path may have more than 2 parts."""
-    root_only: bool
-    """True when the forge is always served from its host's root (the URL never has a path)."""
+    """Where the kind's own repository JSON holds each fact (``crawler/<kind>/snapshots.py``)."""
     ui_routes: re.Pattern[str]
     """Paths of web pages that name a page of the forge, not the forge (stripped from URLs)."""
+    owners: Owners = ORGANISATIONS
+    """What owns repositories on this kind (`GROUPS` on GitLab)."""
+    root_only: bool = True
+    """True when the forge is always served from its host's root (the URL never has a path)."""
     public_hosts: Mapping[str, str] = field(default_factory=dict)
     """Host → canonical base URL of the public instances of this kind (github.com, gitlab.com)."""
     scope_required: frozenset[str] = frozenset()
@@ -123,7 +142,7 @@ class ForgeKindSpec:
             return [segments[1]], []
         if not self.root_only and netloc not in self.public_hosts:
             return [], []
-        if self.nested_owners:
+        if self.owners.nested:
             trimmed = self.ui_routes.sub("", path).strip("/").removeprefix("groups/")
             return ([trimmed] if trimmed else []), []
         if self.ui_routes.search(path) or not segments:

@@ -89,17 +89,7 @@ def create_forge(
     if body.name and context.store.get_forge(body.name) is not None:
         raise ApiProblem(409, "conflict", f"a forge named {body.name!r} is already registered")
     _check_token_env(context, body.token_env)
-    registration = _checked(
-        context,
-        url=body.url,
-        kind=body.kind,
-        name=body.name,
-        groups=body.groups,
-        orgs=body.orgs,
-        repos=body.repos,
-        exclude=body.exclude,
-        token_env=body.token_env,
-    )
+    registration = _checked(context, **body.model_dump())
     context.store.add_forge(registration)
     response.headers["Location"] = f"/api/v1/forges/{registration.name}"
     return forge_out(context.store, registration)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from crawler.gitea.crawler import GiteaCrawler
-from crawler.spec import ApiLocations, ForgeKindSpec, Probe
-from schemas.forge import ForgeRegistration
+from crawler.gitea.snapshots import SPELLINGS
+from crawler.spec import ApiLocations, ForgeKindSpec, Probe, users_and_repositories
 
 UI_ROUTES = re.compile(
     r"/(?:explore(?:/.*)?|user/(?:login|sign_up|settings)(?:/.*)?|org/[^/]+(?:/.*)?"
@@ -28,14 +27,6 @@ if TYPE_CHECKING:
 def api_locations(base: str) -> ApiLocations:
     """``URL/api/v1``; there is no GraphQL."""
     return ApiLocations(rest=f"{base}/api/v1", graphql=None)
-
-
-def scope_urls(rest: str, registration: ForgeRegistration) -> list[tuple[str, str]]:
-    """``GET /users/:login`` (organisations answer there too) and ``/repos/:owner/:name``."""
-    return [
-        *((f"organisation {o}", f"{rest}/users/{quote(o, safe='')}") for o in registration.orgs),
-        *((f"repository {r}", f"{rest}/repos/{quote(r, safe='/')}") for r in registration.repos),
-    ]
 
 
 def raw_file_url(repository: str, ref: str, path: str) -> str:
@@ -70,30 +61,10 @@ GITEA = ForgeKindSpec(
     crawler=GiteaCrawler,
     api_locations=api_locations,
     probes=(Probe("/version", "a JSON object with 'version'", _version),),
-    scope_urls=scope_urls,
+    scope_urls=users_and_repositories,
     raw_file_url=raw_file_url,
     file_page_url=file_page_url,
-    spellings={
-        "name": ("name",),
-        "path": ("full_name",),
-        "description": ("description",),
-        "default_branch": ("default_branch",),
-        "stars": ("stars_count",),
-        "forks": ("forks_count",),
-        "topics": ("topics",),
-        "languages": ("language",),
-        "created_at": ("created_at",),
-        "last_activity": ("updated_at",),
-        "archived": ("archived",),
-        "is_fork": ("fork",),
-        "fork_parent_url": ("parent.html_url",),
-        "homepage": ("website",),
-    },
-    owner_field="orgs",
-    owner_option="--org",
-    owner_noun="organisation",
-    nested_owners=False,
-    root_only=True,
+    spellings=SPELLINGS,
     ui_routes=UI_ROUTES,
     public_hosts={"gitea.com": "https://gitea.com"},
     host_words=("gitea", "gogs"),

@@ -11,16 +11,35 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from crawler.snapshot import build_snapshot, parse_time, pick_publiccode
+from crawler.native import Spellings, read_native
+from crawler.snapshot import FileBlob, Origin, build_snapshot
 from schemas.forge import RepositorySnapshot
 
+SPELLINGS: Spellings = {
+    "name": ("name",),
+    "path": ("full_name",),
+    "description": ("description",),
+    "default_branch": ("default_branch",),
+    "stars": ("stars_count",),
+    "forks": ("forks_count",),
+    "topics": ("topics",),
+    "languages": ("language",),
+    "created_at": ("created_at",),
+    "last_activity": ("updated_at",),
+    "archived": ("archived",),
+    "is_fork": ("fork",),
+    "fork_parent_url": ("parent.html_url",),
+    "homepage": ("website",),
+}
+"""Where Gitea's (and Forgejo's, Gogs') repository object holds each fact (`crawler.native`)."""
 
-def _files_of(item: dict[str, Any]) -> dict[str, tuple[bytes, str | None]]:
-    files: dict[str, tuple[bytes, str | None]] = {}
+
+def _files_of(item: dict[str, Any]) -> dict[str, FileBlob]:
+    files: dict[str, FileBlob] = {}
     for path, entry in (item.get("_files") or {}).items():
         text, sha = entry
         try:
-            files[path] = (base64.b64decode(text or "", validate=False), sha)
+            files[path] = FileBlob(base64.b64decode(text or "", validate=False), sha)
         except (binascii.Error, ValueError):
             continue  # a file the forge sent garbled is treated as absent
     return files
@@ -37,34 +56,7 @@ def snapshot_from_rest(
 ) -> RepositorySnapshot:
     """A snapshot from one repository object of ``/repos/search``, ``/orgs/{org}/repos`` or
     ``/repos/{owner}/{repo}`` (the same shape on Gitea, Forgejo and Gogs)."""
-    path, content, blob_id = pick_publiccode(_files_of(item))
-    parent = item.get("parent")
     raw = {key: value for key, value in item.items() if key != "_files"}
-    language = item.get("language")
-    return build_snapshot(
-        forge=forge,
-        kind=kind,
-        api="rest",
-        forge_id=str(item["id"]),
-        url=str(item["html_url"]),
-        raw=raw,
-        fetched_at=fetched_at,
-        name=item.get("name"),
-        full_path=item.get("full_name"),
-        description=item.get("description"),
-        default_branch=item.get("default_branch"),
-        topics=[t for t in item.get("topics") or [] if isinstance(t, str)],
-        languages=[language] if isinstance(language, str) and language else [],
-        stars=item.get("stars_count"),
-        forks=item.get("forks_count"),
-        created_at=item.get("created_at"),
-        homepage=item.get("website"),
-        fork_parent=parent.get("html_url") if isinstance(parent, dict) else None,
-        visibility=_visibility(item),
-        last_activity=parse_time(item.get("updated_at")),
-        archived=bool(item.get("archived")),
-        is_fork=bool(item.get("fork")),
-        publiccode_path=path,
-        publiccode=content,
-        blob_id=blob_id,
-    )
+    facts = read_native(raw, SPELLINGS).model_copy(update={"visibility": _visibility(item)})
+    origin = Origin(forge, kind, "rest", str(item["id"]), str(item["html_url"]), fetched_at)
+    return build_snapshot(origin, raw, facts, _files_of(item))

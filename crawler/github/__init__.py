@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.github.crawler import GitHubCrawler
-from crawler.spec import ApiLocations, ForgeKindSpec, Probe
-from schemas.forge import ForgeRegistration
+from crawler.github.snapshots import SPELLINGS
+from crawler.spec import ApiLocations, ForgeKindSpec, Probe, users_and_repositories
 
 GITHUB_COM = "https://github.com"
 UI_ROUTES = re.compile(
@@ -31,15 +31,6 @@ def api_locations(base: str) -> ApiLocations:
     if base == GITHUB_COM:
         return ApiLocations(rest="https://api.github.com", graphql="https://api.github.com/graphql")
     return ApiLocations(rest=f"{base}/api/v3", graphql=f"{base}/api/graphql")
-
-
-def scope_urls(rest: str, registration: ForgeRegistration) -> list[tuple[str, str]]:
-    """``GET /users/:login`` (organisations and users alike, as the crawl's repositoryOwner)
-    and ``/repos/:owner/:name``."""
-    return [
-        *((f"organisation {o}", f"{rest}/users/{quote(o, safe='')}") for o in registration.orgs),
-        *((f"repository {r}", f"{rest}/repos/{quote(r, safe='/')}") for r in registration.repos),
-    ]
 
 
 def raw_file_url(repository: str, ref: str, path: str) -> str:
@@ -76,32 +67,10 @@ GITHUB = ForgeKindSpec(
             "/rate_limit", "GitHub's rate_limit JSON object", lambda b: _meta(b) or _rate_limit(b)
         ),
     ),
-    scope_urls=scope_urls,
+    scope_urls=users_and_repositories,
     raw_file_url=raw_file_url,
     file_page_url=lambda repository, ref, path: f"{repository}/blob/{ref}/{path}",
-    spellings={
-        "name": ("name",),
-        "path": ("full_name", "nameWithOwner"),
-        "description": ("description",),
-        "default_branch": ("default_branch", "defaultBranchRef.name"),
-        "stars": ("stargazers_count", "stargazerCount"),
-        "forks": ("forks_count", "forkCount"),
-        "topics": ("topics", "repositoryTopics"),
-        "languages": ("primaryLanguage.name", "language"),
-        "licence": ("license.spdx_id", "licenseInfo.spdxId", "license.key"),
-        "created_at": ("created_at", "createdAt"),
-        "last_activity": ("pushed_at", "pushedAt"),
-        "archived": ("archived", "isArchived"),
-        "is_fork": ("fork", "isFork"),
-        "fork_parent_url": ("parent.html_url", "parent.url"),
-        "homepage": ("homepage", "homepageUrl"),
-        "visibility": ("visibility",),
-    },
-    owner_field="orgs",
-    owner_option="--org",
-    owner_noun="organisation",
-    nested_owners=False,
-    root_only=True,
+    spellings=SPELLINGS,
     ui_routes=UI_ROUTES,
     public_hosts={"github.com": GITHUB_COM, "www.github.com": GITHUB_COM},
     scope_required=frozenset({GITHUB_COM}),

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from crawler.gitlab.crawler import GitLabCrawler
-from crawler.spec import ApiLocations, ForgeKindSpec, Probe
+from crawler.gitlab.snapshots import SPELLINGS
+from crawler.spec import GROUPS, ApiLocations, ForgeKindSpec, Probe
 from schemas.forge import ForgeRegistration
 
 # UI routes that name a page of a forge, not the forge: the registrant copied them from a browser.
@@ -72,25 +73,8 @@ GITLAB = ForgeKindSpec(
     scope_urls=scope_urls,
     raw_file_url=lambda repository, ref, path: f"{repository}/-/raw/{ref}/{path}",
     file_page_url=lambda repository, ref, path: f"{repository}/-/blob/{ref}/{path}",
-    spellings={
-        "name": ("name",),
-        "path": ("path_with_namespace", "fullPath"),
-        "description": ("description",),
-        "default_branch": ("default_branch", "repository.rootRef"),
-        "stars": ("star_count", "starCount"),
-        "forks": ("forks_count", "forksCount"),
-        "topics": ("topics", "tag_list"),
-        "licence": ("license.key",),
-        "created_at": ("created_at", "createdAt"),
-        "last_activity": ("last_activity_at", "lastActivityAt"),
-        "archived": ("archived",),
-        "fork_parent_url": ("forked_from_project.web_url", "forkedFrom.webUrl"),
-        "visibility": ("visibility",),
-    },
-    owner_field="groups",
-    owner_option="--group",
-    owner_noun="group",
-    nested_owners=True,
+    spellings=SPELLINGS,
+    owners=GROUPS,
     root_only=False,
     ui_routes=UI_ROUTES,
     public_hosts={"gitlab.com": "https://gitlab.com"},

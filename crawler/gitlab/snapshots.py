@@ -6,19 +6,42 @@ the REST raw-file endpoint, from ``_files`` (``{path: [text, blob id]}``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from crawler.gitlab import queries
-from crawler.snapshot import build_snapshot, parse_time, pick_publiccode
+from crawler.native import Spellings, read_native
+from crawler.snapshot import FileBlob, Origin, build_snapshot
 from schemas.forge import RepositorySnapshot
 
+SPELLINGS: Spellings = {
+    "name": ("name",),
+    "path": ("path_with_namespace", "fullPath"),
+    "description": ("description",),
+    "default_branch": ("default_branch", "repository.rootRef"),
+    "stars": ("star_count", "starCount"),
+    "forks": ("forks_count", "forksCount"),
+    "topics": ("topics", "tag_list"),
+    "licence": ("license.key",),
+    "created_at": ("created_at", "createdAt"),
+    "last_activity": ("last_activity_at", "lastActivityAt"),
+    "archived": ("archived",),
+    "fork_parent_url": ("forked_from_project.web_url", "forkedFrom.webUrl"),
+    "visibility": ("visibility",),
+}
+"""Where GitLab's REST and GraphQL answers hold each fact (`crawler.native`); the GraphQL
+``languages`` list with shares is read as it is."""
 
-def _files_of(node: dict[str, Any]) -> dict[str, tuple[bytes, str | None]]:
+
+def _files_of(node: dict[str, Any]) -> dict[str, FileBlob]:
     if "_files" in node:
-        return {path: (text.encode("utf-8"), blob) for path, (text, blob) in node["_files"].items()}
+        return {
+            path: FileBlob(text.encode("utf-8"), blob)
+            for path, (text, blob) in node["_files"].items()
+        }
     blobs = (((node.get("repository") or {}).get("blobs") or {}).get("nodes")) or []
     return {
-        blob["path"]: (str(blob.get("rawBlob") or "").encode("utf-8"), blob.get("oid"))
+        blob["path"]: FileBlob(str(blob.get("rawBlob") or "").encode("utf-8"), blob.get("oid"))
         for blob in blobs
         if isinstance(blob, dict) and blob.get("path") and blob.get("rawBlob") is not None
     }
@@ -37,62 +60,25 @@ def _without_contents(node: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def snapshot_from_graphql(node: dict[str, Any], forge: str, fetched_at: Any) -> RepositorySnapshot:
+def snapshot_from_graphql(
+    node: dict[str, Any], forge: str, fetched_at: datetime
+) -> RepositorySnapshot:
     """A snapshot from one GraphQL ``Project`` node (pure)."""
-    path, content, blob_id = pick_publiccode(_files_of(node))
-    languages = sorted(node.get("languages") or [], key=lambda lang: -(lang.get("share") or 0))
-    return build_snapshot(
-        forge=forge,
-        kind="gitlab",
-        api="graphql",
-        forge_id=queries.numeric_id(node["id"]),
-        url=node["webUrl"],
-        raw=_without_contents(node),
-        fetched_at=fetched_at,
-        name=node.get("name"),
-        full_path=node.get("fullPath"),
-        description=node.get("description"),
-        default_branch=(node.get("repository") or {}).get("rootRef"),
-        topics=list(node.get("topics") or []),
-        languages=[lang["name"] for lang in languages if lang.get("name")],
-        stars=node.get("starCount"),
-        forks=node.get("forksCount"),
-        created_at=node.get("createdAt"),
-        visibility=node.get("visibility"),
-        last_activity=parse_time(node.get("lastActivityAt")),
-        archived=bool(node.get("archived")),
-        publiccode_path=path,
-        publiccode=content,
-        blob_id=blob_id,
+    raw = _without_contents(node)
+    origin = Origin(
+        forge, "gitlab", "graphql", queries.numeric_id(node["id"]), node["webUrl"], fetched_at
     )
+    return build_snapshot(origin, raw, read_native(raw, SPELLINGS), _files_of(node))
 
 
-def snapshot_from_rest(item: dict[str, Any], forge: str, fetched_at: Any) -> RepositorySnapshot:
+def snapshot_from_rest(
+    item: dict[str, Any], forge: str, fetched_at: datetime
+) -> RepositorySnapshot:
     """A snapshot from one REST project object plus its raw files (pure)."""
-    path, content, blob_id = pick_publiccode(_files_of(item))
-    parent = item.get("forked_from_project") or {}
-    return build_snapshot(
-        forge=forge,
-        kind="gitlab",
-        api="rest",
-        forge_id=str(item["id"]),
-        url=item["web_url"],
-        raw=_without_contents(item),
-        fetched_at=fetched_at,
-        name=item.get("name"),
-        full_path=item.get("path_with_namespace"),
-        description=item.get("description"),
-        default_branch=item.get("default_branch"),
-        topics=list(item.get("topics") or item.get("tag_list") or []),
-        stars=item.get("star_count"),
-        forks=item.get("forks_count"),
-        created_at=item.get("created_at"),
-        fork_parent=parent.get("web_url") if isinstance(parent, dict) else None,
-        visibility=item.get("visibility"),
-        last_activity=parse_time(item.get("last_activity_at")),
-        archived=bool(item.get("archived")),
-        is_fork=bool(parent),
-        publiccode_path=path,
-        publiccode=content,
-        blob_id=blob_id,
-    )
+    raw = _without_contents(item)
+    # A fork whose parent the caller cannot see has `forked_from_project` without a URL.
+    forked = bool(item.get("forked_from_project"))
+    facts = read_native(raw, SPELLINGS)
+    facts = facts.model_copy(update={"is_fork": facts.is_fork or forked})
+    origin = Origin(forge, "gitlab", "rest", str(item["id"]), item["web_url"], fetched_at)
+    return build_snapshot(origin, raw, facts, _files_of(item))

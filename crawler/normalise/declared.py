@@ -13,8 +13,8 @@ from datetime import date, datetime
 from typing import Any, get_args
 from urllib.parse import quote, urlsplit
 
-from crawler.normalise.licence import licence_from_expression
 from schemas.errors import InvalidURLError
+from schemas.licence import licence_from_expression
 from schemas.publiccode.vocabularies import DevelopmentStatus, MaintenanceType, SoftwareType
 from schemas.record import (
     Contact,

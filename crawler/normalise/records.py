@@ -19,10 +19,10 @@ from urllib.parse import quote, urlsplit
 from crawler.kinds import kind_spec
 from crawler.normalise.declared import RawUrl, canonical_urls, declared_fields
 from crawler.normalise.facts import read_facts
-from crawler.normalise.licence import licence_from_expression
 from crawler.normalise.packages import ManifestText, read_packages
 from schemas.errors import InvalidURLError
 from schemas.forge import ForgeFacts, ForgeRegistration, RepositorySnapshot
+from schemas.licence import licence_from_expression
 from schemas.publiccode import PARSER_VERSION, parse
 from schemas.record import (
     Description,
@@ -56,26 +56,25 @@ def _safe_canonical(url: str | None) -> str | None:
         return None
 
 
+_SHARED_FACTS = tuple(name for name in Repository.model_fields if name in ForgeFacts.model_fields)
+"""The facts a record's `Repository` shows as the forge said them (description, stars, ...)."""
+
+
 def _repository(
     snapshot: RepositorySnapshot, registration: ForgeRegistration, facts: ForgeFacts
 ) -> Repository:
+    said = {name: getattr(facts, name) for name in _SHARED_FACTS}
     return Repository(
-        forge=registration.name,
-        forge_kind=registration.kind,
-        forge_id=snapshot.forge_id,
-        url=snapshot.url,
-        default_branch=facts.default_branch,
-        description=facts.description,
-        stars=facts.stars,
-        forks=facts.forks,
-        topics=facts.topics,
-        languages=facts.languages,
-        licence=facts.licence,
-        created_at=facts.created_at,
-        last_activity=snapshot.last_activity or facts.last_activity,
-        archived=snapshot.archived or facts.archived,
-        is_fork=snapshot.is_fork or facts.is_fork,
-        homepage=facts.homepage,
+        **said
+        | {
+            "forge": registration.name,
+            "forge_kind": registration.kind,
+            "forge_id": snapshot.forge_id,
+            "url": snapshot.url,
+            "last_activity": snapshot.last_activity or facts.last_activity,
+            "archived": snapshot.archived or facts.archived,
+            "is_fork": snapshot.is_fork or facts.is_fork,
+        }
     )
 
 

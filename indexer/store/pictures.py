@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, delete, insert, select
@@ -16,18 +17,7 @@ def save(connection: Connection, picture: Picture) -> None:
     """Insert or replace the picture of `picture.url`."""
     key = picture.key
     connection.execute(delete(PictureRow).where(PictureRow.key == key))
-    connection.execute(
-        insert(PictureRow).values(
-            key=key,
-            url=picture.url,
-            media_type=picture.media_type,
-            data=picture.data,
-            width=picture.width,
-            height=picture.height,
-            problem=picture.problem,
-            fetched_at=picture.fetched_at,
-        )
-    )
+    connection.execute(insert(PictureRow).values(key=key, **dataclasses.asdict(picture)))
 
 
 def get(connection: Connection, key: str) -> Picture | None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 from indexer.store import reuse
 from indexer.store.models import AliasRow, ChangeRow, RecordRow
 from indexer.store.values import Change, ChangeKind, RecordMeta, UpsertSummary
+from schemas.copying import from_attributes
 from schemas.record import Record
 
 BATCH_SIZE = 1000
@@ -232,13 +233,7 @@ def get_meta(connection: Connection, id_: str) -> RecordMeta | None:
     ).first()
     if row is None:
         return None
-    return RecordMeta(
-        id=row.id,
-        first_seen=row.first_seen,
-        last_seen=row.last_seen,
-        last_changed=row.last_changed,
-        deleted_at=row.deleted_at,
-    )
+    return from_attributes(RecordMeta, row)
 
 
 def documents_after(

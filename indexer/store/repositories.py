@@ -314,21 +314,7 @@ def snapshots_after(
 
 
 def _snapshot(row: Any) -> RepositorySnapshot:
-    return RepositorySnapshot(
-        forge=row.forge,
-        forge_id=row.forge_id,
-        url=row.url,
-        canonical_id=row.canonical_id,
-        payload=row.payload,
-        publiccode_path=row.publiccode_path,
-        publiccode=row.publiccode,
-        blob_id=row.blob_id,
-        etag=row.etag,
-        last_activity=row.last_activity,
-        archived=row.archived,
-        is_fork=row.is_fork,
-        fetched_at=row.fetched_at,
-    )
+    return RepositorySnapshot.model_validate(row, from_attributes=True)
 
 
 def snapshots_of(

@@ -29,19 +29,21 @@ BROKEN: dict[int, dict[str, Any]] = {
     4: {"webUrl": None},
     5: {"webUrl": f"https://{HOST}"},
     6: {"webUrl": "http://[::1/x"},
-    7: {"languages": ["Python", 3, None]},
 }
+UNREADABLE: dict[int, dict[str, Any]] = {7: {"languages": ["Python", 3, None]}}
+"""Fields whose unreadable parts are read as unknown: the project is kept."""
 
 
 class BrokenGitLab(FakeGitLab):
     """A GitLab whose answer for a few projects is malformed as in `BROKEN`."""
 
     def node(self, repo: FakeRepo) -> dict[str, Any]:
-        return {**super().node(repo), **BROKEN.get(repo.id, {})}
+        return {**super().node(repo), **BROKEN.get(repo.id, {}), **UNREADABLE.get(repo.id, {})}
 
 
 def test_malformed_projects_are_findings_and_the_page_goes_on(fake_time: FakeTime) -> None:
-    """Bad webUrls and a non-object language skip those projects only, each with a finding."""
+    """Bad webUrls skip those projects only, each with a finding; a non-object language is
+    left out of the project's languages."""
     fake = BrokenGitLab(HOST, make_repos(20, owners=1))
     sink = MemorySink()
     registration = ForgeRegistration(name="lab", kind="gitlab", url=f"https://{HOST}")
@@ -51,6 +53,7 @@ def test_malformed_projects_are_findings_and_the_page_goes_on(fake_time: FakeTim
     assert len(BROKEN) == len(report.findings)
     assert all("malformed" in finding.message for finding in report.findings)
     assert 20 - len(BROKEN) == len(sink.records)
+    assert ["Python"] == sink.snapshots["lab", "7"].payload["languages"]
     # A malformed project is a fault of the answer, not of the listing: the scope completed.
     assert {} == {key: value for key, value in sink.checkpoints.items() if key[1] == "instance"}
 

@@ -69,7 +69,7 @@ GITHUB = registration("github-germany", "github", "https://github.com")
             (
                 "github.com/digitalservicebund/widget",
                 None,
-                ["Python"],
+                ["Python", "HTML"],  # the primary language first, then the node's languages
                 ["forms", "govtech"],
                 42,
                 "https://github.com/upstream-org/widget",
