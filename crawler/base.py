@@ -111,13 +111,15 @@ class CrawlReport:
 
 
 class ForgeCrawler(abc.ABC):
-    """Base of the forge kinds. Subclasses implement `scopes`, `pages`, `snapshots_from_page`.
+    """Base of the forge kinds. Subclasses implement `pages` and `snapshots_from_page`.
 
     `report(...)` records a finding on the forge and marks the scope incomplete, which keeps its
     checkpoint for the next run and keeps the listing from counting towards tombstones.
     """
 
     kind: str = ""
+    owner_scope: str | None = None
+    """The scope word of one owner (``group`` gives ``group:<path>``); None: one ``owners`` scope."""
 
     def __init__(
         self,
@@ -144,9 +146,31 @@ class ForgeCrawler(abc.ABC):
         self.batch = MAX_GRAPHQL_BATCH
         self.used_batch = MAX_GRAPHQL_BATCH
 
-    @abc.abstractmethod
     def scopes(self) -> list[str]:
-        """The independent listings of this registration (instance, one per group, ...)."""
+        """The independent listings of this registration: ``instance`` for a whole forge, else
+        one ``<owner_scope>:<owner>`` per group or organisation (one ``owners`` scope for all
+        of them when `owner_scope` is None), then ``repos`` for single repositories."""
+        registration = self.registration
+        if registration.whole_instance:
+            return ["instance"]
+        owners = [*registration.groups, *registration.orgs]
+        if self.owner_scope is None:
+            scopes = ["owners"] if owners else []
+        else:
+            scopes = [f"{self.owner_scope}:{owner}" for owner in owners]
+        return [*scopes, "repos"] if registration.repos else scopes
+
+    def skipped_page(self, scope: str) -> Callable[[str, BaseException], None]:
+        """The `crawler.listing.listing` callback reporting a listing page stepped over."""
+
+        def on_skip(url: str, error: BaseException) -> None:
+            self.report(
+                scope,
+                f"skipped a listing page of {url} that kept failing ({error}); it is retried "
+                "on the next run",
+            )
+
+        return on_skip
 
     @abc.abstractmethod
     def pages(

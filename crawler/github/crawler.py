@@ -49,13 +49,6 @@ class GitHubCrawler(ForgeCrawler):
                 "for the hourly reset many times"
             )
 
-    def scopes(self) -> list[str]:
-        registration = self.registration
-        if registration.whole_instance:
-            return ["instance"]
-        scopes = ["owners"] if registration.orgs else []
-        return [*scopes, "repos"] if registration.repos else scopes
-
     # ---- pages (I/O) -------------------------------------------------------------------
 
     async def pages(
@@ -67,7 +60,7 @@ class GitHubCrawler(ForgeCrawler):
             self.report(scope, error)
             return
         if self.use_rest:
-            source = rest.rest_pages(self, scope, plan, checkpoint, owners)
+            source = rest.owner_pages(self, scope, plan, checkpoint, owners)
         elif scope == "repos":
             source = self._by_name(scope)
         elif plan.full:

@@ -5,26 +5,29 @@ Per owner: ``GET /orgs/{login}/repos`` (``/users/{login}/repos`` when the login 
 both publiccode names, with ``If-None-Match`` where an ETag is known (a 304 does not count
 against the primary limit). Incremental runs list newest push first and stop at the first
 repository older than the last crawl. Anonymous callers get 60 requests per hour; the governor
-waits for each reset and shows it.
+waits for each reset and shows it. Built on the REST template (`crawler.rest`) like every kind's
+``rest.py``: `_start` says where an owner's listing starts, `_contents` fetches one repository's
+files.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from crawler.base import Page, Plan
-from crawler.http import next_link
-from crawler.snapshot import PUBLICCODE_NAMES, parse_time
+from crawler.rest import Start, rest_pages
+from crawler.snapshot import PUBLICCODE_NAMES
 from schemas.errors import ForgeResponseError, TransientForgeError
 
 if TYPE_CHECKING:
     from crawler.github.crawler import GitHubCrawler
 
 
-async def _contents(crawler: GitHubCrawler, item: dict[str, Any], plan: Plan) -> bool:
+async def _contents(crawler: GitHubCrawler, item: dict[str, Any], *, plan: Plan) -> bool:
     """Attach ``_files`` to `item`; False when every file answered 304 (nothing changed)."""
     known = plan.fingerprints.get(str(item["id"]))
     full_name = item["full_name"]
@@ -47,46 +50,28 @@ async def _contents(crawler: GitHubCrawler, item: dict[str, Any], plan: Plan) ->
     return True
 
 
-async def _owner_pages(
-    crawler: GitHubCrawler, login: str, plan: Plan, start: str | None
-) -> AsyncIterator[tuple[list[dict[str, Any]], str | None, bool]]:
-    """Yield (items, next URL, reached_older) for one owner's repositories."""
+def _start(crawler: GitHubCrawler, login: str, plan: Plan) -> Start:
+    """An owner's repositories: the organisation's, or the user's when it is no organisation."""
     order = (
         {"sort": "created", "direction": "asc"}
         if plan.full
         else {"sort": "pushed", "direction": "desc"}
     )
-    url: str | None = start or f"{crawler.rest_url}/orgs/{quote(login)}/repos"
-    params: dict[str, Any] | None = None if start else {"per_page": 100, "type": "public", **order}
-    tried_user = start is not None
-    while url:
-        try:
-            response = await crawler.client.get_json(url, params=params)
-        except ForgeResponseError as error:
-            if error.status == 404 and not tried_user:
-                tried_user = True
-                url = f"{crawler.rest_url}/users/{quote(login)}/repos"
-                params = {"per_page": 100, "type": "owner", **order}
-                continue
-            raise
-        items = [i for i in response.data or [] if isinstance(i, dict) and not i.get("private")]
-        older = False
-        if not plan.full and plan.since is not None:
-            kept = []
-            for item in items:
-                pushed = parse_time(item.get("pushed_at"))
-                if pushed is not None and pushed < plan.since:
-                    older = True
-                    break
-                kept.append(item)
-            items = kept
-        url, params = next_link(response.headers), None
-        yield items, (None if older else url), older
-        if older:
-            return
+    user = f"{crawler.rest_url}/users/{quote(login)}/repos"
+    return Start(
+        url=f"{crawler.rest_url}/orgs/{quote(login)}/repos",
+        params={"per_page": 100, "type": "public", **order},
+        activity="pushed_at",
+        newest_first=not plan.full,
+        fallbacks=[(user, {"per_page": 100, "type": "owner", **order})],
+    )
 
 
-async def rest_pages(
+def _public(item: dict[str, Any]) -> bool:
+    return not item.get("private")
+
+
+async def owner_pages(
     crawler: GitHubCrawler,
     scope: str,
     plan: Plan,
@@ -103,34 +88,24 @@ async def rest_pages(
                 crawler.report(scope, error)
                 continue
             items.append(response.data)
-        changed = [item for item in items if await _contents(crawler, item, plan)]
+        changed = [item for item in items if await _contents(crawler, item, plan=plan)]
         yield Page(
             scope=scope, items=changed, checkpoint={}, listed_ids=[str(i["id"]) for i in items]
         )
         return
     index = int((checkpoint or {}).get("owner_index", 0))
-    start = (checkpoint or {}).get("next")
+    resume = (checkpoint or {}).get("next")
     for position in range(index, len(owners)):
-        login = owners[position]
-        try:
-            async for items, following, _older in _owner_pages(crawler, login, plan, start):
-                wanted = [
-                    item
-                    for item in items
-                    if plan.full
-                    or (known := plan.fingerprints.get(str(item["id"]))) is None
-                    or known.last_activity != parse_time(item.get("pushed_at"))
-                ]
-                flags = await asyncio.gather(*(_contents(crawler, item, plan) for item in wanted))
-                after = {"owner_index": position, "next": following, "owners": owners}
-                if following is None:
-                    after = {"owner_index": position + 1, "next": None, "owners": owners}
-                yield Page(
-                    scope=scope,
-                    items=[item for item, changed in zip(wanted, flags, strict=True) if changed],
-                    checkpoint=after,
-                    listed_ids=[str(item["id"]) for item in items],
-                )
-        except (ForgeResponseError, TransientForgeError) as error:
-            crawler.report(scope, f"owner {login!r}: {error}")
-        start = None
+        start = _start(crawler, owners[position], plan)
+        attach = functools.partial(_contents, crawler, plan=plan)
+        async for page in rest_pages(
+            crawler, scope, plan, start, attach, resume=resume, keep=_public
+        ):
+            following = (page.checkpoint or {}).get("next")
+            page.checkpoint = {
+                "owner_index": position if following else position + 1,
+                "next": following,
+                "owners": owners,
+            }
+            yield page
+        resume = None

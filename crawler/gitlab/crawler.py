@@ -17,14 +17,16 @@ runs on REST: a listing plus one raw-file request per project and file name.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from typing import Any
 
 from crawler.base import ForgeCrawler, Page, Plan
-from crawler.gitlab import queries
+from crawler.gitlab import queries, rest
 from crawler.gitlab.rest import group_projects_url, raw_files
 from crawler.gitlab.snapshots import snapshot_from_graphql, snapshot_from_rest
 from crawler.listing import listing
+from crawler.rest import rest_pages
 from crawler.snapshot import parse_time
 from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
 from schemas.forge import RepositorySnapshot
@@ -34,16 +36,7 @@ class GitLabCrawler(ForgeCrawler):
     """Crawls one registered GitLab instance (whole, groups, or single projects)."""
 
     kind = "gitlab"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
-    def scopes(self) -> list[str]:
-        registration = self.registration
-        if registration.whole_instance:
-            return ["instance"]
-        scopes = [f"group:{group}" for group in registration.groups]
-        return [*scopes, "repos"] if registration.repos else scopes
+    owner_scope = "group"
 
     # ---- pages (I/O) -------------------------------------------------------------------
 
@@ -199,7 +192,7 @@ class GitLabCrawler(ForgeCrawler):
             params.update(include_subgroups="true", order_by="last_activity_at", sort="desc")
         changed: list[str] = []
         try:
-            async for page in listing(self.client, url, params, on_skip=self._skipped(scope)):
+            async for page in listing(self.client, url, params, on_skip=self.skipped_page(scope)):
                 for item in page.items:
                     moved = parse_time(item.get("last_activity_at"))
                     if scope != "instance" and since and moved and moved < since:
@@ -210,15 +203,6 @@ class GitLabCrawler(ForgeCrawler):
         except ForgeResponseError as error:
             self.report(scope, error)
         return changed
-
-    def _skipped(self, scope: str) -> Any:
-        def on_skip(url: str, error: BaseException) -> None:
-            self.report(
-                scope,
-                f"skipped a listing page of {url} that kept failing ({error}); it is retried on the next run",
-            )
-
-        return on_skip
 
     async def _pages_by_path(self, scope: str) -> AsyncIterator[Page]:
         paths = list(self.registration.repos)
@@ -250,50 +234,14 @@ class GitLabCrawler(ForgeCrawler):
     async def _rest_pages(
         self, scope: str, plan: Plan, checkpoint: dict[str, Any] | None
     ) -> AsyncIterator[Page]:
-        params: dict[str, Any] | None = {"per_page": 100, "order_by": "id", "sort": "asc"}
         if scope == "repos":
             self.report(scope, "single projects need the GraphQL API; register their group instead")
             return
-        if scope == "instance":
-            url = f"{self.rest_url}/projects"
-            assert params is not None
-            params["pagination"] = "keyset"
-            if not plan.full and plan.since is not None:
-                params["last_activity_after"] = plan.since.isoformat()
-        else:
-            url = group_projects_url(self.rest_url, scope.removeprefix("group:"))
-            assert params is not None
-            params["include_subgroups"] = "true"
-        if checkpoint and checkpoint.get("next"):
-            url, params = checkpoint["next"], None
-        try:
-            async for page in listing(self.client, url, params, on_skip=self._skipped(scope)):
-                wanted = [
-                    item
-                    for item in page.items
-                    if plan.full
-                    or (known := plan.fingerprints.get(str(item.get("id")))) is None
-                    or known.last_activity != parse_time(item.get("last_activity_at"))
-                ]
-
-                async def attach(item: dict[str, Any]) -> None:
-                    files = await raw_files(
-                        self.client, self.rest_url, str(item["id"]), item.get("default_branch")
-                    )
-                    item["_files"] = {
-                        path: [content.decode("utf-8", "replace"), blob]
-                        for path, (content, blob) in files.items()
-                    }
-
-                await asyncio.gather(*(attach(item) for item in wanted))
-                yield Page(
-                    scope=scope,
-                    items=wanted,
-                    checkpoint={"next": page.next_url},
-                    listed_ids=[str(item["id"]) for item in page.items],
-                )
-        except (ForgeResponseError, TransientForgeError) as error:
-            self.report(scope, error)
+        start = rest.listing_start(self, scope, plan)
+        attach = functools.partial(rest.attach_files, self)
+        resume = (checkpoint or {}).get("next")
+        async for page in rest_pages(self, scope, plan, start, attach, resume=resume):
+            yield page
 
     # ---- snapshots (pure) ---------------------------------------------------------------
 

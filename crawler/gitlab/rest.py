@@ -1,17 +1,25 @@
-"""GitLab REST: group listing URLs and the raw-file fallback.
+"""GitLab through REST, where GraphQL cannot: listings, the raw-file fallback, whole REST crawls.
 
-Listings go through `crawler.listing` (keyset ``pagination=keyset&order_by=id`` is the only way
-past the 50,000-row offset cap on ``/projects``; `X-Total` is never relied on, GitLab omits it
-above 10,000 rows, gitlab4j-api#305).
+Built on the REST template (`crawler.rest`) like every kind's ``rest.py``: `listing_start` says
+where a scope's listing starts (keyset ``pagination=keyset&order_by=id`` is the only way past
+the 50,000-row offset cap on ``/projects``; `X-Total` is never relied on, GitLab omits it above
+10,000 rows, gitlab4j-api#305), `attach_files` fetches one project's files through the raw-file
+endpoint (one request per file name).
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from crawler.base import Plan
 from crawler.http import ForgeClient
+from crawler.rest import Start
 from crawler.snapshot import PUBLICCODE_NAMES
+
+if TYPE_CHECKING:
+    from crawler.gitlab.crawler import GitLabCrawler
 
 
 def group_projects_url(rest_url: str, group: str) -> str:
@@ -39,3 +47,29 @@ async def raw_files(
 
     found = await asyncio.gather(*(one(name) for name in PUBLICCODE_NAMES))
     return {item[0]: (item[1], item[2]) for item in found if item is not None}
+
+
+def listing_start(crawler: GitLabCrawler, scope: str, plan: Plan) -> Start:
+    """The instance's projects (keyset, moved since the last crawl when incremental) or a
+    group's with its subgroups', oldest id first."""
+    params: dict[str, Any] = {"per_page": 100, "order_by": "id", "sort": "asc"}
+    if scope == "instance":
+        url = f"{crawler.rest_url}/projects"
+        params["pagination"] = "keyset"
+        if not plan.full and plan.since is not None:
+            params["last_activity_after"] = plan.since.isoformat()
+    else:
+        url = group_projects_url(crawler.rest_url, scope.removeprefix("group:"))
+        params["include_subgroups"] = "true"
+    return Start(url=url, params=params, activity="last_activity_at")
+
+
+async def attach_files(crawler: GitLabCrawler, item: dict[str, Any]) -> bool:
+    """Fetch one project's publiccode files into ``item["_files"]`` (``{path: [text, blob]}``)."""
+    files = await raw_files(
+        crawler.client, crawler.rest_url, str(item["id"]), item.get("default_branch")
+    )
+    item["_files"] = {
+        path: [content.decode("utf-8", "replace"), blob] for path, (content, blob) in files.items()
+    }
+    return True

@@ -1,0 +1,92 @@
+"""Gitea/Forgejo through REST (the only API they have), on the REST template (`crawler.rest`).
+
+`instance_start` and `owner_start` say where a scope's listing starts, `attach_files` fetches
+one repository's files. Gitea has no GraphQL, so the cost is honest REST (docs/forge-kinds.md,
+``bench/crawl.py``):
+
+* listing: one request per 50 repositories (the server clamps ``limit`` to its
+  ``MAX_RESPONSE_ITEMS``, 50 by default) — ``GET /repos/search?sort=id&order=asc`` for a whole
+  instance, ``GET /orgs/{org}/repos`` (``/users/{login}/repos`` for a user) per owner,
+  ``GET /repos/{owner}/{repo}`` per single repository;
+* files: one ``GET /repos/{owner}/{repo}/contents?ref=…`` per repository fetched (the root
+  listing tells which of ``publiccode.yml``/``publiccode.yaml`` exist, so absent files are
+  never asked for; empty repositories are skipped) plus one ``GET …/contents/{file}`` per file
+  found (its base64 content and blob sha).
+
+Incremental crawls list the instance newest ``updated_at`` first and stop at the first
+repository older than the last crawl (minus the overlap); owners are listed whole (cheap) and
+only repositories whose ``updated_at`` moved are fetched again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from crawler.base import Plan
+from crawler.rest import Start
+from crawler.snapshot import PUBLICCODE_NAMES
+
+if TYPE_CHECKING:
+    from crawler.gitea.crawler import GiteaCrawler
+
+LIMIT = 50
+"""Gitea's default ``MAX_RESPONSE_ITEMS``: a larger ``limit`` is clamped to it anyway."""
+
+
+def instance_start(crawler: GiteaCrawler, plan: Plan) -> Start:
+    """``/repos/search``: oldest id first for a full crawl, newest update first otherwise."""
+    order = {"sort": "id", "order": "asc"} if plan.full else {"sort": "updated", "order": "desc"}
+    return Start(
+        url=f"{crawler.rest_url}/repos/search",
+        params={"limit": LIMIT, **order},
+        activity="updated_at",
+        newest_first=not plan.full,
+    )
+
+
+async def owner_start(
+    crawler: GiteaCrawler, scope: str, owner: str, resume: str | None
+) -> Start | None:
+    """``/orgs/{org}/repos``, or ``/users/{login}/repos`` when the owner is a user; None (and a
+    finding) when neither exists. A listing resumed at `resume` is not probed again."""
+    if resume:
+        return Start(url=resume, params=None, activity="updated_at")
+    for kind in ("orgs", "users"):
+        url = f"{crawler.rest_url}/{kind}/{quote(owner, safe='')}/repos"
+        probe = await crawler.client.get_json(url, params={"limit": 1}, accept_statuses=(404,))
+        if probe.status == 200:
+            return Start(url=url, params={"limit": LIMIT}, activity="updated_at")
+    crawler.report(
+        scope,
+        f"organisation or user {owner!r} not found on {crawler.registration.url}; "
+        "check the registration (`codereuse forges show`)",
+    )
+    return None
+
+
+async def attach_files(crawler: GiteaCrawler, item: dict[str, Any]) -> bool:
+    """Fetch one repository's root listing, then each publiccode file in it, into
+    ``item["_files"]`` (``{path: [base64 text, blob sha]}``); empty repositories have none."""
+    if item.get("empty") or not item.get("full_name"):
+        return True
+    base = f"{crawler.rest_url}/repos/{quote(str(item['full_name']), safe='/')}/contents"
+    ref = {"ref": item["default_branch"]} if item.get("default_branch") else None
+    root = await crawler.client.get_json(base, params=ref, accept_statuses=(404,))
+    entries = root.data if isinstance(root.data, list) else []
+    names = {
+        entry.get("name")
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("type") == "file"
+    }
+    files: dict[str, list[Any]] = {}
+    for name in PUBLICCODE_NAMES:
+        if name not in names:
+            continue
+        found = await crawler.client.get_json(
+            f"{base}/{quote(name)}", params=ref, accept_statuses=(404,)
+        )
+        if isinstance(found.data, dict) and isinstance(found.data.get("content"), str):
+            files[name] = [found.data["content"], found.data.get("sha")]
+    item["_files"] = files
+    return True
