@@ -12,10 +12,17 @@ The rules (written out with examples in docs/federation.md):
 3. A claimant joins the anchor as a mirror unless both are declared and name different software
    (a `url` copied from a template): then it is re-keyed to its own repository and carries a
    warning on ``url`` explaining what to fix.
-4. The merged record takes its content from the best declared record of the group, its
-   repository facts from the anchor; mirrors, aliases (other spellings of the URL) and links are
-   the union of the group's.
-5. ``isBasedOn`` marks a variant: the upstream record lists it in ``relations.variants``.
+4. A forge speaks only for its own repositories. A claimant from another forge than the
+   crawled repository it names is *uncorroborated* unless that forge's own fork data says the
+   claimant is a fork of it; an uncorroborated claimant never supplies the record's content.
+   When the named repository declares the same `url` and name itself (its publiccode.yml agrees)
+   the claimant joins as a mirror; otherwise it stays under its own repository's id, keeps the
+   named URL as a mirror link, and carries a warning on ``url`` (a hostile or mistaken forge can
+   add a link to its own record, never rewrite another forge's record).
+5. The merged record takes its content from the best declared record of the group that may
+   supply it (the owners and corroborated claimants), its repository facts from the anchor;
+   mirrors, aliases (other spellings of the URL) and links are the union of the group's.
+6. ``isBasedOn`` marks a variant: the upstream record lists it in ``relations.variants``.
    The forge's fork flag marks a fork: the parent record lists it in ``relations.forks``.
 """
 
@@ -74,21 +81,15 @@ def _union(*lists: Iterable[str], without: str) -> list[str]:
     return list(seen.values())
 
 
-def _rekey(record: Record, anchor: Record) -> Record:
-    """A claimant refused by rule 3, back under its own repository's id."""
+def _rekey(record: Record, why: str, *, keep_link: bool = False) -> Record:
+    """A claimant refused by rule 3 or 4, back under its own repository's id with a warning on
+    ``url`` saying `why`; with `keep_link` the repository it named stays a mirror link."""
     hosting = _hosting_url(record)
-    warning = Finding(
-        type="warning",
-        key="url",
-        message=(
-            f"url names {record.url}, which is crawled and describes another software "
-            f"({anchor.name!r}); set url to this repository ({hosting}), and list {record.url} "
-            "in isBasedOn if this software derives from it"
-        ),
-    )
+    mirrors = [m for m in record.relations.mirrors if _cid(m) != _cid(hosting)]
     relations = record.relations.model_copy(
-        update={"mirrors": [m for m in record.relations.mirrors if _cid(m) != _cid(hosting)]}
+        update={"mirrors": [*mirrors, record.url] if keep_link else mirrors}
     )
+    warning = Finding(type="warning", key="url", message=why)
     return record.model_copy(
         update={
             "id": _cid(hosting),
@@ -99,24 +100,68 @@ def _rekey(record: Record, anchor: Record) -> Record:
     )
 
 
+def _copied(record: Record, anchor: Record) -> Record:
+    """Rule 3: a declared file whose `url` names another software's crawled repository."""
+    hosting = _hosting_url(record)
+    return _rekey(
+        record,
+        f"url names {record.url}, which is crawled and describes another software "
+        f"({anchor.name!r}); set url to this repository ({hosting}), and list {record.url} "
+        "in isBasedOn if this software derives from it",
+    )
+
+
+def _disowned(record: Record, owners: Sequence[Record]) -> Record:
+    """Rule 4: an uncorroborated claimant; the repository it names stays a link on its record."""
+    hosting = _hosting_url(record)
+    forges = ", ".join(sorted({owner.repository.forge for owner in owners}))
+    return _rekey(
+        record,
+        f"url names {record.url}, which the forge {forges} crawls and which does not confirm "
+        f"this repository ({hosting}) as its copy: its forge does not list it as a fork and "
+        "its own publiccode.yml does not declare the same software, so that record keeps "
+        f"its own name and description. Set url to {hosting} (and list {record.url} in "
+        "isBasedOn if this software derives from it), or publish the same publiccode.yml "
+        f"in {record.url}",
+        keep_link=True,
+    )
+
+
+def _corroborated(claimant: Record, record_id: str, owners: Sequence[Record]) -> bool:
+    """True when a claimant may speak for the crawled repository `record_id` names (rule 4):
+    it comes from the same forge as an owner, or its forge says it is a fork of that repository."""
+    if claimant.repository.forge in {owner.repository.forge for owner in owners}:
+        return True
+    parent = claimant.relations.fork_of
+    return parent is not None and _cid(parent) == record_id
+
+
 def _merge(record_id: str, group: Sequence[Record]) -> list[Record]:
-    """Apply rules 2-4 to the records sharing `record_id`: the merged record, then any re-keyed."""
+    """Apply rules 2-5 to the records sharing `record_id`: the merged record, then any re-keyed."""
     if len(group) == 1 and _is_owner(group[0]):
         return [group[0]]
     owners = sorted((r for r in group if _is_owner(r)), key=_rank, reverse=True)
     claimants = sorted((r for r in group if not _is_owner(r)), key=_rank, reverse=True)
     anchor = owners[0] if owners else claimants[0]
     accepted: list[Record] = []
+    linked: list[Record] = []  # uncorroborated claimants the owner's own file agrees with
     refused: list[Record] = []
     for claimant in claimants:
         if claimant is anchor:
             continue
-        if anchor.declared and claimant.declared and not _same_name(anchor, claimant):
-            refused.append(_rekey(claimant, anchor))
+        agrees = not (anchor.declared and claimant.declared) or _same_name(anchor, claimant)
+        if owners and not _corroborated(claimant, record_id, owners):
+            if anchor.declared and claimant.declared and agrees:
+                linked.append(claimant)
+            else:
+                refused.append(_disowned(claimant, owners))
+        elif not agrees:
+            refused.append(_copied(claimant, anchor))
         else:
             accepted.append(claimant)
+    declared = [r for r in [anchor, *owners[1:], *accepted] if r.declared]
+    accepted += linked
     members = [anchor, *owners[1:], *accepted]
-    declared = [r for r in members if r.declared]
     content = max(declared, key=_rank) if declared else anchor
     url = anchor.url
     own_id = record_id

@@ -61,8 +61,11 @@ def test_incremental_federation_equals_a_full_pass(
     with create_store(url) as store:
         incremental = _catalogue(store)
         assert "github.com/org0/project-5" in incremental
-        assert ["https://github.com/org0/project-7"] == incremental[
-            "gitlab.example.org/org1/project-8"
+        # GitLab's own record is not rewritten by the GitHub claim: the claim is a link on
+        # the claimant's own record (docs/federation.md, rule 4).
+        assert [] == incremental["gitlab.example.org/org1/project-8"]["mirrors"]
+        assert ["https://gitlab.example.org/org1/project-8"] == incremental[
+            "github.com/org0/project-7"
         ]["mirrors"]
         federate_all(store)
         assert _catalogue(store) == incremental

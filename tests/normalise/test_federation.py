@@ -87,14 +87,15 @@ def test_mirrors_of_an_uncrawled_original_become_one_record_keyed_by_it() -> Non
     )
 
 
-def test_inferred_original_takes_the_declared_content_of_its_mirror() -> None:
-    """When the original has no publiccode.yml but its mirror declares it, the record is declared."""
+def test_inferred_original_takes_the_declared_content_of_its_mirror_on_the_same_forge() -> None:
+    """When the original has no publiccode.yml but its mirror on the same forge declares it, the
+    record is declared (the forge speaks for both)."""
     original = "https://gitlab.example.org/team/tool"
-    mirror = "https://github.com/team/tool"
+    mirror = "https://gitlab.example.org/mirrors/tool"
     records = _records(
-        GITLAB, snapshot(original, payload={"name": "tool", "star_count": 5})
-    ) + _records(
-        GITHUB, snapshot(mirror, forge="github-germany", publiccode=publiccode("Tool", original))
+        GITLAB,
+        snapshot(original, payload={"name": "tool", "star_count": 5}),
+        snapshot(mirror, publiccode=publiccode("Tool", original)),
     )
     [record] = federate(records)
     assert (True, "Tool", original, 5, [mirror]) == (
@@ -104,6 +105,71 @@ def test_inferred_original_takes_the_declared_content_of_its_mirror() -> None:
         record.repository.stars,
         record.mirrors,
     )
+
+
+def test_a_claim_from_another_forge_does_not_rewrite_the_original() -> None:
+    """A declared file on another forge naming a crawled, undeclared repository never gives it
+    its name: the claimant keeps its own record, with the link and a warning on url."""
+    original = "https://gitlab.example.org/team/tool"
+    mirror = "https://github.com/team/tool"
+    records = _records(
+        GITLAB, snapshot(original, payload={"name": "tool", "star_count": 5})
+    ) + _records(
+        GITHUB,
+        snapshot(mirror, forge="github-germany", publiccode=publiccode("Hijacked", original)),
+    )
+    by_id = _by_id(federate(records))
+    tool, claimant = by_id["gitlab.example.org/team/tool"], by_id["github.com/team/tool"]
+    assert ("tool", False, [], "Hijacked", mirror, [original]) == (
+        tool.name,
+        tool.declared,
+        tool.mirrors,
+        claimant.name,
+        claimant.url,
+        claimant.mirrors,
+    )
+    assert ["url"] == [f.key for f in claimant.findings if "does not confirm" in f.message]
+
+
+def test_a_declared_original_keeps_its_content_against_a_newer_claim_from_another_forge() -> None:
+    """Same name on both sides: the claimant is listed as a mirror, but however recently it was
+    fetched, the original's own file says what the record shows."""
+    original = "https://gitlab.example.org/team/formserver"
+    mirror = "https://github.com/musterstadt/formserver"
+    records = _records(
+        GITLAB,
+        snapshot(original, publiccode=publiccode("Formserver", original)),
+    ) + _records(
+        GITHUB,
+        snapshot(
+            mirror,
+            forge="github-germany",
+            publiccode=publiccode(
+                "Formserver", original, extra="landingURL: https://evil.example/"
+            ),
+            fetched_at=FETCHED + timedelta(days=1),
+        ),
+    )
+    [record] = federate(records)
+    assert (None, [mirror], "opencode") == (record.landing_url, record.mirrors, record.forge)
+
+
+def test_a_claim_confirmed_by_the_forge_s_fork_data_may_supply_the_content() -> None:
+    """A claimant whose forge lists it as a fork of the named repository speaks for it."""
+    original = "https://gitlab.example.org/team/tool"
+    fork = "https://gitlab.example.org/city/tool"
+    other = registration("other-lab", "gitlab", "https://gitlab.example.org")
+    records = _records(GITLAB, snapshot(original, payload={"name": "tool"})) + _records(
+        other,
+        snapshot(
+            fork,
+            forge="other-lab",
+            publiccode=publiccode("Tool", original),
+            payload={"forked_from_project": {"web_url": original}},
+        ),
+    )
+    [record] = federate(records)
+    assert (True, "Tool", [fork]) == (record.declared, record.name, record.mirrors)
 
 
 def test_url_copied_from_another_software_is_not_a_mirror() -> None:
