@@ -76,6 +76,8 @@ def run_pipeline(
 ) -> PipelineResult:
     """Crawl `registrations` into `store`, federate what changed, and sync `search` (if given).
 
+    Forges are crawled concurrently (`crawler.run.crawl_forges`); each forge's changes are
+    federated and indexed as soon as it is done, so a slow forge holds up only its own records.
     `run` runs the crawl coroutine (the scheduler passes one it can cancel). Raises what the
     crawl raises before anything was federated (`CodereuseError` for unusable settings,
     `asyncio.CancelledError` when cancelled); an index that cannot be updated is reported in
@@ -83,19 +85,25 @@ def run_pipeline(
     fetched yet are fetched through the crawl's own transport and SSRF guard
     (`cli.pictures_step`); a failure there is reported in the result too.
     """
-    reports = run(crawl_forges(registrations, store, options))
-    result = PipelineResult(reports=reports)
-    if federate:
-        touched = set().union(*(report.touched for report in reports))
-        full = any(report.full and report.status == "succeeded" for report in reports)
-        result.federated, result.removed, result.full_federation = federate_changes(
-            store, [r.name for r in registrations], touched, full=full
-        )
-    if search is not None:
-        try:
-            result.indexed = sync_search(search, store)
-        except CodereuseError as error:
-            result.index_error = str(error)
+    result = PipelineResult(reports=[])
+    pending: list[CrawlReport] = []
+    settled: set[int] = set()
+
+    async def settle(report: CrawlReport) -> None:
+        # Forges finishing together are settled together, one settle at a time: everything
+        # runs on the crawl's event loop, so the store keeps a single writer.
+        pending.append(report)
+        await asyncio.sleep(0)
+        if pending:
+            done = list(pending)
+            pending.clear()
+            settled.update(id(report) for report in done)
+            _settle(store, done, result, search=search, federate=federate)
+
+    result.reports = run(crawl_forges(registrations, store, options, on_report=settle))
+    unsettled = [report for report in result.reports if id(report) not in settled]
+    if unsettled or not result.reports:
+        _settle(store, unsettled, result, search=search, federate=federate and bool(unsettled))
     if pictures:
         try:
             result.pictures_kept, result.pictures_refused = fetch_new_pictures(
@@ -108,6 +116,37 @@ def run_pipeline(
         except CodereuseError as error:
             result.pictures_error = str(error)
     return result
+
+
+def _settle(
+    store: Store,
+    reports: Sequence[CrawlReport],
+    result: PipelineResult,
+    *,
+    search: SearchBackend | None,
+    federate: bool,
+) -> None:
+    """Federate what the finished forges of `reports` changed and sync the index, adding the
+    counts to `result`; slower forges are still being crawled meanwhile."""
+    if federate:
+        touched = set().union(*(report.touched for report in reports))
+        full = any(report.full and report.status == "succeeded" for report in reports)
+        written, removed, whole = federate_changes(
+            store, [report.forge for report in reports], touched, full=full
+        )
+        result.federated += written
+        result.removed += removed
+        result.full_federation = result.full_federation or whole
+    if search is not None:
+        try:
+            indexed = sync_search(search, store)
+        except CodereuseError as error:
+            result.index_error = str(error)
+            return
+        if indexed is None or result.indexed is None:
+            result.indexed = None
+        else:
+            result.indexed += indexed
 
 
 def federate_changes(

@@ -1,11 +1,12 @@
 """`codereuse run`: the whole job — crawl what is due, index, serve, and recrawl on schedule.
 
 The web server (uvicorn) runs in the main thread and owns Ctrl-C; a scheduler thread crawls
-each registered forge when it is due (never crawled, or its last finished crawl is older than
-``--every``), runs crawl jobs asked for over the API, settles federation, and syncs the search
-index after each crawl. Only the `run` holding the store's scheduler lease crawls
-(`cli.scheduler_lease`), so a second `run` on the same store serves but never crawls twice. A forge that cannot be reached is reported and skipped; the others go
-on, and what is already indexed is served throughout. On Ctrl-C the crawl in flight is cancelled:
+the registered forges that are due (never crawled, or last finished crawl older than
+``--every``) at the same time, runs crawl jobs asked for over the API, and federates and indexes
+each forge as soon as its crawl is done. Only the `run` holding the store's scheduler lease
+crawls (`cli.scheduler_lease`), so a second `run` on the same store serves but never crawls
+twice. A forge that is slow or cannot be reached is reported and retried later; it holds up no
+other forge, and what is already indexed is served throughout. On Ctrl-C the crawl in flight is cancelled:
 every finished page is already committed with its checkpoint, so the next start resumes there.
 """
 
@@ -145,55 +146,53 @@ class Scheduler:
     def crawl(
         self, store: Any, search: Any, registrations: Sequence[ForgeRegistration], *, full: bool
     ) -> str:
-        """Run the pipeline (`cli.pipeline`) for each of `registrations` in turn: crawl,
-        federate what changed, sync the index; an unreachable forge is reported and skipped."""
+        """Run the pipeline (`cli.pipeline`) over `registrations`: forges are crawled at the
+        same time, each federated and indexed as soon as it is done; an unreachable forge is
+        reported and retried later with a backoff, and holds up no other."""
         from cli.pipeline import run_pipeline
         from crawler.run import CrawlOptions
 
-        worst = "succeeded"
         deadline = interval_seconds(self.settings.crawl_deadline)
         options = CrawlOptions(
             user_agent=self.settings.user_agent,
             full=full,
-            **{"deadline": deadline, **self.crawl_options},
+            **{"deadline": deadline, "on_notice": self.say, **self.crawl_options},
         )
         for registration in registrations:
-            if self.stop.is_set():
-                break
             self.say(f"crawling {registration.name} ({registration.url})")
-            try:
-                result = run_pipeline(
-                    store, [registration], options, search=search, run=self._run_async
-                )
-            except asyncio.CancelledError:
-                self.say(f"{registration.name}: stopped; the next start resumes at its checkpoint")
-                return "cancelled"
-            except (CodereuseError, OSError) as error:
-                self.say(f"{registration.name}: skipped: {error}")
+        try:
+            result = run_pipeline(
+                store, list(registrations), options, search=search, run=self._run_async
+            )
+        except asyncio.CancelledError:
+            self.say("stopped; the next start resumes each forge at its checkpoint")
+            return "cancelled"
+        except (CodereuseError, OSError) as error:
+            self.say(f"crawl stopped: {error}")
+            for registration in registrations:
                 self.backoff(registration.name, True, datetime.now(UTC))
-                worst = "failed"
-                continue
-            for report in result.reports:
-                for finding in report.findings[:5]:
-                    self.say(f"{report.forge}: {finding.key}: {finding.message}")
-                self.say(
-                    f"{report.forge}: {report.status}: {report.repositories} repositories, "
-                    f"{report.with_publiccode} with publiccode.yml, {report.requests} requests"
-                )
-            failed = any(report.status != "succeeded" for report in result.reports)
-            worst = "failed" if failed or result.index_error else worst
-            if result.index_error is not None:
-                self.say(f"index: not updated: {result.index_error}")
-            else:
-                indexed = result.indexed
-                self.say(f"index: {'rebuilt' if indexed is None else f'{indexed} records updated'}")
-            if result.pictures_error is not None:
-                self.say(f"pictures: not fetched: {result.pictures_error}")
-            elif result.pictures_kept or result.pictures_refused:
-                self.say(
-                    f"pictures: {result.pictures_kept} kept, {result.pictures_refused} refused"
-                )
-            self.backoff(registration.name, failed, datetime.now(UTC))
+            return "failed"
+        worst = "succeeded"
+        for report in result.reports:
+            for finding in report.findings[:5]:
+                self.say(f"{report.forge}: {finding.key}: {finding.message}")
+            self.say(
+                f"{report.forge}: {report.status}: {report.repositories} repositories, "
+                f"{report.with_publiccode} with publiccode.yml, {report.requests} requests"
+            )
+            failed = report.status != "succeeded"
+            worst = "failed" if failed else worst
+            self.backoff(report.forge, failed, datetime.now(UTC))
+        if result.index_error is not None:
+            worst = "failed"
+            self.say(f"index: not updated: {result.index_error}")
+        else:
+            indexed = result.indexed
+            self.say(f"index: {'rebuilt' if indexed is None else f'{indexed} records updated'}")
+        if result.pictures_error is not None:
+            self.say(f"pictures: not fetched: {result.pictures_error}")
+        elif result.pictures_kept or result.pictures_refused:
+            self.say(f"pictures: {result.pictures_kept} kept, {result.pictures_refused} refused")
         return worst
 
     def _run_async(self, work: Any) -> Any:

@@ -31,12 +31,19 @@ from crawler.retry import DEFAULT_ATTEMPTS, is_transient, is_transient_but_not_t
 from schemas.errors import (
     ForeignHostError,
     ForgeResponseError,
+    ForgeUnresponsiveError,
     GraphQLQueryError,
     TransientForgeError,
 )
 from schemas.redaction import redact, secret_values
 
 DEFAULT_TIMEOUT = 30.0
+GIVE_UP_AFTER_TIMEOUTS = 3
+"""Answers in a row not in time after which a forge's crawl stops (`ForgeUnresponsiveError`).
+
+One timeout may be a GraphQL batch too large (the crawler halves it); a second at the halved
+batch says the forge is slow, not the query; the third ends the crawl at its checkpoint, rather
+than halving on to a batch of 1 and retrying each request until the deadline (30 min)."""
 _COMPLEXITY_WORDS = (
     "complexity",
     "too many",
@@ -121,6 +128,8 @@ class ForgeClient:
         attempts: ordinary failures before a request is given up.
         deadline: the forge's crawl deadline (`crawler.deadline`), checked before every attempt.
         on_notice: told at once what the client waits for when an answer does not come.
+        give_up_after: answers in a row that do not come in time (client timeout, 502, 504)
+            after which `ForgeUnresponsiveError` ends the forge's crawl (None: never).
     """
 
     def __init__(
@@ -136,8 +145,11 @@ class ForgeClient:
         attempts: int = DEFAULT_ATTEMPTS,
         deadline: Deadline | None = None,
         on_notice: Callable[[str], None] | None = None,
+        give_up_after: int | None = GIVE_UP_AFTER_TIMEOUTS,
     ) -> None:
         self.http = http
+        self.give_up_after = give_up_after
+        self.timeouts_in_row = 0
         self.deadline = deadline
         self.on_notice = on_notice
         self.governor = governor
@@ -163,6 +175,12 @@ class ForgeClient:
         if self.on_notice is not None:
             left = f"; {self.deadline.describe()}" if self.deadline is not None else ""
             self.on_notice(f"no answer from {url} within {seconds or 0:.0f} s{left}")
+
+    def _timed_out(self, url: str, seconds: float | None) -> None:
+        """Count an answer that did not come in time; past `give_up_after` in a row, give up."""
+        self.timeouts_in_row += 1
+        if self.give_up_after is not None and self.timeouts_in_row >= self.give_up_after:
+            raise ForgeUnresponsiveError(url, self.timeouts_in_row, seconds)
 
     def redact(self, text: str) -> str:
         """`text` with this client's token, the environment's secrets and token shapes masked."""
@@ -216,6 +234,7 @@ class ForgeClient:
                 content = await response.aread()
             except httpx.TimeoutException as error:
                 self._waited_in_vain(shown_url, timeout.read)
+                self._timed_out(shown_url, timeout.read)
                 raise TransientForgeError(
                     url, f"timed out ({type(error).__name__})", timeout=True
                 ) from error
@@ -225,6 +244,10 @@ class ForgeClient:
                 ) from error
         status = response.status_code
         shown = str(response.request.url.copy_with(query=None)) if response.request else url
+        if status in (502, 504):
+            self._timed_out(shown, None)
+        else:
+            self.timeouts_in_row = 0
         if self.governor.observe(status, response.headers, content if status == 403 else b""):
             raise TransientForgeError(
                 shown, f"HTTP {status}: rate limited", status=status, rate_limited=True

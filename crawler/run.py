@@ -11,6 +11,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpcore
@@ -26,7 +27,7 @@ from crawler.base import (
     crawl_forge,
 )
 from crawler.deadline import Deadline
-from crawler.http import ForgeClient, create_http_client
+from crawler.http import GIVE_UP_AFTER_TIMEOUTS, ForgeClient, create_http_client
 from crawler.kinds import api_locations, kind_spec
 from crawler.pinning import PinnedBackend, PinnedTransport
 from crawler.ratelimit import DEFAULT_CONCURRENCY, GovernorRegistry, WaitCallback
@@ -38,6 +39,8 @@ from schemas.forge import ForgeRegistration
 from schemas.token_env import token_env_problem
 
 Locator = Callable[[ForgeRegistration], ApiLocations]
+FORGES_AT_ONCE = 4
+"""Forges crawled concurrently by default: a slow forge holds only its own slot."""
 
 
 @dataclass
@@ -63,6 +66,10 @@ class CrawlOptions:
     """Seconds each forge's crawl may take before it stops at a checkpoint (None: no limit)."""
     network_backend: httpcore.AsyncNetworkBackend | None = None
     """What opens TCP connections to the checked addresses (None: anyio); used without `transport`."""
+    give_up_after: int | None = GIVE_UP_AFTER_TIMEOUTS
+    """Answers in a row not in time after which a forge's crawl stops (`crawler.http`)."""
+    forges_at_once: int = FORGES_AT_ONCE
+    """Forges crawled at the same time; each has its own governor per host and token."""
 
 
 def token_for(
@@ -97,8 +104,15 @@ async def crawl_forges(
     normalise: Normaliser | None = None,
     locate: Locator | None = None,
     environ: Mapping[str, str] | None = None,
+    on_report: Callable[[CrawlReport], Awaitable[None]] | None = None,
 ) -> list[CrawlReport]:
-    """Crawl each registration into `sink`, forges concurrently, and return their reports."""
+    """Crawl each registration into `sink`, forges concurrently, and return their reports.
+
+    At most `CrawlOptions.forges_at_once` forges are crawled at a time. `on_report` is awaited
+    with each forge's report as soon as that forge is done (the pipeline federates and indexes
+    it then, while slower forges go on); when others are still being crawled, a notice says
+    which, and since when.
+    """
     options = options or CrawlOptions()
     locator = locate or api_locations
     governor_options: dict[str, Any] = {
@@ -152,6 +166,7 @@ async def crawl_forges(
                 wait=options.wait,
                 sleep=options.sleep,
                 deadline=Deadline(options.deadline, governor.clock) if options.deadline else None,
+                give_up_after=options.give_up_after,
                 on_notice=(
                     (lambda message: on_notice(f"{registration.name}: {message}"))
                     if on_notice is not None
@@ -175,4 +190,31 @@ async def crawl_forges(
                 on_page=options.on_page,
             )
 
-    return list(await asyncio.gather(*(one(r) for r in registrations)))
+    slots = asyncio.Semaphore(max(1, options.forges_at_once))
+    running: dict[str, datetime] = {}
+
+    async def bounded(registration: ForgeRegistration) -> CrawlReport:
+        async with slots:
+            running[registration.name] = datetime.now(UTC)
+            try:
+                report = await one(registration)
+            finally:
+                running.pop(registration.name, None)
+        if on_report is not None:
+            await on_report(report)
+        if running and options.on_notice is not None:
+            options.on_notice(f"{registration.name}: {report.status}; {waiting_for(running)}")
+        return report
+
+    return list(await asyncio.gather(*(bounded(r) for r in registrations)))
+
+
+def waiting_for(running: Mapping[str, datetime], now: datetime | None = None) -> str:
+    """``still crawling slow (since 16:05:09 UTC, 12 min)``: the forges a run waits for."""
+    moment = now or datetime.now(UTC)
+    parts = []
+    for name, since in sorted(running.items(), key=lambda item: item[1]):
+        seconds = max(0, int((moment - since).total_seconds()))
+        took = f"{seconds // 60} min" if seconds >= 120 else f"{seconds} s"
+        parts.append(f"{name} (since {since:%H:%M:%S} UTC, {took})")
+    return "still crawling " + ", ".join(parts)

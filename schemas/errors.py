@@ -12,6 +12,7 @@ Tree::
     │   │   └── ForeignHostError   the forge pointed the crawl to another host (not followed)
     │   ├── TransientForgeError    a failure worth retrying (429, 5xx, timeout, reset, bad JSON)
     │   ├── DeadlineExceededError  a forge's crawl ran past its deadline (stops at a checkpoint)
+    │   │   └── ForgeUnresponsiveError  answers stopped coming in time, several in a row
     │   └── GraphQLQueryError      a GraphQL answer carrying errors (complexity, not found, ...)
     ├── StoreError                 the store could not read or write
     │   ├── ForgeExistsError       a forge with that name is already registered
@@ -124,6 +125,22 @@ class DeadlineExceededError(CrawlError):
             f"{url}: the crawl of this forge passed its deadline of {deadline} ({why}); it "
             "stopped at its last checkpoint and continues from there on the next run; if the "
             "forge is only slow, raise CODEREUSE_CRAWL_DEADLINE"
+        )
+
+
+class ForgeUnresponsiveError(DeadlineExceededError):
+    """Several answers in a row did not come in time: the forge is slow, not the query large,
+    so its crawl stops at its last checkpoint now instead of shrinking batches until its deadline.
+    """
+
+    def __init__(self, url: str, timeouts: int, seconds: float | None) -> None:
+        self.url = url
+        waited = f" within {seconds:.0f} s" if seconds else ""
+        CrawlError.__init__(
+            self,
+            f"{url}: {timeouts} answers in a row did not come{waited} (client timeouts, HTTP 502 "
+            "or 504), so the forge is slow or down, not the request too large; the crawl of this "
+            "forge stopped at its last checkpoint and continues from there on the next run",
         )
 
 

@@ -63,10 +63,8 @@ def test_unreachable_forge_is_reported_and_the_others_are_crawled(store: Store) 
         scheduler.tick(store, search)
         assert 30 == search.search(per_page=1).total
         assert "down" in scheduler.retry_at
-        assert (
-            "down: next try in 1 min"
-            == said[said.index("crawling lab (https://gitlab.example.org)") - 1]
-        ), said
+        assert "down: next try in 1 min" in said, said
+        assert "crawling lab (https://gitlab.example.org)" in said
         assert [] == [
             r.name for r in due_forges(store, scheduler.every, datetime.now(UTC)) if r.name == "lab"
         ]

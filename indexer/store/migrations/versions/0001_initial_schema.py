@@ -1,21 +1,13 @@
 """Initial schema: forges, repositories, records, relations, change feed, crawl state.
-
-Revision ID: 0001
-Revises: (none)
-Create Date: 2026-11-30 00:49:05.504950
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0001'
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,23 +1,15 @@
 """Drop ix_records_deleted_at: nearly all rows are live, and PostgreSQL's planner combined
 that index with the primary key into a bitmap plan that sorted the rest of the table for every
 page of `iter_records` (100,000 records took a minute to read instead of seconds).
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-30 01:26:26.992095
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0002'
 down_revision: str | None = '0001'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,21 +1,13 @@
 """Leases: which `codereuse run` process runs the scheduler and the crawls (one at a time).
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-02 12:40:00.000000
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0003'
 down_revision: str | None = '0002'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

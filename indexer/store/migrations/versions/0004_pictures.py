@@ -1,13 +1,7 @@
 """Pictures: logos and screenshots fetched by the crawl, served by the pages from our origin.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-02 12:50:00
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,8 +9,6 @@ from alembic import op
 
 revision: str = '0004'
 down_revision: str | None = '0003'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
