@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from schemas.manifests.model import Scope
-from schemas.manifests.npm import load_json_object
+from schemas.manifests.npm import json_sections, load_json_object
 from schemas.manifests.purls import split_path
 from schemas.manifests.reading import Collector, exact_version
 
@@ -30,27 +30,17 @@ def read_composer_json(collector: Collector) -> None:
         collector.publish(
             "composer", package, namespace=vendor, line=collector.line_of(json.dumps(name))
         )
-    for section, scope in _SECTIONS:
-        entries = data.get(section)
-        if entries is None:
+    for dependency, spec, scope, line in json_sections(collector, data, _SECTIONS):
+        if _platform(dependency):
             continue
-        if not isinstance(entries, dict):
-            collector.warn(
-                f"{collector.path}: {section} should map package names to versions",
-                collector.line_of(f'"{section}"'),
-            )
-            continue
-        for dependency, spec in entries.items():
-            if _platform(dependency):
-                continue
-            requirement = spec if isinstance(spec, str) else None
-            vendor, package = split_path(dependency)
-            collector.use(
-                "composer",
-                package,
-                namespace=vendor,
-                version=exact_version(requirement) if requirement else None,
-                requirement=requirement,
-                scope=scope,
-                line=collector.line_of(json.dumps(dependency), after=f'"{section}"'),
-            )
+        requirement = spec if isinstance(spec, str) else None
+        vendor, package = split_path(dependency)
+        collector.use(
+            "composer",
+            package,
+            namespace=vendor,
+            version=exact_version(requirement) if requirement else None,
+            requirement=requirement,
+            scope=scope,
+            line=line,
+        )

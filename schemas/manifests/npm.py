@@ -10,6 +10,7 @@ lockfile v2/v3, ``dependencies`` of v1) as indirect uses.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from schemas.manifests.model import Scope
@@ -59,6 +60,30 @@ def load_json_object(collector: Collector) -> dict[str, Any] | None:
     return data
 
 
+def json_sections(
+    collector: Collector, data: dict[str, Any], sections: tuple[tuple[str, Scope], ...]
+) -> Iterator[tuple[str, object, Scope, int | None]]:
+    """(dependency, spec, scope, line) of each entry of the object `sections` of a JSON manifest;
+    a section that is no object is a finding."""
+    for section, scope in sections:
+        entries = data.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            collector.warn(
+                f"{collector.path}: {section} should map package names to versions",
+                collector.line_of(f'"{section}"'),
+            )
+            continue
+        for dependency, spec in entries.items():
+            yield (
+                dependency,
+                spec,
+                scope,
+                collector.line_of(json.dumps(dependency), after=f'"{section}"'),
+            )
+
+
 def _alias(dependency: str, spec: str) -> tuple[str, str]:
     """(package, requirement) of a dependency: ``npm:real@range`` names another package."""
     if not spec.startswith("npm:"):
@@ -84,36 +109,23 @@ def read_package_json(collector: Collector) -> None:
             version=version if isinstance(version, str) and exact_version(version) else None,
             line=collector.line_of(json.dumps(name)),
         )
-    for section, scope in _SECTIONS:
-        entries = data.get(section)
-        if entries is None:
+    for dependency, spec, scope, line in json_sections(collector, data, _SECTIONS):
+        if not isinstance(spec, str):
+            collector.warn(f"{collector.path}: {dependency} should be a version string", line)
             continue
-        if not isinstance(entries, dict):
-            collector.warn(
-                f"{collector.path}: {section} should map package names to versions",
-                collector.line_of(f'"{section}"'),
-            )
-            continue
-        for dependency, spec in entries.items():
-            if not isinstance(spec, str):
-                collector.warn(
-                    f"{collector.path}: {section}.{dependency} should be a version string",
-                    collector.line_of(json.dumps(dependency), after=f'"{section}"'),
-                )
-                continue
-            if spec.startswith(_NOT_REGISTRY) or ("/" in spec and not spec.startswith("npm:")):
-                continue  # a path, URL or GitHub shorthand: no registry package
-            real, requirement = _alias(dependency, spec)
-            namespace, short = split_npm_name(real)
-            collector.use(
-                "npm",
-                short,
-                namespace=namespace,
-                version=exact_version(requirement),
-                requirement=requirement or None,
-                scope=scope,
-                line=collector.line_of(json.dumps(dependency), after=f'"{section}"'),
-            )
+        if spec.startswith(_NOT_REGISTRY) or ("/" in spec and not spec.startswith("npm:")):
+            continue  # a path, URL or GitHub shorthand: no registry package
+        real, requirement = _alias(dependency, spec)
+        namespace, short = split_npm_name(real)
+        collector.use(
+            "npm",
+            short,
+            namespace=namespace,
+            version=exact_version(requirement),
+            requirement=requirement or None,
+            scope=scope,
+            line=line,
+        )
 
 
 def read_package_lock(collector: Collector) -> None:

@@ -58,7 +58,7 @@ def test_package_json_wrong_types_are_findings() -> None:
     assert ["pkg:npm/c@1.0.0"] == [u.purl for u in result.uses]
     messages = [f.message for f in result.findings]
     assert any("dependencies should map package names" in m for m in messages)
-    assert any("devDependencies.b should be a version string" in m for m in messages)
+    assert any("package.json: b should be a version string" in m for m in messages)
 
 
 def test_malformed_json_is_a_finding_with_its_line() -> None:
