@@ -71,7 +71,7 @@ def lookup_key(text: str) -> str | None:
     for candidate in reversed(candidates):
         try:
             parsed = PackageURL.from_string(candidate)
-        except ValueError:
+        except (ValueError, TypeError):  # packageurl refuses some texts with a TypeError
             continue
         if parsed.name and (not parsed.version or "/" not in parsed.version):
             return purl_key(candidate)

@@ -31,7 +31,7 @@ def _component(use: PackageUse) -> Component | None:
 
     try:
         purl = PackageURL.from_string(use.purl)
-    except ValueError:
+    except (ValueError, TypeError):  # packageurl refuses some texts with a TypeError
         return None
     where = f"{use.path}:{use.line}" if use.line else use.path
     properties = [Property(name="codereuse:manifest", value=where)]

@@ -42,7 +42,7 @@ def package_url(
         return PackageURL(
             type=type_, namespace=namespace or None, name=name, version=version
         ).to_string()
-    except ValueError:
+    except (ValueError, TypeError):  # packageurl refuses some names with a TypeError
         return None
 
 
@@ -50,12 +50,9 @@ def key(purl: str) -> str | None:
     """The matching key of `purl` (see the module docstring), or None when it is no purl."""
     try:
         parsed = PackageURL.from_string(purl)
-    except ValueError:
-        return None
-    namespace, name = _fold(parsed.type, parsed.namespace, parsed.name)
-    try:
+        namespace, name = _fold(parsed.type, parsed.namespace, parsed.name)
         return PackageURL(type=parsed.type, namespace=namespace, name=name).to_string()
-    except ValueError:
+    except (ValueError, TypeError):  # packageurl refuses some names with a TypeError
         return None
 
 
