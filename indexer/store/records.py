@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from indexer.store import reuse
 from indexer.store.models import AliasRow, ChangeRow, RecordRow
-from indexer.store.values import Change, ChangeKind, RecordMeta, UpsertSummary
+from indexer.store.values import Change, ChangeKind, RecordFacets, RecordMeta, UpsertSummary
 from schemas.copying import from_attributes
 from schemas.record import Record
 
@@ -253,6 +253,42 @@ def documents_after(
     if after is not None:
         query = query.where(RecordRow.id > after)
     return [(row.id, row.document, row.deleted_at is not None) for row in connection.execute(query)]
+
+
+def facets_after(
+    connection: Connection, after: str | None, limit: int
+) -> list[tuple[RecordFacets, bool]]:
+    """Up to `limit` (facet columns, deleted) rows with id > `after`, ordered by id (keyset
+    paging on the primary key alone, as `documents_after`; callers drop deleted rows)."""
+    query = (
+        select(
+            RecordRow.id,
+            RecordRow.forge,
+            RecordRow.organisation,
+            RecordRow.licences,
+            RecordRow.languages,
+            RecordRow.categories,
+            RecordRow.deleted_at,
+        )
+        .order_by(RecordRow.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(RecordRow.id > after)
+    return [
+        (
+            RecordFacets(
+                row.id,
+                row.forge,
+                row.organisation,
+                tuple(row.licences or ()),
+                tuple(row.languages or ()),
+                tuple(row.categories or ()),
+            ),
+            row.deleted_at is not None,
+        )
+        for row in connection.execute(query)
+    ]
 
 
 def documents_of(

@@ -38,6 +38,7 @@ from indexer.store.values import (
     CrawlJob,
     CrawlRun,
     Lease,
+    RecordFacets,
     RecordMeta,
     Relation,
     RelationKind,
@@ -196,6 +197,18 @@ class Store(ReuseStoreMethods):
             if len(page) < batch_size:
                 return
             after = page[-1][0]
+
+    def iter_facets(self, *, batch_size: int = 1000) -> Iterator[RecordFacets]:
+        """Every live record's filterable columns (`RecordFacets`), ordered by id, without its
+        JSON: what a filtered export reads first to find the few documents it needs."""
+        after: str | None = None
+        while True:
+            with self._transaction(write=False) as connection:
+                page = record_rows.facets_after(connection, after, batch_size)
+            yield from (facets for facets, deleted in page if not deleted)
+            if len(page) < batch_size:
+                return
+            after = page[-1][0].id
 
     def count_records(
         self,

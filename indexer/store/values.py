@@ -160,3 +160,16 @@ class CatalogueTimeline:
     activity_by_year: dict[str, int]
     no_activity: int
     declared_invalid: int
+
+
+@dataclass(frozen=True)
+class RecordFacets:
+    """A live record's filterable values as the store keeps them in columns beside its JSON:
+    forge, organisation name, licence ids (declared, else the forge's), languages, categories."""
+
+    id: str
+    forge: str
+    organisation: str | None
+    licences: tuple[str, ...]
+    languages: tuple[str, ...]
+    categories: tuple[str, ...]

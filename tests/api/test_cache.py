@@ -260,3 +260,17 @@ def test_lookup_says_whether_the_answer_was_kept() -> None:
     assert (b"x", True) == cache.lookup(("search", 1), 3, lambda: b"y", len)
     assert (b"z", False) == cache.lookup(("search", 1), 4, lambda: b"z", len)
     assert {"search": (1, 2)} == cache.counts()
+
+
+def test_statistics_are_kept_as_the_bytes_sent(client: AppClient, store: Store) -> None:
+    """The second statistics request is the kept JSON (X-Cache hit); a change recomputes."""
+    first = client.get("/api/v1/stats")
+    again = client.get("/api/v1/stats")
+    assert ("miss", "hit") == (first.headers["x-cache"], again.headers["x-cache"])
+    assert first.content == again.content
+    store.upsert_records([make_record("https://gitlab.opencode.de/kreis/neu", "Neu")])
+    after = client.get("/api/v1/stats")
+    assert ("miss", first.json()["records"] + 1) == (
+        after.headers["x-cache"],
+        after.json()["records"],
+    )

@@ -75,3 +75,61 @@ def test_feed_entries_in_order_of_ids(catalogue: Store) -> None:
     ids = ["gitlab.opencode.de/amt/nord", "no/such/record", "github.com/land/beteiligung-plus"]
     chosen: Iterator[Any] = matching_records(catalogue, {}, ids=ids)
     assert [ids[0], ids[2]] == [record.id for record in chosen]
+
+
+def test_document_facet_values_equal_the_records(catalogue: Store) -> None:
+    """The facet values read from stored JSON are those the search reads from the record."""
+    from pydantic_core import from_json
+
+    from api.selection import document_facet_values
+    from indexer.search.documents import facet_values
+
+    records = {record.id: record for record in catalogue.iter_records()}
+    documents = list(catalogue.iter_documents())
+    assert len(records) == len(documents) > 5
+    for document in documents:
+        parsed = from_json(document)
+        assert facet_values(records[parsed["id"]]) == document_facet_values(parsed)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: repr(f) or "none")
+def test_filtered_export_documents_equal_the_records(
+    catalogue: Store, filters: dict[str, FilterValue]
+) -> None:
+    """A filtered slice without words, as dicts from the facet columns and stored JSON, holds
+    the records the exact check on models selects, in the same order."""
+    from api.query import CatalogueQuery
+    from api.selection import select_documents
+
+    query = CatalogueQuery.model_validate(
+        {
+            name: values[0] if name in {"declared", "archived"} else list(values)
+            for name, values in filters.items()
+        }
+    )
+    assert dict(filters) == query.filters()
+    expected = [r.id for r in catalogue.iter_records() if record_matches(r, query.filters())]
+    selected = select_documents(catalogue, None, query)  # type: ignore[arg-type]
+    assert expected == [document["id"] for document in selected]
+
+
+def test_filtered_export_reads_only_the_documents_its_columns_select(
+    catalogue: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter the store keeps a column for (forge, organisation, licence, language,
+    category) reads those small columns first and then only the matching records' JSON."""
+    from api.query import CatalogueQuery
+    from api.selection import select_documents
+
+    asked: list[list[str] | None] = []
+    original = catalogue.iter_documents
+
+    def counted(*, ids: Any = None, **kwargs: Any) -> Iterator[str]:
+        asked.append(None if ids is None else list(ids))
+        return original(ids=ids, **kwargs)
+
+    monkeypatch.setattr(catalogue, "iter_documents", counted)
+    query = CatalogueQuery(forge=["github"])
+    selected = [document["id"] for document in select_documents(catalogue, None, query)]  # type: ignore[arg-type]
+    assert [selected] == asked
+    assert selected and all(record_id.startswith("github.com/") for record_id in selected)

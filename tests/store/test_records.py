@@ -165,3 +165,21 @@ def test_iter_documents_streams_the_stored_json_of_live_records(store: Store) ->
     expected = sorted((r for r in records if r.id != records[2].id), key=lambda r: r.id)
     documents = list(store.iter_documents(batch_size=2))
     assert expected == [Record.model_validate_json(document) for document in documents]
+
+
+def test_iter_facets_gives_the_live_records_filter_columns(store: Store) -> None:
+    """Every live record's forge, organisation, licences, languages and categories, by id;
+    a deleted record is left out."""
+    kept = make_record("https://gitlab.opencode.de/stadt/a")
+    gone = make_record("https://gitlab.opencode.de/stadt/b")
+    store.upsert_records([kept, gone])
+    store.delete_records([gone.id])
+    rows = list(store.iter_facets(batch_size=1))
+    assert [kept.id] == [row.id for row in rows]
+    row = rows[0]
+    assert kept.repository.forge == row.forge
+    assert (kept.organisation.name if kept.organisation else None) == row.organisation
+    assert tuple(kept.categories) == row.categories
+    assert tuple(kept.repository.languages) == row.languages
+    licences = kept.licence.ids if kept.licence and kept.licence.ids else [kept.repository.licence]
+    assert tuple(licence for licence in licences if licence) == row.licences
