@@ -24,7 +24,7 @@ from pydantic_core import from_json
 from api.exports import ExportFormat
 from api.exports.columns import Document
 from api.query import CatalogueQuery
-from indexer.search.documents import facet_values
+from indexer.search.documents import REUSE_THRESHOLDS, facet_values
 from indexer.search.protocol import (
     MAX_PAGE_DEPTH,
     MAX_PER_PAGE,
@@ -60,6 +60,7 @@ def document_facet_values(document: Document) -> dict[str, tuple[str, ...]]:
     repository: Document = document.get("repository") or {}
     licence: Document = document.get("licence") or {}
     organisation: Document = document.get("organisation") or {}
+    used = (document.get("reuse") or {}).get("used_by_organisations") or 0
     licences = licence.get("ids") or ([repository["licence"]] if repository.get("licence") else [])
 
     def one(value: Any) -> tuple[str, ...]:
@@ -80,6 +81,9 @@ def document_facet_values(document: Document) -> dict[str, tuple[str, ...]]:
         "language": unique(repository.get("languages")),
         "declared": ("true" if document.get("declared") else "false",),
         "archived": ("true" if repository.get("archived") else "false",),
+        "reused_by_organisations": tuple(
+            f"{threshold}+" for threshold in REUSE_THRESHOLDS if threshold <= used
+        ),
     }
 
 
