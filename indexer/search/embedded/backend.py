@@ -1,4 +1,4 @@
-"""`EmbeddedSearch`: the zero-setup search backend, SQLite FTS5 in the store's database file.
+"""`EmbeddedSearch`: the zero-setup search backend, its index in the store's SQLite file.
 
 Construct it with the store's SQLite URL (or an SQLAlchemy engine, or a file path) and a
 *record source*: a callable returning the store's records, which `rebuild` reads (no network).
@@ -22,14 +22,14 @@ from indexer.search.documents import (
     search_document,
     search_document_from_json,
 )
+from indexer.search.embedded.facets import Selection
 from indexer.search.embedded.highlight import word_matcher
 from indexer.search.embedded.indexing import IndexWriter
-from indexer.search.embedded.postings import TermCache, build_postings, frequent_threshold
+from indexer.search.embedded.postings import TermCache
 from indexer.search.embedded.query import did_you_mean, expand, name_keys, query_words
 from indexer.search.embedded.ranking import Ranker, word_sets
 from indexer.search.embedded.results import build_hits, facet_counts, filtered
 from indexer.search.embedded.schema import (
-    ATTRIBUTES,
     bump_generation,
     create_tables,
     drop_tables,
@@ -50,8 +50,8 @@ from schemas.record import Record
 
 BATCH = 1000
 COMPACT_AFTER = 1000
-"""Hidden FTS5 rows left by replaced records (SQLite cannot delete from contentless FTS5
-tables) are compacted by a rebuild once there are at least this many and more than live rows."""
+"""Postings left by replaced or deleted records (see `postings`) are compacted by a rebuild
+once there are at least this many such records and more than live ones."""
 RecordSource = Callable[[], Iterable[Record]]
 
 
@@ -105,8 +105,8 @@ class EmbeddedSearch:
         the store's newest change seq, recorded by `rebuild` so `sync_from_store` goes on
         from there. `document_source`, when given, streams the same records as stored JSON
         (``Store.iter_documents``): `rebuild` reads them without validating each one again,
-        several times faster. `frequent_at` overrides from how many records a term gets a stored bitmap
-        (`postings.frequent_threshold` by default; tests lower it). `source` names the store
+        several times faster. `frequent_at` overrides from how many records a term's postings are
+        stored as a bitmap (`postings.dense_threshold` by default; tests lower it). `source` names the store
         an index in a file of its own is derived from (its URL, password masked): `rebuild`
         records it, and `applied_change` reports it, so an index file left from another store
         is noticed and rebuilt rather than followed. `synonyms` replaces the shipped domain
@@ -176,7 +176,7 @@ class EmbeddedSearch:
     def upsert(self, records: Iterable[Record]) -> None:
         """Add or replace records by id."""
         with self._write():
-            writer = IndexWriter(self._connection)
+            writer = IndexWriter(self._connection, self._frequent_at)
             for batch in _batches(records, BATCH):
                 writer.add(search_document(record) for record in batch)
             writer.finish()
@@ -185,7 +185,7 @@ class EmbeddedSearch:
     def delete(self, ids: Iterable[str]) -> None:
         """Remove records by id; unknown ids are ignored."""
         with self._write():
-            writer = IndexWriter(self._connection)
+            writer = IndexWriter(self._connection, self._frequent_at)
             writer.delete(ids)
             writer.finish()
             bump_generation(self._connection)
@@ -211,24 +211,10 @@ class EmbeddedSearch:
                 seq = str(self._change_seq())
             drop_tables(self._connection)
             create_tables(self._connection)
-            for attribute in ATTRIBUTES:
-                # No merging while loading: one 'optimize' at the end does it once.
-                table = f"search_fts_{attribute}"
-                self._connection.execute(
-                    f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)"
-                )
-            writer = IndexWriter(self._connection)
+            writer = IndexWriter(self._connection, self._frequent_at, rebuild=True)
             for batch in _batches(documents, BATCH):
                 writer.add(batch)
             writer.finish()
-            for attribute in ATTRIBUTES:
-                table = f"search_fts_{attribute}"
-                self._connection.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
-                self._connection.execute(
-                    f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 4)"
-                )
-            count = self._connection.execute("SELECT count(*) FROM search_doc").fetchone()[0]
-            build_postings(self._connection, self._frequent_at or frequent_threshold(count))
             set_meta(self._connection, "generation", str(generation))
             if seq is not None:
                 set_meta(self._connection, "store_seq", seq)
@@ -260,7 +246,7 @@ class EmbeddedSearch:
         total = 0
         ids = list(changed)
         with self._write():
-            writer = IndexWriter(self._connection)
+            writer = IndexWriter(self._connection, self._frequent_at)
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
                 live = list(store.iter_records(ids=chunk))
@@ -275,7 +261,7 @@ class EmbeddedSearch:
         return total
 
     def dead_rows(self) -> tuple[int, int]:
-        """(hidden FTS5 rows of replaced or deleted records, live records) in the index."""
+        """(replaced or deleted records whose postings remain, live records) in the index."""
         with self._lock:
             row = self._connection.execute(
                 "SELECT value FROM search_meta WHERE key = 'next_rowid'"
@@ -391,7 +377,7 @@ class EmbeddedSearch:
                         break
             else:
                 ordered = state.top(matches, sort, needed)
-        counted = matches or partial
+        counted = Selection(matches or partial, state.size)
         counts = {name: facet_counts(state, name, counted) for name in facets}
         hits = build_hits(
             self._connection,

@@ -12,6 +12,9 @@ import re
 from collections import deque
 from collections.abc import Iterable
 from itertools import repeat
+from typing import Any
+
+import numpy as np
 
 _NONZERO = re.compile(rb"[^\x00]")
 # How a bitmap is built from rowids, by their number (measured at 100,000 records): shifts
@@ -46,6 +49,27 @@ def from_rowids(rowids: Iterable[int], size_hint: int = 0) -> int:
     deque(map(digits.__setitem__, values, repeat(0x31)), maxlen=0)
     digits.reverse()
     return int(digits, 2)
+
+
+def from_array(rowids: Any, size_hint: int = 0) -> int:
+    """The bitmap holding the rowids of an integer array (``array``, numpy or a buffer of them)."""
+    values = np.asarray(rowids)
+    if not len(values):
+        return 0
+    if len(values) < _FEW:
+        bitmap = 0
+        for rowid in values.tolist():
+            bitmap |= 1 << rowid
+        return bitmap
+    flags = np.zeros(max(size_hint, int(values.max())) + 1, dtype=np.bool_)
+    flags[values] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def from_uint32(blobs: list[bytes], size_hint: int = 0) -> int:
+    """The bitmap holding the rowids of little-endian ``uint32`` arrays (stored postings)."""
+    data = blobs[0] if len(blobs) == 1 else b"".join(blobs)
+    return from_array(np.frombuffer(data, dtype="<u4"), size_hint)
 
 
 def from_json(rowids: str | None, size_hint: int = 0) -> int:

@@ -1,9 +1,9 @@
 """Writing the embedded index: full builds, upserts and deletes, inside one SQLite transaction.
 
-Each record becomes one ``search_doc`` row, one row per FTS5 attribute table holding its analysed
-terms (`analyse_document`), bits in the facet bitmaps and words in the vocabulary. A record that
-is upserted again gets a new rowid (its old terms stay in the contentless FTS5 tables, unseen,
-until the next rebuild; see `schema`).
+Each record becomes one ``search_doc`` row, postings of its analysed terms per attribute
+(`analyse_document`, `postings`), bits in the facet bitmaps and words in the vocabulary. A
+record that is upserted again gets a new rowid (its old postings stay behind, unseen, until
+segments are merged or the index is rebuilt; see `schema`).
 """
 
 from __future__ import annotations
@@ -12,27 +12,26 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from indexer.search.documents import UNDETERMINED, SearchDocument
 from indexer.search.embedded import bitmaps
-from indexer.search.embedded.postings import PostingUpdates
+from indexer.search.embedded.postings import (
+    PostingsBuffer,
+    dense_threshold,
+    merge_segments,
+    next_segment,
+)
 from indexer.search.embedded.schema import ATTRIBUTES
-from indexer.search.text import LANGUAGES, analyse_raw, folded_words, language_of, words
+from indexer.search.text import LANGUAGES, language_of, words
 
+_NAME, _SHORT, _FEATURES, _TAGS, _LONG = range(len(ATTRIBUTES))
 # Texts in an unknown language (names, categories, forge descriptions) are stemmed in these.
 _NAME_LANGUAGES = LANGUAGES
 _TAG_LANGUAGES: tuple[str, ...] = ("en", "de")
 
 
-@dataclass(frozen=True)
-class AnalysedDocument:
-    """A document ready to write: terms per attribute, its folded words, those from German text."""
-
-    terms: dict[str, str]
-    term_sets: dict[str, set[str]]
-    words: set[str]
-    german_words: set[str]
+TextKey = tuple[int, tuple[str, ...], bool]
+"""How a text is analysed: ``(attribute index, stemming languages, whether it is German)``."""
 
 
 def _languages(tag: str) -> tuple[str, ...]:
@@ -42,36 +41,25 @@ def _languages(tag: str) -> tuple[str, ...]:
     return _TAG_LANGUAGES if tag == UNDETERMINED else _NAME_LANGUAGES
 
 
-def analyse_document(document: SearchDocument) -> AnalysedDocument:
-    """Analyse every searchable text of `document` (see `indexer.search.text`)."""
-    per_attribute: dict[str, set[str]] = {attribute: set() for attribute in ATTRIBUTES}
-    all_raw: set[str] = set()
-    german_raw: set[str] = set()
+def document_texts(document: SearchDocument) -> dict[TextKey, list[str]]:
+    """Every searchable text of `document`, grouped by how it is analysed (`TextKey`).
 
-    def add(attribute: str, text: str, languages: tuple[str, ...], is_german: bool) -> None:
-        terms, raw = analyse_raw(text, languages)
-        per_attribute[attribute].update(terms)
-        all_raw.update(raw)
-        if is_german:
-            german_raw.update(raw)
-
+    Attributes follow `schema.ATTRIBUTES`; names and topics are stemmed in every language (their
+    language is unknown), descriptions in their own; names and topics count as German words
+    when the record has a German description.
+    """
+    found: dict[TextKey, list[str]] = defaultdict(list)
     has_german = any(language_of(tag) == "de" for tag in (*document.short, *document.long))
-    for name in document.names:
-        add("name", name, _NAME_LANGUAGES, has_german)
+    found[(_NAME, _NAME_LANGUAGES, has_german)].extend(document.names)
     for tag, text in document.short.items():
-        add("short", text, _languages(tag), language_of(tag) == "de")
+        found[(_SHORT, _languages(tag), language_of(tag) == "de")].append(text)
     for tag, features in document.features.items():
-        add("features", "\n".join(features), _languages(tag), language_of(tag) == "de")
-    add("tags", "\n".join(document.tags), _TAG_LANGUAGES, has_german)
+        found[(_FEATURES, _languages(tag), language_of(tag) == "de")].extend(features)
+    if document.tags:
+        found[(_TAGS, _TAG_LANGUAGES, has_german)].extend(document.tags)
     for tag, text in document.long.items():
-        add("long", text, _languages(tag), language_of(tag) == "de")
-    terms = {attribute: " ".join(found) for attribute, found in per_attribute.items()}
-    return AnalysedDocument(
-        terms=terms,
-        term_sets=per_attribute,
-        words=folded_words(all_raw),
-        german_words=folded_words(german_raw),
-    )
+        found[(_LONG, _languages(tag), language_of(tag) == "de")].append(text)
+    return found
 
 
 def document_data(document: SearchDocument) -> str:
@@ -99,17 +87,27 @@ def document_data(document: SearchDocument) -> str:
 class IndexWriter:
     """Applies documents and deletions to the index tables of one connection's transaction.
 
-    Collects facet bits and vocabulary in memory and writes them in `finish`, so a build of
-    100,000 records touches each facet bitmap once.
+    Collects postings, facet bits and vocabulary in memory and writes them in `finish`, so a
+    build of 100,000 records touches each facet bitmap and each term's postings once. A writer
+    made for a rebuild (`rebuild`) writes postings segment 0; any other writes one new segment
+    per `finish` (merging segments when there are many, see `postings`). Terms in at least
+    `frequent_at` records of a segment are stored as bitmaps (`postings.dense_threshold` by
+    default).
     """
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        frequent_at: int | None = None,
+        *,
+        rebuild: bool = False,
+    ) -> None:
         self._connection = connection
+        self._frequent_at = frequent_at
+        self._rebuild = rebuild
         self._added: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._cleared: list[int] = []
-        self._postings = PostingUpdates(connection)
-        self._words: set[str] = set()
-        self._german: set[str] = set()
+        self._postings = PostingsBuffer()
         row = connection.execute(
             "SELECT value FROM search_meta WHERE key = 'next_rowid'"
         ).fetchone()
@@ -142,11 +140,9 @@ class IndexWriter:
         if existing:
             self._remove_rows(list(existing.values()))
         doc_rows = []
-        fts_rows: dict[str, list[tuple[int, str]]] = {attribute: [] for attribute in ATTRIBUTES}
         for document in batch:
             rowid = self._next_rowid
             self._next_rowid += 1
-            analysed = analyse_document(document)
             doc_rows.append(
                 (
                     rowid,
@@ -161,25 +157,16 @@ class IndexWriter:
                     document_data(document),
                 )
             )
-            self._postings.add(rowid, analysed.term_sets)
-            for attribute, terms in analysed.terms.items():
-                if terms:
-                    fts_rows[attribute].append((rowid, terms))
+            self._postings.add(rowid, document_texts(document))
             for field, values in document.facets.items():
                 for value in values:
                     self._added[(field, value)].append(rowid)
-            self._words.update(analysed.words)
-            self._german.update(analysed.german_words)
         self._connection.executemany(
             "INSERT INTO search_doc(rowid, id, name_key, name_sort, last_activity, "
             "stars, mirror_group, mirror_rank, quality, data) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             doc_rows,
         )
-        for attribute, rows in fts_rows.items():
-            self._connection.executemany(
-                f"INSERT INTO search_fts_{attribute}(rowid, terms) VALUES (?, ?)", rows
-            )
         return len(batch)
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -191,9 +178,18 @@ class IndexWriter:
         return len(found)
 
     def finish(self) -> None:
-        """Write the facet bitmaps and the vocabulary collected so far."""
+        """Write the postings, facet bitmaps and vocabulary collected so far."""
         cleared = bitmaps.from_rowids(self._cleared) if self._cleared else 0
-        self._postings.finish(cleared)
+        dense_at = dense_threshold(self._next_rowid, self._frequent_at)
+        vocabulary = self._postings.vocabulary()
+        if self._postings.count:
+            if self._rebuild:
+                self._postings.write(self._connection, "search_term", 0, dense_at)
+            else:
+                segment = next_segment(self._connection)
+                self._postings.write(self._connection, "search_term_added", segment, dense_at)
+        if not self._rebuild:
+            merge_segments(self._connection, dense_at)
         added = {key: bitmaps.from_rowids(rowids) for key, rowids in self._added.items()}
         keys = set(added)
         stored: dict[tuple[str, str], int] = {}
@@ -219,7 +215,7 @@ class IndexWriter:
         self._connection.executemany(
             "INSERT INTO search_vocab(term, german) VALUES (?, ?) "
             "ON CONFLICT(term) DO UPDATE SET german = max(german, excluded.german)",
-            [(word, int(word in self._german)) for word in self._words],
+            sorted(vocabulary.items()),
         )
         self._connection.execute(
             "INSERT INTO search_meta(key, value) VALUES ('next_rowid', ?) "
@@ -228,8 +224,6 @@ class IndexWriter:
         )
         self._added.clear()
         self._cleared.clear()
-        self._words.clear()
-        self._german.clear()
 
     def _stored_keys(self) -> set[tuple[str, str]]:
         return {

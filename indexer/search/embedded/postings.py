@@ -1,178 +1,244 @@
-"""Record sets per term: FTS5 for rare terms, stored bitmaps for frequent ones, and a cache.
+"""Postings: which records hold a term, per attribute, in a table of the index's SQLite file.
 
-Reading a term that occurs in most records out of FTS5 means turning tens of thousands of
-rowids into a bitmap in Python (milliseconds per term and attribute). So a rebuild stores a
-ready bitmap for every term held by at least `frequent_at` records (``search_posting``), and
-writes keep those bitmaps exact; a search reads one 12.5 kB blob instead. Terms below the
-threshold (the vast majority, with short doclists) and prefixes still go to FTS5. Both paths
-give the same records; stale FTS5 rows of replaced records are dropped by the caller, which
-intersects with the live records.
+Why not FTS5: the index only ever asks *which* records hold one of a few known terms (query
+words are expanded into index terms in Python first), so FTS5's tokeniser, query parser and
+segment merging were pure overhead, and its doclists had to be turned into bitmaps row by row
+(``json_group_array``). Here a term's records are one blob read by primary key and turned into
+a bitmap by numpy in one step.
+
+``search_term`` and ``search_term_added`` (``WITHOUT ROWID``, primary key
+``(term, attribute, segment)``):
+
+- ``rowids``: the records' rowids as a sorted little-endian ``uint32`` array, or, for a term
+  held by at least ``dense_at`` records of the segment (``dense = 1``), the bitmap's bytes
+  (`bitmaps.to_blob`), which is smaller and needs no conversion;
+- ``segment``: a rebuild writes segment 0 into ``search_term``; every later write (upsert,
+  sync) adds one segment to ``search_term_added`` with the postings of the records it added, so
+  writing 1,000 records never rewrites the postings of common terms. Rows of replaced or deleted records stay behind (rowids are never
+  reused, and every search intersects with the live records); `merge_segments` folds the later
+  segments into one, without those rows, once there are `MAX_SEGMENTS`, and a rebuild drops them
+  all (see `backend.COMPACT_AFTER`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
 
 from indexer.search.embedded import bitmaps
-from indexer.search.embedded.query import fts_expression
 from indexer.search.embedded.schema import ATTRIBUTES, get_meta, set_meta
+from indexer.search.text import fold, index_terms, raw_words
 
-DEFAULT_FREQUENT_SHARE = 0.02  # terms in 2 % of the records or more get a stored bitmap
-MIN_FREQUENT = 500  # ... but never below this many records (small catalogues: FTS5 only)
-
-
-def frequent_threshold(records: int) -> int:
-    """The record count from which a term gets a stored bitmap in a catalogue of `records`."""
-    return max(MIN_FREQUENT, int(records * DEFAULT_FREQUENT_SHARE))
+MIN_DENSE = 64  # a term in fewer records is always stored as rowids
+MAX_SEGMENTS = 8  # later segments are merged into one once there are this many
+_IN_CHUNK = 500  # terms per ``IN (...)`` lookup (SQLite's parameter limit is far above)
+_LAST = "\U0010ffff"  # sorts after every other character in UTF-8 byte order (BINARY collation)
 
 
-def build_postings(connection: sqlite3.Connection, frequent_at: int) -> int:
-    """Store the bitmap of every term in at least `frequent_at` records; returns how many."""
-    connection.execute("DELETE FROM search_posting")
-    stored = 0
-    for attribute in ATTRIBUTES:
-        table = f"search_fts_{attribute}"
-        vocabulary = f"temp.search_vocab_{attribute}"
-        connection.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocabulary} USING fts5vocab(main, {table}, 'row')"
+def dense_threshold(rowids: int, frequent_at: int | None = None) -> int:
+    """From how many records of a segment a term's postings are stored as a bitmap, when rowids
+    go up to `rowids`: a bitmap of that many bits is smaller than a rowid array from
+    ``rowids / 32`` members. `frequent_at` overrides it (tests)."""
+    if frequent_at is not None:
+        return frequent_at
+    return max(MIN_DENSE, rowids // 32)
+
+
+def prefix_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix`."""
+    return prefix + _LAST
+
+
+class PostingsBuffer:
+    """Postings of records being written, kept until `write`.
+
+    Analysis is done per distinct word, not per record: a record only splits its texts into
+    words (`text.raw_words`) and notes its rowid under each; the words' index terms (folded,
+    contracted, stemmed) are looked up once per distinct word when the postings are written.
+    """
+
+    def __init__(self) -> None:
+        # (attribute index, languages, German) → raw word → rowids of the records holding it
+        self._raw: dict[tuple[int, tuple[str, ...], bool], dict[str, array[int]]] = {}
+        self.count = 0
+
+    def add(self, rowid: int, texts: Mapping[tuple[int, tuple[str, ...], bool], list[str]]) -> None:
+        """Note the words of record `rowid`'s texts, grouped as `indexing.document_texts` does
+        (rowids come in ascending order)."""
+        for key, found in texts.items():
+            lists = self._raw.get(key)
+            if lists is None:
+                lists = self._raw[key] = {}
+            for word in raw_words(found[0] if len(found) == 1 else "\n".join(found)):
+                rowids = lists.get(word)
+                if rowids is None:
+                    lists[word] = array("I", (rowid,))
+                else:
+                    rowids.append(rowid)
+        self.count += 1
+
+    def vocabulary(self) -> dict[str, int]:
+        """Folded word → 1 when it occurs in German text, else 0, for every buffered word."""
+        found: dict[str, int] = {}
+        for (_, _, german), lists in self._raw.items():
+            for word in map(fold, lists):
+                if german or word not in found:
+                    found[word] = int(german) | found.get(word, 0)
+        return found
+
+    def rows(self, segment: int, dense_at: int) -> Iterator[tuple[str, int, int, int, bytes]]:
+        """``(term, attribute, segment, dense, blob)`` rows for ``search_term``, emptying the buffer."""
+        for attribute in range(len(ATTRIBUTES)):
+            by_term: defaultdict[str, list[array[int]]] = defaultdict(list)
+            for key in [key for key in self._raw if key[0] == attribute]:
+                languages = key[1]
+                for word, rowids in self._raw.pop(key).items():
+                    for term in index_terms(fold(word), languages):
+                        by_term[term].append(rowids)
+            while by_term:
+                term, parts = by_term.popitem()
+                if len(parts) == 1:
+                    yield _row(
+                        term, attribute, segment, np.frombuffer(parts[0], np.uint32), dense_at
+                    )
+                else:
+                    merged = np.unique(np.concatenate([np.frombuffer(p, np.uint32) for p in parts]))
+                    yield _row(term, attribute, segment, merged, dense_at)
+
+    def write(
+        self, connection: sqlite3.Connection, table: str, segment: int, dense_at: int
+    ) -> None:
+        """Insert the buffered postings into `table` as `segment` and empty the buffer."""
+        connection.executemany(
+            f"INSERT OR REPLACE INTO {table}(term, attribute, segment, dense, rowids) "
+            "VALUES (?, ?, ?, ?, ?)",
+            self.rows(segment, dense_at),
         )
-        terms = [
-            term
-            for (term,) in connection.execute(
-                f"SELECT term FROM {vocabulary} WHERE doc >= ?", (frequent_at,)
-            )
-        ]
-        connection.execute(f"DROP TABLE {vocabulary}")
-        for term in terms:
-            expression = fts_expression({term})
-            if expression is None:
-                continue
-            row = connection.execute(
-                f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH ?",
-                (expression,),
-            ).fetchone()
-            connection.execute(
-                "INSERT INTO search_posting(attribute, term, bitmap) VALUES (?, ?, ?)",
-                (attribute, term, bitmaps.to_blob(bitmaps.from_json(row[0]))),
-            )
-            stored += 1
-    set_meta(connection, "frequent_at", str(frequent_at))
-    return stored
+        self.count = 0
 
 
-def frequent_terms(connection: sqlite3.Connection) -> dict[str, set[str]]:
-    """attribute → the terms that have a stored bitmap."""
-    found: dict[str, set[str]] = {attribute: set() for attribute in ATTRIBUTES}
-    for attribute, term in connection.execute("SELECT attribute, term FROM search_posting"):
-        found[attribute].add(term)
-    return found
+def _row(
+    term: str, attribute: int, segment: int, rowids: np.ndarray, dense_at: int
+) -> tuple[str, int, int, int, bytes]:
+    """One ``search_term`` row for sorted, distinct `rowids`."""
+    if len(rowids) >= dense_at:
+        return term, attribute, segment, 1, bitmaps.to_blob(bitmaps.from_array(rowids))
+    return term, attribute, segment, 0, rowids.astype("<u4", copy=False).tobytes()
 
 
-class PostingUpdates:
-    """Keeps the stored bitmaps exact while records are added and removed (see `IndexWriter`)."""
+def next_segment(connection: sqlite3.Connection) -> int:
+    """A new segment number in ``search_term_added`` for the postings of one write."""
+    current = int(get_meta(connection, "segment") or "0") + 1
+    set_meta(connection, "segment", str(current))
+    set_meta(connection, "segments", str(int(get_meta(connection, "segments") or "0") + 1))
+    return current
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-        self._frequent = frequent_terms(connection)
-        self._any = any(self._frequent.values())
-        self._added: dict[tuple[str, str], list[int]] = defaultdict(list)
 
-    def add(self, rowid: int, terms: dict[str, set[str]]) -> None:
-        """Note the frequent terms of a new record row."""
-        if not self._any:
-            return
-        for attribute, found in terms.items():
-            for term in found & self._frequent[attribute]:
-                self._added[(attribute, term)].append(rowid)
+def merge_segments(connection: sqlite3.Connection, dense_at: int) -> bool:
+    """Fold the segments of ``search_term_added`` into one once there are `MAX_SEGMENTS`;
+    True when it merged. Rowids of records no longer in ``search_doc`` are dropped on the way."""
+    if int(get_meta(connection, "segments") or "0") < MAX_SEGMENTS:
+        return False
+    live_rows = connection.execute("SELECT rowid FROM search_doc").fetchall()
+    live = np.fromiter((row[0] for row in live_rows), dtype=np.int64, count=len(live_rows))
+    grouped: dict[tuple[str, int], list[np.ndarray]] = defaultdict(list)
+    for term, attribute, dense, blob in connection.execute(
+        "SELECT term, attribute, dense, rowids FROM search_term_added"
+    ):
+        grouped[(term, attribute)].append(_decode(dense, blob))
+    connection.execute("DELETE FROM search_term_added")
+    set_meta(connection, "segments", "0")
+    segment = next_segment(connection)
+    rows = []
+    for (term, attribute), parts in grouped.items():
+        merged = np.unique(np.concatenate(parts))
+        merged = merged[np.isin(merged, live, assume_unique=True)]
+        if len(merged):
+            rows.append(_row(term, attribute, segment, merged, dense_at))
+    connection.executemany(
+        "INSERT INTO search_term_added(term, attribute, segment, dense, rowids) "
+        "VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+    return True
 
-    def finish(self, cleared: int) -> None:
-        """Write the bitmaps back: removed rowids cleared, added ones set."""
-        if not self._any or not (cleared or self._added):
-            return
-        updates = []
-        for attribute, term, blob in self._connection.execute(
-            "SELECT attribute, term, bitmap FROM search_posting"
-        ):
-            bits = bitmaps.from_blob(blob)
-            changed = (bits & ~cleared) | bitmaps.from_rowids(
-                self._added.get((attribute, term), [])
-            )
-            if changed != bits:
-                updates.append((bitmaps.to_blob(changed), attribute, term))
-        self._connection.executemany(
-            "UPDATE search_posting SET bitmap = ? WHERE attribute = ? AND term = ?", updates
-        )
-        self._added.clear()
+
+def _decode(dense: int, blob: bytes) -> np.ndarray:
+    """The rowids of one stored row, as an array of int64."""
+    if dense:
+        bits = np.unpackbits(np.frombuffer(blob, dtype=np.uint8), bitorder="little")
+        return np.flatnonzero(bits).astype(np.int64)
+    return np.frombuffer(blob, dtype="<u4").astype(np.int64)
 
 
 class TermCache:
-    """Record sets of terms per attribute for one index generation, with an LRU of recent ones.
+    """Record sets of terms, per attribute, for one index generation, with an LRU of recent ones.
 
-    `rowids` ORs stored bitmaps of frequent terms with one FTS5 query over the rest.
+    `sets` answers "which records hold any of these terms (or a word starting with this
+    prefix), in each attribute" from one or two indexed reads of ``search_term``.
     """
 
     def __init__(
-        self, connection: sqlite3.Connection, size_hint: int, capacity: int = 4096
+        self, connection: sqlite3.Connection, size_hint: int, capacity: int = 2048
     ) -> None:
         self._connection = connection
         self._size_hint = size_hint
         self._capacity = capacity
-        self._entries: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self._frequent = frequent_terms(connection)
+        self._entries: OrderedDict[tuple[frozenset[str], str | None], tuple[int, ...]] = (
+            OrderedDict()
+        )
 
-    def _remember(self, key: tuple[str, str], bits: int) -> int:
-        self._entries[key] = bits
-        if len(self._entries) > self._capacity:
-            self._entries.popitem(last=False)
-        return bits
-
-    def _cached(self, key: tuple[str, str]) -> int | None:
+    def sets(self, terms: Iterable[str], prefix: str | None = None) -> tuple[int, ...]:
+        """Per attribute (`schema.ATTRIBUTES` order), the records holding any of `terms` or a word
+        starting with `prefix`."""
+        key = (frozenset(terms), prefix)
         found = self._entries.get(key)
         if found is not None:
             self._entries.move_to_end(key)
+            return found
+        rows: list[tuple[int, int, bytes]] = []
+        wanted = sorted(key[0])
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows += self._connection.execute(
+                f"SELECT attribute, dense, rowids FROM search_term WHERE term IN ({marks}) "
+                "UNION ALL "
+                f"SELECT attribute, dense, rowids FROM search_term_added WHERE term IN ({marks})",
+                chunk * 2,
+            ).fetchall()
+        if prefix:
+            bounds = (prefix, prefix_bound(prefix))
+            rows += self._connection.execute(
+                "SELECT attribute, dense, rowids FROM search_term WHERE term >= ? AND term < ? "
+                "UNION ALL "
+                "SELECT attribute, dense, rowids FROM search_term_added "
+                "WHERE term >= ? AND term < ?",
+                bounds * 2,
+            ).fetchall()
+        found = self._combine(rows)
+        self._entries[key] = found
+        if len(self._entries) > self._capacity:
+            self._entries.popitem(last=False)
         return found
 
     def rowids(self, attribute: str, terms: Iterable[str], prefix: str | None = None) -> int:
         """The records whose `attribute` holds any of `terms` (or a word starting with `prefix`)."""
-        wanted = set(terms)
-        frequent = wanted & self._frequent[attribute]
-        rare = wanted - frequent
-        result = 0
-        for term in frequent:
-            key = (attribute, term)
-            bits = self._cached(key)
-            if bits is None:
-                row = self._connection.execute(
-                    "SELECT bitmap FROM search_posting WHERE attribute = ? AND term = ?", key
-                ).fetchone()
-                bits = self._remember(key, bitmaps.from_blob(row[0]) if row else 0)
-            result |= bits
-        expression = fts_expression(rare, prefix)
-        if expression is not None:
-            result |= self._fts(attribute, expression)
-        return result
+        return self.sets(terms, prefix)[ATTRIBUTES.index(attribute)]
 
-    def _fts(self, attribute: str, expression: str) -> int:
-        key = (attribute, expression)
-        found = self._cached(key)
-        if found is not None:
-            return found
-        table = f"search_fts_{attribute}"
-        try:
-            row = self._connection.execute(
-                f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH ?",
-                (expression,),
-            ).fetchone()
-            found = bitmaps.from_json(row[0], self._size_hint)
-        except sqlite3.OperationalError:
-            # A term FTS5 tokenises differently from us (exotic scripts) is skipped, not fatal.
-            found = 0
-        return self._remember(key, found)
-
-
-def frequent_at(connection: sqlite3.Connection) -> int | None:
-    """The threshold the stored bitmaps were built with, or None before the first rebuild."""
-    value = get_meta(connection, "frequent_at")
-    return int(value) if value else None
+    def _combine(self, rows: Sequence[tuple[int, int, bytes]]) -> tuple[int, ...]:
+        dense = [0] * len(ATTRIBUTES)
+        sparse: list[list[bytes]] = [[] for _ in ATTRIBUTES]
+        for attribute, is_dense, blob in rows:
+            if is_dense:
+                dense[attribute] |= bitmaps.from_blob(blob)
+            else:
+                sparse[attribute].append(blob)
+        return tuple(
+            bits | bitmaps.from_uint32(blobs, self._size_hint) if blobs else bits
+            for bits, blobs in zip(dense, sparse, strict=True)
+        )

@@ -49,15 +49,14 @@ class WordSets:
 
 
 def word_sets(cache: TermCache, word: WordQuery) -> WordSets:
-    """Query the FTS5 tables for every group of `word` and combine the record sets."""
+    """Look up the postings of every group of `word` and combine the record sets."""
     result = WordSets()
     per_attribute = [0] * len(ATTRIBUTES)
     for group, terms, prefix in word.groups():
         if not terms and not prefix:
             continue
         level = 0 if group in {"exact", "derived"} else int(group.removeprefix("typo"))
-        for index, attribute in enumerate(ATTRIBUTES):
-            found = cache.rowids(attribute, terms, prefix)
+        for index, found in enumerate(cache.sets(terms, prefix)):
             if not found:
                 continue
             per_attribute[index] |= found
@@ -88,8 +87,8 @@ def _all_parts(cache: TermCache, parts: Sequence[set[str]]) -> tuple[int, list[i
     reached: list[int] | None = None  # per attribute: every part in this or a better one
     for terms in parts:
         running, cumulative = 0, []
-        for attribute in ATTRIBUTES:
-            running |= cache.rowids(attribute, terms)
+        for found in cache.sets(terms):
+            running |= found
             cumulative.append(running)
         reached = (
             cumulative

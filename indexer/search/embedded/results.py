@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from indexer.search.documents import pick_language, timestamp
+from indexer.search.embedded.facets import Selection
 from indexer.search.embedded.highlight import highlight
 from indexer.search.embedded.state import IndexState
 from indexer.search.protocol import ActivityRange, FilterValue, Hit
@@ -32,15 +33,9 @@ def filtered(state: IndexState, filters: Mapping[str, FilterValue]) -> int:
     return allowed
 
 
-def facet_counts(state: IndexState, name: str, matches: int) -> dict[str, int]:
-    """Exact counts of facet `name`'s values over `matches`, most frequent first, then by value."""
-    counts = []
-    for value, bits in state.facets.get(name, {}).items():
-        count = (bits & matches).bit_count()
-        if count:
-            counts.append((value, count))
-    counts.sort(key=lambda item: (-item[1], item[0]))
-    return dict(counts)
+def facet_counts(state: IndexState, name: str, selection: Selection) -> dict[str, int]:
+    """Exact counts of facet `name`'s values over `selection`, most frequent first, then by value."""
+    return state.facet_field(name).counts(selection)
 
 
 def build_hits(

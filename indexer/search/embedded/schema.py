@@ -6,14 +6,14 @@ not by the store's migrations; all names start with ``search_``:
 - ``search_doc``: one row per indexed record; its integer ``rowid`` is the record's position in
   every bitmap; sort keys, the quality rank that breaks relevance ties
   (`documents.SearchDocument.quality_rank`) and the JSON the hits are built from;
-- ``search_fts_<attribute>``: one contentless FTS5 table per attribute rank (name, short,
-  features, tags, long) holding the record's analysed terms (``detail=none``: the index answers
-  *which* records hold a term; order-sensitive rules run in Python on the few records that reach
-  the page). Contentless tables cannot delete rows in SQLite < 3.43, so a replaced or deleted
-  record leaves its old terms behind under a rowid that no longer exists in ``search_doc``;
-  searches only count live rowids, and `rebuild` compacts;
+- ``search_term``, ``search_term_added``: per term, attribute rank (name, short, features,
+  tags, long) and segment, the records holding it, as rowids or a bitmap (see `postings`); the
+  first table is written by a rebuild, the second by later writes. Only *which* records hold a
+  term is kept; order-sensitive rules (proximity, highlights) run in Python on the few records
+  that reach the page. A replaced or deleted record's postings stay behind under a rowid that no
+  longer exists in ``search_doc``; searches only count live rowids, later segments are merged
+  without them and `rebuild` drops them all;
 - ``search_facet``: one bitmap (bit *i* = record with rowid *i*) per facet field and value;
-- ``search_posting``: the ready bitmap of every frequent term per attribute (see `postings`);
 - ``search_vocab``: every folded word seen, with whether it came from German text, for typo
   and compound expansion of query words;
 - ``search_meta``: key/value state: the schema version, the generation (bumped by every write
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 ATTRIBUTES: tuple[str, ...] = ("name", "short", "features", "tags", "long")
 
 _TABLES = [
@@ -45,19 +45,17 @@ _TABLES = [
         field TEXT NOT NULL, value TEXT NOT NULL, bitmap BLOB NOT NULL,
         PRIMARY KEY (field, value)
     ) WITHOUT ROWID""",
-    """CREATE TABLE IF NOT EXISTS search_posting (
-        attribute TEXT NOT NULL, term TEXT NOT NULL, bitmap BLOB NOT NULL,
-        PRIMARY KEY (attribute, term)
-    ) WITHOUT ROWID""",
+    *(
+        f"""CREATE TABLE IF NOT EXISTS {table} (
+            term TEXT NOT NULL, attribute INTEGER NOT NULL, segment INTEGER NOT NULL,
+            dense INTEGER NOT NULL, rowids BLOB NOT NULL,
+            PRIMARY KEY (term, attribute, segment)
+        ) WITHOUT ROWID"""
+        for table in ("search_term", "search_term_added")
+    ),
     """CREATE TABLE IF NOT EXISTS search_vocab (
         term TEXT PRIMARY KEY, german INTEGER NOT NULL
     ) WITHOUT ROWID""",
-    *(
-        f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_{attribute} USING fts5(
-            terms, content='', detail=none, prefix='2 3',
-            tokenize='unicode61 remove_diacritics 0')"""
-        for attribute in ATTRIBUTES
-    ),
 ]
 
 
@@ -83,9 +81,17 @@ def create_tables(connection: sqlite3.Connection) -> None:
 
 def drop_tables(connection: sqlite3.Connection) -> None:
     """Drop every index table (a rebuild starts from nothing)."""
-    for attribute in ATTRIBUTES:
+    for attribute in ATTRIBUTES:  # the FTS5 tables of schema versions up to 4
         connection.execute(f"DROP TABLE IF EXISTS search_fts_{attribute}")
-    for table in ("search_doc", "search_facet", "search_posting", "search_vocab", "search_meta"):
+    for table in (
+        "search_doc",
+        "search_facet",
+        "search_term",
+        "search_term_added",
+        "search_posting",
+        "search_vocab",
+        "search_meta",
+    ):
         connection.execute(f"DROP TABLE IF EXISTS {table}")
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from indexer.search.embedded import bitmaps
+from indexer.search.embedded.facets import FacetField
 from indexer.search.text import stem
 
 # A sparse bitmap is sorted by materialising its members; a dense one by scanning an order.
@@ -82,6 +83,7 @@ class IndexState:
     mirror_groups: dict[int, list[int]]  # rowid → its group's rowids, preferred first
     quality: list[int]  # bitmaps of quality ranks 0..3 (`SearchDocument.quality_rank`)
     _orders: dict[str, dict[int, int]] = field(default_factory=dict)
+    _facet_fields: dict[str, FacetField] = field(default_factory=dict)
     _sequences: dict[str, list[int]] = field(default_factory=dict)
     _activity_index: list[tuple[int, int]] | None = None
     vocabulary: Vocabulary | None = None
@@ -148,6 +150,19 @@ class IndexState:
             mirror_groups=mirror_groups,
             quality=[bitmaps.from_rowids(rowids) for rowids in quality],
         )
+
+    @property
+    def size(self) -> int:
+        """One more than the highest rowid: the length of a bitmap of every record."""
+        return self.everything.bit_length()
+
+    def facet_field(self, name: str) -> FacetField:
+        """Facet `name` prepared for counting in bulk (built on first use)."""
+        found = self._facet_fields.get(name)
+        if found is None:
+            found = FacetField.build(self.facets.get(name, {}), self.size)
+            self._facet_fields[name] = found
+        return found
 
     def collapse_mirrors(self, matches: int) -> int:
         """`matches` with every mirror group reduced to its preferred member among the matches."""

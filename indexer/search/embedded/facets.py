@@ -1,0 +1,97 @@
+"""Exact facet counts in bulk: one numpy pass per facet instead of one bitmap AND per value.
+
+A facet with many values (500 organisations) cost one 12.5 kB big-integer AND and popcount per
+value and search; here every facet field is one pair list (record rowid, value code), and a
+search's matches count all values at once with ``numpy.bincount``: over the matched rowids when
+they are few, over a mask of all rowids when they are many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.search.embedded import bitmaps
+
+
+class Selection:
+    """A set of matched rowids (a bitmap) in the forms facet counting needs, made on demand."""
+
+    def __init__(self, matches: int, size: int) -> None:
+        self.matches = matches
+        self.count = matches.bit_count()
+        self._size = size
+        self._mask: np.ndarray | None = None
+        self._rowids: np.ndarray | None = None
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Booleans by rowid (``size`` of them): True for matched rowids."""
+        if self._mask is None:
+            data = np.frombuffer(self.matches.to_bytes(self._size // 8 + 1, "little"), np.uint8)
+            self._mask = np.unpackbits(data, bitorder="little")[: self._size].view(np.bool_)
+        return self._mask
+
+    @property
+    def rowids(self) -> np.ndarray:
+        """The matched rowids, ascending."""
+        if self._rowids is None:
+            self._rowids = np.flatnonzero(self.mask)
+        return self._rowids
+
+
+@dataclass
+class FacetField:
+    """One facet field's values and, per record, the codes of the values it has."""
+
+    values: list[str]
+    pair_rowids: np.ndarray  # rowid of each (record, value) pair, ascending
+    pair_codes: np.ndarray  # value code of each pair
+    starts: np.ndarray  # by rowid: first pair of the record (``size + 1`` entries)
+
+    @classmethod
+    def build(cls, bitmaps_by_value: Mapping[str, int], size: int) -> FacetField:
+        """The field of `bitmaps_by_value` (value → bitmap of its records), rowids below `size`."""
+        values = list(bitmaps_by_value)
+        rowids, codes = [], []
+        for code, value in enumerate(values):
+            members = _members(bitmaps_by_value[value], size)
+            rowids.append(members)
+            codes.append(np.full(len(members), code, dtype=np.int32))
+        pair_rowids = np.concatenate(rowids) if rowids else np.zeros(0, np.int64)
+        pair_codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+        order = np.argsort(pair_rowids, kind="stable")
+        pair_rowids, pair_codes = pair_rowids[order], pair_codes[order]
+        starts = np.searchsorted(pair_rowids, np.arange(size + 1))
+        return cls(values, pair_rowids, pair_codes, starts)
+
+    def counts(self, selection: Selection) -> dict[str, int]:
+        """Exact counts of the values over `selection`, most frequent first, then by value."""
+        if not selection.count or not self.values:
+            return {}
+        if selection.count * 4 < len(self.pair_rowids):
+            rowids = selection.rowids
+            begin, end = self.starts[rowids], self.starts[rowids + 1]
+            lengths = end - begin
+            total = int(lengths.sum())
+            if not total:
+                return {}
+            offsets = np.repeat(begin - np.cumsum(lengths) + lengths, lengths)
+            codes = self.pair_codes[offsets + np.arange(total)]
+        else:
+            codes = self.pair_codes[selection.mask[self.pair_rowids]]
+        tally = np.bincount(codes, minlength=len(self.values))
+        found = [(self.values[code], int(tally[code])) for code in np.flatnonzero(tally)]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return dict(found)
+
+
+def _members(bitmap: int, size: int) -> np.ndarray:
+    if not bitmap:
+        return np.zeros(0, np.int64)
+    if bitmap.bit_length() > size:
+        bitmap &= (1 << size) - 1
+    data = np.frombuffer(bitmaps.to_blob(bitmap), np.uint8)
+    return np.flatnonzero(np.unpackbits(data, bitorder="little"))
