@@ -107,14 +107,6 @@ def index_terms(folded: str, languages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(terms))
 
 
-# Per-language-set caches: case-folded raw word → index terms. Analysis runs per distinct word
-# of a text through dict lookups done in C (`map`, set operations), which is what makes
-# indexing 100,000 records take seconds rather than minutes.
-_TERMS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
-_FOLDED: dict[str, str] = {}
-_CACHE_LIMIT = 500_000
-
-
 # Splitting on whitespace and stripping punctuation is 2-3x faster than a Unicode regex over
 # the whole text; the few tokens still holding a non-word character go through the regex.
 _STRIP = methodcaller("strip", string.punctuation + "–—„“”‚‘’«»…•·¡¿")
@@ -123,6 +115,9 @@ _STRIP = methodcaller("strip", string.punctuation + "–—„“”‚‘’«�
 def raw_words(text: str) -> set[str]:
     """The distinct case-folded words of `text` (same split as `spans`, without positions)."""
     raw = set(map(_STRIP, set(text.casefold().split())))
+    raw.discard("")
+    if "".join(raw).isalnum():  # the usual case, checked in C: no word holds a separator
+        return raw
     odd = [word for word in raw if not word.isalnum()]
     if odd:
         raw.difference_update(odd)
@@ -130,36 +125,6 @@ def raw_words(text: str) -> set[str]:
             raw.update(WORD_PATTERN.findall(word))
     raw.discard("")
     return raw
-
-
-def analyse_raw(text: str, languages: tuple[str, ...]) -> tuple[set[str], set[str]]:
-    """``(index terms, distinct raw words)`` of `text`; `folded_words` turns the latter into words.
-
-    The terms hold every folded word of the text, plus contracted forms and stems.
-    """
-    raw = raw_words(text)
-    cache = _TERMS.setdefault(languages, {})
-    if len(cache) > _CACHE_LIMIT or len(_FOLDED) > _CACHE_LIMIT:
-        cache.clear()
-        _FOLDED.clear()
-    for word in raw.difference(cache):
-        folded = fold(word)
-        _FOLDED[word] = folded
-        cache[word] = index_terms(folded, languages)
-    return set().union(*map(cache.__getitem__, raw)), raw
-
-
-def folded_words(raw: set[str]) -> set[str]:
-    """The folded forms of raw words returned by `analyse_raw` (no stems)."""
-    missing = raw.difference(_FOLDED)
-    for word in missing:
-        _FOLDED[word] = fold(word)
-    return set(map(_FOLDED.__getitem__, raw))
-
-
-def analyse(text: str, languages: tuple[str, ...]) -> set[str]:
-    """All index terms of `text` analysed in `languages` (a set: the index keeps no positions)."""
-    return analyse_raw(text, languages)[0]
 
 
 def max_typos(folded: str) -> int:

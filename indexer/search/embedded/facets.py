@@ -46,7 +46,8 @@ class Selection:
 class FacetField:
     """One facet field's values and, per record, the codes of the values it has."""
 
-    values: list[str]
+    values: np.ndarray  # the values (objects), by code
+    by_name: np.ndarray  # by code: the value's position in alphabetical order
     pair_rowids: np.ndarray  # rowid of each (record, value) pair, ascending
     pair_codes: np.ndarray  # value code of each pair
     starts: np.ndarray  # by rowid: first pair of the record (``size + 1`` entries)
@@ -65,11 +66,13 @@ class FacetField:
         order = np.argsort(pair_rowids, kind="stable")
         pair_rowids, pair_codes = pair_rowids[order], pair_codes[order]
         starts = np.searchsorted(pair_rowids, np.arange(size + 1))
-        return cls(values, pair_rowids, pair_codes, starts)
+        by_name = np.empty(len(values), np.int64)
+        by_name[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+        return cls(np.array(values, dtype=object), by_name, pair_rowids, pair_codes, starts)
 
     def counts(self, selection: Selection) -> dict[str, int]:
         """Exact counts of the values over `selection`, most frequent first, then by value."""
-        if not selection.count or not self.values:
+        if not selection.count or not len(self.values):
             return {}
         if selection.count * 4 < len(self.pair_rowids):
             rowids = selection.rowids
@@ -83,9 +86,9 @@ class FacetField:
         else:
             codes = self.pair_codes[selection.mask[self.pair_rowids]]
         tally = np.bincount(codes, minlength=len(self.values))
-        found = [(self.values[code], int(tally[code])) for code in np.flatnonzero(tally)]
-        found.sort(key=lambda item: (-item[1], item[0]))
-        return dict(found)
+        present = np.flatnonzero(tally)
+        order = present[np.lexsort((self.by_name[present], -tally[present]))]
+        return dict(zip(self.values[order].tolist(), tally[order].tolist(), strict=True))
 
 
 def _members(bitmap: int, size: int) -> np.ndarray:

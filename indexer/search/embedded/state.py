@@ -12,6 +12,8 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from indexer.search.embedded import bitmaps
 from indexer.search.embedded.facets import FacetField
 from indexer.search.text import stem
@@ -80,7 +82,8 @@ class IndexState:
     facets: dict[str, dict[str, int]]
     facet_lookup: dict[str, dict[str, list[str]]]
     mirrored: int  # rowids that share their mirror group with another indexed record
-    mirror_groups: dict[int, list[int]]  # rowid → its group's rowids, preferred first
+    mirror_order: np.ndarray  # rowids of mirrored records, group by group, preferred first
+    mirror_first: np.ndarray  # by position in mirror_order: where the record's group starts
     quality: list[int]  # bitmaps of quality ranks 0..3 (`SearchDocument.quality_rank`)
     _orders: dict[str, dict[int, int]] = field(default_factory=dict)
     _facet_fields: dict[str, FacetField] = field(default_factory=dict)
@@ -128,14 +131,12 @@ class IndexState:
         ):
             facets[field_name][value] = bitmaps.from_blob(blob)
             lookup[field_name][value.casefold()].append(value)
-        mirror_groups: dict[int, list[int]] = {}
         mirrored_rowids: list[int] = []
+        first: list[int] = []
         for members in groups.values():
             if len(members) > 1:
-                ordered = [rowid for _, _, rowid in sorted(members)]
-                for rowid in ordered:
-                    mirror_groups[rowid] = ordered
-                mirrored_rowids.extend(ordered)
+                first.extend([len(mirrored_rowids)] * len(members))
+                mirrored_rowids.extend(rowid for _, _, rowid in sorted(members))
         return cls(
             generation=generation,
             everything=bitmaps.from_rowids(ids, max(ids, default=0)),
@@ -147,7 +148,8 @@ class IndexState:
             facets=dict(facets),
             facet_lookup={name: dict(values) for name, values in lookup.items()},
             mirrored=bitmaps.from_rowids(mirrored_rowids),
-            mirror_groups=mirror_groups,
+            mirror_order=np.array(mirrored_rowids, dtype=np.int64),
+            mirror_first=np.array(first, dtype=np.int64),
             quality=[bitmaps.from_rowids(rowids) for rowids in quality],
         )
 
@@ -169,16 +171,14 @@ class IndexState:
         overlap = matches & self.mirrored
         if not overlap:
             return matches
-        drop: list[int] = []
-        seen: set[int] = set()
-        for rowid in bitmaps.members(overlap):
-            if rowid in seen:
-                continue
-            group = self.mirror_groups[rowid]
-            seen.update(group)
-            present = [member for member in group if overlap >> member & 1]
-            drop.extend(present[1:])
-        return matches & ~bitmaps.from_rowids(drop) if drop else matches
+        data = np.frombuffer(overlap.to_bytes(self.size // 8 + 1, "little"), np.uint8)
+        order = self.mirror_order
+        present = (data[order >> 3] >> (order & 7) & 1).astype(np.int64)
+        seen = np.cumsum(present)
+        # how many members of its group are present up to and including this one
+        within = seen - (seen[self.mirror_first] - present[self.mirror_first])
+        drop = order[(present == 1) & (within > 1)]
+        return matches & ~bitmaps.from_array(drop) if len(drop) else matches
 
     def activity_between(self, since: int | None, until: int | None) -> int:
         """Records whose last activity is in ``[since, until)``; either bound may be None."""
