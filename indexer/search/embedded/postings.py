@@ -26,6 +26,7 @@ import sqlite3
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -53,39 +54,66 @@ def prefix_bound(prefix: str) -> str:
     return prefix + _LAST
 
 
+class _Words:
+    """The words of one kind of text (`indexing.TextKey`) in the buffer: every (word, rowid)
+    pair, the word as a number, appended in C."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.word_ids = array("I")
+        self.rowids = array("I")
+
+    def add(self, rowid: int, raw: set[str]) -> None:
+        ids = self.ids
+        for word in raw.difference(ids):  # words not seen before: few once the buffer is warm
+            ids[word] = len(self.words)
+            self.words.append(word)
+        self.word_ids.extend(map(ids.__getitem__, raw))
+        self.rowids.extend(repeat(rowid, len(raw)))
+
+    def postings(self) -> Iterator[tuple[str, np.ndarray]]:
+        """``(word, its rowids ascending)`` for every word."""
+        word_ids = np.frombuffer(self.word_ids, np.uint32)
+        order = np.argsort(word_ids, kind="stable")  # stable: rowids stay ascending per word
+        rowids = np.frombuffer(self.rowids, np.uint32)[order]
+        del order
+        counts = np.bincount(word_ids, minlength=len(self.words))
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        for index, word in enumerate(self.words):
+            yield word, rowids[starts[index] : ends[index]]
+
+
 class PostingsBuffer:
     """Postings of records being written, kept until `write`.
 
     Analysis is done per distinct word, not per record: a record only splits its texts into
-    words (`text.raw_words`) and notes its rowid under each; the words' index terms (folded,
-    contracted, stemmed) are looked up once per distinct word when the postings are written.
+    words (`text.raw_words`) and notes its rowid under each (in C, see `_Words`); the words'
+    index terms (folded, contracted, stemmed) are looked up once per distinct word when the
+    postings are written, and the rowids grouped per word and term by numpy.
     """
 
     def __init__(self) -> None:
-        # (attribute index, languages, German) → raw word → rowids of the records holding it
-        self._raw: dict[tuple[int, tuple[str, ...], bool], dict[str, array[int]]] = {}
+        # (attribute index, languages, German) → the words of such texts
+        self._raw: dict[tuple[int, tuple[str, ...], bool], _Words] = {}
         self.count = 0
 
     def add(self, rowid: int, texts: Mapping[tuple[int, tuple[str, ...], bool], list[str]]) -> None:
         """Note the words of record `rowid`'s texts, grouped as `indexing.document_texts` does
         (rowids come in ascending order)."""
         for key, found in texts.items():
-            lists = self._raw.get(key)
-            if lists is None:
-                lists = self._raw[key] = {}
-            for word in raw_words(found[0] if len(found) == 1 else "\n".join(found)):
-                rowids = lists.get(word)
-                if rowids is None:
-                    lists[word] = array("I", (rowid,))
-                else:
-                    rowids.append(rowid)
+            words = self._raw.get(key)
+            if words is None:
+                words = self._raw[key] = _Words()
+            words.add(rowid, raw_words(found[0] if len(found) == 1 else "\n".join(found)))
         self.count += 1
 
     def vocabulary(self) -> dict[str, int]:
         """Folded word → 1 when it occurs in German text, else 0, for every buffered word."""
         found: dict[str, int] = {}
-        for (_, _, german), lists in self._raw.items():
-            for word in map(fold, lists):
+        for (_, _, german), words in self._raw.items():
+            for word in map(fold, words.words):
                 if german or word not in found:
                     found[word] = int(german) | found.get(word, 0)
         return found
@@ -93,21 +121,16 @@ class PostingsBuffer:
     def rows(self, segment: int, dense_at: int) -> Iterator[tuple[str, int, int, int, bytes]]:
         """``(term, attribute, segment, dense, blob)`` rows for ``search_term``, emptying the buffer."""
         for attribute in range(len(ATTRIBUTES)):
-            by_term: defaultdict[str, list[array[int]]] = defaultdict(list)
+            by_term: defaultdict[str, list[np.ndarray]] = defaultdict(list)
             for key in [key for key in self._raw if key[0] == attribute]:
                 languages = key[1]
-                for word, rowids in self._raw.pop(key).items():
+                for word, rowids in self._raw.pop(key).postings():
                     for term in index_terms(fold(word), languages):
                         by_term[term].append(rowids)
             while by_term:
                 term, parts = by_term.popitem()
-                if len(parts) == 1:
-                    yield _row(
-                        term, attribute, segment, np.frombuffer(parts[0], np.uint32), dense_at
-                    )
-                else:
-                    merged = np.unique(np.concatenate([np.frombuffer(p, np.uint32) for p in parts]))
-                    yield _row(term, attribute, segment, merged, dense_at)
+                merged = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+                yield _row(term, attribute, segment, merged, dense_at)
 
     def write(
         self, connection: sqlite3.Connection, table: str, segment: int, dense_at: int

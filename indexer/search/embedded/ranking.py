@@ -24,15 +24,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from indexer.search.embedded import bitmaps
+from indexer.search.embedded.highlight import WordMatcher
 from indexer.search.embedded.postings import TermCache
 from indexer.search.embedded.query import WordQuery
 from indexer.search.embedded.schema import ATTRIBUTES
 from indexer.search.embedded.state import IndexState
-from indexer.search.text import spans
+from indexer.search.text import WORD_PATTERN
 
 PROXIMITY_POOL = 60
 MAX_PROXIMITY = 8  # as Meilisearch: words further apart (or in different texts) cost the same
@@ -130,7 +131,7 @@ class Ranker:
         state: IndexState,
         sets: Sequence[WordSets],
         name_exact: int,
-        matcher: Callable[[str], int | None],
+        matcher: WordMatcher,
     ) -> None:
         self._connection = connection
         self._state = state
@@ -218,10 +219,13 @@ class Ranker:
         texts = [str(name) for name in names] if isinstance(names, list) else []
         texts += [str(text) for text in short.values()] if isinstance(short, dict) else []
         best = [MAX_PROXIMITY] * (count - 1)
+        matches = self._matcher.__getitem__
         for text in texts:
+            found = list(map(matches, WORD_PATTERN.findall(text)))
+            if found.count(None) >= len(found) - 1:
+                continue  # fewer than two matched words: no pair to measure
             positions: dict[int, list[int]] = defaultdict(list)
-            for position, (_, _, word) in enumerate(spans(text)):
-                index = self._matcher(word)
+            for position, index in enumerate(found):
                 if index is not None and index < count:
                     positions[index].append(position)
             for pair in range(count - 1):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from indexer.search.documents import pick_language, timestamp
 from indexer.search.embedded.facets import Selection
-from indexer.search.embedded.highlight import highlight
+from indexer.search.embedded.highlight import WordMatcher, highlight
 from indexer.search.embedded.state import IndexState
 from indexer.search.protocol import ActivityRange, FilterValue, Hit
 
@@ -43,7 +43,7 @@ def build_hits(
     rowids: list[int],
     state: IndexState,
     locale: str,
-    matcher: Callable[[str], int | None] | None,
+    matcher: WordMatcher | None,
     partial: int = 0,
 ) -> list[Hit]:
     """Hits for `rowids` in order, texts in `locale`, highlighted where `matcher` finds words.
