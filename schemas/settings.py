@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     )
     search_backend: Literal["embedded", "meilisearch"] = Field(
         default="embedded",
-        description="embedded (SQLite FTS5, in the SQLite store or CODEREUSE_SEARCH_PATH) or meilisearch",
+        description="embedded (postings and bitmaps in the SQLite store or CODEREUSE_SEARCH_PATH) or meilisearch",
     )
     search_path: str = Field(
         default="./codereuse-search.db",

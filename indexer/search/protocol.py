@@ -1,4 +1,4 @@
-"""The search protocol every backend implements (embedded SQLite FTS5, Meilisearch).
+"""The search protocol every backend implements (embedded, Meilisearch).
 
 Both backends take the same whitelisted request and answer with the same result, so one contract
 test suite runs against both (architecture decision 6). Filters are structured data, never text

@@ -61,7 +61,7 @@ def test_rebuild_reads_the_store_and_remembers_its_position(tmp_path: Path) -> N
 def test_sync_compacts_hidden_rows_once_they_outnumber_live_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Replaced records leave hidden FTS5 rows; a sync that makes them the majority rebuilds."""
+    """Replaced records leave their postings behind; a sync that makes them the majority rebuilds."""
     from indexer.search.embedded import backend as embedded
 
     monkeypatch.setattr(embedded, "COMPACT_AFTER", 4)

@@ -42,7 +42,7 @@ SYNTAX = [
 
 @pytest.mark.parametrize("query", SYNTAX, ids=range(len(SYNTAX)))
 def test_query_syntax_is_searched_as_plain_text(backend: SearchBackend, query: str) -> None:
-    """FTS5 operators, column filters and SQL fragments neither fail nor change the index."""
+    """Search-engine operators (FTS5, Lucene), column filters and SQL fragments neither fail nor change the index."""
     before = backend.search("").total
     result = backend.search(query, facets=["forge"])
     assert result.total >= 0

@@ -1,4 +1,4 @@
-"""The embedded search backend: SQLite FTS5 plus bitmaps, in the store's database file.
+"""The embedded search backend: postings and bitmaps, in the store's database file.
 
 See `indexer.search.embedded.backend` for the entry point and `ranking` for the rules.
 """

@@ -86,7 +86,7 @@ def sqlite_path(database: Any) -> str:
 
 
 class EmbeddedSearch:
-    """The SQLite FTS5 search backend (see the module docstring and `protocol.SearchBackend`)."""
+    """The embedded search backend (see the module docstring and `protocol.SearchBackend`)."""
 
     def __init__(
         self,
@@ -310,7 +310,7 @@ class EmbeddedSearch:
         check_request(filters, facets, sort, page, per_page, locale)
         with self._lock:
             try:
-                # One read transaction: the generation, the FTS5 tables and the rows all come
+                # One read transaction: the generation, the postings and the rows all come
                 # from the same snapshot even while another process writes (WAL).
                 self._connection.execute("BEGIN")
                 try:

@@ -52,7 +52,11 @@ def from_rowids(rowids: Iterable[int], size_hint: int = 0) -> int:
 
 
 def from_array(rowids: Any, size_hint: int = 0) -> int:
-    """The bitmap holding the rowids of an integer array (``array``, numpy or a buffer of them)."""
+    """The bitmap holding the rowids of an integer array (``array``, numpy or a buffer of them).
+
+    Few rowids set their bits byte by byte (``bitwise_or.at`` over a zeroed buffer of
+    ``size / 8`` bytes); many go through one boolean per record and ``packbits``.
+    """
     values = np.asarray(rowids)
     if not len(values):
         return 0
@@ -61,7 +65,13 @@ def from_array(rowids: Any, size_hint: int = 0) -> int:
         for rowid in values.tolist():
             bitmap |= 1 << rowid
         return bitmap
-    flags = np.zeros(max(size_hint, int(values.max())) + 1, dtype=np.bool_)
+    size = max(size_hint, int(values.max())) + 1
+    if len(values) * 64 < size:
+        values = values.astype(np.int64, copy=False)
+        data = np.zeros(size // 8 + 1, dtype=np.uint8)
+        np.bitwise_or.at(data, values >> 3, np.left_shift(1, values & 7).astype(np.uint8))
+        return int.from_bytes(data.tobytes(), "little")
+    flags = np.zeros(size, dtype=np.bool_)
     flags[values] = True
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 

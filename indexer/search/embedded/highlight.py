@@ -7,26 +7,43 @@ from collections.abc import Sequence
 from html import escape
 
 from indexer.search.embedded.query import WordQuery
-from indexer.search.text import LANGUAGES, WORD_PATTERN, contracted, fold, index_terms
+from indexer.search.text import LANGUAGES, WORD_PATTERN, fold, index_terms
+
+_FORMS: dict[str, tuple[frozenset[str], str]] = {}
+_FORMS_LIMIT = 200_000
+
+
+def _forms(text_word: str) -> tuple[frozenset[str], str]:
+    """The index terms of a text word, as a set and as ``" term term …"`` for prefix tests.
+
+    Shared by every search of the process (a catalogue repeats its words): a word is folded and
+    stemmed once, not once per search.
+    """
+    found = _FORMS.get(text_word)
+    if found is None:
+        if len(_FORMS) >= _FORMS_LIMIT:
+            _FORMS.clear()
+        terms = index_terms(fold(text_word), LANGUAGES)
+        found = _FORMS[text_word] = (frozenset(terms), " " + " ".join(terms))
+    return found
 
 
 class WordMatcher(dict[str, int | None]):
     """Which query word (its index) a text word matches, or None; calling it or indexing it asks.
 
     A dict of the answers so far: texts are mapped over it in C (``map(matcher.__getitem__,
-    words)``), and only a word not seen before in this search runs `__missing__`. Most words of
-    a text match nothing; they are turned away by their first three letters before being
-    stemmed in five languages: every form a word is indexed under (itself, its contracted
-    spelling, its stems) starts with those letters, transliterations aside.
+    words)``), and only a word not seen before in this search runs `__missing__`, which tests
+    the word's index terms (itself, its contracted spelling, its stems; see `_forms`) against
+    the terms each query word matches and the prefix being typed.
     """
 
     def __init__(self, words: Sequence[WordQuery]) -> None:
         super().__init__()
         self._terms = [word.all_terms() for word in words]
         self._every: set[str] = set().union(*self._terms)
-        self._prefixes = [word.prefix for word in words]
-        self._some_prefix = tuple(prefix for prefix in self._prefixes if prefix)
-        self._heads = {term[:3] for term in self._every} | {p[:3] for p in self._some_prefix}
+        # " prefix" occurs in " term term …" exactly when a term starts with the prefix
+        self._prefixes = [f" {word.prefix}" if word.prefix else None for word in words]
+        self._some_prefix = [prefix for prefix in self._prefixes if prefix]
 
     def __call__(self, text_word: str) -> int | None:
         return self[text_word]
@@ -37,24 +54,12 @@ class WordMatcher(dict[str, int | None]):
         return found
 
     def _match(self, text_word: str) -> int | None:
-        folded = fold(text_word)
-        if len(folded) > 4 and folded[:3] not in self._heads:
-            short = contracted(folded[:6])
-            if short is None or short[:3] not in self._heads:
-                return None
-        forms = index_terms(folded, LANGUAGES)
-        some_prefix = self._some_prefix
-        if self._every.isdisjoint(forms) and not (
-            some_prefix and any(form.startswith(some_prefix) for form in forms)
-        ):
+        forms, joined = _forms(text_word)
+        if self._every.isdisjoint(forms) and not any(p in joined for p in self._some_prefix):
             return None
         for index, word_terms in enumerate(self._terms):
             prefix = self._prefixes[index]
-            if (
-                folded in word_terms
-                or not word_terms.isdisjoint(forms)
-                or (prefix and any(form.startswith(prefix) for form in forms))
-            ):
+            if not word_terms.isdisjoint(forms) or (prefix and prefix in joined):
                 return index
         return None
 

@@ -125,7 +125,7 @@ class IndexWriter:
         return found
 
     def _remove_rows(self, rowids: list[int]) -> None:
-        # The contentless FTS5 rows stay (see `schema`); the record row and its bits go.
+        # Its postings stay (see `schema`); the record row and its facet bits go.
         self._connection.executemany(
             "DELETE FROM search_doc WHERE rowid = ?", [(rowid,) for rowid in rowids]
         )

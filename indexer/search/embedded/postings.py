@@ -206,7 +206,7 @@ class TermCache:
     """
 
     def __init__(
-        self, connection: sqlite3.Connection, size_hint: int, capacity: int = 2048
+        self, connection: sqlite3.Connection, size_hint: int, capacity: int = 1024
     ) -> None:
         self._connection = connection
         self._size_hint = size_hint

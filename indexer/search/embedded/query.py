@@ -1,9 +1,9 @@
 """From the user's query text to index terms per query word, grouped by how they match.
 
 The text is only ever split into words (letters and digits); quotes, ``*``, ``NEAR(``,
-``AND``/``OR``/``NOT``, ``name:`` and SQL fragments are plain words or separators. FTS5
-expressions are built from these folded words alone, each one double-quoted
-(`fts_expression`), so no user text reaches FTS5's query syntax.
+``AND``/``OR``/``NOT``, ``name:`` and SQL fragments are plain words or separators. Postings are
+looked up by these folded words alone, as bound SQL parameters, so no user text reaches any
+query syntax.
 
 Each query word expands into groups (`WordQuery`):
 
@@ -165,18 +165,6 @@ def _typo_candidates(word: str, vocabulary: Vocabulary, limit: int) -> list[tupl
                 found[candidate] = 2
     ranked = sorted(found.items(), key=lambda item: (item[1], item[0]))
     return ranked[:MAX_TYPO_CANDIDATES]
-
-
-def fts_expression(terms: set[str], prefix: str | None = None) -> str | None:
-    """An FTS5 MATCH expression OR-ing the quoted `terms` (and ``"prefix"*``); None when empty.
-
-    Terms come from `text.words`, so they hold letters and digits only; quoting still makes
-    FTS5 read even ``AND``/``NEAR`` as plain terms.
-    """
-    parts = [f'"{term}"' for term in sorted(terms) if term and '"' not in term]
-    if prefix and '"' not in prefix:
-        parts.append(f'"{prefix}"*')
-    return " OR ".join(parts) if parts else None
 
 
 def did_you_mean(folded: list[str], vocabulary: Vocabulary) -> list[str] | None:
