@@ -142,18 +142,50 @@ class ForgePatch(BaseModel):
     token_env: str | None = Field(default=None, max_length=100)
 
 
+StatusKind = Literal[
+    "listed",
+    "invalid",
+    "unreadable",
+    "renamed",
+    "not_covered",
+    "excluded",
+    "internal",
+    "private",
+    "deleted",
+    "not_crawled",
+    "forge_failing",
+    "not_found",
+    "bad_url",
+]
+"""The reasons the status check names (`api.status_check`)."""
+
+
 class StatusOut(BaseModel):
     """Whether a repository is listed, and if not, why."""
 
     url: str = Field(description="the URL asked about")
     canonical_url: str | None
     id: str | None
-    status: Literal["listed", "invalid", "not_found", "not_covered", "bad_url"]
+    status: StatusKind = Field(
+        description="listed, invalid (errors) or unreadable (publiccode.yml too large, truncated "
+        "or undecodable) with the record; renamed (moved_to says where it is now); or why it is "
+        "not listed"
+    )
     message: str = Field(description="what this means and what to do")
     record: HitOut | None = None
     findings: list[Finding] = Field(default_factory=list)
-    forge: str | None = Field(default=None, description="registered forge covering the URL")
+    forge: str | None = Field(
+        default=None, description="the most specific registered forge covering the URL"
+    )
     last_crawl: CrawlRunOut | None = None
+    moved_to: str | None = Field(default=None, description="where the repository is listed now")
+    rule: str | None = Field(default=None, description="the exclude rule leaving it out")
+    since: datetime | None = Field(default=None, description="when it was deleted (tombstoned)")
+    suggestion: str | None = Field(default=None, description="which registration would cover it")
+    error: str | None = Field(default=None, description="the forge's last crawl error")
+    next_crawl_at: datetime | None = Field(default=None, description="when the next crawl is due")
+    file_size: int | None = Field(default=None, description="size of the unreadable file, bytes")
+    file_limit: int | None = Field(default=None, description="largest file read, bytes")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from cli import (
     propose_command,
     run_command,
     serve_command,
+    status_command,
     ui,
     validate_command,
 )
@@ -139,6 +140,7 @@ catalogue_command.register(app)
 run_command.register(app)
 draft_command.register(app)
 propose_command.register(app)
+status_command.register(app)
 
 
 def main() -> None:

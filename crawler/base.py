@@ -355,6 +355,11 @@ async def crawl_forge(
                 hidden = {
                     s.forge_id for s in snapshots if s.payload.get("visibility") in NOT_PUBLIC
                 }
+                unlisted = [
+                    (s.canonical_id, s.url, str(s.payload.get("visibility")))
+                    for s in snapshots
+                    if s.forge_id in hidden
+                ]
                 snapshots = [s for s in snapshots if s.forge_id not in hidden]
                 for snapshot in snapshots:
                     known = fingerprints.get(snapshot.forge_id)
@@ -370,7 +375,9 @@ async def crawl_forge(
                     state["full"] = scope_full
                     if since is not None:
                         state["since"] = since.isoformat()
-                sink.save_page(forge, scope, snapshots, records, state)
+                sink.save_page(
+                    forge, scope, snapshots, records, state, unlisted_repositories=unlisted
+                )
                 report.touched.update(s.canonical_id for s in snapshots)
                 report.touched.update(r.id for r in records)
                 seen.update(i for i in page.listed_ids if i not in hidden)

@@ -49,8 +49,14 @@ class CrawlSink(Protocol):
         snapshots: Sequence[RepositorySnapshot],
         records: Sequence[Record],
         checkpoint: dict[str, Any] | None,
+        *,
+        unlisted_repositories: Sequence[tuple[str, str, str]] = (),
     ) -> Any:
-        """Write snapshots, records and the scope's checkpoint in one transaction."""
+        """Write snapshots, records and the scope's checkpoint in one transaction.
+
+        `unlisted_repositories` holds (canonical id, url, reason) of repositories the page
+        listed but left out of the catalogue (internal, private), for the status check.
+        """
         ...
 
     def get_checkpoint(self, forge: str, scope: str) -> dict[str, Any] | None:

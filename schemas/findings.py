@@ -28,6 +28,14 @@ class Finding(BaseModel):
     line: int | None = Field(default=None, ge=1, description="1-based line, or null")
     column: int | None = Field(default=None, ge=1, description="1-based column, or null")
     message: str = Field(description="what is wrong and what to do about it")
+    code: str | None = Field(
+        default=None,
+        description="stable identifier of the kind of finding, like publiccode.too_large; "
+        "the key of its message in every language (null for findings without a catalogue entry)",
+    )
+    params: dict[str, str | int] = Field(
+        default_factory=dict, description="values the message catalogue fills into the message"
+    )
 
     @property
     def is_error(self) -> bool:

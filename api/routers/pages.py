@@ -34,7 +34,7 @@ from api.software_view import (
     record_labels,
     similar_software,
 )
-from api.status_check import repository_status
+from api.status_check import recrawl_interval, repository_status
 from indexer.search.protocol import SORT_KEYS
 from schemas.errors import InvalidQueryError
 
@@ -216,7 +216,8 @@ def forges_page(
                 "scope": _scope(language, forge),
             }
         )
-    status = repository_status(context.store, url, language) if url else None
+    every = recrawl_interval(context.settings)
+    status = repository_status(context.store, url, language, every=every) if url else None
     return render(
         context.templates,
         request,

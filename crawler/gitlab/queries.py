@@ -32,7 +32,7 @@ fragment ProjectFields on Project {{
   languages {{ name share }}
   repository {{
     rootRef
-    blobs(paths: {_PATHS}) {{ nodes {{ path oid rawBlob }} }}
+    blobs(paths: {_PATHS}) {{ nodes {{ path oid rawBlob rawSize }} }}
   }}
 }}
 """

@@ -117,6 +117,24 @@ class RepositoryRow(Base):
     aliases: Mapped[list[str]]
 
 
+class UnlistedRow(Base):
+    """A repository a crawl listed but left out of the catalogue, and why (internal, private).
+
+    Kept so the status check can say why a repository is missing; a repository that is saved
+    again (it turned public) loses its row.
+    """
+
+    __tablename__ = "unlisted_repositories"
+
+    forge: Mapped[str] = mapped_column(
+        String(63), ForeignKey("forges.name", ondelete="CASCADE"), primary_key=True
+    )
+    canonical_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(32))
+    seen_at: Mapped[datetime]
+
+
 class RecordRow(Base):
     """One catalogue record: the full `Record` as JSON plus columns to filter, order and count by.
 

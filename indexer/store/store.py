@@ -25,6 +25,7 @@ from indexer.store import (
     pictures,
     proposals,
     repositories,
+    unlisted,
 )
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing
@@ -353,6 +354,7 @@ class Store(ReuseStoreMethods):
         records: Sequence[Record],
         checkpoint: dict[str, Any] | None,
         *,
+        unlisted_repositories: Sequence[tuple[str, str, str]] = (),
         now: datetime | None = None,
     ) -> UpsertSummary:
         """Save one crawled page in ONE transaction: snapshots, records, then the checkpoint.
@@ -361,19 +363,27 @@ class Store(ReuseStoreMethods):
         checkpoint, so the crawl resumes at this page). `checkpoint` None deletes the scope's
         checkpoint (its listing is done). Snapshots whose forge id now maps to another
         canonical id are renames: the old URL becomes an alias of the new record and the old
-        record is tombstoned unless another repository holds it. Raises `NotFoundError` for an
-        unregistered forge.
+        record is tombstoned unless another repository holds it. `unlisted_repositories`
+        holds (canonical id, url, reason) of repositories the page left out of the catalogue
+        (see `repository_states`). Raises `NotFoundError` for an unregistered forge.
         """
         moment = self._now(now)
         with self._transaction(write=True) as connection:
             forges.require(connection, forge)
             left_behind = repositories.save_snapshots(connection, forge, snapshots, moment)
+            unlisted.forget_unlisted(connection, forge, (s.canonical_id for s in snapshots))
+            unlisted.note_unlisted(connection, forge, unlisted_repositories, moment)
             summary = record_rows.upsert_batch(connection, records, moment)
             if left_behind:
                 held = forges.held_elsewhere(connection, set(left_behind))
                 record_rows.tombstone(connection, [i for i in left_behind if i not in held], moment)
             crawl_state.put_checkpoint(connection, forge, scope, checkpoint, moment)
             return summary
+
+    def repository_states(self, canonical_id: str) -> list[unlisted.RepositoryState]:
+        """What the crawls saw of the repository `canonical_id`, per forge (the status check)."""
+        with self._transaction(write=False) as connection:
+            return unlisted.repository_states(connection, canonical_id)
 
     def get_checkpoint(self, forge: str, scope: str) -> dict[str, Any] | None:
         """The checkpoint of (forge, scope) saved by the last `save_page`, or None."""

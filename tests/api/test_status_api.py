@@ -12,7 +12,7 @@ from tests.api.client import AppClient
     [
         ("https://gitlab.opencode.de/stadt/beteiligung.git", "listed", "opencode"),
         ("https://gitlab.opencode.de/kreis/eakte", "invalid", "opencode"),
-        ("https://gitlab.opencode.de/kreis/missing", "not_found", "opencode"),
+        ("https://gitlab.opencode.de/kreis/missing", "not_crawled", "opencode"),
         ("https://github.com/other-org/tool", "not_covered", None),
         ("https://gitlab.elsewhere.example/a/b", "not_covered", None),
     ],

@@ -55,6 +55,9 @@ class FakeRepo:
     activity: datetime
     publiccode: str | None = None
     publiccode_name: str = "publiccode.yml"
+    visibility: str = "public"
+    blob_size: int | None = None
+    """The file's size in the repository when the forge sends less of it (too large, truncated)."""
 
     @property
     def path(self) -> str:
@@ -220,11 +223,13 @@ class FakeGitLab(FakeForge):
         """A GraphQL ``Project`` node with the fields the crawler asks for."""
         blobs = []
         if repo.publiccode is not None:
+            text = repo.content(self.host) or ""
             blobs.append(
                 {
                     "path": repo.publiccode_name,
                     "oid": repo.blob(self.host),
-                    "rawBlob": repo.content(self.host),
+                    "rawBlob": text,
+                    "rawSize": str(repo.blob_size or len(text.encode())),  # BigInt: a string
                 }
             )
         return {
@@ -236,7 +241,7 @@ class FakeGitLab(FakeForge):
             "lastActivityAt": _iso(repo.activity),
             "createdAt": _iso(BASE_TIME),
             "archived": False,
-            "visibility": "public",
+            "visibility": repo.visibility,
             "starCount": repo.id % 5,
             "forksCount": 0,
             "topics": ["egov"],
@@ -311,11 +316,13 @@ class FakeGitHub(FakeForge):
         def blob(name: str) -> dict[str, Any] | None:
             if repo.publiccode is None or repo.publiccode_name != name:
                 return None
+            text = repo.content(self.host) or ""
+            size = repo.blob_size or len(text.encode())
             return {
                 "oid": repo.blob(self.host),
-                "text": repo.content(self.host),
-                "byteSize": len(repo.content(self.host) or ""),
-                "isTruncated": False,
+                "text": None if size > 512 * 1024 else text,  # GitHub omits large texts
+                "byteSize": size,
+                "isTruncated": size > len(text.encode()),
             }
 
         return {

@@ -27,6 +27,7 @@ class MemorySink:
     aliases: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     runs: list[dict[str, Any]] = field(default_factory=list)
     saved_pages: int = 0
+    unlisted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def start_crawl_run(self, forge: str, *, full: bool) -> int:
         self.runs.append({"forge": forge, "full": full, "status": "running"})
@@ -71,8 +72,13 @@ class MemorySink:
         snapshots: Sequence[RepositorySnapshot],
         records: Sequence[Record],
         checkpoint: dict[str, Any] | None,
+        *,
+        unlisted_repositories: Sequence[tuple[str, str, str]] = (),
     ) -> int:
+        for canonical_id, url, reason in unlisted_repositories:
+            self.unlisted[(forge, canonical_id)] = (url, reason)
         for snapshot in snapshots:
+            self.unlisted.pop((forge, snapshot.canonical_id), None)
             key = (forge, snapshot.forge_id)
             self.snapshots[key] = snapshot
             self.tombstoned.discard(key)
