@@ -105,25 +105,32 @@ def _clean(text: str | None) -> str | None:
     return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _line(text: str | None) -> str | None:
+    """One line of printable text, runs of white space as one space; None when blank."""
+    cleaned = _clean(text)
+    return " ".join(cleaned.split()) or None if cleaned is not None else None
+
+
 def _cleaned(facts: DraftFacts) -> DraftFacts:
-    """`facts` with every text YAML-printable (forge values are hostile input)."""
+    """`facts` with every text YAML-printable and one-line values on one line (forge values
+    are hostile input: control characters, blank or multi-line names and descriptions)."""
     owner = facts.owner
     release = facts.latest_release
     return replace(
         facts,
-        name=_clean(facts.name) or "",
-        description=_clean(facts.description),
-        homepage=_clean(facts.homepage),
+        name=_line(facts.name) or "",
+        description=_line(facts.description),
+        homepage=_line(facts.homepage),
         readme=_clean(facts.readme),
-        topics=tuple(t for t in (_clean(topic) for topic in facts.topics) if t),
-        languages=tuple(t for t in (_clean(lang) for lang in facts.languages) if t),
-        latest_release=replace(release, tag=_clean(release.tag) or "") if release else None,
+        topics=tuple(t for t in (_line(topic) for topic in facts.topics) if t),
+        languages=tuple(t for t in (_line(lang) for lang in facts.languages) if t),
+        latest_release=replace(release, tag=_line(release.tag) or "") if release else None,
         owner=Owner(
-            name=_clean(owner.name),
-            url=_clean(owner.url),
-            organisation_name=_clean(owner.organisation_name),
-            organisation_uri=_clean(owner.organisation_uri),
-            contact_email=_clean(owner.contact_email),
+            name=_line(owner.name),
+            url=_line(owner.url),
+            organisation_name=_line(owner.organisation_name),
+            organisation_uri=_line(owner.organisation_uri),
+            contact_email=_line(owner.contact_email),
             kind=owner.kind,
         ),
     )
@@ -290,6 +297,7 @@ def draft_publiccode(facts: DraftFacts) -> Draft:
     b = _Builder()
     doc = b.document
     b.put(doc, "", "publiccodeYmlVersion", VERSION, FieldNote("the current standard"))
+    readme = read_readme(facts.readme)
     b.put(doc, "", "name", facts.name, FieldNote("forge display name"))
     b.put(doc, "", "url", facts.url, FieldNote("repository URL"))
     if facts.homepage and formats.is_http_url(facts.homepage) and facts.homepage != facts.url:
@@ -303,7 +311,6 @@ def draft_publiccode(facts: DraftFacts) -> Draft:
         b.inferred(doc, "", "categories", found)
     b.inferred(doc, "", "developmentStatus", inference.development_status(facts))
     b.inferred(doc, "", "softwareType", kind)
-    readme = read_readme(facts.readme)
     language = _descriptions(b, facts, readme)
     remarks = []
     missing = _licence(b, facts)

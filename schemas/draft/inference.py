@@ -107,6 +107,8 @@ BACKEND_TOPICS = frozenset(
     {"api", "rest-api", "restful-api", "backend", "microservice", "microservices", "server",
      "service", "graphql", "grpc", "daemon", "middleware", "openapi"}
 )  # fmt: skip
+SERVER_LANGUAGES = frozenset({"java", "c#", "ruby", "go", "scala", "elixir", "kotlin"})
+"""Languages public-sector web applications are mostly written in: with no other sign, web."""
 BACKEND_ROOT_FILES = frozenset({"openapi.yaml", "openapi.yml", "openapi.json", "swagger.yaml",
                                 "swagger.yml", "swagger.json"})  # fmt: skip
 
@@ -145,7 +147,7 @@ def software_type(facts: DraftFacts) -> Inferred:
         return Inferred("standalone/web", source, CONFIRM)
     if _any(topics, BACKEND_TOPICS) or _any(root, CONTAINER_ROOT_FILES | BACKEND_ROOT_FILES):
         return Inferred("standalone/backend", source, CONFIRM)
-    if web_languages:
+    if web_languages or languages & SERVER_LANGUAGES:
         return Inferred("standalone/web", source, CONFIRM)
     return Inferred("standalone/other", "no rule matched", CONFIRM)
 
@@ -176,8 +178,10 @@ def platforms(facts: DraftFacts, kind: str) -> Inferred:
         found = ["linux", "mac", "windows"]
     elif _any(languages, WEB_LANGUAGES) and kind in ("library", "addon"):
         found = ["web"]
-    else:
+    elif kind == "standalone/backend" or _any(root, CONTAINER_ROOT_FILES):
         found = ["linux"]
+    else:
+        found = ["linux", "mac", "windows"]
     values = list(dict.fromkeys([*found, *named]))
     source = "platform topics" if named and not found else "software type and languages"
     return Inferred(values, source, CONFIRM)
@@ -187,7 +191,6 @@ def platforms(facts: DraftFacts, kind: str) -> Inferred:
 
 _PRERELEASE = re.compile(r"(alpha|beta|rc|pre|preview|dev|snapshot)", re.IGNORECASE)
 _VERSION = re.compile(r"^[vV]?(\d+)(?:\.\d+)*")
-STALE_AFTER = timedelta(days=2 * 365)
 RECENT = timedelta(days=365)
 
 
@@ -196,26 +199,30 @@ def _last_change(facts: DraftFacts) -> datetime | None:
 
 
 def development_status(facts: DraftFacts) -> Inferred:
-    """Archived → obsolete; a release ≥ 1.0 → stable; a 0.x or pre-release → beta; commits
-    without releases → development, stale for two years → obsolete; almost nothing → concept."""
+    """Archived → obsolete; a pre-release or 0.x release → beta; a release ≥ 1.0 → stable; no
+    release: commits in the last year → development, quiet for a year → stable (finished
+    software published once, as most owners declare it); almost nothing → concept."""
     if facts.archived:
         return Inferred("obsolete", "the repository is archived")
     release = facts.latest_release
     last = _last_change(facts)
-    stale = last is not None and facts.now is not None and facts.now - last > STALE_AFTER
+    quiet = last is not None and facts.now is not None and facts.now - last > RECENT
     if release is not None:
         match = _VERSION.match(release.tag.strip())
         if release.prerelease or _PRERELEASE.search(release.tag):
             return Inferred("beta", "latest release (a pre-release)", CONFIRM)
         if match and int(match.group(1)) >= 1:
-            if stale:
-                return Inferred("obsolete", "no commit for two years", CONFIRM)
             return Inferred("stable", f"latest release {release.tag}", CONFIRM)
         return Inferred("beta", f"latest release {release.tag} (before 1.0)", CONFIRM)
-    if stale:
-        return Inferred("obsolete", "no release and no commit for two years", CONFIRM)
-    if not facts.readme and (facts.commits_last_year or 0) < 5 and facts.releases_count == 0:
+    if (
+        not quiet
+        and not facts.readme
+        and (facts.commits_last_year or 0) < 5
+        and facts.releases_count == 0
+    ):
         return Inferred("concept", "no release, no README and few commits", CONFIRM)
+    if quiet:
+        return Inferred("stable", "no release and no commit for a year", CONFIRM)
     return Inferred("development", "commits but no release", CONFIRM)
 
 

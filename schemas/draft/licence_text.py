@@ -11,6 +11,7 @@ flagged `version_choice_unknown`, so the draft asks the owner to confirm.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_LICENCE_CHARS = 64 * 1024
@@ -18,6 +19,21 @@ MAX_LICENCE_CHARS = 64 * 1024
 _GNU_BARE_IDS = frozenset(
     {"GPL-1.0", "GPL-2.0", "GPL-3.0", "LGPL-2.0", "LGPL-2.1", "LGPL-3.0", "AGPL-1.0", "AGPL-3.0"}
 )
+
+
+# The EUPL is official in the 23 EU languages and its translations are equally valid; the
+# matcher's templates are English. A licence file whose first lines name the EUPL with its
+# version (the title of a translation, "LICENZA PUBBLICA DELL'UNIONE EUROPEA v. 1.2 / EUPL ©",
+# or the standard notice "Licensed under the EUPL, Version 1.2") is that EUPL version.
+_EUPL = re.compile(
+    r"\bEUPL\b.{0,80}?\b(1\.[012])\b|\bv\.?\s*(1\.[012])\b.{0,80}?\bEUPL\b", re.S | re.I
+)
+_EUPL_HEAD_CHARS = 600
+
+
+def _eupl(text: str) -> str | None:
+    match = _EUPL.search(text[:_EUPL_HEAD_CHARS])
+    return f"EUPL-{match.group(1) or match.group(2)}" if match else None
 
 
 @dataclass(frozen=True)
@@ -54,5 +70,6 @@ def detect_licence(text: str | None) -> DetectedLicence | None:
     found = [match.id for match in matches if isinstance(match.id, str) and match.id]
     ids, unknown = _spdx_ids(list(dict.fromkeys(found)))
     if not ids:
-        return None
+        eupl = _eupl(text)
+        return DetectedLicence(expression=eupl) if eupl else None
     return DetectedLicence(expression=" AND ".join(ids), version_choice_unknown=unknown)

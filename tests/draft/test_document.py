@@ -134,6 +134,11 @@ def test_licence_text_detection_never_guesses() -> None:
     detected = detect_licence(mit)
     assert detected is not None and "MIT" == detected.expression
     assert detect_licence("All rights reserved. Do what you like, maybe.") is None
+    notice = "Licensed under the EUPL, Version 1.2 or – as soon they will be approved by the\n"
+    italian = "LICENZA PUBBLICA DELL'UNIONE EUROPEA v. 1.2\nEUPL © Unione europea 2007, 2016\n"
+    for text in (notice, italian):
+        found = detect_licence(text)
+        assert found is not None and "EUPL-1.2" == found.expression
     assert detect_licence(None) is None
     licence = LicenceFact("GPL-3.0-only", "LICENSE", version_choice_unknown=True)
     draft = draft_publiccode(replace(BARE, licence=licence))
@@ -154,7 +159,7 @@ _TEXT = st.text(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=_TEXT.filter(lambda s: s.strip() != ""),
     description=st.none() | _TEXT,
@@ -184,4 +189,5 @@ def test_any_facts_give_a_valid_draft(
         latest_release=Release(tag) if tag else None,
         homepage=homepage,
     )
-    assert [] == errors(draft_publiccode(facts).to_yaml())
+    text = draft_publiccode(facts).to_yaml()
+    assert [] == errors(text), repr(facts) + "\n" + text

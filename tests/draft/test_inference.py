@@ -37,6 +37,7 @@ def facts(**changes: object) -> DraftFacts:
         ({"topics": ("rest-api",), "languages": ("Java",)}, "standalone/backend"),
         ({"languages": ("JavaScript",)}, "standalone/web"),
         ({"languages": ("Python",)}, "standalone/other"),
+        ({"languages": ("Java",)}, "standalone/web"),
         ({}, "standalone/other"),
     ],
 )
@@ -58,6 +59,8 @@ def test_software_type_rules(changes: dict[str, object], expected: str) -> None:
         ("library", {"languages": ("TypeScript",)}, ["web"]),
         ("standalone/backend", {}, ["linux"]),
         ("standalone/backend", {"topics": ("windows",)}, ["linux", "windows"]),
+        ("standalone/other", {}, ["linux", "mac", "windows"]),
+        ("standalone/other", {"root_names": ("Dockerfile",)}, ["linux"]),
     ],
 )
 def test_platform_rules(kind: str, changes: dict[str, object], expected: list[str]) -> None:
@@ -73,14 +76,14 @@ def test_platform_rules(kind: str, changes: dict[str, object], expected: list[st
         ({"latest_release": Release("0.4.1"), "last_commit_at": NOW}, "beta"),
         ({"latest_release": Release("v1.0.0-rc.1"), "last_commit_at": NOW}, "beta"),
         ({"latest_release": Release("2.0", prerelease=True)}, "beta"),
-        ({"latest_release": Release("v3.0.0"), "last_commit_at": NOW - timedelta(days=900)}, "obsolete"),
-        ({"last_commit_at": NOW - timedelta(days=800)}, "obsolete"),
+        ({"latest_release": Release("v3.0.0"), "last_commit_at": NOW - timedelta(days=900)}, "stable"),
+        ({"last_commit_at": NOW - timedelta(days=400)}, "stable"),
         ({"last_commit_at": NOW, "readme": "# tool"}, "development"),
         ({"last_commit_at": NOW, "releases_count": 0, "commits_last_year": 2}, "concept"),
     ],
 )  # fmt: skip
 def test_development_status_rules(changes: dict[str, object], expected: str) -> None:
-    """Archived, releases (≥ 1.0 stable, 0.x or pre-release beta), staleness, commits."""
+    """Archived, releases (≥ 1.0 stable, 0.x or pre-release beta), quiet for a year, commits."""
     assert expected == rules.development_status(facts(**changes)).value
 
 
