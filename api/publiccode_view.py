@@ -67,12 +67,20 @@ def normalise_publiccode(raw: bytes) -> NormalisedPubliccode:
     if not isinstance(document, dict):
         raise PubliccodeUnreadableError("the file does not hold a YAML mapping at the top level")
     result = NormalisedPubliccode(document=dict(document))
+    result.changes = upgrade(result.document)
+    return result
+
+
+def upgrade(document: dict[str, Any]) -> list[str]:
+    """Upgrade `document` in place to publiccode.yml 0.7 (see the module docstring); the
+    rewrites made. Any mutable mapping works, e.g. ruamel.yaml's, which keeps comments."""
+    result = NormalisedPubliccode(document=document)
     _upgrade_version(result)
     _upgrade_legal(result)
     _upgrade_country_section(result)
     _drop_deprecated(result)
     _upper_case_countries(result)
-    return result
+    return result.changes
 
 
 def _section(document: dict[str, Any], name: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ is found by id or repository URL in the store, its draft printed or written to a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -22,22 +23,26 @@ def draft(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the draft to FILE instead of printing it."
     ),
+    diff: bool = typer.Option(
+        False, "--diff", help="For a file with findings: print the fix as a diff."
+    ),
 ) -> None:
     """Draft a publiccode.yml for a repository in the catalogue that has none.
 
-    Every value carries a comment naming its source; guesses are marked TODO.
+    Every value carries a comment naming its source; guesses are marked TODO. For a
+    repository whose own publiccode.yml has findings, the suggested fix instead.
     Example: codereuse draft https://gitlab.opencode.de/stadt/tool -o publiccode.yml
     """
     with _catalogue(with_search=False) as (store, _search):
         found = store.get_record(record_id.lower()) or _by_url(store, record_id)
         if found is None:
             say_if_empty(store, load_settings().database_url)
+        raw = store.get_publiccode(found.id) if found is not None and found.declared else None
     if found is None:
         raise ui.fail(f"no record {record_id!r}; search with `codereuse search WORDS`", 1)
     if found.declared:
-        raise ui.fail(
-            f"{found.id} has its own publiccode.yml; see it with `codereuse show {found.id}`", 1
-        )
+        _suggest(found, raw, output, diff)
+        return
     made = draft_for_record(found)
     text = made.to_yaml()
     if output is None:
@@ -50,6 +55,27 @@ def draft(
         ui.say(f"draft written to {output}: {len(made.todos)} values marked TODO to check")
     for remark in made.remarks:
         ui.echo(f"note: {remark}", err=True)
+
+
+def _suggest(record: Any, raw: bytes | None, output: Path | None, diff: bool) -> None:
+    from api.suggested_fix import suggest_fix
+
+    fix = suggest_fix(raw, record) if raw is not None and record.findings else None
+    if fix is None:
+        raise ui.fail(
+            f"{record.id} has its own publiccode.yml and nothing to fix (or it is not YAML); "
+            f"see it with `codereuse show {record.id}`",
+            1,
+        )
+    text = fix.diff() if diff else fix.fixed
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise ui.fail(f"cannot write {output}: {error.strerror or error}", 1) from error
+    ui.say(f"suggested fix: {len(fix.changes)} changes, {len(fix.remaining)} errors left")
 
 
 def register(app: typer.Typer) -> None:

@@ -170,7 +170,12 @@ def software_page(
             "publiccode_href": f"/api/v1/software/{path}/publiccode.yml",
             "normalised_href": f"/api/v1/software/{path}/publiccode",
             "json_href": f"/api/v1/software/{path}",
-            "draft": draft_view(record),
+            "draft": draft_view(
+                record,
+                context.store.get_publiccode(record.id)
+                if record.declared and record.findings
+                else None,
+            ),
             "draft_href": f"/api/v1/software/{path}/publiccode.yml?draft=1",
             "back_href": view.back_href(back, language),
             "similar": similar_software(index, record.id, language),

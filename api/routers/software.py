@@ -162,8 +162,9 @@ def publiccode_original(
     draft: Annotated[
         bool,
         Query(
-            description="a drafted publiccode.yml for a repository without one: made from "
-            "what the forge knows, a comment per value naming its source, TODOs on guesses"
+            description="a drafted publiccode.yml for a repository without one (made from "
+            "what the forge knows, a comment per value naming its source, TODOs on guesses); "
+            "for a declared file with findings, the suggested fix"
         ),
     ] = False,
     download: Annotated[bool, Query(description="answer as an attachment to save")] = False,
@@ -179,12 +180,12 @@ def publiccode_original(
         return Response(
             _publiccode_bytes(store, record), media_type=YAML_MEDIA_TYPE, headers=headers
         )
-    view = draft_view(record)
+    view = draft_view(record, store.get_publiccode(record.id) if record.declared else None)
     if view is None:
         raise ApiProblem(
             404,
             "no-draft",
-            f"{record.id} has its own publiccode.yml: read it without draft=1",
+            f"{record.id} has its own publiccode.yml with nothing to fix: read it without draft=1",
         )
     headers["X-Codereuse-Draft"] = view.kind
     return Response(view.text, media_type=YAML_MEDIA_TYPE, headers=headers)

@@ -51,7 +51,7 @@ def test_declared_and_unknown_records_exit_1(database: str) -> None:
     """A record with its own file and an unknown id are refused with a clear line."""
     code, _, err = _run(database, "draft", "gitlab.opencode.de/stadt/beteiligung")
     assert 1 == code
-    assert "has its own publiccode.yml" in err
+    assert "has its own publiccode.yml and nothing to fix" in err
     code, _, err = _run(database, "draft", "gitlab.opencode.de/no/such")
     assert 1 == code
     assert "no record" in err
