@@ -44,17 +44,22 @@ def draft(
         _suggest(found, raw, output, diff)
         return
     made = draft_for_record(found)
-    text = made.to_yaml()
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise ui.fail(f"cannot write {output}: {error.strerror or error}", 1) from error
+    _emit(made.to_yaml(), output)
+    if output is not None:
         ui.say(f"draft written to {output}: {len(made.todos)} values marked TODO to check")
     for remark in made.remarks:
         ui.echo(f"note: {remark}", err=True)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print `text`, or write it to `output` (a clear line and exit 1 when it cannot be)."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ui.fail(f"cannot write {output}: {error.strerror or error}", 1) from error
 
 
 def _suggest(record: Any, raw: bytes | None, output: Path | None, diff: bool) -> None:
@@ -67,14 +72,7 @@ def _suggest(record: Any, raw: bytes | None, output: Path | None, diff: bool) ->
             f"see it with `codereuse show {record.id}`",
             1,
         )
-    text = fix.diff() if diff else fix.fixed
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise ui.fail(f"cannot write {output}: {error.strerror or error}", 1) from error
+    _emit(fix.diff() if diff else fix.fixed, output)
     ui.say(f"suggested fix: {len(fix.changes)} changes, {len(fix.remaining)} errors left")
 
 

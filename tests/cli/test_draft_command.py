@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from cli.app import app
-from indexer.store import Store, create_store
 from schemas.publiccode import parse
-from tests.api.conftest import corpus
+from tests.cli.test_catalogue_commands import _run, database
 
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'catalogue.db'}"
-    store: Store = create_store(url)
-    with store:
-        store.upsert_records(corpus())
-    yield url
-
-
-def _run(database: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        app, list(args), env={"CODEREUSE_DATABASE_URL": database, "COLUMNS": "200"}
-    )
-    return result.exit_code, result.stdout, result.stderr
+__all__ = ["database"]  # the catalogue commands' store fixture, shared
 
 
 def test_draft_by_url_prints_a_valid_draft(database: str) -> None:
