@@ -35,6 +35,7 @@ from api.routers import (
     feeds,
     forges,
     health,
+    organisations,
     pages,
     pictures,
     reuse,
@@ -171,6 +172,8 @@ def create_app(
     app.include_router(stats_page.router)
     app.include_router(pictures.router)
     app.include_router(stats_page.api_router)
+    app.include_router(organisations.api_router)
+    app.include_router(organisations.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(api_docs.ASSETS_PATH, api_docs.swagger_assets(), name="api-docs-assets")
     app.add_middleware(ETagMiddleware)

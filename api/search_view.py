@@ -185,6 +185,11 @@ def hits(result: SearchResult, language: str, back: str) -> list[dict[str, Any]]
             "valid": hit.valid,
             "licence": hit.licence,
             "organisation": hit.organisation,
+            "organisation_href": page_url(
+                "/", [("organisation", hit.organisation), ("lang", language)]
+            )
+            if hit.organisation
+            else None,
             "last_activity": hit.last_activity,
             "forge": hit.forge,
             "partial": hit.partial,

@@ -19,7 +19,13 @@ governor, the retry policy, normalisation, the store as the crawl sink):
 3. the naive REST approach, measured in the same run on `--naive-repos` repositories per forge
    (a listing plus one raw-file request per repository and file name, the crawler's own REST
    path): requests per 1,000 repositories;
-4. peak RSS of the process.
+4. peak RSS of the process;
+5. organisations: every 21st repository lives in one of 10 user namespaces (``user0``…); after
+   federating the first crawl, the share of records from organisation namespaces that carry an
+   organisation with a name, the share of user-namespace records of kind ``person``, and the
+   requests spent on owner profiles per 100 owners (GitLab and GitHub: none, the profile rides
+   in the listing; Gitea: none — its repository JSON names the owner, but tells no person from
+   an organisation, so Gitea's user namespaces are not yet counted as persons).
 """
 
 from __future__ import annotations
@@ -40,11 +46,20 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+from cli.pipeline import federate_all
 from crawler.kinds import api_locations
 from crawler.run import CrawlOptions, crawl_forges
 from indexer.store import create_store
 from schemas.forge import ForgeRegistration
-from tests.crawler.fakeforge import FakeForge, FakeGitea, FakeGitHub, FakeGitLab, make_repos
+from tests.crawler.fakeforge import (
+    FakeForge,
+    FakeGitea,
+    FakeGitHub,
+    FakeGitLab,
+    FakeRepo,
+    is_person,
+    make_repos,
+)
 from tests.crawler.memory_sink import MemorySink
 
 LAB = ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.bench.example")
@@ -65,13 +80,44 @@ def locate(registration: ForgeRegistration) -> Where:
     return Where(where.rest, where.graphql or "")
 
 
-def hub(owners: int) -> ForgeRegistration:
+USERS = 10
+"""User namespaces of the bench forges: every 20th repository belongs to one of them."""
+
+
+def hub(owners: int, users: int = 0) -> ForgeRegistration:
     return ForgeRegistration(
         name="hub",
         kind="github",
         url=f"https://{HUB_HOST}",
-        orgs=[f"org{i}" for i in range(owners)],
+        orgs=[f"org{i}" for i in range(owners)] + [f"user{i}" for i in range(users)],
         token_env="BENCH_TOKEN",
+    )
+
+
+def with_users(repos: list[FakeRepo]) -> list[FakeRepo]:
+    """`repos` with every 21st one moved to a user namespace (``user0`` … ``user9``)."""
+    for index, repo in enumerate(repos[::21]):
+        repo.owner = f"user{index % USERS}"
+    return repos
+
+
+def organisation_shares(store: object) -> tuple[float, float, int]:
+    """(share of organisation-namespace records with a named organisation, share of
+    user-namespace records of kind person, records looked at) over the federated catalogue."""
+    named = organisation_records = persons = user_records = 0
+    for record in store.iter_records():  # type: ignore[attr-defined]
+        owner = (record.repository.owner or "").rsplit("/", 1)[-1]
+        organisation = record.organisation
+        if is_person(owner):
+            user_records += 1
+            persons += organisation is not None and organisation.kind == "person"
+        else:
+            organisation_records += 1
+            named += organisation is not None and bool(organisation.name)
+    return (
+        named / max(1, organisation_records),
+        persons / max(1, user_records),
+        organisation_records + user_records,
     )
 
 
@@ -118,9 +164,9 @@ def crawl(
 
 def one_run(repos: int, naive_repos: int, latency: float) -> dict[str, float]:
     owners = 100
-    lab = FakeGitLab("gitlab.bench.example", make_repos(repos, owners=owners))
-    github = FakeGitHub(HUB_HOST, make_repos(repos, owners=owners))
-    tea = FakeGitea("gitea.bench.example", make_repos(repos, owners=owners))
+    lab = FakeGitLab("gitlab.bench.example", with_users(make_repos(repos, owners=owners)))
+    github = FakeGitHub(HUB_HOST, with_users(make_repos(repos, owners=owners)))
+    tea = FakeGitea("gitea.bench.example", with_users(make_repos(repos, owners=owners)))
     forges: dict[str, FakeForge] = {
         "gitlab.bench.example": lab,
         f"api.{HUB_HOST}": github,
@@ -131,21 +177,33 @@ def one_run(repos: int, naive_repos: int, latency: float) -> dict[str, float]:
         store = create_store(f"sqlite:///{Path(folder) / 'bench.db'}")
         with store:
             store.add_forge(LAB)
-            store.add_forge(hub(owners))
+            store.add_forge(hub(owners, USERS))
             store.add_forge(TEA)
             sink = store
-            seconds = crawl(sink, [LAB, hub(owners), TEA], forges, latency)
+            seconds = crawl(sink, [LAB, hub(owners, USERS), TEA], forges, latency)
             figures["full_seconds"] = seconds
             figures["throughput"] = 3 * repos / seconds
             figures["gitlab_per_1000"] = lab.total * 1000 / repos
             figures["github_per_1000"] = github.total * 1000 / repos
             figures["gitea_per_1000"] = tea.total * 1000 / repos
             figures["stored"] = store.count_records()
+            figures["gitea_profile_per_100_owners"] = (
+                sum(n for path, n in tea.paths.items() if path.startswith("/api/v1/orgs"))
+                * 100
+                / (owners + USERS)
+            )
+            federate_all(store)
+            named, persons, looked_at = organisation_shares(store)
+            figures["organisation_named_share"] = named
+            figures["person_share"] = persons
+            figures["federated_records"] = looked_at
             changed = random.Random(42).sample(range(1, repos + 1), repos // 100)  # 1%
             for fake in (lab, github, tea):
                 fake.touch(changed)
                 fake.counts.clear()
-            figures["recrawl_seconds"] = crawl(sink, [LAB, hub(owners), TEA], forges, latency)
+            figures["recrawl_seconds"] = crawl(
+                sink, [LAB, hub(owners, USERS), TEA], forges, latency
+            )
             figures["recrawl_requests"] = lab.total + github.total
             figures["recrawl_gitlab"] = lab.total
             figures["recrawl_github"] = github.total
@@ -211,6 +269,19 @@ def main() -> None:
     each = " ".join(f"{run['throughput']:.0f}" for run in runs)
     print(f"{'throughput of each run, repos/s':44}{each:>12}")
     print(f"{'peak RSS, MB':44}{peak:>12.0f}{'':>12}{'<= 300':>10}")
+    print(
+        f"{'owner profile requests per 100 owners':44}{'GitLab 0, GitHub 0, Gitea':>30} "
+        f"{median('gitea_profile_per_100_owners'):.1f}{'<= 1':>8}"
+    )
+    print(
+        f"{'records of organisation namespaces named':44}"
+        f"{100 * median('organisation_named_share'):>11.1f}%{'':>12}{'100%':>10}"
+    )
+    print(
+        f"{'records of user namespaces of kind person':44}"
+        f"{100 * median('person_share'):>11.1f}%{'':>12}{'100%':>10}"
+    )
+    print(f"{'  federated records looked at':44}{median('federated_records'):>12.0f}")
     print(
         "naive REST: a listing plus one raw-file request per repository and file name, measured on "
         f"{args.naive_repos} repositories per forge; without change detection its recrawl is a full crawl of both forges at that rate."

@@ -22,6 +22,7 @@ from cli import (
     draft_command,
     export_command,
     forges_command,
+    organisations_command,
     propose_command,
     run_command,
     serve_command,
@@ -137,6 +138,7 @@ crawl_command.register(app)
 serve_command.register(app)
 validate_command.register(app)
 catalogue_command.register(app)
+organisations_command.register(app)
 run_command.register(app)
 draft_command.register(app)
 propose_command.register(app)

@@ -210,14 +210,25 @@ def search(
 
 
 def show(
-    record_id: str = typer.Argument(..., metavar="ID", help="Record id or repository URL."),
+    record_id: str = typer.Argument("", metavar="[ID]", help="Record id or repository URL."),
+    organisation: str = typer.Option(
+        "", "--organisation", metavar="ID", help="Show this organisation instead of a record."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full record as JSON."),
     lang: str = typer.Option("en", "--lang", help="Language of the description."),
 ) -> None:
-    """Show one record: descriptions, licence, maintenance, relations, provenance and findings.
+    """Show one record (descriptions, licence, maintenance, relations, provenance, findings),
+    or with --organisation one organisation (profile with sources, identifiers, accounts).
 
     Example: codereuse show gitlab.opencode.de/bmi/opendesk --json
     """
+    if organisation:
+        from cli.organisations_command import show_organisation
+
+        show_organisation(organisation, as_json=as_json)
+        return
+    if not record_id:
+        raise _fail("name a record ID (or --organisation ID); see `codereuse show --help`", 2)
     with _catalogue(with_search=False) as (store, _search):
         found = store.get_record(record_id.lower()) or _by_url(store, record_id)
         meta = store.get_record_meta(found.id) if found else None
@@ -246,6 +257,13 @@ def _by_url(store: Any, text: str) -> Any:
     return store.get_record(found_id) if found_id else None
 
 
+def _organisation_line(record: Any) -> str | None:
+    organisation = record.organisation
+    if organisation is None or organisation.kind == "person":
+        return "person (user namespace)" if organisation else None
+    return f"{organisation.name or ''} [{organisation.id}]".strip()
+
+
 def _print_record(record: Any, meta: Any, lang: str) -> None:
     escape = ui.escape
     out = ui.stdout()
@@ -258,7 +276,8 @@ def _print_record(record: Any, meta: Any, lang: str) -> None:
         ("declared", "yes (publiccode.yml)" if record.declared else "no (inferred from the forge)"),
         ("valid", "yes" if record.valid else "no"),
         ("licence", record.licence.expression if record.licence else None),
-        ("organisation", record.organisation.name if record.organisation else None),
+        ("organisation", _organisation_line(record)),
+        ("owner", record.repository.owner),
         ("software type", record.software_type),
         ("status", record.development_status),
         ("maintenance", record.maintenance.type),

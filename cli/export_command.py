@@ -95,14 +95,24 @@ def export(
     active_until: datetime | None = typer.Option(
         None, "--active-until", formats=["%Y-%m-%d"], help="Last activity before YYYY-MM-DD."
     ),
+    organisations: bool = typer.Option(
+        False, "--organisations", help="One row per organisation with its counts."
+    ),
 ) -> None:
     """Export the catalogue, or the slice the filters select (the same filters as the API).
 
     Filters of one kind are OR-ed, different kinds AND-ed. With --query the search's hits are
     exported (at most 10,000, ranked); without it every matching record.
 
+    With --organisations: one row per organisation (id, name, kind, country, level, counts of
+    software, declared and valid, forges, accounts, identifiers); --query then matches names,
+    accounts and identifiers.
+
     Example: codereuse export --format csv --licence EUPL-1.2 --forge opencode -o eupl.csv
     """
+    if organisations:
+        _export_organisations(format.value, output, query)
+        return
     from api.exports import export_format
     from api.query import CatalogueQuery
     from api.selection import select_for
@@ -150,21 +160,47 @@ def export(
                     select_for(chosen, store, search, selection),
                     tick=lambda done: bar.update(task, completed=done),
                 )
-                chunks = chosen.write(counted)
-                if output is None:
-                    write_chunks(chunks, sys.stdout.buffer)
-                    sys.stdout.buffer.flush()
-                else:
-                    _write_file(output, chunks)
+                _deliver(chosen.write(counted), output)
                 bar.update(task, completed=counted.count, total=counted.count)
-    except CodereuseError as error:
-        ui.echo(f"codereuse: {error}", err=True)
-        raise typer.Exit(1) from None
-    except OSError as error:
-        ui.echo(f"codereuse: {output}: cannot write ({error.strerror})", err=True)
-        raise typer.Exit(1) from None
+    except (CodereuseError, OSError) as error:
+        raise _failed(error, output) from None
     ui.say(
         f"exported {counted.count} record(s) as {format.value}"
+        + (f" to {output}" if output else "")
+    )
+
+
+def _deliver(chunks: Iterable[bytes], output: Path | None) -> None:
+    """Write `chunks` to `output`, or to stdout when there is none."""
+    if output is None:
+        write_chunks(chunks, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        _write_file(output, chunks)
+
+
+def _failed(error: CodereuseError | OSError, output: Path | None) -> typer.Exit:
+    """Say what went wrong in one line (never a traceback); the exit to raise (status 1)."""
+    if isinstance(error, CodereuseError):
+        ui.echo(f"codereuse: {error}", err=True)
+    else:
+        ui.echo(f"codereuse: {output}: cannot write ({error.strerror})", err=True)
+    return typer.Exit(1)
+
+
+def _export_organisations(format_name: str, output: Path | None, query: str) -> None:
+    from api.exports.organisations import write
+    from api.organisations_view import list_summaries, select
+    from cli.storage import open_store
+
+    try:
+        with open_store(load_settings().database_url) as store:
+            chosen = select(list_summaries(store), query, {}).items
+        _deliver(write(format_name, chosen), output)
+    except (CodereuseError, OSError) as error:
+        raise _failed(error, output) from None
+    ui.say(
+        f"exported {len(chosen)} organisation(s) as {format_name}"
         + (f" to {output}" if output else "")
     )
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli import ui
+from cli.pipeline import federate_all
 from cli.storage import missing, open_store, where
 from crawler.kinds import api_locations, kind_names
 from crawler.registration import register as register_forge
@@ -218,15 +219,19 @@ def import_registry(
 ) -> None:
     """Import forges from our forges.yml or a public registry (format detected from the contents).
 
-    Known: codereuse forges.yml, code.gouv.fr comptes-organismes-publics.yml, the Dutch
-    publishers.json, Developers Italia publishers YAML, GitHub's government list, repository
-    manifests. Registrations with an existing name are replaced. No live check is made.
+    Known: codereuse forges.yml, code.gouv.fr comptes-organismes-publics.yml and
+    top_organizations.yml, the Dutch publishers.json, Developers Italia publishers YAML,
+    GitHub's government lists, the Swiss index README and organisations.json, repository
+    manifests. Registrations with an existing name are replaced. No live check is made. What
+    the file says about the organisation behind each account (names, pso_id, TOOI/ROO,
+    ld.admin.ch, country, level) is kept, and the catalogue's organisations are derived again
+    from the stored snapshots (no forge is asked).
 
     Example: codereuse forges import comptes-organismes-publics.yml
     """
     try:
         imported = load_registry(file)
-        added = updated = 0
+        added = updated = rederived = 0
         if not dry_run:
             with _store(create=True) as store:
                 for registration in imported.registrations:
@@ -236,6 +241,10 @@ def import_registry(
                     else:
                         store.update_forge(registration)
                         updated += 1
+                if imported.organisations:
+                    store.save_registry_organisations(imported.organisations)
+                    if store.count_records():
+                        rederived, _ = federate_all(store)
     except CodereuseError as error:
         raise _fail(error) from None
     for note in imported.skipped:
@@ -247,6 +256,14 @@ def import_registry(
         f"covering {_count(scopes, 'group/org/repository', 'groups/orgs/repositories')}; "
         f"{_count(len(imported.skipped), 'entry', 'entries')} skipped"
     )
+    accounts = sum(len(entry.accounts) for entry in imported.organisations)
+    if imported.organisations:
+        ui.say(
+            f"{_count(len(imported.organisations), 'organisation')} "
+            f"({_count(accounts, 'account')}) {'would be' if dry_run else 'were'} kept"
+            + (f"; {rederived} record(s) derived again" if rederived else "")
+            + ("; run `codereuse index` to update the search" if rederived else "")
+        )
     if dry_run:
         typer.echo(dump_forges_yaml(imported.registrations), nl=False)
 

@@ -25,7 +25,7 @@ from typing import Any
 from cli.pictures_step import fetch_new_pictures
 from cli.reuse_step import settle_reuse
 from crawler.base import CrawlReport
-from crawler.normalise import federated_records, record_from_snapshot
+from crawler.normalise import OrganisationDirectory, federated_catalogue, record_from_snapshot
 from crawler.run import CrawlOptions, crawl_forges
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store
@@ -175,8 +175,19 @@ def federate_changes(
 def federate_all(store: Store) -> tuple[int, int]:
     """Re-normalise every stored snapshot, federate across forges, upsert; tombstone what no
     snapshot produces any more. Returns (records written, records tombstoned)."""
-    merged = federated_records(store.iter_snapshots(), store.list_forges())
-    return _write(store, merged, store.record_ids())
+    merged, organisations = federated_catalogue(
+        store.iter_snapshots(), store.list_forges(), organisation_directory(store)
+    )
+    written = _write(store, merged, store.record_ids())
+    store.save_organisations(organisations)
+    return written
+
+
+def organisation_directory(store: Store) -> OrganisationDirectory:
+    """The registries' organisations and the accounts' declared ones, as the store keeps them."""
+    return OrganisationDirectory.from_registry(
+        store.registry_organisations(), store.declared_organisations_by_owner()
+    )
 
 
 def _changed_since(store: Store, seq: int) -> set[str]:
@@ -206,6 +217,7 @@ def _linked(record: Record) -> set[str]:
 
 def _federate_closure(store: Store, touched: set[str]) -> tuple[int, int]:
     registrations = {registration.name: registration for registration in store.list_forges()}
+    directory = organisation_directory(store)
     ids: set[str] = set()
     snapshots: dict[tuple[str, str], RepositorySnapshot] = {}
     frontier = set(touched)
@@ -222,9 +234,11 @@ def _federate_closure(store: Store, touched: set[str]) -> tuple[int, int]:
             snapshots[key] = snapshot
             found |= _linked(record_from_snapshot(snapshot, registration=registration))
         frontier = found - ids
-    merged = federated_records(snapshots.values(), registrations)
+    merged, organisations = federated_catalogue(snapshots.values(), registrations, directory)
     live = {record.id for record in store.iter_records(ids=sorted(ids))}
-    return _write(store, merged, live)
+    written = _write(store, merged, live)
+    store.save_organisations(organisations)
+    return written
 
 
 def _write(store: Store, merged: list[Record], live: set[str]) -> tuple[int, int]:

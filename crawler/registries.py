@@ -14,7 +14,15 @@ it into registrations:
 * ``github-government``: GitHub's government list (section → org logins): one github.com
   registration per section, ``github-SECTION``;
 * ``repo-manifest``: a mapping of section → repository URLs (code.gov's ``repo-manifest.json``):
-  one registration per section and host, ``SECTION-HOST``.
+  one registration per section and host, ``SECTION-HOST``;
+* ``ch-index``: the Swiss index, a Markdown list of account URLs under ``##`` sections: one
+  registration per host, ``ch-HOST``;
+* ``codegouvfr-organisations`` (code.gouv.fr's ``top_organizations.yml``, pso_id → name) and
+  ``ch-organisations`` (the Swiss ``ld.admin.ch`` taxonomy): organisations only.
+
+Each format also gives what it says about the organisation behind each account
+(`ImportedRegistry.organisations`, read by `crawler.registry_organisations`): ``forges import``
+keeps it and normalisation attaches it to the repositories' owners.
 
 Entries of third-party registries that codereuse cannot crawl (a Gogs forge, a host whose kind
 cannot be told, an entry the registry marks ignored or inactive) are skipped with a note, and the
@@ -31,6 +39,7 @@ names, no DNS). Resolved addresses and redirects are checked at crawl time by
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,11 +50,13 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import ValidationError
 
+from crawler import registry_organisations as organisations_of
 from crawler.addresses import check_host_form
 from crawler.kinds import kind_names, kind_of_host, kind_of_registry_name, kind_spec
 from crawler.registration import BUILD_FIELDS, build_registration, slug
 from schemas.errors import InvalidURLError, RegistrationError
 from schemas.forge import ForgeKind, ForgeRegistration
+from schemas.organisation import RegistryOrganisation
 from schemas.record import canonical_url
 
 FORMATS = (
@@ -55,7 +66,11 @@ FORMATS = (
     "it-publishers",
     "github-government",
     "repo-manifest",
+    "ch-index",
+    "codegouvfr-organisations",
+    "ch-organisations",
 )
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 @dataclass
@@ -65,6 +80,8 @@ class ImportedRegistry:
     format: str
     registrations: list[ForgeRegistration] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    organisations: list[RegistryOrganisation] = field(default_factory=list)
+    """What the file says about the organisation behind each account."""
 
 
 def infer_kind(host: str) -> ForgeKind | None:
@@ -316,6 +333,26 @@ def _repo_manifest(document: Mapping[str, Any], source: str) -> ImportedRegistry
     return result
 
 
+def _markdown_index(sections: Mapping[str, list[str]], source: str) -> ImportedRegistry:
+    builder = _Builder(source, "ch")
+    for section, urls in sections.items():
+        for url in urls:
+            builder.add_url(url, single_repo=False, where=f"{section}: {url}")
+    return ImportedRegistry(
+        "ch-index",
+        builder.build(),
+        builder.result_skipped,
+        organisations_of.swiss_index(sections, source),
+    )
+
+
+def _with(registrations: Any, organisations: Any, document: Any, source: str) -> ImportedRegistry:
+    """`registrations(document, source)` with `organisations(document, source)` attached."""
+    result: ImportedRegistry = registrations(document, source)
+    result.organisations = organisations(document, source)
+    return result
+
+
 def _item_nodes(text: str) -> list[yaml.Node]:
     """The YAML node of each item of the top-level ``forges`` list (for error places)."""
     try:
@@ -364,6 +401,8 @@ def parse_registry(text: str, *, source: str) -> ImportedRegistry:
             f"{source}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
         ) from None
     except yaml.YAMLError as error:
+        if sections := organisations_of.markdown_sections(text):
+            return _markdown_index(sections, source)  # a Markdown list is no YAML
         mark = getattr(error, "problem_mark", None)
         place = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         raise RegistrationError(
@@ -372,19 +411,31 @@ def parse_registry(text: str, *, source: str) -> ImportedRegistry:
     if isinstance(document, Mapping) and isinstance(document.get("forges"), list):
         return _codereuse(document, source, _item_nodes(text))
     if isinstance(document, Mapping) and _is_list_of(document.get("data"), "codeHosting"):
-        return _nl_publishers(document["data"], source)
+        return _with(_nl_publishers, organisations_of.nl_publishers, document["data"], source)
     if _is_list_of(document, "codeHosting"):
-        return _nl_publishers(document, source)
+        return _with(_nl_publishers, organisations_of.nl_publishers, document, source)
     if _is_list_of(document, "orgs", "repos"):
-        return _it_publishers(document, source)
+        return _with(_it_publishers, organisations_of.it_publishers, document, source)
+    if _is_list_of(document, "id") and all(
+        str(item["id"]).startswith(("https://ld.admin.ch/", "http://ld.admin.ch/"))
+        for item in document
+    ):
+        return ImportedRegistry(
+            "ch-organisations", organisations=organisations_of.swiss_taxonomy(document, source)
+        )
     if isinstance(document, Mapping) and document:
         values = list(document.values())
         if all(isinstance(v, Mapping) and "forge" in v for v in values):
-            return _codegouvfr(document, source)
+            return _with(_codegouvfr, organisations_of.codegouvfr, document, source)
+        if all(_UUID.match(str(k)) and isinstance(v, str) for k, v in document.items()):
+            return ImportedRegistry(
+                "codegouvfr-organisations",
+                organisations=organisations_of.codegouvfr_names(document, source),
+            )
         if all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in values):
             if all("/" in x for v in values for x in v):
                 return _repo_manifest(document, source)
-            return _github_government(document, source)
+            return _with(_github_government, organisations_of.github_government, document, source)
     raise RegistrationError(
         f"{source}: not a forge registry codereuse knows; expected our forges.yml (forges: [...]), "
         "code.gouv.fr's comptes-organismes-publics.yml, the Dutch publishers.json, Developers "

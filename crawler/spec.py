@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from crawler.native import Spellings
 from schemas.forge import ForgeRegistration
+from schemas.organisation import OwnerProfile
 
 if TYPE_CHECKING:
     from crawler.base import ForgeCrawler
@@ -125,6 +126,9 @@ class ForgeKindSpec:
     file_page_url: Callable[[str, str, str], str] | None = None
     """(repository URL, ref, path) → the file's web page, where ``#L<n>`` marks line n (reuse
     evidence links to the manifest line); None when the kind has no such page."""
+    read_owner: Callable[[Mapping[str, Any]], OwnerProfile | None] | None = None
+    """The forge's own repository JSON (REST or GraphQL, as stored in a snapshot's ``raw``) →
+    the profile of the repository's owner (organisation, group or person); None: not told."""
 
     def auth_headers(self, token: str | None) -> dict[str, str]:
         """The ``Authorization`` header carrying `token`, or none."""

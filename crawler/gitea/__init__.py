@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crawler.gitea.crawler import GiteaCrawler
+from crawler.gitea.owners import read_owner
 from crawler.gitea.snapshots import SPELLINGS
 from crawler.spec import ApiLocations, ForgeKindSpec, Probe, users_and_repositories
 
@@ -64,6 +65,7 @@ GITEA = ForgeKindSpec(
     scope_urls=users_and_repositories,
     raw_file_url=raw_file_url,
     file_page_url=file_page_url,
+    read_owner=read_owner,
     spellings=SPELLINGS,
     ui_routes=UI_ROUTES,
     public_hosts={"gitea.com": "https://gitea.com"},

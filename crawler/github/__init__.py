@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.github.crawler import GitHubCrawler
+from crawler.github.owners import read_owner
 from crawler.github.snapshots import SPELLINGS
 from crawler.spec import ApiLocations, ForgeKindSpec, Probe, users_and_repositories
 
@@ -70,6 +71,7 @@ GITHUB = ForgeKindSpec(
     scope_urls=users_and_repositories,
     raw_file_url=raw_file_url,
     file_page_url=lambda repository, ref, path: f"{repository}/blob/{ref}/{path}",
+    read_owner=read_owner,
     spellings=SPELLINGS,
     ui_routes=UI_ROUTES,
     public_hosts={"github.com": GITHUB_COM, "www.github.com": GITHUB_COM},

@@ -6,7 +6,9 @@ inline; ``object`` is a plain field, so the file contents add no connection cost
 owners are aliased into one query (``o0``, ``o1`` …) so small organisations share a request.
 Each listing query also asks for ``rateLimit { cost remaining resetAt }`` to feed the governor.
 Cost: ``repositoryTopics(first: 10)`` adds one connection per repository, so a page of 100
-repositories costs 2 points instead of 1 — still 1 request.
+repositories costs 2 points instead of 1 — still 1 request. The owner's profile (organisation
+name, description, location, e-mail, website, avatar; ``User`` for a person) rides along as a
+plain field: no extra request and no extra point.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ fragment RepositoryFields on Repository {
   primaryLanguage { name }
   defaultBranchRef { name }
   repositoryTopics(first: 10) { nodes { topic { name } } }
+  owner {
+    __typename login url avatarUrl
+    ... on Organization { name description location email websiteUrl }
+  }
   yml: object(expression: "HEAD:publiccode.yml") { ... on Blob { oid text byteSize isTruncated } }
   yaml: object(expression: "HEAD:publiccode.yaml") { ... on Blob { oid text byteSize isTruncated } }
 }

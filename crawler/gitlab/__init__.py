@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from crawler.gitlab.crawler import GitLabCrawler
+from crawler.gitlab.owners import read_owner
 from crawler.gitlab.snapshots import SPELLINGS
 from crawler.spec import GROUPS, ApiLocations, ForgeKindSpec, Probe
 from schemas.forge import ForgeRegistration
@@ -73,6 +74,7 @@ GITLAB = ForgeKindSpec(
     scope_urls=scope_urls,
     raw_file_url=lambda repository, ref, path: f"{repository}/-/raw/{ref}/{path}",
     file_page_url=lambda repository, ref, path: f"{repository}/-/blob/{ref}/{path}",
+    read_owner=read_owner,
     spellings=SPELLINGS,
     owners=GROUPS,
     root_only=False,

@@ -5,6 +5,8 @@ Projects are listed with their ``publiccode.yml``/``publiccode.yaml`` blobs inli
 (``repository { blobs(paths: [...]) }``): one request per 100 projects including file contents.
 Complexity stays far below the 250 limit because a 100-item connection only doubles the cost of
 its children (``app/graphql/types/base_field.rb``); the batch still adapts (see the crawler).
+The owner rides along: ``group`` (null in a user namespace, so the project is a person's) with
+its profile and parent, and ``namespace`` — no extra request.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ fragment ProjectFields on Project {{
   forksCount
   topics
   languages {{ name share }}
+  namespace {{ fullPath name }}
+  group {{ fullPath name description avatarUrl webUrl parent {{ fullPath }} }}
   repository {{
     rootRef
     blobs(paths: {_PATHS}) {{ nodes {{ path oid rawBlob rawSize }} }}

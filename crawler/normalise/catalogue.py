@@ -14,20 +14,42 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from crawler.normalise.federation import federate
-from crawler.normalise.records import records_from_snapshots
+from crawler.normalise.organisations import (
+    EMPTY_DIRECTORY,
+    OrganisationDirectory,
+    organisation_entities,
+    unify,
+)
+from crawler.normalise.records import owner_profile, records_from_snapshots
 from schemas.forge import ForgeRegistration, RepositorySnapshot
+from schemas.organisation import OrganisationEntity, OwnerProfile
 from schemas.record import Record
 
 
 def federated_records(
     snapshots: Iterable[RepositorySnapshot],
     registrations: Mapping[str, ForgeRegistration] | Iterable[ForgeRegistration],
+    directory: OrganisationDirectory = EMPTY_DIRECTORY,
 ) -> list[Record]:
     """One record per piece of software across all forges, sorted by id (pure).
 
     `registrations` maps forge names to registrations (or is a list of them); snapshots of a
-    forge that is no longer registered are left out.
+    forge that is no longer registered are left out. `directory` holds the registries'
+    organisations and the accounts' declared ones (`crawler.normalise.organisations`).
     """
+    records, _ = federated_catalogue(snapshots, registrations, directory, entities=False)
+    return records
+
+
+def federated_catalogue(
+    snapshots: Iterable[RepositorySnapshot],
+    registrations: Mapping[str, ForgeRegistration] | Iterable[ForgeRegistration],
+    directory: OrganisationDirectory = EMPTY_DIRECTORY,
+    *,
+    entities: bool = True,
+) -> tuple[list[Record], list[OrganisationEntity]]:
+    """`federated_records` and the organisations they name (`organisation_entities`, with the
+    forge profiles of the snapshots' owners); no organisations when `entities` is False."""
     by_name = (
         dict(registrations)
         if isinstance(registrations, Mapping)
@@ -38,6 +60,18 @@ def federated_records(
         if snapshot.forge in by_name:
             per_forge[snapshot.forge].append(snapshot)
     records: list[Record] = []
+    profiles: dict[str, tuple[str, OwnerProfile | None]] = {}
     for forge, forge_snapshots in sorted(per_forge.items()):
-        records.extend(records_from_snapshots(forge_snapshots, registration=by_name[forge]))
-    return federate(records)
+        registration = by_name[forge]
+        records.extend(
+            records_from_snapshots(forge_snapshots, registration=registration, directory=directory)
+        )
+        if entities:
+            for snapshot in forge_snapshots:
+                owner, profile = owner_profile(snapshot, registration)
+                if owner and (owner not in profiles or profiles[owner][1] is None):
+                    profiles[owner] = (forge, profile)
+    federated = unify(federate(records), directory)
+    if not entities:
+        return federated, []
+    return federated, organisation_entities(federated, profiles, directory)

@@ -187,9 +187,9 @@ def declared_fields(data: Mapping[str, Any], *, raw_url: RawUrl, file_dir: str) 
     legal = _mapping(data.get("legal"))
     audience = _mapping(data.get("intendedAudience"))
     localisation = _mapping(data.get("localisation"))
+    # legal.repoOwner (deprecated) is often a person's name: the organisation is resolved from
+    # the registry or the forge instead (crawler.normalise.organisations).
     organisation = _organisation(data.get("organisation"))
-    if organisation is None and (owner := _text(legal.get("repoOwner"))):
-        organisation = Organisation(name=owner)
     ready = localisation.get("localisationReady")
     return {
         "application_suite": _text(data.get("applicationSuite")),

@@ -19,10 +19,12 @@ from urllib.parse import quote, urlsplit
 from crawler.kinds import kind_spec
 from crawler.normalise.declared import RawUrl, canonical_urls, declared_fields
 from crawler.normalise.facts import read_facts
+from crawler.normalise.organisations import EMPTY_DIRECTORY, OrganisationDirectory, resolve
 from crawler.normalise.packages import ManifestText, read_packages
 from schemas.errors import InvalidURLError
 from schemas.forge import ForgeFacts, ForgeRegistration, RepositorySnapshot
 from schemas.licence import licence_from_expression
+from schemas.organisation import OwnerProfile, account_id
 from schemas.publiccode import PARSER_VERSION, parse
 from schemas.record import (
     Description,
@@ -188,20 +190,54 @@ def _with_packages(
     )
 
 
+def owner_profile(
+    snapshot: RepositorySnapshot, registration: ForgeRegistration
+) -> tuple[str | None, OwnerProfile | None]:
+    """The owner path (``host/path``) of a snapshot's repository and the forge's profile of
+    the owner (None when the payload does not tell, e.g. a snapshot stored by an older crawl)."""
+    spec = kind_spec(registration.kind)
+    raw = snapshot.payload.get("raw")
+    raw = raw if isinstance(raw, Mapping) else snapshot.payload
+    profile = spec.read_owner(raw) if spec.read_owner is not None else None
+    host = urlsplit(snapshot.url).hostname
+    path = snapshot.payload.get("full_path")
+    if not isinstance(path, str) or "/" not in path.strip("/"):
+        path = urlsplit(snapshot.url).path
+    owner_path = path.strip("/").rsplit("/", 1)[0] if "/" in path.strip("/") else None
+    if profile is not None and profile.path and not (owner_path and "/" in owner_path):
+        owner_path = profile.path  # a nested GitLab group is spelled whole by the forge
+    if not host or not owner_path:
+        return None, profile
+    return account_id(host, owner_path), profile
+
+
 def record_from_snapshot(
-    snapshot: RepositorySnapshot, *, registration: ForgeRegistration
+    snapshot: RepositorySnapshot,
+    *,
+    registration: ForgeRegistration,
+    directory: OrganisationDirectory = EMPTY_DIRECTORY,
 ) -> Record:
-    """The declared or inferred record of one snapshot (see the module docstring)."""
+    """The declared or inferred record of one snapshot (see the module docstring), with its
+    owner path and organisation (`crawler.normalise.organisations.resolve`)."""
     facts = read_facts(snapshot.payload, kind_spec(registration.kind).spellings)
     if snapshot.publiccode is not None:
         record = _declared(snapshot, registration, facts, snapshot.publiccode)
     else:
         record = _inferred(snapshot, registration, facts)
+    owner, profile = owner_profile(snapshot, registration)
+    record.repository.owner = owner
+    record.organisation = resolve(record, owner, profile, directory)
     return _with_packages(record, snapshot, registration, facts)
 
 
 def records_from_snapshots(
-    snapshots: Sequence[RepositorySnapshot], *, registration: ForgeRegistration
+    snapshots: Sequence[RepositorySnapshot],
+    *,
+    registration: ForgeRegistration,
+    directory: OrganisationDirectory = EMPTY_DIRECTORY,
 ) -> list[Record]:
     """One record per snapshot, in order; pure. Apply `federate` across all forges afterwards."""
-    return [record_from_snapshot(snapshot, registration=registration) for snapshot in snapshots]
+    return [
+        record_from_snapshot(snapshot, registration=registration, directory=directory)
+        for snapshot in snapshots
+    ]

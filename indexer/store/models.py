@@ -148,6 +148,7 @@ class RecordRow(Base):
     __table_args__ = (
         Index("ix_records_forge", "forge"),
         Index("ix_records_last_activity", "last_activity"),
+        Index("ix_records_organisation_id", "organisation_id"),
     )
 
     id: Mapped[str] = mapped_column(String(1024), primary_key=True)
@@ -158,6 +159,9 @@ class RecordRow(Base):
     valid: Mapped[bool] = mapped_column(Boolean)
     forge: Mapped[str] = mapped_column(String(63))
     organisation: Mapped[str | None] = mapped_column(Text)
+    organisation_id: Mapped[str | None] = mapped_column(String(255))
+    organisation_kind: Mapped[str | None] = mapped_column(String(16))
+    owner: Mapped[str | None] = mapped_column(String(1024))
     licences: Mapped[list[str]]
     languages: Mapped[list[str]]
     categories: Mapped[list[str]]
@@ -166,6 +170,33 @@ class RecordRow(Base):
     last_seen: Mapped[datetime]
     last_changed: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
+
+
+class OrganisationRow(Base):
+    """An organisation (`schemas.organisation.OrganisationEntity` as JSON), as the last
+    federation derived it from records, registries and forge profiles; counts come from
+    `records.organisation_id`."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(8))
+    updated_at: Mapped[datetime]
+
+
+class RegistryOrganisationRow(Base):
+    """What one registry file says about an organisation
+    (`schemas.organisation.RegistryOrganisation` as JSON), kept by ``forges import``."""
+
+    __tablename__ = "registry_organisations"
+
+    key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    document: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
 
 
 class AliasRow(Base):

@@ -22,6 +22,7 @@ from indexer.store import (
     crawl_state,
     forges,
     leases,
+    organisations,
     pictures,
     proposals,
     repositories,
@@ -30,6 +31,7 @@ from indexer.store import (
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing
 from indexer.store.health import IntegrityProbe, describe_failure, location
+from indexer.store.organisations import OrganisationCounts
 from indexer.store.pictures import Picture
 from indexer.store.reuse import ReuseStoreMethods
 from indexer.store.values import (
@@ -48,6 +50,7 @@ from indexer.store.values import (
 from schemas.errors import StoreError
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
+from schemas.organisation import OrganisationEntity, RegistryOrganisation
 from schemas.proposal import Proposal
 from schemas.record import Record
 
@@ -579,3 +582,49 @@ class Store(ReuseStoreMethods):
         """Every proposal (of one forge), oldest first."""
         with self._transaction(write=False) as connection:
             return proposals.listing(connection, forge)
+
+    # --- organisations ------------------------------------------------------------------
+
+    def save_organisations(
+        self, entities: Iterable[OrganisationEntity], *, now: datetime | None = None
+    ) -> int:
+        """Insert or replace organisations (accounts known before are kept); returns the count."""
+        with self._transaction(write=True) as connection:
+            return organisations.save(connection, entities, self._now(now))
+
+    def get_organisation(self, id: str) -> OrganisationEntity | None:
+        """The organisation `id`, or None."""
+        with self._transaction(write=False) as connection:
+            return organisations.get(connection, id)
+
+    def list_organisations(self) -> list[OrganisationEntity]:
+        """Every stored organisation (persons included), by id."""
+        with self._transaction(write=False) as connection:
+            return organisations.every(connection)
+
+    def organisation_counts(self) -> dict[str, OrganisationCounts]:
+        """Organisation id → counts of its live records (software, declared, valid, forges)."""
+        with self._transaction(write=False) as connection:
+            return organisations.counts(connection)
+
+    def organisation_record_ids(self, id: str) -> list[str]:
+        """Ids of the live records of organisation `id`."""
+        with self._transaction(write=False) as connection:
+            return organisations.record_ids(connection, id)
+
+    def declared_organisations_by_owner(self) -> dict[str, str]:
+        """Owner path → organisation id its declared records name most (for federation)."""
+        with self._transaction(write=False) as connection:
+            return organisations.declared_by_owner(connection)
+
+    def save_registry_organisations(
+        self, entries: Iterable[RegistryOrganisation], *, now: datetime | None = None
+    ) -> int:
+        """Keep what registry files say about organisations (replaces each source's entries)."""
+        with self._transaction(write=True) as connection:
+            return organisations.save_registry(connection, entries, self._now(now))
+
+    def registry_organisations(self) -> list[RegistryOrganisation]:
+        """Every registry entry ``forges import`` kept."""
+        with self._transaction(write=False) as connection:
+            return organisations.registry(connection)

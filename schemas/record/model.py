@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from schemas.findings import Finding, has_errors
 from schemas.forge import ForgeKind
 from schemas.manifests.model import Packages
+from schemas.organisation import OrganisationKind, SourceKind
 from schemas.publiccode.vocabularies import DevelopmentStatus, MaintenanceType, SoftwareType
 from schemas.reuse import ReuseSummary
 
@@ -77,10 +78,21 @@ class Maintenance(_Model):
 
 
 class Organisation(_Model):
-    """The publishing organisation (``organisation``), or one that funds it (``fundedBy``)."""
+    """The publishing organisation (``organisation``), or one that funds it (``fundedBy``).
 
+    On `Record.organisation` it is the *resolved* organisation (`crawler.normalise.organisations`):
+    the declared one when valid, else the registry's organisation of the repository's owner,
+    else the forge's profile of the owner. `id` names an `schemas.organisation.OrganisationEntity`;
+    kind ``person`` is a user namespace (no name kept, not shown as an organisation).
+    """
+
+    id: str | None = Field(default=None, description="organisation id (see /organisations)")
     name: str | None = None
     uri: str | None = None
+    kind: OrganisationKind | None = None
+    source: SourceKind | None = Field(
+        default=None, description="publiccode, registry or forge: where the organisation came from"
+    )
 
 
 class Dependency(_Model):
@@ -138,6 +150,10 @@ class Repository(_Model):
     archived: bool = False
     is_fork: bool = False
     homepage: str | None = None
+    owner: str | None = Field(
+        default=None,
+        description="forge owner path: host and group/organisation/user path, lower-case",
+    )
 
 
 class Provenance(_Model):
@@ -222,6 +238,26 @@ class Record(_Model):
     @property
     def last_activity(self) -> datetime | None:
         return self.repository.last_activity
+
+    @computed_field(description="id of the resolved organisation (copy of organisation.id)")  # type: ignore[prop-decorator]
+    @property
+    def organisation_id(self) -> str | None:
+        return self.organisation.id if self.organisation else None
+
+    @computed_field(description="name of the resolved organisation; none for a person")  # type: ignore[prop-decorator]
+    @property
+    def organisation_name(self) -> str | None:
+        return self.organisation.name if self.organisation else None
+
+    @computed_field(description="public_body, project, company, person or unknown")  # type: ignore[prop-decorator]
+    @property
+    def organisation_kind(self) -> OrganisationKind | None:
+        return self.organisation.kind if self.organisation else None
+
+    @computed_field(description="forge owner path (copy of repository.owner)")  # type: ignore[prop-decorator]
+    @property
+    def owner(self) -> str | None:
+        return self.repository.owner
 
     def description_in(
         self, language: str, fallbacks: tuple[str, ...] = ("en",)

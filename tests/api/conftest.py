@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
+from crawler.normalise.organisations import organisation_entities
 from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store, create_store
@@ -113,6 +114,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
     )
     opened.save_page("opencode", "all", [snapshot], [records[0]], None)
     opened.upsert_records(records[1:])
+    opened.save_organisations(organisation_entities(records, {}))
     yield opened
     opened.close()
 

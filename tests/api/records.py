@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from schemas.findings import Finding
+from schemas.organisation import name_id
 from schemas.record import (
     Contact,
     Description,
@@ -72,7 +73,13 @@ def make_record(
         maintenance=Maintenance(
             type="internal", contacts=[Contact(name="Erika Mustermann", email="erika@example.org")]
         ),
-        organisation=Organisation(name=organisation, uri="https://example.org/org")
+        organisation=Organisation(
+            id=name_id(organisation),
+            name=organisation,
+            uri="https://example.org/org",
+            kind="public_body",
+            source="publiccode",
+        )
         if organisation
         else None,
         relations=relations or Relations(),

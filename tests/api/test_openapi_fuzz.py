@@ -17,6 +17,7 @@ from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from api.app import create_app
+from crawler.normalise.organisations import organisation_entities
 from indexer.store import create_store
 from schemas.errors import RegistrationError
 from schemas.settings import Settings
@@ -65,6 +66,7 @@ def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
     """Generated requests to every operation get no 5xx and answers matching the schema."""
     store = create_store(f"sqlite:///{tmp_path / 'fuzz.db'}")
     store.upsert_records(corpus())
+    store.save_organisations(organisation_entities(corpus(), {}))
 
     backend = built_search(store)
     app = create_app(

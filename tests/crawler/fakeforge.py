@@ -75,6 +75,16 @@ class FakeRepo:
         return hashlib.sha1(text.encode()).hexdigest() if text is not None else None
 
 
+def is_person(owner: str) -> bool:
+    """Owners named ``user…`` are user namespaces in every fake; the others organisations."""
+    return owner.split("/", 1)[0].startswith("user")
+
+
+def organisation_name(owner: str) -> str:
+    """The display name every fake forge gives organisation `owner`."""
+    return f"Organisation {owner.replace('/', ' ')}"
+
+
 def make_repos(count: int, owners: int, *, with_publiccode: float = 0.3) -> list[FakeRepo]:
     """`count` repositories spread over `owners` owners; every 10th block of 3 has a file."""
     repos = []
@@ -102,6 +112,8 @@ class FakeForge:
     repos: list[FakeRepo]
     fail: Failer | None = None
     counts: Counter[str] = field(default_factory=Counter)
+    paths: Counter[str] = field(default_factory=Counter)
+    """Requests per URL path (the method counts stay in `counts`, whose sum is `total`)."""
     clock: datetime = BASE_TIME + timedelta(days=3 * 365)
 
     def by_id(self) -> dict[int, FakeRepo]:
@@ -129,6 +141,7 @@ class FakeForge:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.counts[request.method] += 1
+        self.paths[request.url.path] += 1
         if self.fail is not None:
             injected = self.fail(request)
             if injected is not None:
@@ -190,6 +203,16 @@ class FakeGitLab(FakeForge):
             "topics": ["egov"],
             "archived": False,
             "visibility": "public",
+            "namespace": {
+                "id": 7,
+                "name": repo.owner if is_person(repo.owner) else organisation_name(repo.owner),
+                "path": repo.owner.rsplit("/", 1)[-1],
+                "kind": "user" if is_person(repo.owner) else "group",
+                "full_path": repo.owner,
+                "parent_id": None,
+                "avatar_url": f"https://{self.host}/uploads/{repo.owner}.png",
+                "web_url": f"https://{self.host}/{repo.owner}",
+            },
         }
 
     def _rest_projects(self, url: httpx.URL, members: list[FakeRepo]) -> httpx.Response:
@@ -247,6 +270,17 @@ class FakeGitLab(FakeForge):
             "topics": ["egov"],
             "languages": [{"name": "Python", "share": 80.0}, {"name": "HTML", "share": 20.0}],
             "repository": {"rootRef": "main", "blobs": {"nodes": blobs}},
+            "namespace": {"fullPath": repo.owner, "name": repo.owner.rsplit("/", 1)[-1]},
+            "group": None
+            if is_person(repo.owner)
+            else {
+                "fullPath": repo.owner,
+                "name": organisation_name(repo.owner),
+                "description": f"Public body {repo.owner}",
+                "avatarUrl": f"https://{self.host}/uploads/{repo.owner}.png",
+                "webUrl": f"https://{self.host}/groups/{repo.owner}",
+                "parent": {"fullPath": repo.owner.rsplit("/", 1)[0]} if "/" in repo.owner else None,
+            },
         }
 
     def _connection(self, members: list[FakeRepo], first: int, after: str | None) -> dict[str, Any]:
@@ -345,8 +379,25 @@ class FakeGitHub(FakeForge):
             "primaryLanguage": {"name": "Go"},
             "defaultBranchRef": {"name": "main"},
             "repositoryTopics": {"nodes": [{"topic": {"name": "egov"}}]},
+            "owner": self.owner_node(repo.owner),
             "yml": blob("publiccode.yml"),
             "yaml": blob("publiccode.yaml"),
+        }
+
+    def owner_node(self, owner: str) -> dict[str, Any]:
+        """``Repository.owner``: an ``Organization`` with its profile, or a ``User``."""
+        if is_person(owner):
+            return {"__typename": "User", "login": owner, "url": f"https://{self.host}/{owner}"}
+        return {
+            "__typename": "Organization",
+            "login": owner,
+            "url": f"https://{self.host}/{owner}",
+            "avatarUrl": f"https://avatars.{self.host}/{owner}",
+            "name": organisation_name(owner),
+            "description": f"Public body {owner}",
+            "location": "Musterstadt",
+            "email": f"opensource@{owner}.example",
+            "websiteUrl": f"https://{owner}.example",
         }
 
     def rest_item(self, repo: FakeRepo) -> dict[str, Any]:
@@ -354,6 +405,12 @@ class FakeGitHub(FakeForge):
         return {
             "id": repo.id,
             "node_id": f"R_{repo.id}",
+            "owner": {
+                "login": repo.owner,
+                "type": "User" if is_person(repo.owner) else "Organization",
+                "avatar_url": f"https://avatars.{self.host}/{repo.owner}",
+                "html_url": f"https://{self.host}/{repo.owner}",
+            },
             "name": repo.name,
             "full_name": repo.path,
             "private": False,
@@ -504,7 +561,7 @@ class FakeGitea(FakeForge):
         """A repository object (the field set of Gitea 1.22 / Forgejo 9)."""
         return {
             "id": repo.id,
-            "owner": {"id": 1000 + int(repo.owner[3:] or 0), "login": repo.owner},
+            "owner": self.user_object(repo.owner),
             "name": repo.name,
             "full_name": repo.path,
             "description": f"Description of {repo.name}",
@@ -530,8 +587,57 @@ class FakeGitea(FakeForge):
             "topics": ["egov"],
         }
 
+    def user_object(self, owner: str) -> dict[str, Any]:
+        """Gitea's user object, which an organisation's repositories carry as ``owner`` too."""
+        digits = "".join(ch for ch in owner if ch.isdigit())
+        return {
+            "id": 1000 + int(digits or 0),
+            "login": owner,
+            "username": owner,
+            "full_name": "" if is_person(owner) else organisation_name(owner),
+            "email": "",
+            "avatar_url": f"https://{self.host}/avatars/{owner}",
+            "html_url": f"https://{self.host}/{owner}",
+            "website": "",
+            "location": "",
+            "description": "",
+        }
+
+    def organisation_object(self, owner: str) -> dict[str, Any]:
+        """``GET /orgs/{org}`` (and each item of ``GET /orgs``)."""
+        return {
+            "id": self.user_object(owner)["id"],
+            "name": owner,
+            "username": owner,
+            "full_name": organisation_name(owner),
+            "email": f"opensource@{owner}.example",
+            "avatar_url": f"https://{self.host}/avatars/{owner}",
+            "description": f"Public body {owner}",
+            "website": f"https://{owner}.example",
+            "location": "Musterstadt",
+            "visibility": "public",
+        }
+
+    def organisations(self) -> list[str]:
+        return sorted({r.owner for r in self.repos if not is_person(r.owner)})
+
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = unquote(request.url.path)
+        if path == "/api/v1/orgs":
+            limit = min(50, int(request.url.params.get("limit", "30")))
+            page = int(request.url.params.get("page", "1"))
+            names = self.organisations()
+            headers = {"X-Total-Count": str(len(names))}
+            if page * limit < len(names):
+                following = request.url.copy_set_param("page", str(page + 1))
+                headers["Link"] = f'<{following}>; rel="next"'
+            chosen = names[(page - 1) * limit : page * limit]
+            return _json([self.organisation_object(n) for n in chosen], headers=headers)
+        match = re.fullmatch(r"/api/v1/orgs/([^/]+)", path)
+        if match:
+            if match.group(1) not in self.organisations():
+                return _json({"message": "GetOrgByName"}, 404)
+            return _json(self.organisation_object(match.group(1)))
         if path == "/api/v1/version":
             return _json({"version": "9.0.3+gitea-1.22.0" if self.forgejo else "1.22.3"})
         if path == "/api/forgejo/v1/version" and self.forgejo:
@@ -541,7 +647,7 @@ class FakeGitea(FakeForge):
         match = re.fullmatch(r"/api/v1/(orgs|users)/([^/]+)/repos", path)
         if match:
             members = [r for r in self.repos if r.owner == match.group(2)]
-            if not members:
+            if not members or (match.group(1) == "orgs" and is_person(match.group(2))):
                 return _json({"message": "GetOrgByName", "url": "…"}, 404)
             return self._page(request.url, members, envelope=False)
         match = re.fullmatch(r"/api/v1/users/([^/]+)", path)

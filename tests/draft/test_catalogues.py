@@ -14,7 +14,7 @@ from schemas.publiccode import parse
 from schemas.record import Record
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden" / "catalogue.ndjson"
-_COMPUTED = frozenset({"valid", "forge", "mirrors", "last_activity"})
+_COMPUTED = frozenset(Record.model_computed_fields)
 FETCHED = "2026-11-01T00:00:00+00:00"
 """The golden export leaves out the crawl's clock; drafts measure activity from it."""
 

@@ -138,7 +138,7 @@ def test_repository_manifest_deduplicates_urls() -> None:
 
 @needs_shared
 @pytest.mark.parametrize(
-    "name", ["ch-swiss-oss-catalog__organisations.json", "codegouvfr-data__top_organizations.yml"]
+    "name", ["us-code-gov-api__agency_metadata.json", "codegouvfr-data__awesome-codegouvfr.yml"]
 )
 def test_files_that_are_not_registries_are_refused(name: str) -> None:
     """A file in no known registry format is refused, naming the file and the known formats."""

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from PIL import Image
 
 from api.app import create_app
+from crawler.normalise.organisations import organisation_entities
 from indexer.store import Picture, create_store
 from schemas.forge import ForgeRegistration
 from schemas.settings import Settings
@@ -89,6 +90,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     snapshots, records = readable_real_world()
     store.save_page("github", "all", snapshots, records, None)
     store.upsert_records([*corpus(), LOGO_RECORD])
+    store.save_organisations(organisation_entities([*records, *corpus(), LOGO_RECORD], {}))
     store.save_picture(logo_picture())
     settings = Settings(database_url=f"sqlite:///{database}")
     app = create_app(settings, store=store, search=built_search(store))

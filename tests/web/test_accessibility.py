@@ -19,6 +19,8 @@ PAGES = {
     "software": "/software/gitlab.opencode.de/stadt/beteiligung",
     "status": "/forges?url=https://gitlab.opencode.de/kreis/eakte",
     "stats": "/stats",
+    "organisations": "/organisations",
+    "organisation": "/organisations/name:stadt-musterhausen",
 }
 
 
