@@ -41,12 +41,7 @@ async def _contents(crawler: GitHubCrawler, item: dict[str, Any], *, plan: Plan)
         if response.status != 200 or not isinstance(response.data, dict):
             return None
         data = response.data
-        return name, [
-            data.get("content", ""),
-            data.get("sha"),
-            response.headers.get("etag"),
-            data.get("size"),
-        ]
+        return name, [data.get("content", ""), data.get("sha"), response.headers.get("etag")]
 
     found = [f for f in await asyncio.gather(*(one(n) for n in PUBLICCODE_NAMES)) if f is not None]
     if found and all(value is None for _name, value in found):
