@@ -52,20 +52,27 @@ def build_app(database_url: str | None = None) -> FastAPI:
 
 
 def check_serving() -> None:
-    """Open the store and the search backend as each worker will, then close them.
+    """Open the store and the search backend as each worker will, rebuild an index that is lost
+    or of an older format (an upgrade), then close them.
 
     Raises:
         CodereuseError: the settings do not lead to a usable store or search backend.
     """
     from indexer.search.factory import create_search_backend
     from indexer.store import create_store
+    from indexer.sync import ensure_usable
 
     settings = load_settings()
     store = create_store(settings.database_url)
     try:
-        close = getattr(create_search_backend(settings, store), "close", None)
-        if close is not None:
-            close()
+        search = create_search_backend(settings, store)
+        try:
+            if ensure_usable(search, store):
+                ui.say(f"rebuilt the search index from {store.count_records()} stored records")
+        finally:
+            close = getattr(search, "close", None)
+            if close is not None:
+                close()
     finally:
         store.close()
 
@@ -158,9 +165,8 @@ def serve(
     lean = workers > 1 and os.name == "posix"
     try:
         announce_new(settings.database_url)
+        check_serving()
         app = None if lean else build_app()
-        if lean:
-            check_serving()
     except CodereuseError as error:
         ui.echo(f"codereuse: {error}", err=True)
         raise typer.Exit(1) from None

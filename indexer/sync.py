@@ -43,6 +43,23 @@ def sync_search(search: SearchBackend, store: Any, *, rebuild: bool = False) -> 
         return int(follow(store))
 
 
+def ensure_usable(search: SearchBackend, store: Any) -> bool:
+    """Rebuild a follower-capable index that is lost or stale (a new index format after an
+    upgrade, a deleted index); leave a usable one alone. True when it rebuilt.
+
+    `serve` calls this before answering: with a SQLite store nobody else would rebuild the index,
+    and every search would answer 0 results until the next crawl. Backends that cannot follow
+    the store (Meilisearch) are left to the crawling process.
+    """
+    if getattr(search, "sync_from_store", None) is None:
+        return False
+    with index_lock(search):
+        if _index_stale(search, store) or _index_lost(search, store):
+            search.rebuild()
+            return True
+    return False
+
+
 @contextlib.contextmanager
 def index_lock(search: SearchBackend) -> Iterator[None]:
     """Hold the host-wide lock of a file-based index (``<file>.lock``); no-op for other backends."""
