@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Literal, Protocol, runtime_checkable
+from typing import Annotated, Literal, Protocol, get_args, runtime_checkable
 
 from pydantic import Field
 
@@ -67,17 +67,7 @@ SortKey = Literal[
     "reused_by_organisations",
     "-reused_by_organisations",
 ]
-SORT_KEYS: tuple[str, ...] = (
-    "relevance",
-    "last_activity",
-    "-last_activity",
-    "name",
-    "-name",
-    "stars",
-    "-stars",
-    "reused_by_organisations",
-    "-reused_by_organisations",
-)
+SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 # ``last_activity``, ``stars`` and ``reused_by_organisations`` (by reuse level, see
 # `REUSE_THRESHOLDS`) sort newest / most first; the ``-`` form reverses.
 LOCALES: tuple[str, ...] = ("de", "en", "it", "fr", "nl")
