@@ -55,6 +55,7 @@ def test_first_result_is_above_the_fold_on_a_phone(
         "/software/gitlab.opencode.de/xss/demo?lang=de",
         "/software/gitlab.opencode.de/kreis/eakte?lang=de",
         "/forges?lang=de&url=https://gitlab.opencode.de/kreis/eakte",
+        "/forges?lang=de&url=javascript:alert(1)",  # a message quoting a long example URL
     ],
 )
 def test_no_page_scrolls_sideways(
