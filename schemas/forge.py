@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.facts import CrawledFacts
+
 ForgeKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,31}$")]
 """The name of a forge kind. The kinds themselves are registered in `crawler.kinds` (schemas
 knows no kind): a registration of a kind nobody registered is refused there, by name."""
@@ -82,6 +84,9 @@ class ForgeFacts(BaseModel):
     fork_parent_url: str | None = None
     homepage: str | None = None
     visibility: str | None = Field(default=None, description="public, internal or private")
+    repository: CrawledFacts | None = Field(
+        default=None, description="root files, README, releases, commits (schemas.facts)"
+    )
 
 
 class RepositorySnapshot(BaseModel):

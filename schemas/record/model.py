@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from schemas.facts import RepositoryFacts
 from schemas.findings import Finding, has_errors
 from schemas.forge import ForgeKind
 from schemas.manifests.model import Packages
@@ -153,6 +154,10 @@ class Repository(_Model):
     owner: str | None = Field(
         default=None,
         description="forge owner path: host and group/organisation/user path, lower-case",
+    )
+    facts: RepositoryFacts | None = Field(
+        default=None,
+        description="root files, README, releases, last commit, open issues; none when not read",
     )
 
 
