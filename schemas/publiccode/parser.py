@@ -6,7 +6,8 @@ it on its own test corpus:
 1. bytes → YAML tree (`yamlnodes.load`): size, UTF-8, syntax, one document, bounded nesting and
    aliases, duplicate keys;
 2. the top level must be a mapping; ``publiccodeYmlVersion`` must be present, a string and a
-   supported version (checking stops here otherwise, as in the reference), older versions warn;
+   supported version, older versions warn. The reference stops at a bad version; we report it
+   first and check the rest against the latest standard, so one round of fixes suffices;
 3. strict decoding against the key table (`decode`): unknown keys, wrong types;
 4. value rules (`rules`), then deprecations, files and videos (`extras`);
 5. the reference's compatibility fix-ups on ``data``: ``it`` → ``IT``, and a deprecated
@@ -144,55 +145,29 @@ def parse(
     fixed = _fix_ups(raw)
     model = PublicCode.model_validate(_fix_ups(PublicCode.lenient_data(root)))
     pair = find_key(root, "publiccodeYmlVersion")
-    if pair is None:
-        findings.append(
-            Finding(
-                type="error",
-                key="publiccodeYmlVersion",
-                message='publiccodeYmlVersion is a required field: add publiccodeYmlVersion: "0" '
-                "as the first line",
-            )
-        )
-        return _result(path, findings, fixed, model, None)
-    key_node, version_node = pair
-    if version_node.kind != SCALAR or not isinstance(version_node.value, str):
-        found = clip(version_node.text) if version_node.kind == SCALAR else _kind(version_node)
-        key, column = key_at_line(root, version_node.line)
-        findings.append(
-            Finding(
-                type="error",
-                key=key or "publiccodeYmlVersion",
-                line=version_node.line,
-                column=column,
-                message=f"wrong type for this field: publiccodeYmlVersion must be a string, not "
-                f'{found}. Quote it: publiccodeYmlVersion: "0"',
-            )
-        )
-        return _result(path, findings, fixed, model, None)
-    version = version_node.value
-    if version not in SUPPORTED_VERSIONS:
-        findings.append(
-            Finding(
-                type="error",
-                key="publiccodeYmlVersion",
-                message=f"unsupported version: '{clip(version)}'. Supported versions: "
-                f'{", ".join(SUPPORTED_VERSIONS)}. Use "0" for the latest 0.x standard',
-            )
-        )
-        return _result(path, findings, fixed, model, version)
-    if version != "0" and not version.startswith(LATEST_VERSION):
+    version_finding, version = _version_check(root, pair)
+    if version_finding is not None:
+        findings.append(version_finding)
+    elif (
+        version not in (None, "0")
+        and pair is not None
+        and not str(version).startswith(LATEST_VERSION)
+    ):
         findings.append(
             Finding(
                 type="warning",
                 key="publiccodeYmlVersion",
-                line=key_node.line,
-                column=key_node.column,
-                message=f"v{version} is not the latest version, use '0'. Parsing this file as "
-                f"v{LATEST_VERSION}.",
+                line=pair[0].line,
+                column=pair[0].column,
+                message=f"v{version} is not the latest version, use '0'. Parsing this file "
+                f"as v{LATEST_VERSION}.",
             )
         )
     view, decode_findings, dropped = decode(root)
-    findings.extend(decode_findings)
+    # A wrong-typed version is already the version finding; decoding words it again.
+    findings.extend(
+        f for f in decode_findings if version_finding is None or f.key != version_finding.key
+    )
     checker = Rules(root, ipa_codes)
     checker.check(view)
     check_extras(checker, view, Path(base_dir) if base_dir is not None else None)
@@ -207,7 +182,62 @@ def parse(
                 "these first",
             )
         )
+    if version_finding is not None:
+        return _result(path, findings, fixed, model, version, first=version_finding)
     return _result(path, findings, fixed, model, version)
+
+
+OLD_VERSION_KEYS = ("publiccode-yml-version", "publiccodeYamlVersion")
+"""Spellings of the version key seen in real files (the first is the pre-0.2 name)."""
+
+
+def _version_check(root: Node, pair: tuple[Node, Node] | None) -> tuple[Finding | None, str | None]:
+    """The finding about ``publiccodeYmlVersion`` (None when it names a supported version) and
+    the declared version when it is a string.
+
+    The reference parser stops at this finding; we go on and check the rest of the file against
+    the latest standard, so that one round of fixes suffices (issue 13), and say so.
+    """
+    rest = f"The rest of the file was checked against the latest standard ({LATEST_VERSION})."
+    if pair is None:
+        old = next((name for name in OLD_VERSION_KEYS if find_key(root, name)), None)
+        rename = f" (rename {old}, an old spelling)" if old else ""
+        return (
+            Finding(
+                type="error",
+                key="publiccodeYmlVersion",
+                message='publiccodeYmlVersion is a required field: add publiccodeYmlVersion: "0" '
+                f"as the first line{rename}. {rest}",
+            ),
+            None,
+        )
+    _, version_node = pair
+    if version_node.kind != SCALAR or not isinstance(version_node.value, str):
+        found = clip(version_node.text) if version_node.kind == SCALAR else _kind(version_node)
+        key, column = key_at_line(root, version_node.line)
+        return (
+            Finding(
+                type="error",
+                key=key or "publiccodeYmlVersion",
+                line=version_node.line,
+                column=column,
+                message=f"wrong type for this field: publiccodeYmlVersion must be a string, not "
+                f'{found}. Quote it: publiccodeYmlVersion: "0". {rest}',
+            ),
+            None,
+        )
+    version = version_node.value
+    if version not in SUPPORTED_VERSIONS:
+        return (
+            Finding(
+                type="error",
+                key="publiccodeYmlVersion",
+                message=f"unsupported version: '{clip(version)}'. Supported versions: "
+                f'{", ".join(SUPPORTED_VERSIONS)}. Use "0" for the latest 0.x standard. {rest}',
+            ),
+            version,
+        )
+    return None, version
 
 
 def _result(
@@ -216,9 +246,14 @@ def _result(
     data: dict[str, Any],
     model: PublicCode,
     version: str | None,
+    *,
+    first: Finding | None = None,
 ) -> ParseResult:
+    ordered = _ordered(findings)
+    if first is not None:  # the version finding leads: it decides how the rest was read
+        ordered = [first, *(f for f in ordered if f is not first)]
     return ParseResult(
-        path=path, findings=_ordered(findings), data=copy.copy(data), model=model, version=version
+        path=path, findings=ordered, data=copy.copy(data), model=model, version=version
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from schemas.publiccode import PARSER_VERSION, parse
 from schemas.publiccode.bcp47 import is_valid_tag
 from schemas.publiccode.formats import is_oembed_video, is_spdx_expression
-from tests.publiccode.shared import png
+from tests.publiccode.shared import REAL_WORLD, png, require
 from tests.publiccode.test_hostile import MINIMAL
 
 
@@ -48,19 +48,54 @@ def test_current_versions_do_not_warn(version: bytes) -> None:
     assert [] == _found(_with(b'publiccodeYmlVersion: "0"', b"publiccodeYmlVersion: " + version))
 
 
-def test_unsupported_version_stops_with_one_error() -> None:
-    """An unknown version is the only finding, without position, listing the supported ones."""
-    result = parse(_with(b'publiccodeYmlVersion: "0"', b'publiccodeYmlVersion: "1"'))
-    assert [("error", "publiccodeYmlVersion", None, None)] == [
-        (f.type, f.key, f.line, f.column) for f in result.findings
-    ]
+def test_unsupported_version_comes_first_and_the_rest_is_still_checked() -> None:
+    """An unknown version is the first finding, without position, listing the supported ones;
+    the rest of the file is checked against the latest standard in the same run."""
+    data = _with(b'publiccodeYmlVersion: "0"', b'publiccodeYmlVersion: "1"')
+    result = parse(data.replace(b"localisationReady: true", b"localisationReady: yes"))
+    assert [
+        ("error", "publiccodeYmlVersion", None, None),
+        ("error", "localisation.localisationReady", 21, 3),
+    ] == [(f.type, f.key, f.line, f.column) for f in result.findings][:2]
     assert "Supported versions: 0, 0.2" in result.findings[0].message
+    assert "checked against the latest standard (0.7)" in result.findings[0].message
+
+
+def test_a_valid_body_under_an_unsupported_version_has_only_the_version_error() -> None:
+    """Nothing else is wrong: the version error is the only finding (no noise from going on)."""
+    result = parse(_with(b'publiccodeYmlVersion: "0"', b'publiccodeYmlVersion: "0.1"'))
+    assert [("error", "publiccodeYmlVersion")] == [(f.type, f.key) for f in result.findings]
+
+
+def test_a_misspelt_version_key_is_named_and_the_rest_is_checked() -> None:
+    """The pre-0.2 key publiccode-yml-version is named in the missing-version error, which
+    leads; the unknown key and the other errors follow in the same run."""
+    data = _with(b'publiccodeYmlVersion: "0"', b'publiccode-yml-version: "0.1"')
+    result = parse(data.replace(b"localisationReady: true", b"localisationReady: yes"))
+    assert ("error", "publiccodeYmlVersion") == (result.findings[0].type, result.findings[0].key)
+    assert "rename publiccode-yml-version" in result.findings[0].message
+    keys = [f.key for f in result.errors]
+    assert "publiccode-yml-version" in keys and "localisation.localisationReady" in keys
+
+
+def test_the_real_world_old_style_file_reports_all_its_errors_in_one_run() -> None:
+    """The corpus file with the old version key (issue 13) reports every error at once: fixing
+    the version alone does not reveal new errors."""
+    path = require(REAL_WORLD) / "070__BraznMngo__brazn-tasks__publiccode.yml"
+    data = path.read_bytes()
+    result = parse(data, base_dir=path.parent)
+    assert "publiccodeYmlVersion" == result.findings[0].key
+    fixed = data.replace(b"publiccode-yml-version: '0.2'", b'publiccodeYmlVersion: "0"')
+    after = parse(fixed, base_dir=path.parent)
+    before_rest = {(f.key, f.line) for f in result.errors[1:] if f.key != "publiccode-yml-version"}
+    assert {(f.key, f.line) for f in after.errors} == before_rest
+    assert len(result.errors) >= 10
 
 
 def test_unquoted_version_is_a_wrong_type() -> None:
     """publiccodeYmlVersion: 0.4 (a YAML number) must be quoted."""
     found = _found(_with(b'publiccodeYmlVersion: "0"', b"publiccodeYmlVersion: 0.4"))
-    assert [("error", "publiccodeYmlVersion", 1, 1)] == found
+    assert [("error", "publiccodeYmlVersion", 1, 1)] == found  # reported once, not twice
 
 
 def test_yaml11_booleans_are_wrong_types() -> None:
