@@ -35,6 +35,7 @@ from api.routers import (
     feeds,
     forges,
     health,
+    maturity,
     organisations,
     pages,
     pictures,
@@ -167,7 +168,19 @@ def create_app(
         templates=make_templates(),
         cache=ChangeCache(settings.cache_mb * 1024 * 1024),
     )
-    for module in (reuse, software, forges, status, exports, stats, feeds, health, pages, api_docs):
+    for module in (
+        reuse,
+        maturity,
+        software,
+        forges,
+        status,
+        exports,
+        stats,
+        feeds,
+        health,
+        pages,
+        api_docs,
+    ):
         app.include_router(module.router)
     app.include_router(stats_page.router)
     app.include_router(pictures.router)
