@@ -31,6 +31,7 @@ from api.pages import STATIC_DIR, error_page, make_templates
 from api.problems import EXCEPTION_HANDLERS, Problem
 from api.routers import (
     api_docs,
+    event_feeds,
     exports,
     feeds,
     forges,
@@ -169,6 +170,7 @@ def create_app(
         cache=ChangeCache(settings.cache_mb * 1024 * 1024),
     )
     for module in (
+        event_feeds,
         reuse,
         maturity,
         software,

@@ -178,7 +178,7 @@ def federate_all(store: Store) -> tuple[int, int]:
     merged, organisations = federated_catalogue(
         store.iter_snapshots(), store.list_forges(), organisation_directory(store)
     )
-    written = _write(store, merged, store.record_ids())
+    written = _write(store, merged, store.record_ids(), scope=None)
     store.save_organisations(organisations)
     return written
 
@@ -236,18 +236,23 @@ def _federate_closure(store: Store, touched: set[str]) -> tuple[int, int]:
         frontier = found - ids
     merged, organisations = federated_catalogue(snapshots.values(), registrations, directory)
     live = {record.id for record in store.iter_records(ids=sorted(ids))}
-    written = _write(store, merged, live)
+    written = _write(store, merged, live, scope=ids)
     store.save_organisations(organisations)
     return written
 
 
-def _write(store: Store, merged: list[Record], live: set[str]) -> tuple[int, int]:
+def _write(
+    store: Store, merged: list[Record], live: set[str], *, scope: set[str] | None
+) -> tuple[int, int]:
     """Upsert `merged` with their reuse links settled (`cli.reuse_step`), tombstone the rest of
-    `live`. Records whose reuse summary changed through `merged` are written too."""
+    `live`. Records whose reuse summary changed through `merged` are written too. Last, the
+    change events of the write are noted (`Store.note_changes`): records of `scope` (None: the
+    whole catalogue) that federation no longer produces count as removed."""
     stale = sorted(live - {record.id for record in merged})
     settled = settle_reuse(store, merged, stale) if merged or stale else []
     if settled:
         store.upsert_records(settled)
     if stale:
         store.delete_records(stale)
+    store.note_changes(merged, scope=scope)  # reuse summaries are no event: merged suffice
     return len(merged), len(stale)

@@ -55,7 +55,8 @@ def _latest_upserts(store: Store) -> Iterator[list[tuple[str, datetime]]]:
         size = min(2 * size, WINDOW)
 
 
-def _ranked_ids(search: SearchBackend, query: CatalogueQuery) -> set[str]:
+def ranked_ids(search: SearchBackend, query: CatalogueQuery) -> set[str]:
+    """Ids of the best `MAX_RANKED` hits of `query`'s words and filters."""
     ids: set[str] = set()
     for page in range(1, MAX_RANKED // 100 + 1):
         result = search.search(query=query.q, filters=query.filters(), page=page, per_page=100)
@@ -69,7 +70,7 @@ def feed_records(
     store: Store, search: SearchBackend, query: CatalogueQuery
 ) -> list[tuple[Record, datetime]]:
     """Up to `FEED_ENTRIES` records matching `query`, most recently changed first."""
-    allowed = _ranked_ids(search, query) if query.q else None
+    allowed = ranked_ids(search, query) if query.q else None
     filters = query.filters()
     chosen: list[tuple[Record, datetime]] = []
     for window in _latest_upserts(store):

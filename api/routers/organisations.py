@@ -37,6 +37,7 @@ from api.organisation_models import (
 from api.pages import error_page, page_url, render, safe_href
 from api.problems import ApiProblem, problem_responses
 from api.query import CatalogueQuery, SearchPage, query_string
+from api.routers.event_feeds import organisation_feed
 from indexer.search.protocol import SearchResult
 from indexer.store import Store
 from schemas.organisation import OrganisationEntity
@@ -323,6 +324,7 @@ def organisation_page(
             "nav": "organisations",
             "entity": entity,
             "name": entity.name_in(language) or entity.id,
+            "change_feeds": [organisation_feed(entity, language)],
             "summary": item,
             "kind_label": _kind_label(language, entity.kind),
             "sources": {

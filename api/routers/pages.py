@@ -27,6 +27,7 @@ from api.i18n import translate
 from api.pages import error_page, page_headers, page_url, render, safe_href
 from api.query import CatalogueQuery, SearchPage
 from api.reuse_view import reuse_of
+from api.routers.event_feeds import feed_link
 from api.software_view import (
     choose_description,
     paragraphs,
@@ -106,10 +107,21 @@ def _search_page(
             "also_searched": ", ".join(result.also_searched),
             "did_you_mean": _did_you_mean(result.did_you_mean, query, language),
             "csv_href": page_url("/api/v1/export", [("format", "csv"), *query.params()]),
+            "change_feeds": [_search_feed(query, language)],
             "advice": view.advice(query, language) if not result.total else [],
             "scripts": ["/static/filters.js"],
         },
     )
+
+
+def _search_feed(query: CatalogueQuery, language: str) -> dict[str, str]:
+    """The head link and footer link to the change feed of this search (`api.routers.event_feeds`)."""
+    title = (
+        translate(language, "feeds.search_title", q=query.q)
+        if query.q
+        else translate(language, "feeds.changes_title")
+    )
+    return {"title": title, "href": feed_link("/", query)}
 
 
 def _did_you_mean(
@@ -221,6 +233,13 @@ def forges_page(
                 "scope": _scope(language, forge),
             }
         )
+    feeds = [
+        {
+            "title": translate(language, "feeds.forge_title", name=forge["registration"].name),
+            "href": f"/forges/{forge['registration'].name}/feed",
+        }
+        for forge in forges
+    ]
     every = recrawl_interval(context.settings)
     status = repository_status(context.store, url, language, every=every) if url else None
     return render(
@@ -234,5 +253,6 @@ def forges_page(
             "status": status,
             "status_url": url,
             "status_record_path": record_path(status.record.id) if status and status.record else "",
+            "change_feeds": feeds,
         },
     )

@@ -394,3 +394,8 @@ class ProposalRow(Base):
     branch: Mapped[str] = mapped_column(String(255))
     opened_at: Mapped[datetime]
     checked_at: Mapped[datetime]
+
+
+# The notification tables (migration 0010) live in their own module on the same `Base`; importing
+# it here puts them in `Base.metadata` wherever the models are used (migrations, tests).
+from indexer.store import notification_models as _notification_models  # noqa: E402, F401

@@ -30,6 +30,7 @@ from indexer.store import (
 )
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing
+from indexer.store.events import EventStoreMethods
 from indexer.store.health import IntegrityProbe, describe_failure, location
 from indexer.store.organisations import OrganisationCounts
 from indexer.store.pictures import Picture
@@ -59,7 +60,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(ReuseStoreMethods):
+class Store(ReuseStoreMethods, EventStoreMethods):
     """The catalogue's source of truth on SQLite or PostgreSQL; build it with `create_store`.
 
     `clock` gives the time for every ``now`` not passed explicitly (tests inject one).
