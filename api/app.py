@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from api.cache import ChangeCache
-from api.deps import AppContext, RegisterForge
+from api.deps import AppContext, CheckWebhookURL, RegisterForge
 from api.i18n import choose_language
 from api.metrics import Metrics
 from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
@@ -45,6 +45,7 @@ from api.routers import (
     stats,
     stats_page,
     status,
+    webhooks,
 )
 from indexer.search.factory import create_search_backend
 from indexer.search.protocol import SearchBackend
@@ -133,13 +134,15 @@ def create_app(
     search: SearchBackend | None = None,
     register_forge: RegisterForge | None = None,
     forge_kinds: Sequence[str] = (),
+    check_webhook_url: CheckWebhookURL | None = None,
 ) -> FastAPI:
     """Build the app. Missing parts come from `settings` (default: `load_settings()`).
 
     `register_forge` checks a new registration (URL, kind, SSRF refusal); without it, forge
     writes over the API answer 503 and point at the CLI. `forge_kinds` (the names registered in
     `crawler.kinds`, handed in by the CLI since ``api`` may not import ``crawler``) become the
-    enum of a new forge's ``kind`` in the OpenAPI document.
+    enum of a new forge's ``kind`` in the OpenAPI document. `check_webhook_url` checks a
+    webhook's URL the same way; without it, ``POST /api/v1/webhooks`` answers 503.
     """
     settings = settings or load_settings()
     if store is None:
@@ -168,6 +171,7 @@ def create_app(
         metrics=metrics,
         templates=make_templates(),
         cache=ChangeCache(settings.cache_mb * 1024 * 1024),
+        check_webhook_url=check_webhook_url,
     )
     for module in (
         event_feeds,
@@ -182,6 +186,7 @@ def create_app(
         health,
         pages,
         api_docs,
+        webhooks,
     ):
         app.include_router(module.router)
     app.include_router(stats_page.router)

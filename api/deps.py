@@ -28,6 +28,8 @@ from schemas.settings import Settings
 
 RegisterForge = Callable[..., ForgeRegistration]
 """Checks and builds a forge registration (URL, kind, SSRF refusal); `cli` wires the crawler's."""
+CheckWebhookURL = Callable[..., str]
+"""Checks a webhook URL (``(url, *, allow_private) -> url``, SSRF refusal); `cli` wires the crawler's."""
 
 
 @dataclass
@@ -42,6 +44,7 @@ class AppContext:
     templates: Jinja2Templates
     cache: ChangeCache = field(default_factory=ChangeCache)
     similar: SimilarCache = field(default_factory=SimilarCache)
+    check_webhook_url: CheckWebhookURL | None = None
 
 
 def get_context(request: Request) -> AppContext:

@@ -127,6 +127,11 @@ class ForgeCreate(BaseModel):
         "CODEREUSE_ALLOWED_TOKEN_ENV allows (default GITHUB_TOKEN, GITLAB_TOKEN, "
         "CODEREUSE_FORGE_TOKEN_*)",
     )
+    notify_issues: bool = Field(
+        default=False,
+        description="open, update and close issues on repositories whose publiccode.yml is "
+        "broken (the server needs CODEREUSE_FORGE_TOKEN_<NAME>_WRITE)",
+    )
 
 
 class ForgePatch(BaseModel):
@@ -140,6 +145,7 @@ class ForgePatch(BaseModel):
     repos: list[str] | None = Field(default=None, max_length=5000)
     exclude: list[str] | None = Field(default=None, max_length=5000)
     token_env: str | None = Field(default=None, max_length=100)
+    notify_issues: bool | None = Field(default=None, description="see ForgeCreate")
 
 
 StatusKind = Literal[

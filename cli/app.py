@@ -22,6 +22,7 @@ from cli import (
     draft_command,
     export_command,
     forges_command,
+    notify_issues_command,
     organisations_command,
     propose_command,
     run_command,
@@ -29,6 +30,7 @@ from cli import (
     status_command,
     ui,
     validate_command,
+    webhooks_command,
 )
 from cli.logs import configure_logging
 from schemas.errors import ConfigurationError, StoreError
@@ -143,6 +145,8 @@ run_command.register(app)
 draft_command.register(app)
 propose_command.register(app)
 status_command.register(app)
+webhooks_command.register(app)
+notify_issues_command.register(app)
 
 
 def main() -> None:

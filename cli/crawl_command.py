@@ -135,6 +135,14 @@ def crawl(
                 if result.pictures_error
                 else f"pictures: {result.pictures_kept} kept, {result.pictures_refused} refused"
             )
+        for issues in result.issues:
+            if issues.problem:
+                ui.say(f"{issues.forge}: issues not written: {issues.problem}")
+            for done in issues.results:
+                ui.say(f"{issues.forge}: issue {done.action} {done.repository_url}: {done.detail}")
+        for sent in result.webhooks:
+            failed = f", {sent.failed} failed (see its delivery log)" if sent.failed else ""
+            ui.say(f"webhook {sent.webhook_id}: {sent.events} events sent{failed}")
         ui.echo(summarise(result.reports))
         if problem is not None:
             raise _fail(

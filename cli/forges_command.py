@@ -88,6 +88,12 @@ def add(
     allow_private: bool = typer.Option(
         False, "--allow-private", help="Allow loopback/private addresses (on-premises forges)."
     ),
+    notify_issues: bool = typer.Option(
+        False,
+        "--notify-issues",
+        help="Open an issue when a publiccode.yml breaks, close it when fixed "
+        "(token in CODEREUSE_FORGE_TOKEN_<NAME>_WRITE).",
+    ),
 ) -> None:
     """Register a forge after checking it answers as --kind. No --group/--org/--repo: whole instance.
 
@@ -105,6 +111,7 @@ def add(
             token_env=token_env,
             allow_private=allow_private,
         )
+        registration = registration.model_copy(update={"notify_issues": notify_issues})
         with _store(create=True) as store:
             store.add_forge(registration)
     except ForgeExistsError as error:
@@ -116,6 +123,33 @@ def add(
     ui.say(
         f"registered {registration.name}: {registration.kind} {registration.url} ({_scope(registration)})"
     )
+
+
+@forges_app.command("edit")
+def edit(
+    name: str = typer.Argument(..., help="Registration name."),
+    notify_issues: bool | None = typer.Option(
+        None,
+        "--notify-issues/--no-notify-issues",
+        help="Open, update and close issues on repositories whose publiccode.yml is broken.",
+    ),
+) -> None:
+    """Change a registration's options (what is not given stays as it is).
+
+    Example: codereuse forges edit opencode --notify-issues
+    """
+    try:
+        with _store() as store:
+            registration = store.get_forge(name)
+            if registration is None:
+                raise _fail(f"no forge called {name!r}; `codereuse forges list` shows them")
+            if notify_issues is not None:
+                registration = registration.model_copy(update={"notify_issues": notify_issues})
+                store.update_forge(registration)
+    except CodereuseError as error:
+        raise _fail(error) from None
+    issues = "on" if registration.notify_issues else "off"
+    ui.say(f"{name}: issues on broken publiccode.yml files {issues}")
 
 
 @forges_app.command("list")

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from cli.issues_step import IssueRun, issues_after_crawl
 from cli.pictures_step import fetch_new_pictures
 from cli.reuse_step import settle_reuse
+from cli.webhooks_step import WebhookReport, default_poster, deliver_webhooks
 from crawler.base import CrawlReport
 from crawler.normalise import OrganisationDirectory, federated_catalogue, record_from_snapshot
 from crawler.run import CrawlOptions, crawl_forges
@@ -62,6 +64,10 @@ class PipelineResult:
     pictures_refused: int = 0
     """New logos and screenshots fetched (kept) or refused, with the reason stored."""
     pictures_error: str | None = None
+    issues: list[IssueRun] = field(default_factory=list)
+    """Issue runs of the registrations that opted in (`cli.issues_step`)."""
+    webhooks: list[WebhookReport] = field(default_factory=list)
+    """Webhooks sent change events after the crawl (`cli.webhooks_step`)."""
 
 
 def run_pipeline(
@@ -72,6 +78,7 @@ def run_pipeline(
     search: SearchBackend | None = None,
     federate: bool = True,
     pictures: bool = True,
+    notify: bool = True,
     run: Runner = asyncio.run,
 ) -> PipelineResult:
     """Crawl `registrations` into `store`, federate what changed, and sync `search` (if given).
@@ -83,7 +90,10 @@ def run_pipeline(
     `asyncio.CancelledError` when cancelled); an index that cannot be updated is reported in
     the result, not raised, since the crawl is saved. Last, the logos and screenshots not
     fetched yet are fetched through the crawl's own transport and SSRF guard
-    (`cli.pictures_step`); a failure there is reported in the result too.
+    (`cli.pictures_step`); a failure there is reported in the result too. With `notify`, the
+    registrations that opted in get their issues about broken publiccode.yml files opened,
+    updated and closed (`cli.issues_step`), and the webhooks are sent the change events of the
+    run (`cli.webhooks_step`); failures are in the result and the delivery logs, never raised.
     """
     result = PipelineResult(reports=[])
     pending: list[CrawlReport] = []
@@ -115,6 +125,11 @@ def run_pipeline(
             )
         except CodereuseError as error:
             result.pictures_error = str(error)
+    if notify:
+        result.issues = issues_after_crawl(store, registrations)
+        result.webhooks = deliver_webhooks(
+            store, default_poster(user_agent=options.user_agent, resolver=options.resolver)
+        )
     return result
 
 

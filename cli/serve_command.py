@@ -39,6 +39,7 @@ def build_app(database_url: str | None = None) -> FastAPI:
     from api.app import create_app
     from crawler.kinds import kind_names
     from crawler.registration import register
+    from crawler.webhooks import check_webhook_url
     from indexer.search.factory import create_search_backend
     from indexer.store import create_store
 
@@ -47,7 +48,12 @@ def build_app(database_url: str | None = None) -> FastAPI:
     store = create_store(settings.database_url)
     search = create_search_backend(settings, store)
     return create_app(
-        settings, store=store, search=search, register_forge=register, forge_kinds=kind_names()
+        settings,
+        store=store,
+        search=search,
+        register_forge=register,
+        forge_kinds=kind_names(),
+        check_webhook_url=check_webhook_url,
     )
 
 

@@ -220,6 +220,7 @@ def _codereuse(
         try:
             template = ForgeRegistration.model_validate(dict(entry))
             registration = build_registration(**template.model_dump(include=set(BUILD_FIELDS)))
+            registration = registration.model_copy(update={"notify_issues": template.notify_issues})
             check_host_form(
                 urlsplit(registration.url).hostname or "",
                 where=registration.url,
@@ -472,6 +473,8 @@ def dump_forges_yaml(registrations: Iterable[ForgeRegistration]) -> str:
             entry["token_env"] = registration.token_env
         if registration.allow_private:
             entry["allow_private"] = True
+        if registration.notify_issues:
+            entry["notify_issues"] = True
         entries.append(entry)
     header = "# codereuse forge registry: `codereuse forges import` reads this file back.\n"
     return header + yaml.safe_dump({"forges": entries}, sort_keys=False, allow_unicode=True)

@@ -21,6 +21,7 @@ from schemas.organisation import OwnerProfile
 
 if TYPE_CHECKING:
     from crawler.base import ForgeCrawler
+    from crawler.issues import IssueTrackerFactory
     from crawler.proposals import ProposerFactory
 
 
@@ -122,6 +123,9 @@ class ForgeKindSpec:
     `crawler.proposals`); None: this kind cannot."""
     proposal_noun: str = "pull request"
     """What the forge calls a request to merge a branch (GitLab: ``merge request``)."""
+    issue_tracker: IssueTrackerFactory | None = None
+    """Opens, updates and closes issues about broken publiccode.yml files
+    (``crawler/<kind>/issues.py``, `crawler.issues`); None: this kind cannot."""
     """Extra advice when the live check fails (e.g. a GitLab group mistaken for a URL root)."""
     file_page_url: Callable[[str, str, str], str] | None = None
     """(repository URL, ref, path) → the file's web page, where ``#L<n>`` marks line n (reuse

@@ -23,7 +23,8 @@ Tree::
     │   ├── BackendVersionError    the search server is older than the supported minimum
     │   └── SearchServerError      the search server refused a request or failed a task (has its code)
     ├── ExportError                an export format or destination is unusable
-    └── ProposalError              a forge refused a write for a proposal (token, permissions)
+    ├── ProposalError              a forge refused a write for a proposal (token, permissions)
+    └── IssueError                 a forge refused an issue write (token, permissions)
 
 Messages say what went wrong, where (URL, forge, key path) and what to do next; they never hold
 a token.
@@ -202,4 +203,11 @@ class ProposalError(CodereuseError):
     """A forge refused to let a proposal be written (a refused token, missing permissions).
 
     The message names the forge and the token's variable, never the token.
+    """
+
+
+class IssueError(CodereuseError):
+    """A forge refused an issue about a broken publiccode.yml (a refused token, no permission).
+
+    The message names the forge and what the token needs, never the token.
     """

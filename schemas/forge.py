@@ -41,6 +41,11 @@ class ForgeRegistration(BaseModel):
         default=None, description="environment variable holding the token"
     )
     allow_private: bool = Field(default=False, description="allow private/loopback addresses")
+    notify_issues: bool = Field(
+        default=False,
+        description="open an issue on a repository whose publiccode.yml turns invalid, update "
+        "it, close it when fixed (needs CODEREUSE_FORGE_TOKEN_<NAME>_WRITE; docs/notifications.md)",
+    )
 
     @property
     def whole_instance(self) -> bool:

@@ -89,7 +89,8 @@ def create_forge(
     if body.name and context.store.get_forge(body.name) is not None:
         raise ApiProblem(409, "conflict", f"a forge named {body.name!r} is already registered")
     _check_token_env(context, body.token_env)
-    registration = _checked(context, **body.model_dump())
+    registration = _checked(context, **body.model_dump(exclude={"notify_issues"}))
+    registration = registration.model_copy(update={"notify_issues": body.notify_issues})
     context.store.add_forge(registration)
     response.headers["Location"] = f"/api/v1/forges/{registration.name}"
     return forge_out(context.store, registration)
@@ -107,6 +108,9 @@ def update_forge(
     """Fields sent replace the old ones; the result is checked like a new registration."""
     current = _forge_or_404(context.store, name)
     changes = body.model_dump(exclude_unset=True)
+    notify_issues = changes.pop("notify_issues", None)
+    if notify_issues is None:
+        notify_issues = current.notify_issues
     if changes.get("token_env") != current.token_env:  # one the operator set stays allowed
         _check_token_env(context, changes.get("token_env"))
     if changes.get("url") is None:
@@ -131,6 +135,7 @@ def update_forge(
     registration = _checked(context, **merged)
     if current.allow_private:
         registration = registration.model_copy(update={"allow_private": True})
+    registration = registration.model_copy(update={"notify_issues": notify_issues})
     context.store.update_forge(registration)
     return forge_out(context.store, registration)
 

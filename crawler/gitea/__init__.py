@@ -22,6 +22,7 @@ UI_ROUTES = re.compile(
 
 
 if TYPE_CHECKING:
+    from crawler.issues import IssueTracker
     from crawler.proposals import ForgeProposer
 
 
@@ -56,6 +57,13 @@ def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
     return gitea_proposer(base_url, rest_base, token)
 
 
+def issue_tracker(base_url: str, rest_base: str, token: str) -> IssueTracker:
+    """Gitea/Forgejo issues (`crawler/gitea/issues.py`), imported on first use."""
+    from crawler.gitea.issues import gitea_issues
+
+    return gitea_issues(base_url, rest_base, token)
+
+
 GITEA = ForgeKindSpec(
     name="gitea",
     label="Gitea",
@@ -74,6 +82,7 @@ GITEA = ForgeKindSpec(
     owner_prefixes=("org",),
     auth_scheme="token",
     proposer=proposer,
+    issue_tracker=issue_tracker,
 )
 
 __all__ = ["GITEA"]

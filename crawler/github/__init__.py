@@ -23,6 +23,7 @@ _META_KEYS = {"verifiable_password_authentication", "installed_version", "hooks"
 
 
 if TYPE_CHECKING:
+    from crawler.issues import IssueTracker
     from crawler.proposals import ForgeProposer
 
 
@@ -57,6 +58,13 @@ def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
     return github_proposer(base_url, rest_base, token)
 
 
+def issue_tracker(base_url: str, rest_base: str, token: str) -> IssueTracker:
+    """GitHub issues (`crawler/github/issues.py`), imported on first use."""
+    from crawler.github.issues import github_issues
+
+    return github_issues(base_url, rest_base, token)
+
+
 GITHUB = ForgeKindSpec(
     name="github",
     label="GitHub",
@@ -81,6 +89,7 @@ GITHUB = ForgeKindSpec(
     registry_names=frozenset({"github"}),
     owner_prefixes=("orgs",),
     proposer=proposer,
+    issue_tracker=issue_tracker,
 )
 
 __all__ = ["GITHUB", "GITHUB_COM"]

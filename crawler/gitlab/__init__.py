@@ -23,6 +23,7 @@ UI_ROUTES = re.compile(
 
 
 if TYPE_CHECKING:
+    from crawler.issues import IssueTracker
     from crawler.proposals import ForgeProposer
 
 
@@ -58,6 +59,13 @@ def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
     return gitlab_proposer(base_url, rest_base, token)
 
 
+def issue_tracker(base_url: str, rest_base: str, token: str) -> IssueTracker:
+    """GitLab issues (`crawler/gitlab/issues.py`), imported on first use."""
+    from crawler.gitlab.issues import gitlab_issues
+
+    return gitlab_issues(base_url, rest_base, token)
+
+
 GITLAB = ForgeKindSpec(
     name="gitlab",
     label="GitLab",
@@ -84,6 +92,7 @@ GITLAB = ForgeKindSpec(
     registry_names=frozenset({"gitlab"}),
     advice=advice,
     proposer=proposer,
+    issue_tracker=issue_tracker,
     proposal_noun="merge request",
 )
 

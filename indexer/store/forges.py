@@ -21,7 +21,17 @@ from indexer.store.models import (
 from schemas.errors import ForgeExistsError, NotFoundError
 from schemas.forge import ForgeRegistration
 
-_FIELDS = ("kind", "url", "groups", "orgs", "repos", "exclude", "token_env", "allow_private")
+_FIELDS = (
+    "kind",
+    "url",
+    "groups",
+    "orgs",
+    "repos",
+    "exclude",
+    "token_env",
+    "allow_private",
+    "notify_issues",
+)
 
 
 def _values(registration: ForgeRegistration) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -81,6 +82,7 @@ class ForgeRow(Base):
     exclude: Mapped[list[str]]
     token_env: Mapped[str | None] = mapped_column(String(255))
     allow_private: Mapped[bool] = mapped_column(Boolean)
+    notify_issues: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

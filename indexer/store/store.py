@@ -30,7 +30,8 @@ from indexer.store import (
 )
 from indexer.store import records as record_rows
 from indexer.store.engine import WRITE_OPTION, lock_for_writing
-from indexer.store.events import EventStoreMethods
+from indexer.store.events import EventStoreMethods, note_changes
+from indexer.store.forge_issues import ForgeIssueStoreMethods
 from indexer.store.health import IntegrityProbe, describe_failure, location
 from indexer.store.organisations import OrganisationCounts
 from indexer.store.pictures import Picture
@@ -48,6 +49,7 @@ from indexer.store.values import (
     RelationKind,
     UpsertSummary,
 )
+from indexer.store.webhooks import WebhookStoreMethods
 from schemas.errors import StoreError
 from schemas.findings import Finding
 from schemas.forge import ForgeRegistration, RepositoryFingerprint, RepositorySnapshot
@@ -60,7 +62,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(ReuseStoreMethods, EventStoreMethods):
+class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssueStoreMethods):
     """The catalogue's source of truth on SQLite or PostgreSQL; build it with `create_store`.
 
     `clock` gives the time for every ``now`` not passed explicitly (tests inject one).
@@ -290,10 +292,14 @@ class Store(ReuseStoreMethods, EventStoreMethods):
     def remove_forge(self, name: str, *, now: datetime | None = None) -> list[str]:
         """Unregister a forge with its repositories, runs, checkpoints and jobs.
 
-        Records only that forge held are tombstoned; returns their ids. Raises `NotFoundError`.
+        Records only that forge held are tombstoned (each with a ``removed`` change event);
+        returns their ids. Raises `NotFoundError`.
         """
+        moment = self._now(now)
         with self._transaction(write=True) as connection:
-            return forges.remove(connection, name, self._now(now))
+            removed = forges.remove(connection, name, moment)
+            note_changes(connection, [], scope=removed, now=moment)
+            return removed
 
     # --- crawl state ---------------------------------------------------------------------
 

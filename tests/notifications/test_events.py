@@ -119,3 +119,17 @@ def test_events_are_pruned_by_age_and_count(store: Store, monkeypatch: pytest.Mo
     for text in ("a", "b", "c"):
         store.note_changes([make_record(URL, "E-Akte", short_en=text)], scope=None, now=later)
     assert 2 == len(store.events())
+
+
+def test_removing_a_forge_records_removed_events(store: Store) -> None:
+    """`remove_forge` tombstones the forge's records and notes a ``removed`` event for each."""
+    from schemas.forge import ForgeRegistration
+
+    store.add_forge(
+        ForgeRegistration(name="opencode", kind="gitlab", url="https://gitlab.opencode.de")
+    )
+    record = make_record(URL, "E-Akte")
+    store.save_page("opencode", "all", [], [record], None)
+    store.note_changes([record], scope=None, now=AT)
+    store.remove_forge("opencode")
+    assert ["removed", "new"] == [event.kind for event in store.events()]

@@ -25,6 +25,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('forges') as batch:
+        batch.add_column(
+            sa.Column('notify_issues', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.create_table(
         'record_events',
         sa.Column('seq', sa.Integer(), autoincrement=True, nullable=False),
@@ -118,3 +122,5 @@ def downgrade() -> None:
     op.drop_index('ix_record_events_organisation_id', table_name='record_events')
     op.drop_index('ix_record_events_forge', table_name='record_events')
     op.drop_table('record_events')
+    with op.batch_alter_table('forges') as batch:
+        batch.drop_column('notify_issues')
