@@ -140,6 +140,8 @@ def crawl(
                 ui.say(f"{issues.forge}: issues not written: {issues.problem}")
             for done in issues.results:
                 ui.say(f"{issues.forge}: issue {done.action} {done.repository_url}: {done.detail}")
+        if result.notify_error:
+            ui.say(f"notifications: stopped: {result.notify_error}")
         for sent in result.webhooks:
             failed = f", {sent.failed} failed (see its delivery log)" if sent.failed else ""
             ui.say(f"webhook {sent.webhook_id}: {sent.events} events sent{failed}")

@@ -68,6 +68,8 @@ class PipelineResult:
     """Issue runs of the registrations that opted in (`cli.issues_step`)."""
     webhooks: list[WebhookReport] = field(default_factory=list)
     """Webhooks sent change events after the crawl (`cli.webhooks_step`)."""
+    notify_error: str | None = None
+    """Why issues or webhooks stopped (a store failure); the crawl is saved all the same."""
 
 
 def run_pipeline(
@@ -126,10 +128,13 @@ def run_pipeline(
         except CodereuseError as error:
             result.pictures_error = str(error)
     if notify:
-        result.issues = issues_after_crawl(store, registrations)
-        result.webhooks = deliver_webhooks(
-            store, default_poster(user_agent=options.user_agent, resolver=options.resolver)
-        )
+        try:
+            result.issues = issues_after_crawl(store, registrations)
+            result.webhooks = deliver_webhooks(
+                store, default_poster(user_agent=options.user_agent, resolver=options.resolver)
+            )
+        except CodereuseError as error:  # the store failed meanwhile: the crawl is saved
+            result.notify_error = str(error)
     return result
 
 

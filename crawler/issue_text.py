@@ -91,7 +91,10 @@ def findings_digest(findings: list[Finding]) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    """`text` safe in a Markdown table cell; ``@`` gets a zero-width space after it, so a
+    value quoted from the file (``@everyone``, ``@org/team``) mentions nobody."""
+    cell = text.replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return cell.replace("@", "@\u200b")
 
 
 def issue_text(record: Record) -> tuple[str, str]:

@@ -74,6 +74,7 @@ def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
         store=store,
         search=backend,
         register_forge=refuse_all,
+        check_webhook_url=refuse_all,
     )
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -220,3 +220,13 @@ def test_issue_text_is_german_for_german_software(store: Store) -> None:
     [issue] = fake.open_issues("city/app")
     assert issue.title.startswith("publiccode.yml: 1 Fehler beheben")
     assert "Stelle" in issue.body
+
+
+def test_quoted_values_mention_nobody() -> None:
+    """A finding quoting ``@everyone`` from the file cannot ping anyone from the issue."""
+    from crawler.issue_text import issue_text
+
+    shouting = Finding(type="error", key="name", line=2, column=7, message="'@everyone' is bad")
+    record = _records("github.com", "hub", shouting)[0]
+    _title, body = issue_text(record)
+    assert "@everyone" not in body and "@\u200beveryone" in body
