@@ -1,14 +1,9 @@
-"""Change events: the pure comparison, and how the store derives, keeps and prunes them."""
+"""Change events: the pure comparison (the store's part: tests/store/test_notification_store.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 
-import pytest
-
-from indexer.store import Store, create_store
-from indexer.store import events as event_rows
 from schemas.findings import Finding
 from schemas.notifications import change_events, record_state, removed_state
 from tests.api.records import make_record
@@ -78,58 +73,3 @@ def test_a_state_without_digest_reports_only_validity() -> None:
     assert ["invalid"] == _kinds(
         carried, record_state(make_record(URL, "E-Akte", findings=(ERROR,)))
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return create_store(f"sqlite:///{tmp_path / 'events.db'}")
-
-
-def test_store_derives_events_from_successive_writes(store: Store) -> None:
-    """First write: new; same content: nothing; broken: invalid; out of scope: removed."""
-    other = "https://github.com/land/portal"
-    first = store.note_changes(
-        [make_record(URL, "E-Akte"), make_record(other, "Portal", forge="github")],
-        scope=None,
-        now=AT,
-    )
-    assert ["new", "new"] == [event.kind for event in first]
-    assert [] == store.note_changes([make_record(URL, "E-Akte")], scope={URL[8:]}, now=AT)
-    later = AT + timedelta(hours=1)
-    events = store.note_changes(
-        [make_record(URL, "E-Akte", findings=(ERROR,))], scope=None, now=later
-    )
-    assert [
-        ("invalid", "gitlab.opencode.de/kreis/eakte"),
-        ("removed", "github.com/land/portal"),
-    ] == [(event.kind, event.record_id) for event in events]
-    newest = store.events(limit=10)
-    assert ["removed", "invalid", "new", "new"] == [event.kind for event in newest]
-    assert ["removed"] == [event.kind for event in store.events(forge="github", after_seq=2)]
-    assert store.latest_event_seq() == newest[0].seq
-
-
-def test_events_are_pruned_by_age_and_count(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Events older than the retention go; beyond MAX_EVENTS, the oldest go."""
-    store.note_changes([make_record(URL, "E-Akte")], scope=None, now=AT)
-    later = AT + event_rows.RETENTION + timedelta(days=1)
-    store.note_changes([make_record(URL, "E-Akte", short_en="x")], scope=None, now=later)
-    assert ["changed"] == [event.kind for event in store.events()]
-    monkeypatch.setattr(event_rows, "MAX_EVENTS", 2)
-    for text in ("a", "b", "c"):
-        store.note_changes([make_record(URL, "E-Akte", short_en=text)], scope=None, now=later)
-    assert 2 == len(store.events())
-
-
-def test_removing_a_forge_records_removed_events(store: Store) -> None:
-    """`remove_forge` tombstones the forge's records and notes a ``removed`` event for each."""
-    from schemas.forge import ForgeRegistration
-
-    store.add_forge(
-        ForgeRegistration(name="opencode", kind="gitlab", url="https://gitlab.opencode.de")
-    )
-    record = make_record(URL, "E-Akte")
-    store.save_page("opencode", "all", [], [record], None)
-    store.note_changes([record], scope=None, now=AT)
-    store.remove_forge("opencode")
-    assert ["removed", "new"] == [event.kind for event in store.events()]

@@ -96,3 +96,19 @@ def test_forges_add_and_edit_opt_in(store_url: str) -> None:
         assert registration is not None and registration.notify_issues
     shown = runner.invoke(app, ["forges", "show", "lab", "--json"])
     assert '"notify_issues": true' in shown.output
+
+
+def test_the_opt_in_survives_forges_export_and_import() -> None:
+    """forges.yml carries notify_issues: true and reads it back."""
+    from crawler.registries import dump_forges_yaml, parse_registry
+
+    opted = ForgeRegistration(
+        name="lab",
+        kind="gitlab",
+        url="https://gitlab.example.org",
+        allow_private=True,
+        notify_issues=True,
+    )
+    text = dump_forges_yaml([opted])
+    assert "notify_issues: true" in text
+    assert [opted] == parse_registry(text, source="forges.yml").registrations
