@@ -51,6 +51,15 @@ def event_title(language: str, event: ChangeEvent) -> str:
     return translate(language, f"feeds.event.{event.kind}", name=event.name)
 
 
+def event_summary(language: str, event: ChangeEvent) -> str:
+    """The entry summary: the stored English one, or the page language's (without counts)."""
+    if language == "en":
+        return event.summary
+    key = f"feeds.summary.{event.kind}"
+    text = translate(language, key, name=event.name)
+    return event.summary if text == key else text
+
+
 def _entries(base: str, language: str, events: list[ChangeEvent]) -> list[FeedEntry]:
     entries = []
     for event in events:
@@ -62,7 +71,7 @@ def _entries(base: str, language: str, events: list[ChangeEvent]) -> list[FeedEn
                 link=link,
                 updated=event.at,
                 published=event.at,
-                summary=event.summary,
+                summary=event_summary(language, event),
                 categories=(event.kind,),
             )
         )

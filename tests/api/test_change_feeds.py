@@ -57,6 +57,12 @@ def test_feeds_are_titled_in_german(client: AppClient) -> None:
     """?lang=de gives German titles; the removed software is in its forge's feed."""
     title, entries = _feed(client.get("/forges/github/feed?lang=de"))
     assert "Änderungen der Software auf github" == title
+    root = ElementTree.fromstring(client.get("/forges/github/feed?lang=de").content)
+    summaries = [entry.findtext(f"{ATOM}summary") for entry in root.iter(f"{ATOM}entry")]
+    assert [
+        "Beteiligung Plus ist nicht mehr im Katalog.",
+        "Beteiligung Plus ist neu im Katalog.",
+    ] == summaries
     assert [("Entfernt: Beteiligung Plus", "removed"), ("Neu: Beteiligung Plus", "new")] == entries
 
 
