@@ -119,6 +119,25 @@ def _saved(
     return saved
 
 
+def _known_issue(record: Record, forge: str, log: IssueLog, *, write: bool) -> ForgeIssue | None:
+    """The issue remembered for the record's repository, also under an earlier URL (a renamed
+    or moved repository keeps its issue, and gets no second one); moved over when `write`."""
+    url = record.repository.url
+    known = log.get_forge_issue(forge, url)
+    if known is not None:
+        return known
+    for alias in record.relations.aliases:
+        earlier = log.get_forge_issue(forge, alias)
+        if earlier is not None:
+            moved = ForgeIssue(
+                **{**earlier.__dict__, "repository_url": url, "record_id": record.id}
+            )
+            if write:
+                log.save_forge_issue(moved)
+            return moved
+    return None
+
+
 def _step(
     record: Record,
     forge: str,
@@ -128,7 +147,7 @@ def _step(
 ) -> IssueResult | None:
     url = record.repository.url
     path = repository_path(url)
-    known = log.get_forge_issue(forge, url)
+    known = _known_issue(record, forge, log, write=tracker is not None)
     broken = _is_broken(record)
 
     def result(action: Action, detail: str, link: str | None = None) -> IssueResult:

@@ -230,3 +230,28 @@ def test_quoted_values_mention_nobody() -> None:
     record = _records("github.com", "hub", shouting)[0]
     _title, body = issue_text(record)
     assert "@everyone" not in body and "@\u200beveryone" in body
+
+
+def test_a_renamed_repository_keeps_its_issue(store: Store) -> None:
+    """The issue opened under the old URL is the one closed under the new: never a second one."""
+    from schemas.record import Relations
+
+    fake = FakeGiteaIssues("codeberg.example.org", _repositories())
+    tracker = GiteaIssues(
+        "https://codeberg.example.org/api/v1", "write-token", transport=httpx.MockTransport(fake)
+    )
+    base = "https://codeberg.example.org"
+    old = make_record(f"{base}/city/app", "App", forge="berg", findings=(LICENCE,))
+    assert [("opened", "app")] == _round(store, "berg", [old], tracker)
+    renamed = make_record(
+        f"{base}/city/app2",
+        "App",
+        forge="berg",
+        findings=(LICENCE, NAME),
+        relations=Relations(aliases=[f"{base}/city/app"]),
+    )
+    fake.repositories["city/app2"] = fake.repositories["city/app"]
+    fake.issues["city/app2"] = fake.issues["city/app"]
+    assert [("updated", "app2")] == _round(store, "berg", [renamed], tracker)
+    assert 1 == len(fake.issues["city/app"])
+    assert "open" == store.get_forge_issue("berg", f"{base}/city/app2").state  # type: ignore[union-attr]
