@@ -99,6 +99,7 @@ def crawl(
             options = CrawlOptions(
                 user_agent=settings.user_agent,
                 deadline=interval_seconds(settings.crawl_deadline),
+                facts=settings.crawl_facts,
                 full=full,
                 prefer_rest=rest,
                 concurrency=concurrency,

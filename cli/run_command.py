@@ -155,6 +155,7 @@ class Scheduler:
         deadline = interval_seconds(self.settings.crawl_deadline)
         options = CrawlOptions(
             user_agent=self.settings.user_agent,
+            facts=self.settings.crawl_facts,
             full=full,
             **{"deadline": deadline, "on_notice": self.say, **self.crawl_options},
         )

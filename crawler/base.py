@@ -131,9 +131,12 @@ class ForgeCrawler(abc.ABC):
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         prefer_rest: bool = False,
         on_notice: Callable[[str], None] | None = None,
+        facts: bool = True,
     ) -> None:
         self.registration = registration
         self.use_rest = prefer_rest
+        self.facts = facts
+        """Read the repository facts (`crawler.facts`) with the listings; off saves requests."""
         self.on_notice = on_notice
         self.client = client
         self.rest_url = rest_url.rstrip("/")

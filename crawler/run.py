@@ -70,6 +70,9 @@ class CrawlOptions:
     """Answers in a row not in time after which a forge's crawl stops (`crawler.http`)."""
     forges_at_once: int = FORGES_AT_ONCE
     """Forges crawled at the same time; each has its own governor per host and token."""
+    facts: bool = True
+    """Read repository facts (root files, README, LICENSE, manifests, releases, commits, open
+    issues) with the listings (`crawler.facts`; setting ``CODEREUSE_CRAWL_FACTS``)."""
 
 
 def token_for(
@@ -180,6 +183,7 @@ async def crawl_forges(
                 graphql_url=where.graphql,
                 prefer_rest=options.prefer_rest,
                 on_notice=options.on_notice,
+                facts=options.facts,
             )
             return await crawl_forge(
                 crawler,

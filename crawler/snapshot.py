@@ -24,6 +24,9 @@ key                value
 ``homepage``       URL or None
 ``fork_parent``    URL of the fork parent when the forge knows it, else None
 ``visibility``     ``public``/``internal``/``private`` or None
+``repository``     the repository facts the crawl read (`schemas.facts.CrawledFacts` as
+                   JSON: root listing, README, LICENSE and manifest texts, releases,
+                   commits, open issues), or None when it read none (facts off, REST)
 ``raw``            the forge's own JSON for the repository, minus file contents
 =================  =====================================================================
 
@@ -73,6 +76,7 @@ def payload_of(facts: ForgeFacts, *, kind: str, api: str, raw: dict[str, Any]) -
         "homepage": facts.homepage,
         "fork_parent": facts.fork_parent_url,
         "visibility": facts.visibility,
+        "repository": facts.repository.model_dump(mode="json") if facts.repository else None,
         "raw": raw,
     }
 

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         description="longest one forge's crawl may take; it then stops at its last checkpoint "
         "and resumes on the next run, e.g. 30m, 2h",
     )
+    crawl_facts: bool = Field(
+        default=True,
+        description="read repository facts with the listings (root files, README, LICENSE, "
+        "manifests, releases, commits, open issues); about one more request per 100 "
+        "repositories on GitLab and GitHub, several per repository on Gitea",
+    )
     cors_origins: JsonList = Field(
         default_factory=list,
         description='origins allowed by CORS, a JSON list like ["https://a.example"]; '

@@ -11,7 +11,9 @@ one repository's files. Gitea has no GraphQL, so the cost is honest REST (docs/f
 * files: one ``GET /repos/{owner}/{repo}/contents?ref=…`` per repository fetched (the root
   listing tells which of ``publiccode.yml``/``publiccode.yaml`` exist, so absent files are
   never asked for; empty repositories are skipped) plus one ``GET …/contents/{file}`` per file
-  found (its base64 content and blob sha).
+  found (its base64 content and blob sha);
+* repository facts (on unless ``CODEREUSE_CRAWL_FACTS=false``): the requests
+  `crawler.gitea.facts` lists — about three to five more per repository.
 
 Incremental crawls list the instance newest ``updated_at`` first and stop at the first
 repository older than the last crawl (minus the overlap); owners are listed whole (cheap) and
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from crawler.base import Plan
+from crawler.gitea.facts import read_facts
 from crawler.rest import Start
 from crawler.snapshot import PUBLICCODE_NAMES
 
@@ -68,6 +71,8 @@ async def owner_start(
 async def attach_files(crawler: GiteaCrawler, item: dict[str, Any]) -> bool:
     """Fetch one repository's root listing, then each publiccode file in it, into
     ``item["_files"]`` (``{path: [base64 text, blob sha]}``); empty repositories have none."""
+    if crawler.facts:
+        item["_facts"] = {}
     if item.get("empty") or not item.get("full_name"):
         return True
     base = f"{crawler.rest_url}/repos/{quote(str(item['full_name']), safe='/')}/contents"
@@ -89,4 +94,6 @@ async def attach_files(crawler: GiteaCrawler, item: dict[str, Any]) -> bool:
         if isinstance(found.data, dict) and isinstance(found.data.get("content"), str):
             files[name] = [found.data["content"], found.data.get("sha")]
     item["_files"] = files
+    if crawler.facts:
+        item["_facts"] = await read_facts(crawler, item, base, ref, entries)
     return True

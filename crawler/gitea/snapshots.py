@@ -11,8 +11,10 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from crawler.native import Spellings, read_native
+from crawler.facts import crawled_facts, fetched_file, release, root_entries, wanted_files
+from crawler.native import Spellings, dotted, read_native
 from crawler.snapshot import FileBlob, Origin, build_snapshot
+from schemas.facts import CrawledFacts
 from schemas.forge import RepositorySnapshot
 
 SPELLINGS: Spellings = {
@@ -45,6 +47,48 @@ def _files_of(item: dict[str, Any]) -> dict[str, FileBlob]:
     return files
 
 
+def crawled(item: dict[str, Any]) -> CrawledFacts | None:
+    """The repository facts `crawler.gitea.facts` attached as ``_facts``; None when not read."""
+    facts = item.get("_facts")
+    if not isinstance(facts, dict):
+        return None
+    if item.get("empty") is True:
+        return crawled_facts(root=[], empty=True, open_issues=item.get("open_issues_count"))
+    listed = facts.get("root")
+    items = (
+        [tuple(e) for e in listed if isinstance(e, list) and len(e) == 3]
+        if isinstance(listed, list)
+        else None
+    )
+    root, truncated = root_entries(items) if items is not None else (None, False)
+    limits = {w.path: w.limit for w in wanted_files(root)}
+    attached = facts.get("files")
+    attached = attached if isinstance(attached, dict) else {}
+    fetched = {
+        path: fetched_file(path, value[0], value[1], limits[path])
+        for path, value in attached.items()
+        if path in limits and isinstance(value, list) and len(value) == 2
+    }
+    latest = dotted(facts, "releases.latest")
+    latest = latest if isinstance(latest, dict) else {}
+    return crawled_facts(
+        root=root,
+        root_truncated=truncated,
+        fetched=fetched,
+        empty=False if item.get("empty") is False else None,
+        releases_count=dotted(facts, "releases.count"),
+        latest_release=release(
+            latest.get("tag_name"),
+            latest.get("name"),
+            latest.get("published_at"),
+            latest.get("prerelease"),
+        ),
+        last_commit_at=facts.get("last_commit_at"),
+        commits_last_year=facts.get("commits_last_year"),
+        open_issues=item.get("open_issues_count"),
+    )
+
+
 def _visibility(item: dict[str, Any]) -> str:
     if item.get("private"):
         return "private"
@@ -56,7 +100,9 @@ def snapshot_from_rest(
 ) -> RepositorySnapshot:
     """A snapshot from one repository object of ``/repos/search``, ``/orgs/{org}/repos`` or
     ``/repos/{owner}/{repo}`` (the same shape on Gitea, Forgejo and Gogs)."""
-    raw = {key: value for key, value in item.items() if key != "_files"}
-    facts = read_native(raw, SPELLINGS).model_copy(update={"visibility": _visibility(item)})
+    raw = {key: value for key, value in item.items() if key not in ("_files", "_facts")}
+    facts = read_native(raw, SPELLINGS).model_copy(
+        update={"visibility": _visibility(item), "repository": crawled(item)}
+    )
     origin = Origin(forge, kind, "rest", str(item["id"]), str(item["html_url"]), fetched_at)
     return build_snapshot(origin, raw, facts, _files_of(item))

@@ -11,6 +11,10 @@ queries after 10 s) and doubles back after each success.
 Incremental crawl: aliased ``repositories(orderBy: PUSHED_AT DESC)`` pages of ids only, read
 until a repository older than the last crawl, then ``nodes(ids: …)`` for what changed.
 
+With repository facts on (`crawler.facts`), every repository query asks for them too
+(`queries.with_facts`), and each page is followed by `queries.repository_files` requests for the
+README, LICENSE and manifest texts its root trees named (one per page in practice).
+
 Without a token GitHub's GraphQL API is closed: `crawler.github.rest` takes over, within 60
 requests per hour, and the crawl says so.
 """
@@ -21,8 +25,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from crawler.base import MAX_GRAPHQL_BATCH, ForgeCrawler, Page, Plan
+from crawler.fact_files import Batch, Files, fetch_batches
+from crawler.facts import file_batches, since_year, wanted_files
 from crawler.github import queries, rest
-from crawler.github.snapshots import snapshot_from_graphql, snapshot_from_rest
+from crawler.github.snapshots import root_of, snapshot_from_graphql, snapshot_from_rest
 from crawler.http import next_link
 from crawler.snapshot import parse_time
 from schemas.errors import ForgeResponseError, TransientForgeError
@@ -89,12 +95,56 @@ class GitHubCrawler(ForgeCrawler):
     async def query(self, scope: str, build: Any) -> dict[str, Any] | None:
         """Run ``build(batch) -> (query, variables)`` with the adaptive batch; errors for single
         aliases are reported; None when the request failed."""
+        if self.facts:
+            since = since_year(self.clock()).strftime("%Y-%m-%dT%H:%M:%SZ")
+            plain = build
+
+            def build(batch: int) -> tuple[str, dict[str, object]]:
+                text, variables = plain(batch)
+                return queries.with_facts(text, since), variables
+
         result = await self.adaptive_graphql(scope, build)
         if result is None:
             return None
         for problem in result.errors:
             self.report(scope, f"GraphQL error at {problem.get('path')}: {problem.get('message')}")
         return result.data
+
+    async def attach_facts(self, scope: str, nodes: list[dict[str, Any]]) -> None:
+        """Fetch the README, LICENSE and manifest texts the nodes' roots named into each node's
+        ``_facts_files`` (`queries.repository_files`, many repositories per request)."""
+        if not self.facts:
+            return
+        keyed = [
+            (node["id"], wanted_files(root_of(node)[0]))
+            for node in nodes
+            if isinstance(node.get("id"), str)
+        ]
+
+        async def fetch(batch: Batch) -> Files:
+            text, variables = queries.repository_files(
+                [(key, [item.path for item in wanted]) for key, wanted in batch]
+            )
+            result = await self.client.graphql(
+                self.graphql_url, text, variables, shrinkable=len(batch) > 1
+            )
+            found: Files = {}
+            for i, (key, wanted) in enumerate(batch):
+                node = result.data.get(f"r{i}")
+                if not isinstance(node, dict):
+                    continue
+                files = {}
+                for j, item in enumerate(wanted):
+                    blob = node.get(f"f{i}_{j}")
+                    if isinstance(blob, dict):
+                        files[item.path] = [blob.get("text"), blob.get("byteSize")]
+                found[key] = files
+            return found
+
+        files = await fetch_batches(self, scope, file_batches(keyed), fetch)
+        for node in nodes:
+            if node.get("id") in files:
+                node["_facts_files"] = files[node["id"]]
 
     def _pack(self, state: dict[str, dict[str, Any]], budget: int) -> list[queries.OwnerSlice]:
         """Choose the owners of the next query and how many repositories to ask of each.
@@ -157,6 +207,7 @@ class GitHubCrawler(ForgeCrawler):
                     fetched=entry["fetched"] + len(found),
                     done=not info.get("hasNextPage"),
                 )
+            await self.attach_facts(scope, nodes)
             yield Page(
                 scope=scope,
                 items=nodes,
@@ -206,6 +257,7 @@ class GitHubCrawler(ForgeCrawler):
             nodes = [
                 n for n in data.get("nodes") or [] if isinstance(n, dict) and n.get("databaseId")
             ]
+            await self.attach_facts(scope, nodes)
             yield Page(scope=scope, items=nodes, checkpoint={}, listed_ids=[])
 
     async def _by_name(self, scope: str) -> AsyncIterator[Page]:
@@ -226,6 +278,7 @@ class GitHubCrawler(ForgeCrawler):
                     )
                 else:
                     nodes.append(node)
+            await self.attach_facts(scope, nodes)
             yield Page(
                 scope=scope,
                 items=nodes,

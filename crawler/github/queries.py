@@ -9,10 +9,20 @@ Cost: ``repositoryTopics(first: 10)`` adds one connection per repository, so a p
 repositories costs 2 points instead of 1 — still 1 request. The owner's profile (organisation
 name, description, location, e-mail, website, avatar; ``User`` for a person) rides along as a
 plain field: no extra request and no extra point.
+
+Repository facts (`crawler.facts`; `with_facts` turns them on in any query with the fragment)
+ride along: ``isEmpty``, the default branch's head ``committedDate`` and ``history(since:)
+{ totalCount }`` (commits in the last 365 days), ``latestRelease``, ``releases { totalCount }``,
+``issues(states: OPEN) { totalCount }``, the root tree's entries (``object(expression:
+"HEAD:")``: names, types, sizes) and the ``.github/workflows`` tree. The three ``totalCount``
+connections add no node cost (no ``first``), so a page stays 1–2 points. The README, LICENSE and
+manifest texts the root names come afterwards, many repositories per request: `repository_files`
+aliases ``node(id:)`` per repository and ``object(expression: "HEAD:<path>")`` per file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 RATE_LIMIT = "rateLimit { cost remaining resetAt }"
@@ -46,6 +56,53 @@ fragment RepositoryFields on Repository {
   yaml: object(expression: "HEAD:publiccode.yaml") { ... on Blob { oid text byteSize isTruncated } }
 }
 """
+
+_BRANCH = "  defaultBranchRef { name }\n"
+_BLOB = "... on Blob { text byteSize isTruncated }"
+
+
+def with_facts(query: str, since: str) -> str:
+    """`query` asking for the repository facts too (unchanged when it has no repository
+    fields); `since` is the ISO 8601 start of the commit-count window."""
+    if _BRANCH not in query:
+        return query
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", since):
+        raise ValueError(f"not a GitTimestamp: {since!r}")
+    facts = f"""  isEmpty
+  defaultBranchRef {{
+    name
+    target {{ ... on Commit {{ committedDate history(since: "{since}") {{ totalCount }} }} }}
+  }}
+  latestRelease {{ tagName name publishedAt isPrerelease }}
+  releases {{ totalCount }}
+  openIssues: issues(states: OPEN) {{ totalCount }}
+  root: object(expression: "HEAD:") {{ ... on Tree {{ entries {{ name type size }} }} }}
+  workflows: object(expression: "HEAD:.github/workflows") {{ ... on Tree {{ entries {{ name }} }} }}
+"""
+    return query.replace(_BRANCH, facts, 1)
+
+
+def repository_files(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, object]]:
+    """The texts of files of many repositories: ``r<i>: node(id: $i<i>)`` per repository (node
+    id, paths) and ``f<i>_<j>: object(expression: $x<i>_<j>)`` per path (``HEAD:<path>``)."""
+    if not batch:
+        raise ValueError("at least one repository")
+    declared: list[str] = []
+    values: dict[str, object] = {}
+    fields: list[str] = []
+    for i, (node_id, paths) in enumerate(batch):
+        declared.append(f"$i{i}: ID!")
+        values[f"i{i}"] = node_id
+        objects = []
+        for j, path in enumerate(paths):
+            declared.append(f"$x{i}_{j}: String!")
+            values[f"x{i}_{j}"] = f"HEAD:{path}"
+            objects.append(f"f{i}_{j}: object(expression: $x{i}_{j}) {{ {_BLOB} }}")
+        fields.append(f"  r{i}: node(id: $i{i}) {{ ... on Repository {{ {' '.join(objects)} }} }}")
+    body = "\n".join(fields)
+    query = f"query RepositoryFiles({', '.join(declared)}) {{\n  {RATE_LIMIT}\n{body}\n}}\n"
+    return query, values
+
 
 _LISTING_ARGS = "privacy: PUBLIC, ownerAffiliations: [OWNER]"
 

@@ -9,6 +9,10 @@ Incremental crawl: one REST listing of what moved since the last crawl
 (``/projects?last_activity_after=…`` with keyset pagination, or a group's projects newest
 activity first), then one GraphQL ``projects(ids: …)`` request per 100 changed projects.
 
+With repository facts on (`crawler.facts`), every listing query asks for them too
+(`queries.with_facts`), and each page is followed by one `queries.PROJECT_FILES` request for
+the README, LICENSE and manifest texts its root trees named: two requests per 100 projects.
+
 Blobs GraphQL could not return (an error pointing at a project) are fetched through the REST
 raw-file endpoint. Without a GraphQL endpoint (404), or with ``prefer_rest``, the whole crawl
 runs on REST: a listing plus one raw-file request per project and file name.
@@ -22,10 +26,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from crawler.base import ForgeCrawler, Page, Plan
+from crawler.fact_files import Batch, Files, fetch_batches
+from crawler.facts import file_batches, wanted_files
 from crawler.gitlab import queries, rest
 from crawler.gitlab.rest import group_projects_url, raw_files
-from crawler.gitlab.snapshots import snapshot_from_graphql, snapshot_from_rest
+from crawler.gitlab.snapshots import root_of, snapshot_from_graphql, snapshot_from_rest
 from crawler.listing import listing
+from crawler.native import dotted
+from crawler.native import nodes as connection_nodes
 from crawler.rest import rest_pages
 from crawler.snapshot import parse_time
 from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
@@ -70,6 +78,46 @@ class GitLabCrawler(ForgeCrawler):
         async for page in self._rest_pages(scope, plan, checkpoint):
             yield page
 
+    def _asked(self, query: str) -> str:
+        """`query` with the repository facts when they are read."""
+        return queries.with_facts(query) if self.facts else query
+
+    async def _attach_facts(self, scope: str, nodes: list[dict[str, Any]]) -> None:
+        """Fetch the README, LICENSE and manifest texts the nodes' trees named into each
+        node's ``_facts_files`` (one `queries.PROJECT_FILES` request per batch)."""
+        if not self.facts:
+            return
+        keyed = [
+            (node["id"], wanted_files(root_of(node)[0]))
+            for node in nodes
+            if isinstance(node.get("id"), str)
+        ]
+        batches = [part for batch in file_batches(keyed) for part in _by_paths(batch)]
+
+        async def fetch(batch: Batch) -> Files:
+            paths = sorted({item.path for _, wanted in batch for item in wanted})
+            result = await self.client.graphql(
+                self.graphql_url,
+                queries.PROJECT_FILES,
+                {"ids": [key for key, _ in batch], "paths": paths, "first": len(batch)},
+                shrinkable=len(batch) > 1,
+            )
+            found: Files = {}
+            for project in connection_nodes(dotted(result.data, "projects")):
+                if not isinstance(project, dict) or not isinstance(project.get("id"), str):
+                    continue
+                found[project["id"]] = {
+                    blob["path"]: [blob.get("rawTextBlob"), blob.get("size")]
+                    for blob in connection_nodes(dotted(project, "repository.blobs"))
+                    if isinstance(blob, dict) and isinstance(blob.get("path"), str)
+                }
+            return found
+
+        files = await fetch_batches(self, scope, batches, fetch)
+        for node in nodes:
+            if node.get("id") in files:
+                node["_facts_files"] = files[node["id"]]
+
     async def _query(
         self, scope: str, query: str, variables: dict[str, Any]
     ) -> dict[str, Any] | None:
@@ -78,8 +126,9 @@ class GitLabCrawler(ForgeCrawler):
         ``variables["first"]`` is set from the current batch. Returns the data (errors pointing
         at single projects are left for `_fill_missing_blobs`), or None after reporting.
         """
+        asked = self._asked(query)
         result = await self.adaptive_graphql(
-            scope, lambda batch: (query, {**variables, "first": batch})
+            scope, lambda batch: (asked, {**variables, "first": batch})
         )
         if result is None:
             return None
@@ -118,6 +167,7 @@ class GitLabCrawler(ForgeCrawler):
             nodes = await self._fill_missing_blobs(
                 scope, connection.get("nodes") or [], data["_errors"]
             )
+            await self._attach_facts(scope, nodes)
             info = connection.get("pageInfo") or {}
             cursor = info.get("endCursor")
             yield Page(
@@ -175,6 +225,7 @@ class GitLabCrawler(ForgeCrawler):
             nodes = await self._fill_missing_blobs(
                 scope, connection.get("nodes") or [], data["_errors"]
             )
+            await self._attach_facts(scope, nodes)
             pending = pending[len(chunk) :]
             yield Page(scope=scope, items=nodes, checkpoint={}, listed_ids=[])
 
@@ -211,7 +262,7 @@ class GitLabCrawler(ForgeCrawler):
             variables = {f"p{i}": path for i, path in enumerate(chunk)}
             try:
                 result = await self.client.graphql(
-                    self.graphql_url, queries.projects_by_path(len(chunk)), variables
+                    self.graphql_url, self._asked(queries.projects_by_path(len(chunk))), variables
                 )
             except (GraphQLQueryError, TransientForgeError) as error:
                 self.report(scope, error)
@@ -224,6 +275,7 @@ class GitLabCrawler(ForgeCrawler):
                 else:
                     nodes.append(node)
             paths = paths[len(chunk) :]
+            await self._attach_facts(scope, nodes)
             yield Page(
                 scope=scope,
                 items=nodes,
@@ -256,3 +308,20 @@ class GitLabCrawler(ForgeCrawler):
             if not self.excluded(snapshot.payload.get("full_path")):
                 snapshots.append(snapshot)
         return snapshots
+
+
+def _by_paths(batch: Batch) -> list[Batch]:
+    """`batch` split so that no part asks for more than `queries.PATHS_PER_REQUEST` paths."""
+    parts: list[Batch] = []
+    current: Batch = []
+    paths: set[str] = set()
+    for key, wanted in batch:
+        mine = {item.path for item in wanted}
+        if current and len(paths | mine) > queries.PATHS_PER_REQUEST:
+            parts.append(current)
+            current, paths = [], set()
+        current.append((key, wanted))
+        paths |= mine
+    if current:
+        parts.append(current)
+    return parts

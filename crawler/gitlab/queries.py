@@ -7,6 +7,14 @@ Complexity stays far below the 250 limit because a 100-item connection only doub
 its children (``app/graphql/types/base_field.rb``); the batch still adapts (see the crawler).
 The owner rides along: ``group`` (null in a user namespace, so the project is a person's) with
 its profile and parent, and ``namespace`` — no extra request.
+
+Repository facts (`crawler.facts`; `with_facts` turns them on in any query above) ride along
+too: ``openIssuesCount``, ``releases(first: 1)`` with its ``count``, ``repository.empty`` and the
+root ``tree`` (its ``lastCommit`` date and its first 100 blobs and trees — GitLab trees tell no
+sizes). The README, LICENSE and manifest texts the tree names come afterwards, for a whole page
+at once: `PROJECT_FILES` asks ``projects(ids: …) { repository { blobs(paths: …) } }`` with the
+union of the page's paths (a project answers only the paths it has) — one more request per 100
+projects. GitLab counts no commits per period cheaply, so ``commits_last_year`` stays unknown.
 """
 
 from __future__ import annotations
@@ -40,6 +48,44 @@ fragment ProjectFields on Project {{
   }}
 }}
 """
+
+_REPOSITORY = "  repository {\n    rootRef\n"
+_FACTS = """  openIssuesCount
+  releases(first: 1, sort: RELEASED_AT_DESC) {
+    count
+    nodes { tagName name releasedAt upcomingRelease }
+  }
+  repository {
+    rootRef
+    empty
+    tree {
+      lastCommit { authoredDate }
+      blobs(first: 100) { pageInfo { hasNextPage } nodes { name type mode } }
+      trees(first: 100) { pageInfo { hasNextPage } nodes { name } }
+    }
+"""
+
+TREE_PAGE = 100
+"""Root blobs (and trees) read per project; a root with more is kept as truncated."""
+PATHS_PER_REQUEST = 100
+"""Distinct paths one `PROJECT_FILES` request asks every project of the page for."""
+
+
+def with_facts(query: str) -> str:
+    """`query` (any project query above) asking for the repository facts too."""
+    if _REPOSITORY not in query:
+        raise ValueError("not a query with the project fields")
+    return query.replace(_REPOSITORY, _FACTS, 1)
+
+
+PROJECT_FILES = """
+query ProjectFiles($ids: [ID!], $paths: [String!]!, $first: Int!) {
+  projects(ids: $ids, first: $first) {
+    nodes { id repository { blobs(paths: $paths) { nodes { path rawTextBlob size } } } }
+  }
+}
+"""
+"""The README, LICENSE and manifest texts of a page's projects (the union of their paths)."""
 
 INSTANCE_PROJECTS = (
     """

@@ -13,11 +13,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from crawler.native import Spellings, count, parse_time, read_native, strings, text
+from schemas.facts import CrawledFacts
 from schemas.forge import ForgeFacts
 from schemas.licence import spdx_id
 
-__all__ = ["parse_time", "read_facts", "read_native"]
+__all__ = ["crawled", "parse_time", "read_facts", "read_native"]
+
+
+def crawled(value: Any) -> CrawledFacts | None:
+    """The stored repository facts (payload key ``repository``); None when absent or not of
+    the model's shape (a payload written by another version is read as "not read")."""
+    if not isinstance(value, Mapping):
+        return None
+    try:
+        return CrawledFacts.model_validate(value)
+    except (ValidationError, ValueError, TypeError):
+        return None
 
 
 def read_facts(payload: Mapping[str, Any], spellings: Spellings) -> ForgeFacts:
@@ -52,5 +66,6 @@ def read_facts(payload: Mapping[str, Any], spellings: Spellings) -> ForgeFacts:
             "fork_parent_url": parent or facts.fork_parent_url,
             "is_fork": facts.is_fork or parent is not None,
             "visibility": text(payload.get("visibility")) or facts.visibility,
+            "repository": crawled(payload.get("repository")),
         }
     )

@@ -48,7 +48,7 @@ def read_packages(
     results: list[ManifestResult] = []
     findings: list[Finding] = []
     for file in files:
-        if manifest_reader(file.path) is None or file.text is None:
+        if manifest_reader(file.path) is None or (file.text is None and not file.truncated):
             continue
         if len(results) >= MAX_MANIFESTS or len(file.path) > MAX_PATH:
             findings.append(
@@ -60,7 +60,8 @@ def read_packages(
                 )
             )
             continue
-        result = parse_manifest(file.path, file.text, truncated=file.truncated)
+        # A manifest larger than the crawl reads has no text: its finding says so.
+        result = parse_manifest(file.path, file.text or "", truncated=file.truncated)
         results.append(result)
         findings.extend(result.findings)
     urls = {result.path: file_page(result.path) for result in results}

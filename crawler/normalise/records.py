@@ -3,7 +3,9 @@
 A snapshot with publiccode bytes gives a *declared* record: the file is parsed and validated by
 the one validator (`schemas.publiccode.parse`), and an invalid file still gives a record that
 carries its findings, so the registrant can see why it is not valid. A snapshot without a file
-gives an *inferred* record from the forge's metadata. A declared file whose `url` names another
+gives an *inferred* record from the forge's metadata. The repository facts the crawl read
+(`crawler.normalise.repository_facts`) go to ``repository.facts``, and a record nothing else
+describes is described by its README's first paragraphs. A declared file whose `url` names another
 repository makes the record *claim* that repository's identity (its id and url), with the
 hosting repository as a mirror; `federate` later settles such claims across forges
 (docs/federation.md).
@@ -21,6 +23,7 @@ from crawler.normalise.declared import RawUrl, canonical_urls, declared_fields
 from crawler.normalise.facts import read_facts
 from crawler.normalise.organisations import EMPTY_DIRECTORY, OrganisationDirectory, resolve
 from crawler.normalise.packages import ManifestText, read_packages
+from crawler.normalise.repository_facts import kept_facts, readme_description
 from schemas.errors import InvalidURLError
 from schemas.forge import ForgeFacts, ForgeRegistration, RepositorySnapshot
 from schemas.licence import licence_from_expression
@@ -190,6 +193,21 @@ def _with_packages(
     )
 
 
+def _with_facts(record: Record, facts: ForgeFacts) -> Record:
+    """`record` with the repository facts it keeps, and the README's description when neither
+    a publiccode.yml nor the forge describes it."""
+    if facts.repository is None:
+        return record
+    kept = kept_facts(facts.repository)
+    repository = record.repository.model_copy(update={"facts": kept})
+    update: dict[str, Any] = {"repository": repository}
+    if not any(d.short or d.long for d in record.descriptions.values()):
+        found = readme_description(kept.readme_text)
+        if found is not None:
+            update["descriptions"] = {**record.descriptions, found[0]: found[1]}
+    return record.model_copy(update=update)
+
+
 def owner_profile(
     snapshot: RepositorySnapshot, registration: ForgeRegistration
 ) -> tuple[str | None, OwnerProfile | None]:
@@ -227,7 +245,7 @@ def record_from_snapshot(
     owner, profile = owner_profile(snapshot, registration)
     record.repository.owner = owner
     record.organisation = resolve(record, owner, profile, directory)
-    return _with_packages(record, snapshot, registration, facts)
+    return _with_facts(_with_packages(record, snapshot, registration, facts), facts)
 
 
 def records_from_snapshots(

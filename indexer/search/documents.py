@@ -5,7 +5,10 @@ Pure (no I/O), shared by every backend so they agree on what is searchable and h
 - **searchable texts**, grouped by attribute rank (name and localised names > short
   description > features > categories, generic names, topics and organisation > long
   description), per language tag where the record has one; a record without descriptions
-  (inferred from forge metadata) is searched on the forge's repository description;
+  (inferred from forge metadata) is searched on the forge's repository description; the README
+  text the record keeps (`Record.repository.facts`) is searched in the lowest attribute, as a
+  long description of undetermined language, so a word only in the README finds the record,
+  ranked below every name or description hit;
 - **facet values** per field of `protocol.KEYWORD_FIELDS`, always as tuples of strings
   (booleans as ``"true"``/``"false"``): licence ids (the forge-detected licence when the record
   declares none), categories, platforms, software type, development status, maintenance type,
@@ -148,6 +151,13 @@ def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
     }
 
 
+def readme_text(record: Record) -> str | None:
+    """The README text the record keeps, or None (no facts read, no README)."""
+    facts = getattr(record.repository, "facts", None)
+    text = getattr(facts, "readme_text", None) if facts is not None else None
+    return text if isinstance(text, str) and text.strip() else None
+
+
 def _unique(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
@@ -177,6 +187,9 @@ def search_document(record: Record) -> SearchDocument:
             long[language] = description.long
     if not short and record.repository.description:
         short[UNDETERMINED] = record.repository.description
+    readme = readme_text(record)
+    if readme:
+        long[UNDETERMINED] = f"{long[UNDETERMINED]}\n\n{readme}" if UNDETERMINED in long else readme
     if record.application_suite and record.application_suite not in names:
         names.append(record.application_suite)
     organisation = record.organisation.name if record.organisation else None

@@ -24,6 +24,8 @@ from urllib.parse import unquote
 
 import httpx
 
+from tests.crawler import fakefacts
+
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 Failer = Callable[[httpx.Request], httpx.Response | None]
 
@@ -58,6 +60,16 @@ class FakeRepo:
     visibility: str = "public"
     blob_size: int | None = None
     """The file's size in the repository when the forge sends less of it (too large, truncated)."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Root files besides publiccode.yml (README, LICENSE, manifests): name → text."""
+    dirs: list[str] = field(default_factory=list)
+    """Root folders."""
+    releases: list[tuple[str, datetime]] = field(default_factory=list)
+    """(tag, published) newest first."""
+    commits_last_year: int = 0
+    open_issues: int = 0
+    empty: bool = False
+    archived: bool = False
 
     @property
     def path(self) -> str:
@@ -85,8 +97,11 @@ def organisation_name(owner: str) -> str:
     return f"Organisation {owner.replace('/', ' ')}"
 
 
-def make_repos(count: int, owners: int, *, with_publiccode: float = 0.3) -> list[FakeRepo]:
-    """`count` repositories spread over `owners` owners; every 10th block of 3 has a file."""
+def make_repos(
+    count: int, owners: int, *, with_publiccode: float = 0.3, facts: bool = True
+) -> list[FakeRepo]:
+    """`count` repositories spread over `owners` owners; every 10th block of 3 has a file;
+    with `facts`, READMEs, LICENSEs, manifests and releases (`fakefacts.give_facts`)."""
     repos = []
     for i in range(1, count + 1):
         owner = f"org{(i - 1) % owners}"
@@ -101,6 +116,8 @@ def make_repos(count: int, owners: int, *, with_publiccode: float = 0.3) -> list
                 publiccode_name="publiccode.yaml" if has_file and i % 7 == 0 else "publiccode.yml",
             )
         )
+        if facts:
+            fakefacts.give_facts(repos[-1])
     return repos
 
 
@@ -242,8 +259,9 @@ class FakeGitLab(FakeForge):
                 headers["X-Total-Pages"] = str(max(1, -(-len(chosen) // per_page)))
         return _json([self.rest_item(r) for r in page_items], headers=headers)
 
-    def node(self, repo: FakeRepo) -> dict[str, Any]:
-        """A GraphQL ``Project`` node with the fields the crawler asks for."""
+    def node(self, repo: FakeRepo, facts: bool = False) -> dict[str, Any]:
+        """A GraphQL ``Project`` node with the fields the crawler asks for (`facts`: with the
+        repository facts)."""
         blobs = []
         if repo.publiccode is not None:
             text = repo.content(self.host) or ""
@@ -255,7 +273,7 @@ class FakeGitLab(FakeForge):
                     "rawSize": str(repo.blob_size or len(text.encode())),  # BigInt: a string
                 }
             )
-        return {
+        node = {
             "id": f"gid://gitlab/Project/{repo.id}",
             "fullPath": repo.path,
             "name": repo.name,
@@ -263,7 +281,7 @@ class FakeGitLab(FakeForge):
             "webUrl": f"https://{self.host}/{repo.path}",
             "lastActivityAt": _iso(repo.activity),
             "createdAt": _iso(BASE_TIME),
-            "archived": False,
+            "archived": repo.archived,
             "visibility": repo.visibility,
             "starCount": repo.id % 5,
             "forksCount": 0,
@@ -282,15 +300,21 @@ class FakeGitLab(FakeForge):
                 "parent": {"fullPath": repo.owner.rsplit("/", 1)[0]} if "/" in repo.owner else None,
             },
         }
+        if facts:
+            node.update(fakefacts.gitlab_project(repo, self.host))
+            node["repository"].update(fakefacts.gitlab_repository(repo, self.host))
+        return node
 
-    def _connection(self, members: list[FakeRepo], first: int, after: str | None) -> dict[str, Any]:
+    def _connection(
+        self, members: list[FakeRepo], first: int, after: str | None, facts: bool = False
+    ) -> dict[str, Any]:
         ordered = sorted(members, key=lambda r: r.id)
         start = int(after) if after else 0
         chosen = [r for r in ordered if r.id > start][:first]
         more = bool(chosen) and chosen[-1].id != ordered[-1].id
         return {
             "pageInfo": {"hasNextPage": more, "endCursor": str(chosen[-1].id) if chosen else after},
-            "nodes": [self.node(r) for r in chosen],
+            "nodes": [self.node(r, facts) for r in chosen],
         }
 
     def _graphql(self, body: dict[str, Any]) -> httpx.Response:
@@ -298,10 +322,12 @@ class FakeGitLab(FakeForge):
         first = int(variables.get("first", 100))
         if first > 100:
             return _json({"errors": [{"message": "first must be at most 100"}]})
+        facts = "tree {" in query
+        if "query ProjectFiles" in query:
+            return _json({"data": fakefacts.gitlab_files(self.by_id(), self.host, variables)})
         if "query InstanceProjects" in query:
-            return _json(
-                {"data": {"projects": self._connection(self.repos, first, variables.get("after"))}}
-            )
+            connection = self._connection(self.repos, first, variables.get("after"), facts)
+            return _json({"data": {"projects": connection}})
         if "query GroupProjects" in query:
             group = variables["fullPath"]
             members = [r for r in self.repos if r.owner == group or r.owner.startswith(group + "/")]
@@ -311,7 +337,9 @@ class FakeGitLab(FakeForge):
                 {
                     "data": {
                         "group": {
-                            "projects": self._connection(members, first, variables.get("after"))
+                            "projects": self._connection(
+                                members, first, variables.get("after"), facts
+                            )
                         }
                     }
                 }
@@ -323,11 +351,12 @@ class FakeGitLab(FakeForge):
                 for gid in variables["ids"]
                 if int(gid.rsplit("/", 1)[-1]) in table
             ]
-            return _json({"data": {"projects": {"nodes": [self.node(r) for r in wanted[:first]]}}})
+            found = [self.node(r, facts) for r in wanted[:first]]
+            return _json({"data": {"projects": {"nodes": found}}})
         if "query ProjectsByPath" in query:
             by_path = {r.path: r for r in self.repos}
             data = {
-                key: (self.node(by_path[value]) if value in by_path else None)
+                key: (self.node(by_path[value], facts) if value in by_path else None)
                 for key, value in variables.items()
             }
             return _json({"data": data})
@@ -344,8 +373,9 @@ class FakeGitHub(FakeForge):
             {r.owner for r in self.repos}, key=lambda o: int(o[3:]) if o[3:].isdigit() else 0
         )
 
-    def node(self, repo: FakeRepo) -> dict[str, Any]:
-        """A GraphQL ``Repository`` node with the fields the crawler asks for."""
+    def node(self, repo: FakeRepo, facts: bool = False) -> dict[str, Any]:
+        """A GraphQL ``Repository`` node with the fields the crawler asks for (`facts`: with
+        the repository facts)."""
 
         def blob(name: str) -> dict[str, Any] | None:
             if repo.publiccode is None or repo.publiccode_name != name:
@@ -359,7 +389,7 @@ class FakeGitHub(FakeForge):
                 "isTruncated": size > len(text.encode()),
             }
 
-        return {
+        node = {
             "id": f"R_{repo.id}",
             "databaseId": repo.id,
             "name": repo.name,
@@ -369,7 +399,7 @@ class FakeGitHub(FakeForge):
             "homepageUrl": None,
             "pushedAt": _iso(repo.activity),
             "createdAt": _iso(BASE_TIME),
-            "isArchived": False,
+            "isArchived": repo.archived,
             "isFork": False,
             "isPrivate": False,
             "parent": None,
@@ -383,6 +413,9 @@ class FakeGitHub(FakeForge):
             "yml": blob("publiccode.yml"),
             "yaml": blob("publiccode.yaml"),
         }
+        if facts:
+            node.update(fakefacts.github_repository(repo, self.host))
+        return node
 
     def owner_node(self, owner: str) -> dict[str, Any]:
         """``Repository.owner``: an ``Organization`` with its profile, or a ``User``."""
@@ -488,6 +521,10 @@ class FakeGitHub(FakeForge):
                 "resetAt": _iso(BASE_TIME + timedelta(hours=1)),
             }
         }
+        facts = "isEmpty" in query
+        if "query RepositoryFiles" in query:
+            data.update(fakefacts.github_files(self.repos, self.host, variables))
+            return _json({"data": data})
         if "query OwnerRepositories" in query or "query OwnerActivity" in query:
             activity = "query OwnerActivity" in query
             for key, login in variables.items():
@@ -513,7 +550,7 @@ class FakeGitHub(FakeForge):
                         for r in chosen
                     ]
                     if activity
-                    else [self.node(r) for r in chosen]
+                    else [self.node(r, facts) for r in chosen]
                 )
                 data[key] = {
                     "repositories": {
@@ -532,14 +569,16 @@ class FakeGitHub(FakeForge):
                 return _json(
                     {"errors": [{"message": "You may not provide more than 100 node ids"}]}
                 )
-            data["nodes"] = [self.node(table[i]) if i in table else None for i in variables["ids"]]
+            data["nodes"] = [
+                self.node(table[i], facts) if i in table else None for i in variables["ids"]
+            ]
             return _json({"data": data})
         if "query RepositoriesByName" in query:
             by_path = {r.path: r for r in self.repos}
             for key in [k for k in variables if k.endswith("o")]:
                 alias = key[:-1]
                 wanted = f"{variables[key]}/{variables[alias + 'n']}"
-                data[alias] = self.node(by_path[wanted]) if wanted in by_path else None
+                data[alias] = self.node(by_path[wanted], facts) if wanted in by_path else None
             return _json({"data": data})
         return _json({"errors": [{"message": "unknown query"}]})
 
@@ -565,7 +604,7 @@ class FakeGitea(FakeForge):
             "name": repo.name,
             "full_name": repo.path,
             "description": f"Description of {repo.name}",
-            "empty": False,
+            "empty": repo.empty,
             "private": False,
             "internal": False,
             "fork": False,
@@ -579,9 +618,10 @@ class FakeGitea(FakeForge):
             "stars_count": repo.id % 5,
             "forks_count": 0,
             "watchers_count": 1,
-            "open_issues_count": 0,
+            "open_issues_count": repo.open_issues,
+            "release_counter": len(repo.releases),
             "default_branch": "main",
-            "archived": False,
+            "archived": repo.archived,
             "created_at": _iso(BASE_TIME),
             "updated_at": _iso(repo.activity),
             "topics": ["egov"],
@@ -655,6 +695,20 @@ class FakeGitea(FakeForge):
             if not any(r.owner == match.group(1) for r in self.repos):
                 return _json({"message": "user does not exist"}, 404)
             return _json({"id": 1, "login": match.group(1)})
+        match = re.fullmatch(r"/api/v1/repos/([^/]+)/([^/]+)/(releases|commits)", path)
+        if match:
+            repo = next(
+                (r for r in self.repos if r.path == f"{match.group(1)}/{match.group(2)}"), None
+            )
+            if repo is None:
+                return _json({"message": "The target couldn't be found."}, 404)
+            if match.group(3) == "releases":
+                items, headers = fakefacts.gitea_releases(repo)
+            else:
+                if repo.empty:
+                    return _json({"message": "Git Repository is empty."}, 409)
+                items, headers = fakefacts.gitea_commits(repo, request.url.params.get("since"))
+            return _json(items, headers=headers)
         match = re.fullmatch(r"/api/v1/repos/([^/]+)/([^/]+)(/contents(?:/(.+))?)?", path)
         if match:
             repo = next(
@@ -668,36 +722,14 @@ class FakeGitea(FakeForge):
         return _json({"message": "Not Found"}, 404)
 
     def _contents(self, repo: FakeRepo, name: str | None) -> httpx.Response:
-        files = {"README.md": "# readme\n"}
-        if repo.publiccode is not None:
-            files[repo.publiccode_name] = repo.content(self.host) or ""
         if name is None:
-            return _json(
-                [
-                    {
-                        "name": file,
-                        "path": file,
-                        "type": "file",
-                        "size": len(text),
-                        "sha": hashlib.sha1(text.encode()).hexdigest(),
-                        "download_url": f"https://{self.host}/{repo.path}/raw/branch/main/{file}",
-                    }
-                    for file, text in files.items()
-                ]
-            )
-        if name not in files:
+            return _json(fakefacts.gitea_entries(repo, self.host))
+        if name.endswith("/workflows") and name.split("/", 1)[0] in repo.dirs:
+            return _json([{"name": "ci.yml", "path": f"{name}/ci.yml", "type": "file"}])
+        found = fakefacts.gitea_file(repo, self.host, name)
+        if found is None:
             return _json({"message": "object does not exist"}, 404)
-        text = files[name]
-        return _json(
-            {
-                "name": name,
-                "path": name,
-                "type": "file",
-                "encoding": "base64",
-                "content": base64.b64encode(text.encode()).decode(),
-                "sha": hashlib.sha1(text.encode()).hexdigest(),
-            }
-        )
+        return _json(found)
 
     def _page(self, url: httpx.URL, members: list[FakeRepo], *, envelope: bool) -> httpx.Response:
         if url.params.get("sort") == "updated":

@@ -31,7 +31,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_crawl_fills_the_store_and_prints_a_summary(database: str) -> None:
     """A crawl of a registered forge stores its records and says what it did."""
-    fake = FakeGitLab("gitlab.example.org", make_repos(120, owners=2))
+    fake = FakeGitLab("gitlab.example.org", make_repos(120, owners=2, facts=False))
     with respx.mock(assert_all_called=False) as router:
         router.route(host="gitlab.example.org").mock(side_effect=fake)
         result = CliRunner().invoke(app, ["--quiet", "crawl", "lab"])
@@ -55,7 +55,7 @@ def test_a_crawl_with_findings_exits_1(database: str) -> None:
     """A crawl that ends partial (a group that does not exist) exits 1 and shows the finding."""
     with create_store(database) as store:
         store.update_forge(LAB.model_copy(update={"groups": ["missing"]}))
-    fake = FakeGitLab("gitlab.example.org", make_repos(10, owners=1))
+    fake = FakeGitLab("gitlab.example.org", make_repos(10, owners=1, facts=False))
     with respx.mock(assert_all_called=False) as router:
         router.route(host="gitlab.example.org").mock(side_effect=fake)
         result = CliRunner().invoke(app, ["crawl", "lab"])

@@ -24,9 +24,9 @@ def test_whole_instance_costs_a_listing_per_50_plus_a_root_per_repository_and_a_
     fake_time: FakeTime, kind: str
 ) -> None:
     """120 repositories (36 with a file): 3 listing pages, 120 root listings, 36 file requests."""
-    fake = FakeGitea(HOST, make_repos(120, owners=3))
+    fake = FakeGitea(HOST, make_repos(120, owners=3, facts=False))
     sink = MemorySink()
-    report = crawl(fake, _registration(kind), sink, fake_time)
+    report = crawl(fake, _registration(kind), sink, fake_time, facts=False)
     assert ("succeeded", 120, 36) == (report.status, report.repositories, report.with_publiccode)
     assert 3 + 120 + 36 == report.requests
     stored = sink.snapshots[("tea", "21")]
@@ -45,7 +45,7 @@ def test_whole_instance_costs_a_listing_per_50_plus_a_root_per_repository_and_a_
 def test_the_token_goes_in_a_token_authorization_header(fake_time: FakeTime) -> None:
     """Gitea reads ``Authorization: token …``."""
     seen: list[str] = []
-    fake = FakeGitea(HOST, make_repos(3, owners=1))
+    fake = FakeGitea(HOST, make_repos(3, owners=1, facts=False))
     fake.fail = lambda request: seen.append(request.headers.get("authorization", "")) or None  # type: ignore[func-returns-value]
     crawl(fake, _registration(), MemorySink(), fake_time)
     assert {"token secret-token"} == set(seen)
@@ -53,7 +53,7 @@ def test_the_token_goes_in_a_token_authorization_header(fake_time: FakeTime) -> 
 
 def test_organisations_and_single_repositories(fake_time: FakeTime) -> None:
     """An organisation's repositories and one repository of another owner; a missing one is a finding."""
-    fake = FakeGitea(HOST, make_repos(60, owners=3))
+    fake = FakeGitea(HOST, make_repos(60, owners=3, facts=False))
     sink = MemorySink()
     report = crawl(
         fake,
@@ -70,7 +70,7 @@ def test_organisations_and_single_repositories(fake_time: FakeTime) -> None:
 
 def test_an_unknown_organisation_is_a_finding(fake_time: FakeTime) -> None:
     """An organisation the forge does not know leaves the crawl partial with a clear finding."""
-    fake = FakeGitea(HOST, make_repos(10, owners=1))
+    fake = FakeGitea(HOST, make_repos(10, owners=1, facts=False))
     report = crawl(fake, _registration(orgs=["nobody"]), MemorySink(), fake_time)
     assert "partial" == report.status
     assert "organisation or user 'nobody' not found" in report.findings[0].message
@@ -80,13 +80,13 @@ def test_incremental_crawl_reads_newest_updated_first_and_fetches_only_what_move
     fake_time: FakeTime,
 ) -> None:
     """After a full crawl, 2 updated repositories cost one listing page and their files only."""
-    fake = FakeGitea(HOST, make_repos(200, owners=3))
+    fake = FakeGitea(HOST, make_repos(200, owners=3, facts=False))
     sink = MemorySink()
-    crawl(fake, _registration(), sink, fake_time)
+    crawl(fake, _registration(), sink, fake_time, facts=False)
     fake.touch([5, 150])
     seen: list[httpx.Request] = []
     fake.fail = lambda request: seen.append(request)  # type: ignore[func-returns-value]
-    report = crawl(fake, _registration(), sink, fake_time)
+    report = crawl(fake, _registration(), sink, fake_time, facts=False)
     assert (False, 2) == (report.full, report.repositories)
     assert "sort=updated" in str(seen[0].url)
     assert 1 + 2 + 1 == report.requests  # one listing page, two roots, the file of 150
@@ -95,7 +95,7 @@ def test_incremental_crawl_reads_newest_updated_first_and_fetches_only_what_move
 
 def test_429_with_retry_after_is_waited_out(fake_time: FakeTime) -> None:
     """Gitea sends no rate-limit headers; a 429 with Retry-After is waited out, then retried."""
-    fake = FakeGitea(HOST, make_repos(5, owners=1))
+    fake = FakeGitea(HOST, make_repos(5, owners=1, facts=False))
     answers = iter([httpx.Response(429, headers={"Retry-After": "7"})])
     fake.fail = lambda request: next(answers, None)
     report = crawl(fake, _registration(), MemorySink(), fake_time)

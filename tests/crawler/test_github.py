@@ -29,7 +29,7 @@ def _queries(fake_requests: list[httpx.Request]) -> list[str]:
 
 def test_full_crawl_packs_owners_and_keeps_blobs(fake_time: FakeTime) -> None:
     """Three owners of 100 repositories: one probe of all three, then one request per remaining 100."""
-    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    fake = FakeGitHub(HOST, make_repos(300, owners=3, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert ("succeeded", 300) == (report.status, len(sink.snapshots))
@@ -44,7 +44,7 @@ def test_full_crawl_packs_owners_and_keeps_blobs(fake_time: FakeTime) -> None:
 
 def test_many_small_owners_share_requests(fake_time: FakeTime) -> None:
     """Forty owners of 5 repositories each are crawled in 4 requests (10 owners per probe)."""
-    fake = FakeGitHub(HOST, make_repos(200, owners=40))
+    fake = FakeGitHub(HOST, make_repos(200, owners=40, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(orgs=[f"org{i}" for i in range(40)]), sink, fake_time)
     assert (200, 4) == (len(sink.snapshots), report.requests)
@@ -52,7 +52,7 @@ def test_many_small_owners_share_requests(fake_time: FakeTime) -> None:
 
 def test_incremental_crawl_refetches_only_changed_repositories(fake_time: FakeTime) -> None:
     """After a full crawl, 2 pushed repositories cost one activity query and one nodes query."""
-    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    fake = FakeGitHub(HOST, make_repos(300, owners=3, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(), sink, fake_time)
     fake.touch([5, 250])
@@ -66,7 +66,7 @@ def test_incremental_crawl_refetches_only_changed_repositories(fake_time: FakeTi
 
 def test_graphql_rate_limit_waits_for_the_reset(fake_time: FakeTime) -> None:
     """When rateLimit.remaining hits 0 the next request waits until resetAt, counting down."""
-    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    fake = FakeGitHub(HOST, make_repos(300, owners=3, facts=False))
     fake.remaining = 1
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
@@ -78,7 +78,7 @@ def test_graphql_rate_limit_waits_for_the_reset(fake_time: FakeTime) -> None:
 
 def test_missing_owner_is_a_finding_and_the_others_are_crawled(fake_time: FakeTime) -> None:
     """Partial data: an alias that is null (unknown login) is reported; the others are saved."""
-    fake = FakeGitHub(HOST, make_repos(30, owners=2))
+    fake = FakeGitHub(HOST, make_repos(30, owners=2, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(orgs=["org0", "nobody", "org1"]), sink, fake_time)
     assert (30, "partial") == (len(sink.snapshots), report.status)
@@ -87,7 +87,7 @@ def test_missing_owner_is_a_finding_and_the_others_are_crawled(fake_time: FakeTi
 
 def test_single_repositories_are_fetched_by_name(fake_time: FakeTime) -> None:
     """--repo OWNER/NAME registrations are fetched in one aliased query."""
-    fake = FakeGitHub(HOST, make_repos(30, owners=2))
+    fake = FakeGitHub(HOST, make_repos(30, owners=2, facts=False))
     sink = MemorySink()
     registration = _registration(orgs=[], repos=["org0/project-1", "org1/project-2"])
     report = crawl(fake, registration, sink, fake_time)
@@ -96,7 +96,7 @@ def test_single_repositories_are_fetched_by_name(fake_time: FakeTime) -> None:
 
 def test_without_token_crawls_rest_and_says_60_requests_per_hour(fake_time: FakeTime) -> None:
     """No token: the notice naming the 60/hour limit comes before the first request; REST is used."""
-    fake = FakeGitHub(HOST, make_repos(20, owners=2))
+    fake = FakeGitHub(HOST, make_repos(20, owners=2, facts=False))
     sink = MemorySink()
     told: list[tuple[str, int]] = []
     report = crawl(
@@ -115,7 +115,7 @@ def test_without_token_crawls_rest_and_says_60_requests_per_hour(fake_time: Fake
 
 def test_rest_recrawl_sends_etags_and_takes_304(fake_time: FakeTime) -> None:
     """An incremental REST crawl sends If-None-Match; an unchanged file answers 304."""
-    fake = FakeGitHub(HOST, make_repos(20, owners=1))
+    fake = FakeGitHub(HOST, make_repos(20, owners=1, facts=False))
     sink = MemorySink()
     registration = _registration(token_env=None, orgs=["org0"])
     crawl(fake, registration, sink, fake_time, environ={})
@@ -134,7 +134,7 @@ def test_rest_recrawl_sends_etags_and_takes_304(fake_time: FakeTime) -> None:
 
 def test_many_changes_in_one_owner_are_read_in_pages_of_100(fake_time: FakeTime) -> None:
     """30 pushes in one organisation: a first activity page of 10, then one of 100, then one refetch."""
-    fake = FakeGitHub(HOST, make_repos(300, owners=3))
+    fake = FakeGitHub(HOST, make_repos(300, owners=3, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(), sink, fake_time)
     fake.touch([i for i in range(1, 300) if (i - 1) % 3 == 0][:30])
@@ -148,7 +148,7 @@ def test_many_changes_in_one_owner_are_read_in_pages_of_100(fake_time: FakeTime)
 
 def test_whole_enterprise_server_lists_its_organisations_first(fake_time: FakeTime) -> None:
     """A GHES registration without orgs lists /organizations, then crawls every organisation."""
-    fake = FakeGitHub(HOST, make_repos(60, owners=4))
+    fake = FakeGitHub(HOST, make_repos(60, owners=4, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(orgs=[]), sink, fake_time)
     assert (60, "succeeded") == (len(sink.snapshots), report.status)
@@ -157,7 +157,7 @@ def test_whole_enterprise_server_lists_its_organisations_first(fake_time: FakeTi
 
 def test_excluded_paths_are_left_out(fake_time: FakeTime) -> None:
     """--exclude drops an owner's repositories (and single paths) from the crawl."""
-    fake = FakeGitHub(HOST, make_repos(30, owners=3))
+    fake = FakeGitHub(HOST, make_repos(30, owners=3, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(exclude=["org1", "org2/project-3"]), sink, fake_time)
     paths = {s.payload["full_path"] for s in sink.snapshots.values()}
@@ -166,7 +166,7 @@ def test_excluded_paths_are_left_out(fake_time: FakeTime) -> None:
 
 def test_token_variable_named_but_empty_is_a_clear_error(fake_time: FakeTime) -> None:
     """A registration naming an unset token variable fails with the variable's name, asking nothing."""
-    fake = FakeGitHub(HOST, make_repos(3, owners=1))
+    fake = FakeGitHub(HOST, make_repos(3, owners=1, facts=False))
     report = crawl(fake, _registration(), MemorySink(), fake_time, environ={})
     assert ("failed", 0) == (report.status, fake.total)
     assert "the environment variable TOKEN holds no token" in report.findings[0].message
@@ -174,7 +174,7 @@ def test_token_variable_named_but_empty_is_a_clear_error(fake_time: FakeTime) ->
 
 def test_renamed_and_deleted_repositories_on_github(fake_time: FakeTime) -> None:
     """A rename is followed by databaseId; a deletion is tombstoned on the third complete listing."""
-    fake = FakeGitHub(HOST, make_repos(30, owners=3))
+    fake = FakeGitHub(HOST, make_repos(30, owners=3, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(), sink, fake_time)
     fake.rename(4, "new-name")
@@ -189,7 +189,7 @@ def test_renamed_and_deleted_repositories_on_github(fake_time: FakeTime) -> None
 
 def test_a_newly_added_organisation_triggers_a_full_listing(fake_time: FakeTime) -> None:
     """After an org is added to the registration, the next crawl is full and lists it whole."""
-    fake = FakeGitHub(HOST, make_repos(40, owners=2))
+    fake = FakeGitHub(HOST, make_repos(40, owners=2, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(orgs=["org0"]), sink, fake_time)
     report = crawl(fake, _registration(orgs=["org0", "org1"]), sink, fake_time)
@@ -208,7 +208,7 @@ def test_timeouts_shrink_the_packed_query_and_the_crawl_completes(fake_time: Fak
                 return httpx.Response(502, json={"message": "Server Error"})
         return None
 
-    fake = FakeGitHub(HOST, make_repos(300, owners=3), fail=slow_when_big)
+    fake = FakeGitHub(HOST, make_repos(300, owners=3, facts=False), fail=slow_when_big)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert ("succeeded", 300) == (report.status, len(sink.snapshots))
@@ -218,7 +218,7 @@ def test_bad_token_fails_the_forge_with_a_finding_and_no_retries(fake_time: Fake
     """A 401 from GraphQL ends the crawl of that forge as failed, naming the answer, sent once."""
     fake = FakeGitHub(
         HOST,
-        make_repos(10, owners=1),
+        make_repos(10, owners=1, facts=False),
         fail=lambda request: httpx.Response(401, json={"message": "Bad credentials"}),
     )
     sink = MemorySink()
@@ -233,6 +233,6 @@ def test_bad_token_fails_the_forge_with_a_finding_and_no_retries(fake_time: Fake
 
 def test_owners_of_any_size_are_packed_into_full_batches(fake_time: FakeTime) -> None:
     """1,000 repositories over 7 owners take 11 requests: every query but the last asks for 100."""
-    fake = FakeGitHub(HOST, make_repos(1000, owners=7))
+    fake = FakeGitHub(HOST, make_repos(1000, owners=7, facts=False))
     report = crawl(fake, _registration(orgs=[f"org{i}" for i in range(7)]), MemorySink(), fake_time)
     assert (1000, 11) == (report.repositories, report.requests)

@@ -31,7 +31,7 @@ def test_full_crawl_lists_every_project_with_its_publiccode_in_one_request_per_1
     fake_time: FakeTime,
 ) -> None:
     """A full crawl of 250 projects takes 3 GraphQL requests and keeps every publiccode file."""
-    fake = FakeGitLab(HOST, make_repos(250, owners=3))
+    fake = FakeGitLab(HOST, make_repos(250, owners=3, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert ("succeeded", 3, 3) == (report.status, report.requests, fake.total)
@@ -49,7 +49,7 @@ def test_full_crawl_lists_every_project_with_its_publiccode_in_one_request_per_1
 
 def test_group_scope_lists_only_the_group(fake_time: FakeTime) -> None:
     """A registration with a group crawls that group's projects only."""
-    fake = FakeGitLab(HOST, make_repos(30, owners=3))
+    fake = FakeGitLab(HOST, make_repos(30, owners=3, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(groups=["org1"]), sink, fake_time)
     assert {"org1"} == {s.payload["full_path"].split("/")[0] for s in sink.snapshots.values()}
@@ -58,7 +58,7 @@ def test_group_scope_lists_only_the_group(fake_time: FakeTime) -> None:
 
 def test_incremental_crawl_fetches_only_what_moved(fake_time: FakeTime) -> None:
     """After a full crawl, a recrawl with 3 changed projects costs one listing and one GraphQL request."""
-    fake = FakeGitLab(HOST, make_repos(250, owners=3))
+    fake = FakeGitLab(HOST, make_repos(250, owners=3, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(), sink, fake_time)
     fake.touch([3, 100, 201])
@@ -88,7 +88,7 @@ def test_complexity_error_halves_the_batch_and_the_crawl_completes(fake_time: Fa
                 )
         return None
 
-    fake = FakeGitLab(HOST, make_repos(120, owners=2), fail=refuse_big)
+    fake = FakeGitLab(HOST, make_repos(120, owners=2, facts=False), fail=refuse_big)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert ("succeeded", 120) == (report.status, len(sink.snapshots))
@@ -106,7 +106,7 @@ def test_gateway_timeouts_halve_the_batch_then_it_grows_back(fake_time: FakeTime
                 return httpx.Response(504 if len(sizes) == 1 else 502)
         return None
 
-    fake = FakeGitLab(HOST, make_repos(200, owners=2), fail=time_out_big)
+    fake = FakeGitLab(HOST, make_repos(200, owners=2, facts=False), fail=time_out_big)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert ("succeeded", 200) == (report.status, len(sink.snapshots))
@@ -130,7 +130,7 @@ def test_partial_data_fetches_the_missing_blob_through_rest(fake_time: FakeTime)
             return httpx.Response(200, json=body)
         return None
 
-    fake = FakeGitLab(HOST, make_repos(10, owners=1), fail=break_blob)
+    fake = FakeGitLab(HOST, make_repos(10, owners=1, facts=False), fail=break_blob)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time)
     assert (
@@ -148,7 +148,7 @@ def test_rest_listing_skips_a_page_that_always_answers_500(fake_time: FakeTime) 
             return httpx.Response(500, json={"message": "500 Internal Server Error"})
         return None
 
-    fake = FakeGitLab(HOST, make_repos(300, owners=3), fail=poison)
+    fake = FakeGitLab(HOST, make_repos(300, owners=3, facts=False), fail=poison)
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time, prefer_rest=True)
     assert "partial" == report.status
@@ -159,7 +159,7 @@ def test_rest_listing_skips_a_page_that_always_answers_500(fake_time: FakeTime) 
 
 def test_rest_crawl_fetches_each_file_name_per_project(fake_time: FakeTime) -> None:
     """The REST crawl asks the raw-file endpoint once per project and file name."""
-    fake = FakeGitLab(HOST, make_repos(120, owners=2))
+    fake = FakeGitLab(HOST, make_repos(120, owners=2, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time, prefer_rest=True)
     assert (2 + 240, 36) == (
@@ -170,7 +170,7 @@ def test_rest_crawl_fetches_each_file_name_per_project(fake_time: FakeTime) -> N
 
 def test_unknown_group_becomes_a_finding_not_a_crash(fake_time: FakeTime) -> None:
     """A group that does not exist is reported as a finding on the forge."""
-    fake = FakeGitLab(HOST, make_repos(10, owners=1))
+    fake = FakeGitLab(HOST, make_repos(10, owners=1, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(groups=["missing"]), sink, fake_time)
     assert "partial" == report.status
@@ -181,7 +181,7 @@ def test_forbidden_answer_is_not_retried_and_becomes_a_finding(fake_time: FakeTi
     """A 403 without rate-limit headers is sent once and reported."""
     fake = FakeGitLab(
         HOST,
-        make_repos(10, owners=1),
+        make_repos(10, owners=1, facts=False),
         fail=lambda r: httpx.Response(403, json={"message": "403 Forbidden"}),
     )
     sink = MemorySink()
@@ -194,7 +194,7 @@ def test_missing_graphql_endpoint_falls_back_to_rest_and_says_so(fake_time: Fake
     """A 404 from the GraphQL endpoint switches the crawl to REST with a notice."""
     fake = FakeGitLab(
         HOST,
-        make_repos(10, owners=1),
+        make_repos(10, owners=1, facts=False),
         fail=lambda r: (
             httpx.Response(404, json={"message": "404"}) if r.url.path == "/api/graphql" else None
         ),
@@ -237,7 +237,7 @@ def _walk(
 
 def test_offset_listing_above_10000_rows_follows_next_page_without_totals() -> None:
     """A group of 10,050 projects is listed completely although GitLab sends no X-Total."""
-    fake = FakeGitLab(HOST, make_repos(10_050, owners=1))
+    fake = FakeGitLab(HOST, make_repos(10_050, owners=1, facts=False))
     ids, answers = _walk(
         fake,
         f"https://{HOST}/api/v4/groups/org0/projects",
@@ -249,7 +249,7 @@ def test_offset_listing_above_10000_rows_follows_next_page_without_totals() -> N
 
 def test_keyset_listing_follows_the_link_header() -> None:
     """Keyset pagination walks id_after pages by the Link header until it is absent."""
-    fake = FakeGitLab(HOST, make_repos(250, owners=2))
+    fake = FakeGitLab(HOST, make_repos(250, owners=2, facts=False))
     ids, answers = _walk(
         fake,
         f"https://{HOST}/api/v4/projects",
@@ -261,7 +261,7 @@ def test_keyset_listing_follows_the_link_header() -> None:
 
 def test_single_projects_are_fetched_by_path_in_one_query(fake_time: FakeTime) -> None:
     """--repo registrations are fetched with one aliased project(fullPath:) query; unknown ones are findings."""
-    fake = FakeGitLab(HOST, make_repos(20, owners=2))
+    fake = FakeGitLab(HOST, make_repos(20, owners=2, facts=False))
     sink = MemorySink()
     registration = _registration(repos=["org0/project-1", "org1/project-2", "org9/nothing"])
     report = crawl(fake, registration, sink, fake_time)
@@ -273,7 +273,7 @@ def test_private_address_is_refused_at_crawl_time(fake_time: FakeTime) -> None:
     """A forge whose name resolves to a private address is not asked anything and the run fails."""
     from crawler.run import CrawlOptions
 
-    fake = FakeGitLab(HOST, make_repos(10, owners=1))
+    fake = FakeGitLab(HOST, make_repos(10, owners=1, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(), sink, fake_time, resolver=lambda host: ["10.1.2.3"])
     assert ("failed", 0) == (report.status, fake.total)
@@ -283,7 +283,7 @@ def test_private_address_is_refused_at_crawl_time(fake_time: FakeTime) -> None:
 
 def test_incremental_crawl_of_a_group_reads_its_newest_activity_first(fake_time: FakeTime) -> None:
     """A group's recrawl lists projects newest activity first (offset pages) and stops at older ones."""
-    fake = FakeGitLab(HOST, make_repos(300, owners=2))
+    fake = FakeGitLab(HOST, make_repos(300, owners=2, facts=False))
     sink = MemorySink()
     crawl(fake, _registration(groups=["org1"]), sink, fake_time)
     fake.touch([2, 150])

@@ -55,6 +55,11 @@ GITLAB_QUERIES = {
     "100 projects by path": gitlab.projects_by_path(100),
 }
 
+GITLAB_QUERIES.update(
+    {f"{name} with facts": gitlab.with_facts(query) for name, query in list(GITLAB_QUERIES.items())}
+)
+GITLAB_QUERIES["files of a page"] = gitlab.PROJECT_FILES
+
 GITHUB_QUERIES = {
     "one owner": github.owner_repositories([github.OwnerSlice("a", 100)])[0],
     "twenty owners": github.owner_repositories(
@@ -67,6 +72,28 @@ GITHUB_QUERIES = {
     "repositories by id": github.REPOSITORIES_BY_ID,
     "repositories by name": github.repositories_by_name([("a", "b"), ("c", "d")])[0],
 }
+
+
+SINCE = "2025-12-02T00:00:00Z"
+GITHUB_QUERIES.update(
+    {
+        f"{name} with facts": github.with_facts(query, SINCE)
+        for name, query in list(GITHUB_QUERIES.items())
+    }
+)
+GITHUB_QUERIES["files of repositories"] = github.repository_files(
+    [("R_1", ["README.md", "LICENSE"]), ("R_2", ["package.json"])]
+)[0]
+
+
+def test_facts_are_asked_where_the_fragment_is() -> None:
+    """`with_facts` changes every query with repository fields, and only those."""
+    assert "releases(first: 1" in gitlab.with_facts(gitlab.INSTANCE_PROJECTS)
+    assert "history(since:" in github.with_facts(github.REPOSITORIES_BY_ID, SINCE)
+    activity = github.owner_activity([github.OwnerSlice("a", 10)])[0]
+    assert activity == github.with_facts(activity, SINCE)
+    with pytest.raises(ValueError):
+        github.with_facts(github.REPOSITORIES_BY_ID, 'x") { evil }')
 
 
 @pytest.mark.parametrize("name", sorted(GITLAB_QUERIES))

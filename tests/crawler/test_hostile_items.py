@@ -37,8 +37,12 @@ UNREADABLE: dict[int, dict[str, Any]] = {7: {"languages": ["Python", 3, None]}}
 class BrokenGitLab(FakeGitLab):
     """A GitLab whose answer for a few projects is malformed as in `BROKEN`."""
 
-    def node(self, repo: FakeRepo) -> dict[str, Any]:
-        return {**super().node(repo), **BROKEN.get(repo.id, {}), **UNREADABLE.get(repo.id, {})}
+    def node(self, repo: FakeRepo, facts: bool = False) -> dict[str, Any]:
+        return {
+            **super().node(repo, facts),
+            **BROKEN.get(repo.id, {}),
+            **UNREADABLE.get(repo.id, {}),
+        }
 
 
 def test_malformed_projects_are_findings_and_the_page_goes_on(fake_time: FakeTime) -> None:
@@ -133,14 +137,17 @@ def test_arbitrary_json_for_each_node_shape_never_raises_out_of_the_page(
 class HijackingGitLab(FakeGitLab):
     """A GitLab claiming, through `webUrl`, repositories on other hosts and paths."""
 
-    def node(self, repo: FakeRepo) -> dict[str, Any]:
+    def node(self, repo: FakeRepo, facts: bool = False) -> dict[str, Any]:
         claims = {
             1: "https://github.com/org0/project-1",
             2: "https://gitlab.other.example.net/group/app",
             3: "https://gitlab.example.org:8443/g/p",
             4: "http://gitlab.example.org.evil.net/g/p",
         }
-        return {**super().node(repo), **({"webUrl": claims[repo.id]} if repo.id in claims else {})}
+        return {
+            **super().node(repo, facts),
+            **({"webUrl": claims[repo.id]} if repo.id in claims else {}),
+        }
 
 
 def test_a_forge_writes_only_records_on_its_own_web_host_and_path(fake_time: FakeTime) -> None:

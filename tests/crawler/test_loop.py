@@ -33,7 +33,7 @@ def test_a_failing_page_keeps_its_checkpoint_and_the_next_run_resumes_there(
     fake_time: FakeTime,
 ) -> None:
     """A page that keeps failing stops the scope; the next run continues from its cursor, no duplicates."""
-    fake = FakeGitLab(HOST, make_repos(300, owners=3), fail=_fail_after_cursor("200"))  # type: ignore[arg-type]
+    fake = FakeGitLab(HOST, make_repos(300, owners=3, facts=False), fail=_fail_after_cursor("200"))  # type: ignore[arg-type]
     sink = MemorySink()
     first = crawl(fake, REGISTRATION, sink, fake_time)
     assert ("partial", 200) == (first.status, len(sink.snapshots))
@@ -50,7 +50,7 @@ def test_deleted_repository_is_tombstoned_after_three_complete_listings(
     fake_time: FakeTime,
 ) -> None:
     """A repository missing from complete listings is tombstoned on the third miss, not before."""
-    fake = FakeGitLab(HOST, make_repos(30, owners=1))
+    fake = FakeGitLab(HOST, make_repos(30, owners=1, facts=False))
     sink = MemorySink()
     crawl(fake, REGISTRATION, sink, fake_time)
     fake.delete(5)
@@ -63,7 +63,7 @@ def test_deleted_repository_is_tombstoned_after_three_complete_listings(
 
 def test_a_listing_with_an_error_never_counts_towards_tombstones(fake_time: FakeTime) -> None:
     """Full crawls that hit an error do not count as a miss."""
-    fake = FakeGitLab(HOST, make_repos(30, owners=1))
+    fake = FakeGitLab(HOST, make_repos(30, owners=1, facts=False))
     sink = MemorySink()
     crawl(fake, REGISTRATION, sink, fake_time)
     fake.delete(5)
@@ -75,7 +75,7 @@ def test_a_listing_with_an_error_never_counts_towards_tombstones(fake_time: Fake
 
 def test_renamed_repository_is_followed_by_id_and_keeps_its_old_url(fake_time: FakeTime) -> None:
     """A rename seen in a listing moves the repository and keeps the old URL as an alias."""
-    fake = FakeGitLab(HOST, make_repos(30, owners=1))
+    fake = FakeGitLab(HOST, make_repos(30, owners=1, facts=False))
     sink = MemorySink()
     crawl(fake, REGISTRATION, sink, fake_time)
     fake.rename(7, "renamed-project")
@@ -88,7 +88,7 @@ def test_renamed_repository_is_followed_by_id_and_keeps_its_old_url(fake_time: F
 
 def test_every_nth_run_is_a_full_reconciliation(fake_time: FakeTime) -> None:
     """With reconcile_every=3, a full reconciliation follows every two incremental runs."""
-    fake = FakeGitLab(HOST, make_repos(30, owners=1))
+    fake = FakeGitLab(HOST, make_repos(30, owners=1, facts=False))
     sink = MemorySink()
     modes = [crawl(fake, REGISTRATION, sink, fake_time, reconcile_every=3).full for _ in range(4)]
     assert [True, False, False, True] == modes
@@ -96,7 +96,7 @@ def test_every_nth_run_is_a_full_reconciliation(fake_time: FakeTime) -> None:
 
 def test_crawl_run_is_closed_with_stats_and_findings(fake_time: FakeTime) -> None:
     """The run record carries status, figures, request count and findings."""
-    fake = FakeGitLab(HOST, make_repos(300, owners=1), fail=_fail_after_cursor("100"))  # type: ignore[arg-type]
+    fake = FakeGitLab(HOST, make_repos(300, owners=1, facts=False), fail=_fail_after_cursor("100"))  # type: ignore[arg-type]
     sink = MemorySink()
     crawl(fake, REGISTRATION, sink, fake_time)
     run = sink.runs[-1]

@@ -24,7 +24,7 @@ from tests.crawler.memory_sink import MemorySink
 
 def _repos() -> list[FakeRepo]:
     """24 repositories: org0 and org1, and every fourth one in the user namespace user0."""
-    repos = make_repos(24, owners=2)
+    repos = make_repos(24, owners=2, facts=False)
     for repo in repos[::4]:
         repo.owner = "user0"
     return repos

@@ -55,8 +55,8 @@ def test_two_forges_crawl_into_the_store_with_real_normalisation(
     tmp_path: Path, fake_time: FakeTime
 ) -> None:
     """Both kinds land in SQLite: records, fingerprints, declared records from publiccode.yml."""
-    lab = FakeGitLab("gitlab.example.org", make_repos(150, owners=3))
-    hub = FakeGitHub("github.com", make_repos(120, owners=2))
+    lab = FakeGitLab("gitlab.example.org", make_repos(150, owners=3, facts=False))
+    hub = FakeGitHub("github.com", make_repos(120, owners=2, facts=False))
     with _store(tmp_path) as store:
         assert ["succeeded", "succeeded"] == _crawl(store, lab, hub, fake_time)
         assert (150, 120) == (len(store.fingerprints("lab")), len(store.fingerprints("hub")))
@@ -72,8 +72,8 @@ def test_recrawl_into_the_store_updates_only_what_changed(
     tmp_path: Path, fake_time: FakeTime
 ) -> None:
     """An incremental run writes the changed publiccode.yml and leaves the rest alone."""
-    lab = FakeGitLab("gitlab.example.org", make_repos(150, owners=3))
-    hub = FakeGitHub("github.com", make_repos(120, owners=2))
+    lab = FakeGitLab("gitlab.example.org", make_repos(150, owners=3, facts=False))
+    hub = FakeGitHub("github.com", make_repos(120, owners=2, facts=False))
     with _store(tmp_path) as store:
         _crawl(store, lab, hub, fake_time)
         lab.touch([10])
@@ -88,8 +88,8 @@ def test_recrawl_into_the_store_updates_only_what_changed(
 
 def test_rename_and_tombstone_reach_the_store(tmp_path: Path, fake_time: FakeTime) -> None:
     """A renamed repository keeps its old URL findable; a deleted one goes after 3 full listings."""
-    lab = FakeGitLab("gitlab.example.org", make_repos(30, owners=1))
-    hub = FakeGitHub("github.com", make_repos(20, owners=2))
+    lab = FakeGitLab("gitlab.example.org", make_repos(30, owners=1, facts=False))
+    hub = FakeGitHub("github.com", make_repos(20, owners=2, facts=False))
     with _store(tmp_path) as store:
         _crawl(store, lab, hub, fake_time)
         lab.rename(3, "moved")
@@ -107,8 +107,8 @@ def test_federation_pass_rewrites_records_from_stored_snapshots(
     tmp_path: Path, fake_time: FakeTime
 ) -> None:
     """federate_all re-normalises every stored snapshot without network and keeps the count."""
-    lab = FakeGitLab("gitlab.example.org", make_repos(30, owners=1))
-    hub = FakeGitHub("github.com", make_repos(20, owners=2))
+    lab = FakeGitLab("gitlab.example.org", make_repos(30, owners=1, facts=False))
+    hub = FakeGitHub("github.com", make_repos(20, owners=2, facts=False))
     with _store(tmp_path) as store:
         _crawl(store, lab, hub, fake_time)
         assert 50 == federate_all(store)[0]
@@ -119,8 +119,8 @@ def test_federation_pass_tombstones_records_no_snapshot_produces(
     tmp_path: Path, fake_time: FakeTime
 ) -> None:
     """A publiccode.yml that stops naming another repository leaves no orphan record behind."""
-    lab = FakeGitLab("gitlab.example.org", make_repos(10, owners=1))
-    hub = FakeGitHub("github.com", make_repos(2, owners=2))
+    lab = FakeGitLab("gitlab.example.org", make_repos(10, owners=1, facts=False))
+    hub = FakeGitHub("github.com", make_repos(2, owners=2, facts=False))
     claimed = lab.by_id()[1]
     assert claimed.publiccode is not None
     claimed.publiccode = claimed.publiccode.replace("{url}", "https://elsewhere.example.org/a/b")
@@ -148,8 +148,8 @@ def test_a_run_left_running_by_a_killed_process_is_closed_as_interrupted(
     from cli.app import app
     from crawler.base import summarise
 
-    lab = FakeGitLab("gitlab.example.org", make_repos(20, owners=1))
-    hub = FakeGitHub("github.com", make_repos(5, owners=2))
+    lab = FakeGitLab("gitlab.example.org", make_repos(20, owners=1, facts=False))
+    hub = FakeGitHub("github.com", make_repos(5, owners=2, facts=False))
     with _store(tmp_path) as store:
         killed = store.start_crawl_run("lab", full=True)  # its process died here
         with respx.mock(assert_all_called=False) as router:

@@ -82,3 +82,18 @@ def test_json_reading_equals_the_model_path(corpus: list[Record]) -> None:
 
     for record in corpus:
         assert search_document(record) == search_document_from_json(record.model_dump_json())
+
+
+def test_readme_text_is_searched_in_the_lowest_attribute() -> None:
+    """The README the record keeps goes to the long texts (undetermined language), after any
+    long description of that tag; JSON-read documents agree."""
+    from indexer.search.documents import search_document_from_json
+    from schemas.facts import RepositoryFacts
+
+    record = make_record("x", "Tool")
+    record.repository.facts = RepositoryFacts(readme_text="# Tool\n\nGeodaten für Gemeinden.")
+    document = search_document(record)
+    assert "Geodaten für Gemeinden" in document.long[UNDETERMINED]
+    assert document == search_document_from_json(record.model_dump_json())
+    record.repository.facts = RepositoryFacts(readme_text="   ")
+    assert UNDETERMINED not in search_document(record).long

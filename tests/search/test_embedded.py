@@ -222,3 +222,19 @@ def test_rebuild_from_stored_json_equals_rebuild_from_records(tmp_path: Path) ->
     from_json.rebuild()
     from_records.rebuild()
     assert _answers(from_records) == _answers(from_json)  # type: ignore[arg-type]
+
+
+def test_a_word_only_in_the_readme_finds_the_record_below_description_hits(
+    tmp_path: Path,
+) -> None:
+    """README words are searchable, ranked after records whose name or description holds them."""
+    from schemas.facts import RepositoryFacts
+
+    backend = EmbeddedSearch(tmp_path / "search.db")
+    readme_only = make_record("a", "Alpha")
+    readme_only.repository.facts = RepositoryFacts(
+        readme_text="# Alpha\n\nA tool for Wasserversorgung planning in small towns."
+    )
+    described = make_record("b", "Beta", texts={"de": "Planung der Wasserversorgung"})
+    backend.upsert([readme_only, described, make_record("c", "Gamma")])
+    assert [described.id, readme_only.id] == _ids(backend, "wasserversorgung")
