@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from schemas.draft.language import detect_language
 from schemas.draft.licence_text import detect_licence
 from schemas.draft.readme import clip, first_sentence, read_readme
 from schemas.facts import KEPT_README_CHARS, CrawledFacts, RepositoryFacts
@@ -63,13 +62,15 @@ def kept_facts(crawled: CrawledFacts) -> RepositoryFacts:
 
 
 def readme_description(readme_text: str | None) -> tuple[str, Description] | None:
-    """(language tag, description) from a README's first describing paragraph; None when the
-    README has none. The language is detected (de/en/it/fr/nl), ``und`` when it cannot tell."""
+    """(language tag, description) from a README's first describing paragraphs; None when the
+    README has none. The language is ``und`` (undetermined) like a forge's description: the
+    language model costs 110 MB and a second to load, too much for every crawl (the drafter
+    detects the language when it drafts)."""
     paragraphs = read_readme(readme_text).paragraphs
     if not paragraphs:
         return None
     first = paragraphs[0]
-    language = detect_language(" ".join(paragraphs)[:4000]) or UNDETERMINED
+    language = UNDETERMINED
     long_text = "\n\n".join(paragraphs)
     return language, Description(
         short=first_sentence(first, SHORT_CHARS),
