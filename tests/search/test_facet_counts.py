@@ -17,9 +17,7 @@ rowid_sets = st.sets(st.integers(min_value=0, max_value=SIZE - 1))
     values=st.dictionaries(st.sampled_from(["MIT", "EUPL-1.2", "GPL-3.0", "a", "b"]), rowid_sets),
     matched=rowid_sets,
 )
-def test_bulk_counts_equal_counts_per_value(
-    values: dict[str, set[int]], matched: set[int]
-) -> None:
+def test_bulk_counts_equal_counts_per_value(values: dict[str, set[int]], matched: set[int]) -> None:
     """Multi-valued fields, empty values and every size of selection count exactly, in order."""
     by_value = {value: bitmaps.from_rowids(sorted(rowids)) for value, rowids in values.items()}
     selection = Selection(bitmaps.from_rowids(sorted(matched)), SIZE)
