@@ -18,6 +18,11 @@ class MaturityCriterionOut(BaseModel):
     reason_code: str = Field(description="stable code of the reason, e.g. active.commit_recent")
     reason: dict[str, str] = Field(description="the reason sentence per language (de, en)")
     evidence: Evidence
+    changed_at: datetime | None = Field(
+        default=None,
+        description="the crawl (fetch time) at which the criterion last changed to its level; "
+        "null when it has had this level since its first recorded assessment",
+    )
 
 
 class RootFileOut(BaseModel):
@@ -44,6 +49,14 @@ class MaturityFactsOut(BaseModel):
     )
 
 
+class MaturityChangeOut(BaseModel):
+    """One recorded assessment: stored when the summary level or a criterion's level changed."""
+
+    assessed_at: datetime = Field(description="the crawl's fetch time of the record")
+    level: SummaryLevel
+    criteria: dict[str, Level]
+
+
 class MaturityResponse(BaseModel):
     """The maturity assessment of one software: summary level with its rule, every criterion."""
 
@@ -58,4 +71,7 @@ class MaturityResponse(BaseModel):
     assessed_at: datetime = Field(description="the moment measured against: the crawl time")
     criteria: list[MaturityCriterionOut]
     facts: MaturityFactsOut
+    history: list[MaturityChangeOut] = Field(
+        description="the recorded assessments of this software, oldest first (only changes)"
+    )
     links: dict[str, str]

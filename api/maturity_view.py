@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from api.catalogue import record_path
+from api.i18n import translate
 from api.maturity_models import (
+    MaturityChangeOut,
     MaturityCriterionOut,
     MaturityFactsOut,
     MaturityResponse,
     RootFileOut,
 )
+from indexer.store import MaturityChange
 from schemas.facts import root_files
 from schemas.maturity import (
     LANGUAGES,
@@ -54,8 +60,24 @@ def next_missing(assessment: Assessment) -> list[str]:
     return missing_for(assessment.levels(), assessment.level + 1)  # type: ignore[arg-type]
 
 
-def maturity_response(record: Record) -> MaturityResponse:
-    """The maturity answer of the API for `record`, measured at its crawl time."""
+def changed_at(history: Sequence[MaturityChange], name: str, level: str) -> datetime | None:
+    """When criterion `name` last changed to `level` in `history` (oldest first); None when it
+    never changed, or when the history does not end at `level` (not recorded yet)."""
+    since: datetime | None = None
+    previous: str | None = None
+    for change in history:
+        current = change.criteria.get(name)
+        if current is None:
+            continue
+        if previous is not None and current != previous:
+            since = change.assessed_at
+        previous = current
+    return since if previous == level else None
+
+
+def maturity_response(record: Record, history: Sequence[MaturityChange] = ()) -> MaturityResponse:
+    """The maturity answer of the API for `record`, measured at its crawl time; `history` is
+    the store's record of earlier assessments (oldest first)."""
     assessment = assess(record)
     path = record_path(record.id)
     return MaturityResponse(
@@ -72,10 +94,19 @@ def maturity_response(record: Record) -> MaturityResponse:
                 reason_code=criterion.reason,
                 reason=reasons(criterion),
                 evidence=criterion.evidence,
+                changed_at=changed_at(history, criterion.name, criterion.level),
             )
             for criterion in assessment.criteria
         ],
         facts=facts_out(record),
+        history=[
+            MaturityChangeOut(
+                assessed_at=change.assessed_at,
+                level=change.level,  # type: ignore[arg-type]
+                criteria=change.criteria,  # type: ignore[arg-type]
+            )
+            for change in history
+        ],
         links={
             "self": f"/api/v1/software/{path}/maturity",
             "software": f"/api/v1/software/{path}",
@@ -83,3 +114,17 @@ def maturity_response(record: Record) -> MaturityResponse:
             "badge": f"/api/v1/software/{path}/badge.svg",
         },
     )
+
+
+def maturity_badge(record: Record, language: str, base_url: str) -> dict[str, str]:
+    """The page's badge: its same-origin `src`, its `alt` text, and Markdown for a README."""
+    assessment = assess(record)
+    path = record_path(record.id)
+    src = f"/api/v1/software/{path}/badge.svg?lang={language}"
+    alt = translate(
+        language,
+        "maturity.badge_title",
+        level=assessment.level,
+        name=level_name(assessment.level, language),
+    )
+    return {"src": src, "alt": alt, "markdown": f"![{alt}]({base_url.rstrip('/')}{src})"}

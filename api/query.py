@@ -10,7 +10,7 @@ last-activity range, which is ``active_since`` / ``active_until`` (dates).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -28,9 +28,10 @@ from indexer.search.protocol import (
 MAX_FILTER_VALUES = 20
 FilterText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 ValueList = Annotated[list[FilterText], Field(max_length=MAX_FILTER_VALUES)]
-LIST_FILTERS: tuple[str, ...] = tuple(
-    name for name in KEYWORD_FIELDS if name not in {"declared", "archived"}
-)
+MATURITY_FLAGS: tuple[str, ...] = ("has_release", "has_ci", "has_security_policy")
+"""Maturity filters that take true or false (docs/maturity.md)."""
+FLAG_FILTERS: tuple[str, ...] = ("declared", "archived", *MATURITY_FLAGS)
+LIST_FILTERS: tuple[str, ...] = tuple(name for name in KEYWORD_FIELDS if name not in FLAG_FILTERS)
 DEFAULT_FACETS: tuple[str, ...] = (
     "licence",
     "category",
@@ -41,6 +42,11 @@ DEFAULT_FACETS: tuple[str, ...] = (
     "forge",
     "language",
     "reused_by_organisations",
+    "maturity",
+    "active_within",
+    "has_ci",
+    "has_release",
+    "has_security_policy",
 )
 
 
@@ -68,6 +74,22 @@ class CatalogueQuery(BaseModel):
         default=None, description="true: from a publiccode.yml; false: inferred from the forge"
     )
     archived: bool | None = Field(default=None, description="the repository is archived")
+    # maturity (docs/maturity.md)
+    maturity: Annotated[list[Literal["0", "1", "2", "3"]], Field(max_length=4)] = Field(
+        default_factory=list, description="summary maturity level 0, 1, 2 or 3"
+    )
+    has_release: bool | None = Field(
+        default=None, description="the repository has a release (unknown: neither)"
+    )
+    has_ci: bool | None = Field(
+        default=None, description="a CI configuration is at the root (unknown: neither)"
+    )
+    has_security_policy: bool | None = Field(
+        default=None, description="a SECURITY policy is at the root (unknown: neither)"
+    )
+    active_within: Annotated[list[Literal["90d", "1y"]], Field(max_length=2)] = Field(
+        default_factory=list, description="a commit within 90 days (90d) or a year (1y)"
+    )
     active_since: date | None = Field(
         default=None, description="last activity on or after this day (YYYY-MM-DD)"
     )
@@ -87,7 +109,7 @@ class CatalogueQuery(BaseModel):
             values: list[str] = getattr(self, name)
             if values:
                 result[name] = tuple(dict.fromkeys(values))
-        for name in ("declared", "archived"):
+        for name in FLAG_FILTERS:
             flag: bool | None = getattr(self, name)
             if flag is not None:
                 result[name] = ("true" if flag else "false",)
@@ -104,7 +126,7 @@ class CatalogueQuery(BaseModel):
             pairs.append(("q", self.q))
         for name in LIST_FILTERS:
             pairs.extend((name, value) for value in getattr(self, name))
-        for name in ("declared", "archived"):
+        for name in FLAG_FILTERS:
             flag = getattr(self, name)
             if flag is not None:
                 pairs.append((name, "true" if flag else "false"))

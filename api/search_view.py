@@ -22,6 +22,8 @@ FACET_OPTIONS = 8
 MAX_FACET_OPTIONS = 40
 """Values of a facet a page lists at all (organisations run into thousands at scale)."""
 BOOLEAN_VALUES = {"declared", "archived"}
+MATURITY_VALUES = {"maturity", "active_within", "has_ci", "has_release", "has_security_policy"}
+"""Maturity facets whose values have labels (``value.maturity.3``, ``value.has_ci.true``)."""
 STATE_NAMES = frozenset({"q", *FILTER_FIELDS, "active_since", "active_until", "sort", "per_page"})
 """Parameter names a back-to-search link may carry (anything else is dropped)."""
 
@@ -29,6 +31,10 @@ STATE_NAMES = frozenset({"q", *FILTER_FIELDS, "active_since", "active_until", "s
 def value_label(language: str, name: str, value: str) -> Label:
     """A facet value as people read it: localised for the standard's vocabularies and booleans."""
     if name in BOOLEAN_VALUES and value in {"true", "false"}:
+        return Label(translate(language, f"value.{name}.{value}"), language)
+    if name in MATURITY_VALUES and translate(language, f"value.{name}.{value}") != (
+        f"value.{name}.{value}"
+    ):
         return Label(translate(language, f"value.{name}.{value}"), language)
     if name in VOCABULARIES:
         return vocabulary_label(language, name, value)

@@ -24,8 +24,9 @@ from pydantic_core import from_json
 from api.exports import ExportFormat
 from api.exports.columns import Document
 from api.query import CatalogueQuery
-from indexer.search.documents import REUSE_THRESHOLDS, facet_values
+from indexer.search.documents import REUSE_THRESHOLDS, document_maturity_values, facet_values
 from indexer.search.protocol import (
+    MATURITY_VALUES,
     MAX_PAGE_DEPTH,
     MAX_PER_PAGE,
     ActivityRange,
@@ -52,11 +53,15 @@ def document_matches(document: Document, filters: Mapping[str, FilterValue]) -> 
     """`record_matches` for a record in its stored JSON shape (a dict, no model built)."""
     moment = (document.get("repository") or {}).get("last_activity")
     when = datetime.fromisoformat(moment) if isinstance(moment, str) else None
-    return _passes(document_facet_values(document), when, filters)
+    maturity = any(name in MATURITY_VALUES for name in filters)
+    return _passes(document_facet_values(document, maturity=maturity), when, filters)
 
 
-def document_facet_values(document: Document) -> dict[str, tuple[str, ...]]:
-    """`indexer.search.documents.facet_values` of a record in its stored JSON shape."""
+def document_facet_values(
+    document: Document, *, maturity: bool = True
+) -> dict[str, tuple[str, ...]]:
+    """`indexer.search.documents.facet_values` of a record in its stored JSON shape; without
+    the maturity values (assessed from the record, the costly part) when `maturity` is false."""
     repository: Document = document.get("repository") or {}
     licence: Document = document.get("licence") or {}
     organisation: Document = document.get("organisation") or {}
@@ -84,6 +89,7 @@ def document_facet_values(document: Document) -> dict[str, tuple[str, ...]]:
         "reused_by_organisations": tuple(
             f"{threshold}+" for threshold in REUSE_THRESHOLDS if threshold <= used
         ),
+        **(document_maturity_values(document) if maturity else {}),
     }
 
 
@@ -114,9 +120,9 @@ def _needles(filters: Mapping[str, FilterValue]) -> list[tuple[str, ...]]:
     their filter is left to the exact check.
     """
     needles = []
-    for wanted in filters.values():
-        if isinstance(wanted, ActivityRange):
-            continue
+    for name, wanted in filters.items():
+        if isinstance(wanted, ActivityRange) or name in MATURITY_VALUES:
+            continue  # maturity values are derived, they do not occur in the JSON
         values = tuple(value.casefold() for value in wanted)
         if all(_UNESCAPED.fullmatch(value) for value in values):
             needles.append(values)

@@ -129,7 +129,9 @@ def search(
         [], "--filter", "-f", help="KEY=VALUE, repeatable (licence, category, forge, …)."
     ),
     facets: bool = typer.Option(False, "--facets", help="Show facet counts."),
-    sort: str = typer.Option("relevance", "--sort", help="relevance, last_activity, name, stars."),
+    sort: str = typer.Option(
+        "relevance", "--sort", help="relevance, last_activity, name, stars, maturity."
+    ),
     page: int = typer.Option(1, "--page", min=1, help="Page number."),
     per_page: int = typer.Option(20, "--per-page", min=1, max=100, help="Hits per page."),
     lang: str = typer.Option("en", "--lang", help="Language of descriptions: de, en, it, fr, nl."),
@@ -139,16 +141,17 @@ def search(
 
     Filter keys: licence, category, platform, software_type, development_status,
     maintenance_type, organisation, forge, language, declared, archived, active_since,
-    active_until. Values of one key are OR-ed, keys AND-ed.
+    active_until; maturity (0-3), has_release, has_ci, has_security_policy (true/false),
+    active_within (90d, 1y). Values of one key are OR-ed, keys AND-ed.
 
     Example: codereuse search "Bürgerbeteiligung" --filter licence=EUPL-1.2 --facets
     """
     from api.catalogue import hit_out
     from api.models import HITS_JSON
-    from api.query import DEFAULT_FACETS, CatalogueQuery
+    from api.query import DEFAULT_FACETS, FLAG_FILTERS, CatalogueQuery
 
     fields: dict[str, Any] = dict(_filters(filter))
-    for flag in ("declared", "archived", "active_since", "active_until"):
+    for flag in (*FLAG_FILTERS, "active_since", "active_until"):
         if flag in fields:
             fields[flag] = fields[flag][-1]
     try:

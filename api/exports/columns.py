@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, cast
 
+from indexer.search.documents import document_record
+from schemas.facts import root_files
+from schemas.maturity import CRITERIA, assess
 from schemas.record import Record
 
 ColumnType = Literal["string", "bool", "int", "date", "timestamp", "strings"]
@@ -63,6 +66,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("errors", "int", "error findings"),
     Column("warnings", "int", "warning findings"),
     Column("fetched_at", "timestamp", "when the record was crawled"),
+    # maturity (docs/maturity.md) and the repository facts it rests on
+    Column("maturity_level", "int", "summary maturity level 0-3"),
+    *(
+        Column(f"maturity_{name}", "string", f"criterion {name}: met, partly, not_met, unknown")
+        for name in CRITERIA
+    ),
+    Column("releases_count", "int", "releases on the forge (empty: not read)"),
+    Column("latest_release", "string", "tag of the latest release"),
+    Column("latest_release_at", "timestamp", "when the latest release was published"),
+    Column("last_commit_at", "timestamp", "date of the default branch's head commit"),
+    Column("commits_last_year", "int", "default-branch commits in the year before the crawl"),
+    Column("open_issues", "int", "open issues on the forge"),
+    Column("root_files", "strings", "well-known root files present (README, LICENSE, CI, …)"),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
 
@@ -145,6 +161,29 @@ def document_row(document: Document) -> dict[str, Cell]:
         "errors": errors,
         "warnings": len(findings) - errors,
         "fetched_at": _moment(document["provenance"]["fetched_at"]),
+        **_maturity_cells(document),
+    }
+
+
+def _maturity_cells(document: Document) -> dict[str, Cell]:
+    """The maturity and repository-fact columns of one record in its JSON shape."""
+    record = document_record(document)
+    assessment = assess(record)
+    facts = record.repository.facts
+    latest = facts.latest_release if facts else None
+    found = root_files(facts.root) if facts else None
+    return {
+        "maturity_level": assessment.level,
+        **{f"maturity_{c.name}": c.level for c in assessment.criteria},
+        "releases_count": facts.releases_count if facts else None,
+        "latest_release": latest.tag if latest else None,
+        "latest_release_at": latest.published_at if latest else None,
+        "last_commit_at": facts.last_commit_at if facts else None,
+        "commits_last_year": facts.commits_last_year if facts else None,
+        "open_issues": facts.open_issues if facts else None,
+        "root_files": None
+        if found is None
+        else [entry.name for entry in found.values() if entry is not None],
     }
 
 

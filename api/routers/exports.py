@@ -43,7 +43,7 @@ def _started(chunks: Iterator[bytes]) -> Iterator[bytes]:
                 for export in EXPORT_FORMATS.values()
             },
         },
-        **problem_responses(400, 422, 503),
+        **problem_responses(400, 414, 422, 503),
     },
 )
 def export(

@@ -91,7 +91,7 @@ def feed_records(
     response_class=Response,
     responses={
         200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
-        **problem_responses(400, 422),
+        **problem_responses(400, 414, 422),
     },
 )
 def software_feed(

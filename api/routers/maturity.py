@@ -49,7 +49,8 @@ def software_maturity(store: StoreDep, record_id: RecordId) -> Response | Maturi
     shadowed = _shadowed_detail(store, record_id, "maturity")
     if shadowed is not None:
         return shadowed
-    return maturity_response(_record_or_404(store, record_id))
+    record = _record_or_404(store, record_id)
+    return maturity_response(record, store.maturity_history(record.id))
 
 
 def _badge(store: StoreDep, record_id: str, criterion: CriterionName | None, lang: str) -> Response:

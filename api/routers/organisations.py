@@ -160,7 +160,7 @@ def _software(
     "/{organisation_id}",
     response_model=OrganisationDetail,
     summary="One organisation, its profile and its software",
-    responses=problem_responses(400, 404, 422),
+    responses=problem_responses(400, 404, 414, 422),
 )
 def get_organisation(
     store: StoreDep,

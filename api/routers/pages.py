@@ -24,6 +24,7 @@ from api.deps import AppContext, CatalogueQueryDep, ContextDep, PageLanguageDep,
 from api.draft_view import draft_view
 from api.forge_view import forge_out
 from api.i18n import translate
+from api.maturity_view import maturity_badge, maturity_response
 from api.pages import error_page, page_headers, page_url, render, safe_href
 from api.query import CatalogueQuery, SearchPage
 from api.reuse_view import reuse_of
@@ -196,6 +197,8 @@ def software_page(
             "safe": safe_href,
             "sbom_href": f"/api/v1/software/{path}/sbom",
             "reuse_href": f"/api/v1/software/{path}/reuse",
+            "maturity": maturity_response(record, context.store.maturity_history(record.id)),
+            "maturity_badge": maturity_badge(record, language, str(request.base_url)),
         },
     )
 

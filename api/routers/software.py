@@ -45,7 +45,7 @@ YAML_MEDIA_TYPE = "application/yaml"
     "",
     response_model=SearchResponse,
     summary="Search the catalogue",
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 414, 422),
 )
 def search_software(
     context: ContextDep,

@@ -12,7 +12,8 @@ Pure (no I/O), shared by every backend so they agree on what is searchable and h
 - **facet values** per field of `protocol.KEYWORD_FIELDS`, always as tuples of strings
   (booleans as ``"true"``/``"false"``): licence ids (the forge-detected licence when the record
   declares none), categories, platforms, software type, development status, maintenance type,
-  organisation name, forge, programming languages, declared, archived;
+  organisation name, forge, programming languages, declared, archived; the maturity level
+  and flags (`maturity_values`);
 - **sort keys**: last activity as epoch seconds, stars, `name_sort` (case-folded name);
 - **mirror collapsing**: `mirror_group` is the smallest canonical id among the record and the
   mirrors it lists (mirror links are symmetric in the store, so every copy computes the same
@@ -25,14 +26,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 from schemas.errors import InvalidURLError
+from schemas.facts import RepositoryFacts
+from schemas.maturity import assess
 from schemas.record import Record, canonical_id
 
 REUSE_THRESHOLDS: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50, 100)
 """Reuse levels (kept equal to `protocol.REUSE_THRESHOLDS`; documents may not import protocol)."""
+
+QUALITY_RANKS = 12
+"""How many values `SearchDocument.quality_rank` takes (0 … 11)."""
 
 T = TypeVar("T")
 UNDETERMINED = "und"  # language tag of texts whose language is unknown (forge descriptions)
@@ -65,12 +71,19 @@ class SearchDocument:
     mirrors: tuple[str, ...] = field(default=())
     reuse_level: int = 0
     """The highest of `REUSE_THRESHOLDS` the other organisations using the record reach, or 0."""
+    maturity_level: int = 0
+    """The summary maturity level 0–3 (`schemas.maturity`)."""
 
     @property
     def quality_rank(self) -> int:
-        """Ties in text relevance go to lower ranks: 0 declared and valid with a description,
-        1 declared and valid without one, 2 inferred or invalid with one, 3 neither."""
-        return (0 if self.declared and self.valid else 2) + (0 if self.short else 1)
+        """Ties in text relevance go to lower ranks (0 … `QUALITY_RANKS` - 1): declared and valid
+        before inferred or invalid, then with a description before without, then by maturity
+        (level 3 first), so mature declared records come before inferred, empty ones."""
+        return (
+            (0 if self.declared and self.valid else 8)
+            + (0 if self.short else 4)
+            + (3 - min(max(self.maturity_level, 0), 3))
+        )
 
     def short_in(self, locale: str) -> str | None:
         """The short description for `locale`, else English, else any; None when there is none."""
@@ -126,6 +139,37 @@ def reuse_level(record: Record) -> int:
     return max((t for t in REUSE_THRESHOLDS if organisations >= t), default=0)
 
 
+MATURITY_FLAGS: dict[str, str] = {
+    "has_release": "released",
+    "has_ci": "tested",
+    "has_security_policy": "secure",
+}
+"""Maturity facet → the criterion it reads: ``true`` when met (for ``has_release``: any
+release, met or partly), ``false`` when not met, no value when unknown."""
+
+
+def maturity_values(record: Record) -> tuple[int, dict[str, tuple[str, ...]]]:
+    """The summary maturity level of `record` and its maturity facet values.
+
+    ``maturity`` is the level as text (``"0"`` … ``"3"``); ``active_within`` holds ``"90d"``
+    and ``"1y"`` for a commit within 90 days, ``"1y"`` alone within a year (cumulative, like
+    the reuse levels), nothing otherwise.
+    """
+    assessment = assess(record)
+    values: dict[str, tuple[str, ...]] = {"maturity": (str(assessment.level),)}
+    for name, criterion in MATURITY_FLAGS.items():
+        level = assessment.criterion(criterion).level  # type: ignore[arg-type]
+        if level == "unknown":
+            values[name] = ()
+        elif name == "has_release":
+            values[name] = ("true" if level in {"met", "partly"} else "false",)
+        else:
+            values[name] = ("true" if level == "met" else "false",)
+    active = assessment.criterion("active").level
+    values["active_within"] = {"met": ("90d", "1y"), "partly": ("1y",)}.get(active, ())
+    return assessment.level, values
+
+
 def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
     """The value(s) of every keyword facet field for `record` (empty tuple when it has none)."""
 
@@ -148,6 +192,7 @@ def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
         "reused_by_organisations": tuple(
             f"{t}+" for t in REUSE_THRESHOLDS if t <= reuse_level(record)
         ),
+        **maturity_values(record)[1],
     }
 
 
@@ -196,6 +241,7 @@ def search_document(record: Record) -> SearchDocument:
     tags = _unique([*record.categories, *generic, *record.repository.topics, organisation or ""])
     last_activity = record.repository.last_activity
     rank = (0 if record.declared else 2) + (1 if record.repository.archived else 0)
+    facets = facet_values(record)
     return SearchDocument(
         id=record.id,
         url=record.url,
@@ -206,7 +252,7 @@ def search_document(record: Record) -> SearchDocument:
         features=features,
         tags=tags,
         long=long,
-        facets=facet_values(record),
+        facets=facets,
         last_activity=last_activity,
         last_activity_ts=timestamp(last_activity) if last_activity else None,
         stars=record.repository.stars,
@@ -219,6 +265,7 @@ def search_document(record: Record) -> SearchDocument:
         organisation=organisation,
         mirrors=tuple(record.mirrors),
         reuse_level=reuse_level(record),
+        maturity_level=int(facets["maturity"][0]),
     )
 
 
@@ -228,6 +275,25 @@ class _View(dict):  # type: ignore[type-arg]
     __getattr__ = dict.get
 
 
+def _prepared(data: Any) -> Record:
+    """`data` (a stored record's JSON read into `_View` objects) with the values `Record`
+    computes or types filled in, read like a `Record` by `search_document` and `assess`."""
+    repository = data.repository
+    if isinstance(repository.last_activity, str):
+        repository["last_activity"] = datetime.fromisoformat(repository.last_activity)
+    if isinstance(repository.facts, dict):
+        repository["facts"] = RepositoryFacts.model_validate(dict(repository.facts))
+    provenance = data.provenance
+    if isinstance(provenance.fetched_at, str):
+        provenance["fetched_at"] = datetime.fromisoformat(provenance.fetched_at)
+    if isinstance(data.release_date, str):
+        data["release_date"] = date.fromisoformat(data.release_date)
+    data["forge"] = repository.forge
+    data["mirrors"] = list(data.relations.mirrors)
+    data["valid"] = not any(finding.type == "error" for finding in data.findings or ())
+    return cast(Record, data)
+
+
 def search_document_from_json(text: str) -> SearchDocument:
     """`search_document` of a record stored as JSON (``Record.model_dump_json``), without pydantic.
 
@@ -235,11 +301,24 @@ def search_document_from_json(text: str) -> SearchDocument:
     fraction of it. The JSON must come from a `Record` (the store's own documents); the result
     equals ``search_document(Record.model_validate_json(text))``.
     """
-    data: Any = json.loads(text, object_hook=_View)
-    repository = data.repository
-    if isinstance(repository.last_activity, str):
-        repository["last_activity"] = datetime.fromisoformat(repository.last_activity)
-    data["forge"] = repository.forge
-    data["mirrors"] = list(data.relations.mirrors)
-    data["valid"] = not any(finding.type == "error" for finding in data.findings or ())
-    return search_document(cast(Record, data))
+    return search_document(_prepared(json.loads(text, object_hook=_View)))
+
+
+def _view(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _View({key: _view(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [_view(item) for item in value]
+    return value
+
+
+def document_record(document: Mapping[str, Any]) -> Record:
+    """A record in its stored JSON shape (parsed to dicts), readable like a `Record` by
+    `search_document` and `schemas.maturity.assess` without building the model; `document`
+    itself is not changed."""
+    return _prepared(_view(document))
+
+
+def document_maturity_values(document: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """`maturity_values` of a record in its stored JSON shape, already parsed to dicts."""
+    return maturity_values(document_record(document))[1]

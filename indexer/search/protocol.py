@@ -45,12 +45,28 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "declared",
     "archived",
     "reused_by_organisations",
+    # maturity (schemas.maturity, docs/maturity.md): the summary level and per-criterion flags
+    "maturity",
+    "has_release",
+    "has_ci",
+    "has_security_policy",
+    "active_within",
 )
 """``reused_by_organisations`` holds reuse levels, not counts: a record other organisations'
 repositories use gets ``"N+"`` for every threshold N of `REUSE_THRESHOLDS` it reaches, so the
 value ``2+`` filters "used by at least 2 other organisations" and facet counts are cumulative."""
 REUSE_THRESHOLDS: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50, 100)
 REUSE_LEVELS: tuple[str, ...] = tuple(f"{threshold}+" for threshold in REUSE_THRESHOLDS)
+MATURITY_VALUES: dict[str, frozenset[str]] = {
+    "maturity": frozenset({"0", "1", "2", "3"}),
+    "has_release": frozenset({"true", "false"}),
+    "has_ci": frozenset({"true", "false"}),
+    "has_security_policy": frozenset({"true", "false"}),
+    "active_within": frozenset({"90d", "1y"}),
+}
+"""The values each maturity filter takes. ``maturity`` is the summary level; the ``has_*``
+flags are true when the criterion is met (a record whose facts were not read has no value, so
+neither true nor false selects it); ``active_within`` is cumulative (``1y`` includes ``90d``)."""
 RANGE_FIELDS: tuple[str, ...] = ("last_activity",)
 FILTER_FIELDS: tuple[str, ...] = KEYWORD_FIELDS + RANGE_FIELDS
 FACET_FIELDS: tuple[str, ...] = KEYWORD_FIELDS
@@ -66,10 +82,13 @@ SortKey = Literal[
     "-stars",
     "reused_by_organisations",
     "-reused_by_organisations",
+    "maturity",
+    "-maturity",
 ]
 SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 # ``last_activity``, ``stars`` and ``reused_by_organisations`` (by reuse level, see
-# `REUSE_THRESHOLDS`) sort newest / most first; the ``-`` form reverses.
+# `REUSE_THRESHOLDS`) and ``maturity`` (summary level) sort newest / most first; the ``-``
+# form reverses. Ties go to the most recently active.
 LOCALES: tuple[str, ...] = ("de", "en", "it", "fr", "nl")
 MAX_QUERY_LENGTH = 512
 MAX_PER_PAGE = 100
@@ -211,6 +230,10 @@ def check_request(
         elif name == "reused_by_organisations" and any(v not in REUSE_LEVELS for v in value):
             raise InvalidQueryError(
                 f"filter {name!r} takes a reuse level: one of {', '.join(REUSE_LEVELS)}"
+            )
+        elif name in MATURITY_VALUES and any(v not in MATURITY_VALUES[name] for v in value):
+            raise InvalidQueryError(
+                f"filter {name!r} takes one of: {', '.join(sorted(MATURITY_VALUES[name]))}"
             )
     for name in facets:
         if name not in FACET_FIELDS:

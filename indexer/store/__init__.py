@@ -70,6 +70,7 @@ from indexer.store.engine import (
     upgrade,
 )
 from indexer.store.health import describe_failure, location
+from indexer.store.maturity import MaturityChange
 from indexer.store.pictures import Picture, picture_key
 from indexer.store.store import Store
 from indexer.store.values import (
@@ -95,6 +96,7 @@ __all__ = [
     "CrawlJob",
     "CrawlRun",
     "Lease",
+    "MaturityChange",
     "Picture",
     "RecordMeta",
     "Relation",

@@ -398,6 +398,24 @@ class ProposalRow(Base):
     checked_at: Mapped[datetime]
 
 
+class MaturityRow(Base):
+    """One maturity assessment of a record (`schemas.maturity`), kept only when it changed.
+
+    Written with the record (`records.upsert_batch`) whenever the summary level or a criterion's
+    level differs from the record's previous row; `criteria` maps criterion name → level, the
+    compact form (evidence and reasons are derived from the record again when shown).
+    """
+
+    __tablename__ = "maturity_history"
+    __table_args__ = (Index("ix_maturity_history_record_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(1024))
+    assessed_at: Mapped[datetime]
+    level: Mapped[int] = mapped_column(Integer)
+    criteria: Mapped[dict[str, Any]]
+
+
 # The notification tables (migration 0010) live in their own module on the same `Base`; importing
 # it here puts them in `Base.metadata` wherever the models are used (migrations, tests).
 from indexer.store import notification_models as _notification_models  # noqa: E402, F401

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
-from indexer.store import reuse
+from indexer.store import maturity, reuse
 from indexer.store.models import AliasRow, ChangeRow, RecordRow
 from indexer.store.values import Change, ChangeKind, RecordFacets, RecordMeta, UpsertSummary
 from schemas.copying import from_attributes
@@ -171,6 +171,7 @@ def _upsert_chunk(
     append_changes(connection, changed_ids, "upserted", now)
     written = set(changed_ids)
     reuse.write_packages(connection, [item.record for item in items if item.id in written])
+    maturity.note_assessments(connection, [item.record for item in items if item.id in written])
     return UpsertSummary(
         created=len(inserts),
         changed=len(updates),

@@ -22,6 +22,7 @@ from indexer.store import (
     crawl_state,
     forges,
     leases,
+    maturity,
     organisations,
     pictures,
     proposals,
@@ -33,6 +34,7 @@ from indexer.store.engine import WRITE_OPTION, lock_for_writing
 from indexer.store.events import EventStoreMethods, note_changes
 from indexer.store.forge_issues import ForgeIssueStoreMethods
 from indexer.store.health import IntegrityProbe, describe_failure, location
+from indexer.store.maturity import MaturityChange
 from indexer.store.organisations import OrganisationCounts
 from indexer.store.pictures import Picture
 from indexer.store.reuse import ReuseStoreMethods
@@ -146,6 +148,11 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
         with self._transaction(write=False) as connection:
             document = record_rows.get_document(connection, id, include_deleted=include_deleted)
         return None if document is None else record_rows.decode(document)
+
+    def maturity_history(self, id: str) -> list[MaturityChange]:
+        """The stored maturity assessments of record `id`, oldest first (only changes)."""
+        with self._transaction(write=False) as connection:
+            return maturity.history(connection, id)
 
     def get_record_meta(self, id: str) -> RecordMeta | None:
         """first_seen, last_seen, last_changed and deleted_at of record `id` (even deleted)."""

@@ -136,12 +136,12 @@ REASONS: dict[str, dict[str, str]] = {
         "gelesen.",
     },
     "documented.both": {
-        "en": "The README {path} has {count} characters, and {value} says how to contribute.",
-        "de": "Die README {path} hat {count} Zeichen, und {value} erklärt, wie man mitwirkt.",
+        "en": "The README ({path}) has {count} characters, and {value} says how to contribute.",
+        "de": "Die README ({path}) hat {count} Zeichen, und {value} erklärt, wie man mitwirkt.",
     },
     "documented.readme_only": {
-        "en": "The README {path} has {count} characters, but there is no CONTRIBUTING file.",
-        "de": "Die README {path} hat {count} Zeichen, aber es gibt keine CONTRIBUTING-Datei.",
+        "en": "The README ({path}) has {count} characters, but there is no CONTRIBUTING file.",
+        "de": "Die README ({path}) hat {count} Zeichen, aber es gibt keine CONTRIBUTING-Datei.",
     },
     "documented.contributing_only": {
         "en": "{value} says how to contribute, but there is no README of 1,000 characters or more.",
@@ -149,9 +149,9 @@ REASONS: dict[str, dict[str, str]] = {
         "1.000 Zeichen.",
     },
     "documented.short_readme": {
-        "en": "The README {path} has only {count} characters (fewer than 1,000), and there is no "
+        "en": "The README ({path}) has only {count} characters (fewer than 1,000), and there is no "
         "CONTRIBUTING file.",
-        "de": "Die README {path} hat nur {count} Zeichen (weniger als 1.000), und es gibt keine "
+        "de": "Die README ({path}) hat nur {count} Zeichen (weniger als 1.000), und es gibt keine "
         "CONTRIBUTING-Datei.",
     },
     "documented.readme_unmeasured": {

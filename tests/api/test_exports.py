@@ -108,3 +108,49 @@ def test_full_export_from_stored_json_equals_export_of_models(
     from_store = client.get("/api/v1/export", params={"format": "csv"}).content
     records = sorted(store.iter_records(), key=lambda record: record.id)
     assert b"".join(write_csv(documents(records))) == from_store
+
+
+def test_maturity_and_facts_are_typed_columns() -> None:
+    """Each criterion's level, the summary level and the repository facts are columns; Parquet
+    types them (int, timestamp, list) and a record without facts leaves them empty."""
+    from datetime import timedelta
+
+    from schemas.facts import Release, RepositoryFacts, RootEntry
+    from tests.api.records import FETCHED
+
+    kept = make_record("https://gitlab.example.org/g/kept", "Kept")
+    kept.repository.facts = RepositoryFacts(
+        root=[RootEntry(name="README.md"), RootEntry(name=".gitlab-ci.yml")],
+        releases_count=4,
+        latest_release=Release(tag="v2.0", published_at=FETCHED - timedelta(days=10)),
+        last_commit_at=FETCHED - timedelta(days=1),
+        commits_last_year=50,
+        open_issues=2,
+        readme_path="README.md",
+        readme_text="Kept. " * 300,
+    )
+    bare = make_record("https://gitlab.example.org/g/bare", "Bare")
+    table = pq.ParquetFile(io.BytesIO(b"".join(write_parquet(documents([kept, bare]))))).read()
+    rows = table.to_pylist()
+    assert ("met", "met", "unknown") == (
+        rows[0]["maturity_tested"],
+        rows[0]["maturity_active"],
+        rows[1]["maturity_tested"],
+    )
+    assert (4, "v2.0", 50, 2) == (
+        rows[0]["releases_count"],
+        rows[0]["latest_release"],
+        rows[0]["commits_last_year"],
+        rows[0]["open_issues"],
+    )
+    assert ["README.md", ".gitlab-ci.yml"] == rows[0]["root_files"]
+    assert (None, None) == (rows[1]["releases_count"], rows[1]["root_files"])
+    assert rows[0]["maturity_level"] >= 1 and rows[1]["maturity_level"] == 0
+    schema = table.schema
+    assert "int64" == str(schema.field("maturity_level").type)
+    assert str(schema.field("last_commit_at").type).startswith("timestamp")
+    assert "list<element: string>" == str(schema.field("root_files").type).replace(
+        "item", "element"
+    )
+    text = b"".join(write_csv(documents([kept]))).decode()
+    assert "README.md; .gitlab-ci.yml" in text

@@ -167,3 +167,45 @@ def test_badge_refuses_unknown_criteria_and_languages(maturity_client: AppClient
     assert 422 == maturity_client.get(f"/api/v1/software/{WELL_KEPT}/badge/speed.svg").status_code
     assert 422 == maturity_client.get(f"/api/v1/software/{WELL_KEPT}/badge.svg?lang=fr").status_code
     assert 404 == maturity_client.get("/api/v1/software/example.org/no/badge.svg").status_code
+
+
+def test_history_says_when_a_criterion_changed(store: Store) -> None:
+    """After a crawl that added a CI configuration, `tested` has changed_at at that crawl."""
+    before = make_record(f"https://{WELL_KEPT}", "Fachverfahren", short_de="Ein Fachverfahren")
+    facts = well_kept_facts()
+    before.repository.facts = facts.model_copy(
+        update={"root": [entry for entry in facts.root or [] if entry.name != ".gitlab-ci.yml"]}
+    )
+    store.upsert_records([before])
+    after = before.model_copy(deep=True)
+    after.repository.facts = facts
+    after.provenance.fetched_at = FETCHED + timedelta(days=7)
+    store.upsert_records([after])
+    client = AppClient(build_app(store, built_search(store)))
+    try:
+        body = client.get(f"/api/v1/software/{WELL_KEPT}/maturity").json()
+    finally:
+        client.close()
+    assert [1, 3] == [change["level"] for change in body["history"]]
+    assert ["not_met", "met"] == [change["criteria"]["tested"] for change in body["history"]]
+    changed = {criterion["name"]: criterion["changed_at"] for criterion in body["criteria"]}
+    assert (FETCHED + timedelta(days=7)).isoformat().replace("+00:00", "Z") == changed["tested"]
+    assert changed["licensed"] is None
+
+
+def test_search_filters_facets_and_sorts_by_maturity(maturity_client: AppClient) -> None:
+    """The search API takes the maturity filters, counts their facets and sorts by level."""
+    body = maturity_client.get(
+        "/api/v1/software",
+        params={"has_ci": "true", "facets": "maturity,has_ci,active_within"},
+    ).json()
+    assert [WELL_KEPT] == [hit["id"] for hit in body["hits"]]
+    assert [{"value": "3", "count": 1}] == body["facets"]["maturity"]
+    unknown = maturity_client.get("/api/v1/software", params={"has_ci": "false"}).json()
+    assert 0 == unknown["total"]  # records whose root was not read are neither true nor false
+    ranked = maturity_client.get("/api/v1/software", params={"sort": "maturity"}).json()
+    assert WELL_KEPT == ranked["hits"][0]["id"]
+    assert 422 == maturity_client.get("/api/v1/software", params={"maturity": "5"}).status_code
+    assert 422 == maturity_client.get("/api/v1/software?active_within=30d").status_code
+    export = maturity_client.get("/api/v1/export", params={"format": "csv", "maturity": "3"})
+    assert 2 == len(export.text.strip().splitlines())  # header and the one mature record

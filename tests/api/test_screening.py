@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from api.query import FLAG_FILTERS
 from api.selection import matching_records, record_matches
 from indexer.search.protocol import FilterValue
 from indexer.store import Store
-from tests.api.records import make_record
+from schemas.facts import RepositoryFacts, RootEntry
+from schemas.record import Record
+from tests.api.records import FETCHED, make_record
 
 FILTERS: list[dict[str, FilterValue]] = [
     {},
@@ -22,7 +26,21 @@ FILTERS: list[dict[str, FilterValue]] = [
     {"category": ("document-management",), "forge": ("opencode",)},
     {"declared": ("false",)},
     {"language": ("nothing-like-this",)},
+    {"has_ci": ("true",)},
+    {"active_within": ("90d",)},
+    {"maturity": ("0", "2")},
 ]
+
+
+def with_facts(record: Record) -> Record:
+    """`record` with repository facts: a long README, CI, a commit three days before the crawl."""
+    record.repository.facts = RepositoryFacts(
+        root=[RootEntry(name="README.md"), RootEntry(name=".gitlab-ci.yml")],
+        readme_path="README.md",
+        readme_text="Gepflegt. " * 200,
+        last_commit_at=FETCHED - timedelta(days=3),
+    )
+    return record
 
 
 @pytest.fixture
@@ -38,6 +56,7 @@ def catalogue(store: Store) -> Store:
             make_record(
                 "https://gitlab.opencode.de/amt/nord", "Nordportal", organisation='Amt "Nord"'
             ),
+            with_facts(make_record("https://gitlab.opencode.de/amt/gepflegt", "Gepflegt")),
         ]
     )
     return store
@@ -103,7 +122,7 @@ def test_filtered_export_documents_equal_the_records(
 
     query = CatalogueQuery.model_validate(
         {
-            name: values[0] if name in {"declared", "archived"} else list(values)
+            name: values[0] if name in FLAG_FILTERS else list(values)
             for name, values in filters.items()
         }
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from indexer.search.protocol import (
     SearchBackend,
 )
 from schemas.errors import InvalidQueryError
+from schemas.maturity import assess
 from schemas.record import Record, canonical_id
 
 
@@ -45,8 +47,22 @@ def _values(record: Record, field: str) -> list[str]:
         "reused_by_organisations": lambda r: [
             f"{t}+" for t in REUSE_THRESHOLDS if r.reuse.used_by_organisations >= t
         ],
+        # maturity: straight from the assessment (schemas.maturity), not the document code
+        "maturity": lambda r: [str(assess(r).level)],
+        "has_release": lambda r: _flag(r, "released", {"met", "partly"}),
+        "has_ci": lambda r: _flag(r, "tested", {"met"}),
+        "has_security_policy": lambda r: _flag(r, "secure", {"met"}),
+        "active_within": lambda r: {"met": ["90d", "1y"], "partly": ["1y"]}.get(
+            assess(r).criterion("active").level, []
+        ),
     }
     return simple[field](record)
+
+
+def _flag(record: Record, criterion: str, true_levels: set[str]) -> list[str]:
+    """``["true"]``/``["false"]`` for a maturity flag, ``[]`` when the criterion is unknown."""
+    level = assess(record).criterion(criterion).level  # type: ignore[arg-type]
+    return [] if level == "unknown" else ["true" if level in true_levels else "false"]
 
 
 def _collapse(records: list[Record]) -> list[Record]:
@@ -105,6 +121,8 @@ FILTER_CASES = [
     {"language": ("Python",)},
     {"platform": ("web",), "licence": ("AGPL-3.0-or-later",)},
     {"forge": ("GitLab.COM",)},
+    {"maturity": ("0", "2"), "forge": ("github.com",)},
+    {"active_within": ("1y",)},
 ]
 
 
@@ -345,3 +363,88 @@ def test_equal_text_relevance_prefers_declared_then_described_records(
     )
     hits = backend.search("ledger ").hits
     assert ["described", "empty", "inferred"] == [hit.id.rsplit("/", 1)[1] for hit in hits]
+
+
+# --- maturity: filters, facets, sort and the relevance tie-break (issue 12) --------------------
+
+
+def _mature(
+    slug: str, name: str, *, ci: bool, security: bool, releases: int | None, **kw: Any
+) -> Record:
+    """A corpus-style record with repository facts: README, CONTRIBUTING, maybe CI and SECURITY."""
+    from schemas.facts import Release, RepositoryFacts, RootEntry
+    from tests.search.corpus import make_record
+
+    record = make_record(slug, name, **kw)
+    fetched = record.provenance.fetched_at
+    files = ["README.md", "CONTRIBUTING.md", *([".gitlab-ci.yml"] if ci else [])]
+    files += ["SECURITY.md"] if security else []
+    record.repository.facts = RepositoryFacts(
+        empty=False,
+        root=[RootEntry(name=file) for file in files],
+        releases_count=releases,
+        latest_release=(
+            Release(tag="v1.0", published_at=fetched - timedelta(days=30)) if releases else None
+        ),
+        last_commit_at=fetched - timedelta(days=10),
+        readme_path="README.md",
+        readme_text="Documentation. " * 100,
+    )
+    return record
+
+
+def _maturity_records() -> list[Record]:
+    from tests.search.corpus import make_record
+
+    return [
+        _mature("mature", "Ledger", texts={"en": "Ledger"}, ci=True, security=True, releases=3),
+        _mature("tested", "Ledger", texts={"en": "Ledger"}, ci=True, security=False, releases=0),
+        _mature(
+            "untested", "Ledger", texts={"en": "Ledger"}, ci=False, security=False, releases=None
+        ),
+        make_record("unread", "Ledger", texts={"en": "Ledger"}),
+    ]
+
+
+def test_maturity_filters_and_facets_read_the_criteria(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """has_ci/has_security_policy/has_release select met (or not met) criteria, never unknown
+    ones; maturity and active_within select by level; the facets count the same."""
+    backend = make_backend(_maturity_records())
+
+    def ids(**filters: tuple[str, ...]) -> list[str]:
+        return sorted(hit.id.rsplit("/", 1)[1] for hit in backend.search("", filters=filters).hits)
+
+    assert ["mature", "tested"] == ids(has_ci=("true",))
+    assert ["untested"] == ids(has_ci=("false",))
+    assert ["mature"] == ids(has_security_policy=("true",))
+    assert ["mature"] == ids(has_release=("true",))
+    assert ["tested"] == ids(has_release=("false",))
+    assert ["mature"] == ids(maturity=("3",))
+    assert ["mature", "tested", "untested"] == ids(active_within=("90d",))
+    facets = backend.search("", facets=["maturity", "has_ci", "active_within"]).facets
+    assert {"3": 1, "2": 1, "1": 1, "0": 1} == dict(facets["maturity"])
+    assert {"true": 2, "false": 1} == dict(facets["has_ci"])
+    assert {"90d": 3, "1y": 3} == dict(facets["active_within"])
+
+
+def test_maturity_sort_and_relevance_ties_prefer_mature_records(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """sort=maturity lists the most mature first (-maturity the least); equally relevant hits
+    go mature first, and records whose facts are unknown last."""
+    backend = make_backend(_maturity_records())
+    by_level = [hit.id.rsplit("/", 1)[1] for hit in backend.search("", sort="maturity").hits]
+    assert ["mature", "tested", "untested", "unread"] == by_level
+    reverse = [hit.id.rsplit("/", 1)[1] for hit in backend.search("", sort="-maturity").hits]
+    assert ["unread", "untested", "tested", "mature"] == reverse
+    relevance = [hit.id.rsplit("/", 1)[1] for hit in backend.search("ledger").hits]
+    assert ["mature", "tested", "untested", "unread"] == relevance
+
+
+def test_maturity_filters_refuse_unknown_values(backend: SearchBackend) -> None:
+    """A maturity level or flag value the protocol does not know is refused by name."""
+    for filters in ({"maturity": ("4",)}, {"has_ci": ("yes",)}, {"active_within": ("30d",)}):
+        with pytest.raises(InvalidQueryError, match=next(iter(filters))):
+            backend.search("", filters=filters)

@@ -114,6 +114,9 @@ def test_last_activity_range_is_since_inclusive_until_exclusive(server: MeiliSer
         # No record is reused: every one ties on its reuse level, recent activity decides.
         ("reused_by_organisations", [DECIDIM, OPENDESK, TERMINE, GEOPORTAL]),
         ("-reused_by_organisations", [DECIDIM, OPENDESK, TERMINE, GEOPORTAL]),
+        # No record has repository facts: every one is at maturity level 0, activity decides.
+        ("maturity", [DECIDIM, OPENDESK, TERMINE, GEOPORTAL]),
+        ("-maturity", [DECIDIM, OPENDESK, TERMINE, GEOPORTAL]),
         # Browsing by relevance: every record ties on text, so declared (and described)
         # records come first, then recent activity decides; OpenDesk is inferred.
         ("relevance", [DECIDIM, TERMINE, GEOPORTAL, OPENDESK]),
@@ -137,6 +140,8 @@ def test_sorts_cover_the_protocol() -> None:
         "-stars",
         "reused_by_organisations",
         "-reused_by_organisations",
+        "maturity",
+        "-maturity",
         "relevance",
     } == set(SORT_KEYS)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 ATTRIBUTES: tuple[str, ...] = ("name", "short", "features", "tags", "long")
 
 _TABLES = [

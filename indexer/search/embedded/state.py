@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from indexer.search.documents import QUALITY_RANKS
 from indexer.search.embedded import bitmaps
 from indexer.search.embedded.facets import FacetField
 from indexer.search.text import stem
@@ -84,7 +85,7 @@ class IndexState:
     mirrored: int  # rowids that share their mirror group with another indexed record
     mirror_order: np.ndarray  # rowids of mirrored records, group by group, preferred first
     mirror_first: np.ndarray  # by position in mirror_order: where the record's group starts
-    quality: list[int]  # bitmaps of quality ranks 0..3 (`SearchDocument.quality_rank`)
+    quality: list[int]  # bitmaps of quality ranks (`SearchDocument.quality_rank`), best first
     _orders: dict[str, dict[int, int]] = field(default_factory=dict)
     _facet_fields: dict[str, FacetField] = field(default_factory=dict)
     _sequences: dict[str, list[int]] = field(default_factory=dict)
@@ -100,7 +101,7 @@ class IndexState:
         name_sort: dict[int, str] = {}
         name_key: dict[str, list[int]] = defaultdict(list)
         groups: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-        quality: list[list[int]] = [[], [], [], []]
+        quality: list[list[int]] = [[] for _ in range(QUALITY_RANKS)]
         for (
             rowid,
             record_id,
@@ -115,7 +116,7 @@ class IndexState:
             "SELECT rowid, id, name_key, name_sort, last_activity, stars, mirror_group, "
             "mirror_rank, quality FROM search_doc"
         ):
-            quality[min(max(quality_rank, 0), 3)].append(rowid)
+            quality[min(max(quality_rank, 0), QUALITY_RANKS - 1)].append(rowid)
             ids[rowid] = record_id
             name_sort[rowid] = sort_name
             name_key[key].append(rowid)
@@ -204,6 +205,13 @@ class IndexState:
                     self.ids,
                     key=lambda r: (r not in has, sign * -has.get(r, 0), self.ids[r]),
                 )
+            elif key in {"maturity", "-maturity"}:
+                sign = 1 if key == "maturity" else -1
+                level = self._maturity_levels()
+                ranked = sorted(
+                    self.ids,
+                    key=lambda r: (sign * -level.get(r, 0), newest[r], self.ids[r]),
+                )
             elif key in {"reused_by_organisations", "-reused_by_organisations"}:
                 sign = 1 if key == "reused_by_organisations" else -1
                 level = self._reuse_levels()
@@ -225,6 +233,15 @@ class IndexState:
                     ranked.reverse()
             self._orders[key] = {rowid: position for position, rowid in enumerate(ranked)}
         return self._orders[key]
+
+    def _maturity_levels(self) -> dict[int, int]:
+        """rowid → summary maturity level, read from the ``maturity`` facet."""
+        level: dict[int, int] = {}
+        for value, bits in self.facets.get("maturity", {}).items():
+            if value.isdigit():
+                for rowid in bitmaps.members(bits):
+                    level[rowid] = int(value)
+        return level
 
     def _reuse_levels(self) -> dict[int, int]:
         """rowid → reuse level, read from the cumulative ``reused_by_organisations`` facet."""

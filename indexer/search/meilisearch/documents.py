@@ -66,6 +66,7 @@ def layout(document: SearchDocument) -> dict[str, Any]:
         "quality_rank": document.quality_rank,
         "mirror_order": 0,
         "reuse_level": document.reuse_level,
+        "maturity_level": document.maturity_level,
     }
     # Facets are lists of strings, even single-valued ones (forge, organisation, …).
     for name in FACET_ATTRIBUTES:

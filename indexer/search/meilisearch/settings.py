@@ -17,7 +17,7 @@ Pure data, no I/O. The choices follow `docs/research/meilisearch-and-embedded-se
 * **rankingRules**: ``sort`` first, so a sort the user asks for (name, stars, activity) orders
   the hits strictly and relevance only breaks its ties, as the protocol promises; then
   Meilisearch's default rules; then ``quality_rank:asc`` (declared and valid, then described,
-  first: `documents.SearchDocument.quality_rank`) and ``activity_rank_ts:desc``, so among
+  then mature first: `documents.SearchDocument.quality_rank`) and ``activity_rank_ts:desc``, so among
   equally relevant hits those and then the recently active one come first; then ``mirror_order:asc``, which with the distinct
   attribute keeps the preferred copy of mirrored software (see `documents.settle_mirrors`).
 * **synonyms**: the shipped domain groups (`indexer.search.synonyms`), each phrase → the
@@ -68,6 +68,12 @@ FILTER_ATTRIBUTES: dict[str, str] = {
     "declared": "declared",
     "archived": "archived",
     "reused_by_organisations": "reused_by_organisations",
+    # maturity (lists of strings, like the other facets)
+    "maturity": "maturity",
+    "has_release": "has_release",
+    "has_ci": "has_ci",
+    "has_security_policy": "has_security_policy",
+    "active_within": "active_within",
     "last_activity": "last_activity_ts",
 }
 FACET_ATTRIBUTES: tuple[str, ...] = (
@@ -81,6 +87,12 @@ FACET_ATTRIBUTES: tuple[str, ...] = (
     "forge",
     "language",
     "reused_by_organisations",
+    # maturity
+    "maturity",
+    "has_release",
+    "has_ci",
+    "has_security_policy",
+    "active_within",
 )
 EQUALITY_ONLY_ATTRIBUTES: tuple[str, ...] = ("declared", "archived", "mirror_group", "id")
 MAX_MIRROR_GROUP_FETCH = 1000  # documents fetched per request when settling mirror groups
@@ -97,8 +109,16 @@ SORTS: dict[str, list[str]] = {
     "-stars": ["stars:asc"],
     "reused_by_organisations": ["reuse_level:desc", "last_activity_ts:desc"],
     "-reused_by_organisations": ["reuse_level:asc", "last_activity_ts:desc"],
+    "maturity": ["maturity_level:desc", "last_activity_ts:desc"],
+    "-maturity": ["maturity_level:asc", "last_activity_ts:desc"],
 }
-SORTABLE_ATTRIBUTES: list[str] = ["last_activity_ts", "name_sort", "stars", "reuse_level"]
+SORTABLE_ATTRIBUTES: list[str] = [
+    "last_activity_ts",
+    "name_sort",
+    "stars",
+    "reuse_level",
+    "maturity_level",
+]
 
 # Facet counts are exact and complete up to this many values per facet (most frequent first).
 MAX_VALUES_PER_FACET = 1000
