@@ -7,7 +7,21 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from schemas.facts import FileKind, Release
-from schemas.maturity import CriterionName, Evidence, Level, SummaryLevel
+from schemas.maturity import CriterionName, Level, SummaryLevel
+from schemas.maturity.model import EvidenceSource
+
+
+class EvidenceOut(BaseModel):
+    """What a criterion's level rests on; a criterion fills the fields its reason names."""
+
+    source: EvidenceSource | None = Field(
+        default=None, description="where the fact was read: commit, activity, release, …"
+    )
+    path: str | None = Field(default=None, description="a file at the repository root")
+    date: datetime | None = Field(default=None, description="a commit, activity or release date")
+    days: int | None = Field(default=None, description="days between `date` and the assessment")
+    count: int | None = Field(default=None, description="characters, releases, contacts, errors")
+    value: str | None = Field(default=None, description="a licence id, a release tag, a type")
 
 
 class MaturityCriterionOut(BaseModel):
@@ -17,7 +31,7 @@ class MaturityCriterionOut(BaseModel):
     level: Level
     reason_code: str = Field(description="stable code of the reason, e.g. active.commit_recent")
     reason: dict[str, str] = Field(description="the reason sentence per language (de, en)")
-    evidence: Evidence
+    evidence: EvidenceOut
     changed_at: datetime | None = Field(
         default=None,
         description="the crawl (fetch time) at which the criterion last changed to its level; "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 
 from api.catalogue import record_path
 from api.i18n import translate
 from api.maturity_models import (
+    EvidenceOut,
     MaturityChangeOut,
     MaturityCriterionOut,
     MaturityFactsOut,
@@ -93,7 +95,7 @@ def maturity_response(record: Record, history: Sequence[MaturityChange] = ()) ->
                 level=criterion.level,
                 reason_code=criterion.reason,
                 reason=reasons(criterion),
-                evidence=criterion.evidence,
+                evidence=EvidenceOut(**asdict(criterion.evidence)),
                 changed_at=changed_at(history, criterion.name, criterion.level),
             )
             for criterion in assessment.criteria

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from schemas.facts import FileKind, RepositoryFacts, RootEntry, root_files
 from schemas.maturity.approved import approved
@@ -53,10 +54,19 @@ def _facts(record: Record) -> RepositoryFacts | None:
     return record.repository.facts
 
 
-def _root(record: Record) -> dict[FileKind, RootEntry | None] | None:
-    """The well-known root files, or None when the root listing was not read."""
+def _root(record: Record) -> dict[FileKind, str | None] | None:
+    """The names of the well-known root files, or None when the root listing was not read."""
     facts = _facts(record)
-    return None if facts is None else root_files(facts.root)
+    if facts is None or facts.root is None:
+        return None
+    return _classified(tuple((entry.name, entry.type) for entry in facts.root))
+
+
+@lru_cache(maxsize=4096)
+def _classified(entries: tuple[tuple[str, str], ...]) -> dict[FileKind, str | None]:
+    """`root_files` by name, cached: catalogues repeat a few hundred root layouts."""
+    found = root_files([RootEntry(name=name, type=kind) for name, kind in entries])  # type: ignore[arg-type]
+    return {kind: entry.name if entry else None for kind, entry in (found or {}).items()}
 
 
 def _empty(record: Record) -> bool:
@@ -127,8 +137,7 @@ def licensed(record: Record, now: datetime) -> Criterion:
     file whose text was not recognised: partly; no licence anywhere: not met."""
     facts = _facts(record)
     root = _root(record)
-    file_entry = root.get("licence") if root else None
-    file_path = (facts.licence_path if facts else None) or (file_entry.name if file_entry else None)
+    file_path = (facts.licence_path if facts else None) or (root.get("licence") if root else None)
     found: list[tuple[EvidenceSource, tuple[str, ...], str, str | None]] = []
     if record.licence is not None and record.licence.valid and record.licence.ids:
         found.append(("publiccode", tuple(record.licence.ids), record.licence.expression, None))
@@ -173,13 +182,13 @@ def documented(record: Record, now: datetime) -> Criterion:
         return _criterion("documented", "unknown", "unknown")
     readme = root.get("readme")
     contributing = root.get("contributing")
-    readme_path = facts.readme_path or (readme.name if readme else None)
+    readme_path = facts.readme_path or readme
     length = _readme_length(facts) if readme_path else None
     evidence = Evidence(
         source="root",
         path=readme_path,
         count=length,
-        value=contributing.name if contributing else None,
+        value=contributing,
     )
     long_enough = None if readme_path and length is None else (length or 0) >= README_MIN_CHARACTERS
     if long_enough is None:
@@ -202,10 +211,10 @@ def _root_file(record: Record, name: CriterionName, kind: FileKind) -> Criterion
     root = _root(record)
     if root is None:
         return _criterion(name, "unknown", "unknown")
-    entry = root.get(kind)
-    if entry is None:
+    path = root.get(kind)
+    if path is None:
         return _criterion(name, "not_met", "none")
-    return _criterion(name, "met", "present", Evidence(source="root", path=entry.name))
+    return _criterion(name, "met", "present", Evidence(source="root", path=path))
 
 
 def tested(record: Record, now: datetime) -> Criterion:

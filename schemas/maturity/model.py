@@ -8,10 +8,9 @@ in German or English from the criterion's `reason` code and its evidence.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, get_args
-
-from pydantic import BaseModel, ConfigDict, Field
 
 Level = Literal["met", "partly", "not_met", "unknown"]
 LEVELS: tuple[Level, ...] = get_args(Level)
@@ -35,40 +34,44 @@ SummaryLevel = Literal[0, 1, 2, 3]
 SUMMARY_LEVELS: tuple[SummaryLevel, ...] = (0, 1, 2, 3)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a criterion's level rests on: where it was read (`source`: commit, activity,
+    release, publiccode, forge, file, root), a root file (`path`), a date and the `days`
+    between it and the assessment, a `count` (characters, releases, contacts, errors) and a
+    `value` (a licence id, a release tag, a maintenance type).
 
-
-class Evidence(_Model):
-    """What a criterion's level rests on: where it was read, a date, a count, a value.
-
-    Every field is optional; a criterion fills those its reason sentence names.
+    Every field is optional; a criterion fills those its reason sentence names. Plain frozen
+    dataclasses (not pydantic models): a crawl assesses every record it writes, and these are
+    built from values this package computed, so there is nothing to validate.
     """
 
-    source: EvidenceSource | None = Field(
-        default=None, description="where the fact was read: commit, activity, release, …"
-    )
-    path: str | None = Field(default=None, description="a file at the repository root")
-    date: datetime | None = Field(default=None, description="a commit, activity or release date")
-    days: int | None = Field(default=None, description="days between `date` and the assessment")
-    count: int | None = Field(default=None, description="characters, releases, contacts, errors")
-    value: str | None = Field(default=None, description="a licence id, a release tag, a type")
+    source: EvidenceSource | None = None
+    path: str | None = None
+    date: datetime | None = None
+    days: int | None = None
+    count: int | None = None
+    value: str | None = None
 
 
-class Criterion(_Model):
-    """One criterion: its level, the reason code of the sentence explaining it, the evidence."""
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One criterion: its level, the reason code of the sentence explaining it (e.g.
+    ``active.commit_recent``, rendered by `reasons.reason_text`), the evidence."""
 
     name: CriterionName
     level: Level
-    reason: str = Field(description="reason code, e.g. active.commit_recent (see reasons.py)")
-    evidence: Evidence = Field(default_factory=Evidence)
+    reason: str
+    evidence: Evidence = field(default_factory=Evidence)
 
 
-class Assessment(_Model):
-    """Every criterion of one record at one moment, and the summary level (0–3) they give."""
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Every criterion of one record at one moment (`assessed_at`, the moment the criteria are
+    measured against), and the summary `level` 0–3 they give (rule in docs/maturity.md)."""
 
-    level: SummaryLevel = Field(description="summary level 0–3 (rule in docs/maturity.md)")
-    assessed_at: datetime = Field(description="the moment the criteria are measured against")
+    level: SummaryLevel
+    assessed_at: datetime
     criteria: tuple[Criterion, ...]
 
     def criterion(self, name: CriterionName) -> Criterion:
