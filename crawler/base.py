@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,11 @@ logger = logging.getLogger(__name__)
 MAX_GRAPHQL_BATCH = 100
 """Both forges page at most 100 items; the adaptive batch starts and tops out here."""
 
+_UNKNOWN_FIELD = re.compile(
+    r"doesn't exist on type|doesn't accept argument|Cannot query field|Unknown argument", re.I
+)
+"""A GraphQL refusal for a field or argument an older forge version does not have: the
+repository facts (`crawler.facts`) are turned off for the crawl instead of failing it."""
 NOT_PUBLIC = frozenset({"private", "internal"})
 """Visibilities left out of the catalogue."""
 SCHEDULE_SCOPE = "_schedule"
@@ -204,6 +210,14 @@ class ForgeCrawler(abc.ABC):
             except GraphQLQueryError as error:
                 if error.complexity and self.batch > 1:
                     self.batch = max(1, self.batch // 2)
+                    continue
+                if self.facts and _UNKNOWN_FIELD.search(" ".join(error.messages)):
+                    self.facts = False
+                    self.notify(
+                        f"{self.registration.name}: the forge's GraphQL API lacks a field the "
+                        f"repository facts need ({'; '.join(error.messages)[:200]}); crawling "
+                        "without repository facts"
+                    )
                     continue
                 self.report(scope, error)
                 return None

@@ -88,14 +88,19 @@ async def read_facts(
         listed = found.data if found is not None else None
         return f"{folder}/workflows" if isinstance(listed, list) and listed else None
 
-    files = await asyncio.gather(*(file(w.path) for w in to_fetch(wanted_files(root))))
-    ci = await asyncio.gather(*(workflows(f) for f in CI_FOLDERS if f in folders))
+    # All at once: the governor bounds the requests in flight per host.
+    files, ci, releases, commits = await asyncio.gather(
+        asyncio.gather(*(file(w.path) for w in to_fetch(wanted_files(root)))),
+        asyncio.gather(*(workflows(f) for f in CI_FOLDERS if f in folders)),
+        _releases(crawler, item),
+        _commits(crawler, item),
+    )
     facts: dict[str, Any] = {
         "root": items + [[path, "dir", None] for path in ci if path],
         "files": dict(found for found in files if found is not None),
-        "releases": await _releases(crawler, item),
+        "releases": releases,
     }
-    facts.update(await _commits(crawler, item))
+    facts.update(commits)
     return facts
 
 

@@ -95,15 +95,13 @@ class GitHubCrawler(ForgeCrawler):
     async def query(self, scope: str, build: Any) -> dict[str, Any] | None:
         """Run ``build(batch) -> (query, variables)`` with the adaptive batch; errors for single
         aliases are reported; None when the request failed."""
-        if self.facts:
-            since = since_year(self.clock()).strftime("%Y-%m-%dT%H:%M:%SZ")
-            plain = build
+        since = since_year(self.clock()).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-            def build(batch: int) -> tuple[str, dict[str, object]]:
-                text, variables = plain(batch)
-                return queries.with_facts(text, since), variables
+        def asked(batch: int) -> tuple[str, dict[str, object]]:
+            text, variables = build(batch)
+            return (queries.with_facts(text, since) if self.facts else text), variables
 
-        result = await self.adaptive_graphql(scope, build)
+        result = await self.adaptive_graphql(scope, asked)
         if result is None:
             return None
         for problem in result.errors:

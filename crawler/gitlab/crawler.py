@@ -126,9 +126,8 @@ class GitLabCrawler(ForgeCrawler):
         ``variables["first"]`` is set from the current batch. Returns the data (errors pointing
         at single projects are left for `_fill_missing_blobs`), or None after reporting.
         """
-        asked = self._asked(query)
         result = await self.adaptive_graphql(
-            scope, lambda batch: (asked, {**variables, "first": batch})
+            scope, lambda batch: (self._asked(query), {**variables, "first": batch})
         )
         if result is None:
             return None

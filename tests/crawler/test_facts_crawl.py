@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from crawler.facts import since_year
@@ -173,3 +174,25 @@ def test_records_carry_the_facts(fake_time: FakeTime, kind: str) -> None:
         "larger than the crawl fetches" in f.message for f in records["6"].findings
     )
     assert records["1"].repository.facts is not None and records["1"].repository.facts.empty
+
+
+@pytest.mark.parametrize(("kind", "field"), [("gitlab", "openIssuesCount"), ("github", "size")])
+def test_an_older_forge_lacking_a_facts_field_is_crawled_without_facts(
+    fake_time: FakeTime, kind: str, field: str
+) -> None:
+    """A GraphQL API that refuses a facts field (an older self-hosted version) gets the crawl
+    without facts and a notice, not a failed crawl."""
+    fake, registration = _forge(kind)
+    refusal = {"errors": [{"message": f"Field '{field}' doesn't exist on type 'Project'"}]}
+
+    def refuse(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("graphql") and f" {field}".encode() in request.content:
+            return httpx.Response(200, json=refusal)
+        return None
+
+    fake.fail = refuse
+    sink = MemorySink()
+    report = crawl(fake, registration, sink, fake_time)
+    assert ("succeeded", 20, []) == (report.status, report.repositories, report.findings)
+    assert all(s.payload["repository"] is None for s in sink.snapshots.values())
+    assert any("without repository facts" in notice for notice in report.notices)
