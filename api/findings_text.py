@@ -1,10 +1,12 @@
 """Finding messages in the reader's language: a catalogue keyed by finding code.
 
-Every check words its findings in English (`Finding.message`) and, where the kind of finding
-has a catalogue entry, also gives its `code` and the `params` the message is built from. The
-catalogue (``api/i18n/findings_<language>.json``, the same keys in each language) holds one
-template per code; a finding without a code, or a code without an entry, keeps its English
-text, so a new check never shows a blank line.
+English is the source language: every check words its findings in English (`Finding.message`,
+the text the reference parser's users know) and gives its `code` and the `params` the message
+is built from. The catalogue of each other language (``api/i18n/findings_<language>.json``)
+holds one template per code; a parameter whose value starts with ``@`` names a fragment of the
+same catalogue (``@kind.str`` → "eine Zeichenkette"), filled from the same parameters, so a
+message put together from parts is translated part by part. A finding without a code, or a code
+without an entry, keeps its English text, so a new check never shows a blank line.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from typing import Any
 from schemas.findings import Finding
 
 FINDING_LANGUAGES: tuple[str, ...] = ("de", "en")
+SOURCE_LANGUAGE = "en"
+"""The language findings are written in (`Finding.message`)."""
 
 
 @cache
 def finding_catalogue(language: str) -> dict[str, str]:
-    """The message templates of `language`, by finding code."""
+    """The message templates of `language`, by finding code (empty for the source language)."""
     if language not in FINDING_LANGUAGES:
         raise ValueError(f"no finding messages in {language!r}; use one of {FINDING_LANGUAGES}")
+    if language == SOURCE_LANGUAGE:
+        return {}
     text = files("api.i18n").joinpath(f"findings_{language}.json").read_text(encoding="utf-8")
     templates: dict[str, str] = json.loads(text)
     return templates
@@ -33,14 +39,28 @@ def _shown(value: Any) -> Any:
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _fill(template: str, params: dict[str, Any], catalogue: dict[str, str], depth: int = 0) -> str:
+    values: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, str) and value.startswith("@") and depth < 2:
+            part = catalogue.get(value)
+            if part is None:
+                raise KeyError(value)
+            values[key] = _fill(part, params, catalogue, depth + 1)
+        else:
+            values[key] = _shown(value)
+    return template.format(**values)
+
+
 def finding_message(finding: Finding, language: str) -> str:
     """The finding's message in `language` (English text when the catalogue has no entry)."""
-    if not finding.code or language not in FINDING_LANGUAGES:
+    if not finding.code or language not in FINDING_LANGUAGES or language == SOURCE_LANGUAGE:
         return finding.message
-    template = finding_catalogue(language).get(finding.code)
+    catalogue = finding_catalogue(language)
+    template = catalogue.get(finding.code)
     if template is None:
         return finding.message
     try:
-        return template.format(**{key: _shown(value) for key, value in finding.params.items()})
+        return _fill(template, dict(finding.params), catalogue)
     except (KeyError, IndexError, ValueError):  # params of an older finding: keep English
         return finding.message

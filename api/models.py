@@ -60,6 +60,25 @@ class SearchResponse(BaseModel):
     links: dict[str, str] = Field(description="self, next, prev, export_csv")
 
 
+class FindingOut(Finding):
+    """A finding with its message in the language asked for (`text`) beside the English one
+    (`message`) and the catalogue `code` both are keyed by."""
+
+    language: Literal["de", "en"] = Field(description="the language of text")
+    text: str = Field(description="the message in the language asked for")
+
+
+def findings_out(findings: Sequence[Finding], language: str) -> list[FindingOut]:
+    """`findings` with their text in `language` (de or en; anything else gives English)."""
+    from api.findings_text import finding_message
+
+    shown: Literal["de", "en"] = "de" if language == "de" else "en"
+    return [
+        FindingOut(**finding.model_dump(), language=shown, text=finding_message(finding, shown))
+        for finding in findings
+    ]
+
+
 class RelatedRecord(BaseModel):
     """Another record linked to this one, and whether the catalogue lists it."""
 
@@ -78,6 +97,10 @@ class SoftwareDetail(BaseModel):
     last_seen: datetime | None
     last_changed: datetime | None
     related: list[RelatedRecord]
+    findings: list[FindingOut] = Field(
+        default_factory=list,
+        description="the record's findings with their text in the language asked for (lang)",
+    )
     links: dict[str, str] = Field(description="self, page, publiccode_yml, publiccode")
 
 
@@ -179,7 +202,9 @@ class StatusOut(BaseModel):
     )
     message: str = Field(description="what this means and what to do")
     record: HitOut | None = None
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[FindingOut] = Field(
+        default_factory=list, description="with their text in the language asked for"
+    )
     forge: str | None = Field(
         default=None, description="the most specific registered forge covering the URL"
     )

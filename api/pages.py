@@ -19,7 +19,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from api.findings_text import finding_message
 from api.i18n import PAGE_LANGUAGES, translate
+from schemas.findings import Finding
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -107,10 +109,14 @@ def render(
     def t(key: str, **values: Any) -> str:
         return translate(language, key, **values)
 
+    def finding_text(finding: Finding) -> str:
+        return finding_message(finding, language)
+
     full = {
         "request": request,
         "lang": language,
         "t": t,
+        "finding_text": finding_text,
         "language_links": language_links(request, language),
         "static_url": request.app.url_path_for("static", path="style.css"),
         "script_urls": list(context.get("scripts", ())),

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from api.catalogue import record_hit
 from api.coverage import covering, excluding_rule, suggestion
 from api.i18n import translate
-from api.models import CrawlRunOut, StatusKind, StatusOut
+from api.models import CrawlRunOut, StatusKind, StatusOut, findings_out
 from indexer.store import Store
 from indexer.store.values import CrawlRun
 from schemas.copying import from_attributes
@@ -126,7 +126,7 @@ def _listed(
         status=status,
         message=translate(language, key, **values),
         record=record_hit(record, language),
-        findings=list(record.findings),
+        findings=findings_out(record.findings, language),
     )
 
 

@@ -218,7 +218,9 @@ def show(
         "", "--organisation", metavar="ID", help="Show this organisation instead of a record."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full record as JSON."),
-    lang: str = typer.Option("en", "--lang", help="Language of the description."),
+    lang: str = typer.Option(
+        "", "--lang", help="Language of the description and findings (default: from LANG)."
+    ),
 ) -> None:
     """Show one record (descriptions, licence, maintenance, relations, provenance, findings),
     or with --organisation one organisation (profile with sources, identifiers, accounts).
@@ -247,7 +249,9 @@ def show(
             payload["last_changed"] = meta.last_changed.isoformat()
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    _print_record(found, meta, lang)
+    from cli.status_command import cli_language
+
+    _print_record(found, meta, lang or cli_language())
 
 
 def _by_url(store: Any, text: str) -> Any:
@@ -302,11 +306,14 @@ def _print_record(record: Any, meta: Any, lang: str) -> None:
         out.print("  [dim]features[/]")
         for feature in description.features:
             out.print(f"    - {escape(feature)}")
+    from api.findings_text import finding_message
+
+    findings_language = "de" if lang == "de" else "en"
     for finding in record.findings:
         place = f"{finding.line or 0}:{finding.column or 0}"
         out.print(
             f"  [dim]{escape(finding.type)}[/] {place} {escape(finding.key)}: "
-            f"{escape(finding.message)}"
+            f"{escape(finding_message(finding, findings_language))}"
         )
 
 

@@ -77,12 +77,17 @@ def collect_sources(paths: list[str]) -> list[Source]:
     return sources
 
 
-def _line(finding: Finding) -> str:
+def _line(finding: Finding, language: str) -> str:
+    from api.findings_text import finding_message
+
     key = f"{finding.key}: " if finding.key else ""
-    return f"{finding.line or 0}:{finding.column or 0}: {finding.type}: {key}{finding.message}"
+    text = finding_message(finding, language)
+    return f"{finding.line or 0}:{finding.column or 0}: {finding.type}: {key}{text}"
 
 
-def _as_json(name: str, findings: list[Finding]) -> dict[str, Any]:
+def _as_json(name: str, findings: list[Finding], language: str) -> dict[str, Any]:
+    from api.findings_text import finding_message
+
     return {
         "path": name,
         "valid": not any(f.type == "error" for f in findings),
@@ -93,6 +98,8 @@ def _as_json(name: str, findings: list[Finding]) -> dict[str, Any]:
                 "line": f.line or 0,
                 "column": f.column or 0,
                 "message": f.message,
+                "code": f.code,
+                "text": finding_message(f, language),
             }
             for f in findings
         ],
@@ -158,15 +165,20 @@ def validate(
         help="Skip the checks of files the publiccode.yml refers to (logo, screenshots, "
         "authorsFile), e.g. for a file copied out of its repository.",
     ),
+    lang: str = typer.Option("", "--lang", help="de or en (default: from LANG)."),
 ) -> None:
     """Validate publiccode.yml files against the standard (0.7) as the crawler does.
 
-    Prints one line per finding, PATH:LINE:COLUMN: error|warning: KEY: MESSAGE, and exits 1 when
-    a file has an error. Files referenced by the file (logo, screenshots) are checked relative
+    Prints one line per finding, PATH:LINE:COLUMN: error|warning: KEY: MESSAGE (in German when
+    LANG is de_*, or with --lang de), and exits 1 when a file has an error. JSON gives each
+    finding's code, English message and text in the language. Files referenced by the file (logo, screenshots) are checked relative
     to its directory.
 
     Example: codereuse validate publiccode.yml ../other-repo --format json
     """
+    from cli.status_command import cli_language
+
+    language = cli_language(lang)
     sources = collect_sources(paths)
     codes = _load_ipa_codes(ipa_codes)
     reports: list[tuple[str, list[Finding]]] = []
@@ -176,11 +188,13 @@ def validate(
         findings = _online(source, result, base_url, timeout) if network else result.findings
         reports.append((source.name, findings))
     if output is OutputFormat.json:
-        typer.echo(json.dumps([_as_json(name, found) for name, found in reports], indent=2))
+        typer.echo(
+            json.dumps([_as_json(name, found, language) for name, found in reports], indent=2)
+        )
     else:
         for name, found in reports:
             for finding in found:
-                ui.echo(f"{name}:{_line(finding)}")
+                ui.echo(f"{name}:{_line(finding, language)}")
     errors = sum(1 for _, found in reports for f in found if f.type == "error")
     warnings = sum(1 for _, found in reports for f in found if f.type == "warning")
     invalid = sum(1 for _, found in reports if any(f.type == "error" for f in found))

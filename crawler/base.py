@@ -243,7 +243,15 @@ class ForgeCrawler(abc.ABC):
         may echo what it was sent.
         """
         message = self.client.redact(str(error))
-        self.findings.append(Finding(type="error", key=f"crawl.{scope}", message=message))
+        self.findings.append(
+            Finding(
+                type="error",
+                key=f"crawl.{scope}",
+                message=message,
+                code="crawl.failed",
+                params={"scope": scope, "error": message},
+            )
+        )
         if incomplete:
             self.incomplete_scopes.add(scope)
 

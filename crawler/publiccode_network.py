@@ -119,20 +119,35 @@ def check_network(
     findings: list[Finding] = []
     place = locator(data)
 
-    def report(key: str, message: str, kind: FindingType = "error") -> None:
+    def report(
+        key: str, message: str, kind: FindingType = "error", code: str = "image", **params: str
+    ) -> None:
         line, column = place(key)
-        findings.append(Finding(type=kind, key=key, line=line, column=column, message=message))
+        findings.append(
+            Finding(
+                type=kind,
+                key=key,
+                line=line,
+                column=column,
+                message=message,
+                code=f"publiccode.network.{code}",
+                params={"problem": message, **params},
+            )
+        )
 
     def reachable(key: str, url: str) -> None:
         answer = fetcher.get(url)
         if isinstance(answer, str):
-            report(key, f"'{url}' not reachable: {answer}", unreachable)
+            report(key, f"'{url}' not reachable: {answer}", unreachable, "unreachable", url=url)
         elif answer[0] != 200:
             report(
                 key,
                 f"'{url}' not reachable: HTTP GET returned {answer[0]} for {url}; 200 was "
                 "expected. Check the address (some sites refuse robots: then ignore this)",
                 unreachable,
+                "http_status",
+                url=url,
+                status=str(answer[0]),
             )
 
     if model.url:
@@ -142,6 +157,8 @@ def check_network(
                 "url",
                 "is not a valid code repository: url must be the repository's address on its "
                 "forge, like https://github.com/owner/repo",
+                "error",
+                "not_repository",
             )
     for key, value in (("landingURL", model.landing_url), ("roadmap", model.roadmap)):
         if value:

@@ -133,7 +133,13 @@ async def crawl_forges(
             token = token_for(registration, environ)
         except ConfigurationError as error:
             # One forge's missing token must not keep the others from being crawled.
-            finding = Finding(type="error", key="forge.token_env", message=str(error))
+            finding = Finding(
+                type="error",
+                key="forge.token_env",
+                message=str(error),
+                code="crawl.token",
+                params={"error": str(error)},
+            )
             return CrawlReport(
                 forge=registration.name, full=False, status="failed", findings=[finding]
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import RedirectResponse, Response
@@ -21,7 +21,7 @@ from api.catalogue import (
 )
 from api.deps import CatalogueQueryDep, ContextDep, SearchPageDep, StoreDep
 from api.draft_view import draft_view
-from api.models import SearchResponse, SoftwareDetail
+from api.models import SearchResponse, SoftwareDetail, findings_out
 from api.problems import ApiProblem, problem_responses
 from api.publiccode_view import PubliccodeUnreadableError, normalise_publiccode
 from api.query import CatalogueQuery, SearchPage
@@ -99,7 +99,7 @@ def _record_or_404(store: StoreDep, record_id: str) -> Record:
     return record
 
 
-def _detail(store: StoreDep, record: Record) -> SoftwareDetail:
+def _detail(store: StoreDep, record: Record, language: str = "en") -> SoftwareDetail:
     times = record_times(store, record.id)
     path = record_path(record.id)
     return SoftwareDetail(
@@ -108,6 +108,7 @@ def _detail(store: StoreDep, record: Record) -> SoftwareDetail:
         last_seen=times.last_seen,
         last_changed=times.last_changed,
         related=related_records(store, record),
+        findings=findings_out(record.findings, language),
         links={
             "self": f"/api/v1/software/{path}",
             "page": f"/software/{path}",
@@ -227,12 +228,20 @@ def publiccode_normalised(store: StoreDep, record_id: RecordId) -> Response:
         **problem_responses(404, 422),
     },
 )
-def software_detail(store: StoreDep, record_id: RecordId) -> Response | SoftwareDetail:
-    """The full catalogue record; ``related`` resolves its mirrors, forks and variants.
+def software_detail(
+    store: StoreDep,
+    record_id: RecordId,
+    lang: Annotated[
+        Literal["de", "en"], Query(description="language of the findings' text")
+    ] = "en",
+) -> Response | SoftwareDetail:
+    """The full catalogue record; ``related`` resolves its mirrors, forks and variants;
+    ``findings`` gives each finding's code, English message and text in ``lang``.
 
     An earlier id of a renamed or moved repository answers 301 to the current one.
     """
     record, current = record_or_move(store, record_id)
     if current is not None:
         return RedirectResponse(f"/api/v1/software/{record_path(current)}", status_code=301)
-    return _detail(store, record if record is not None else _record_or_404(store, record_id))
+    found = record if record is not None else _record_or_404(store, record_id)
+    return _detail(store, found, lang)

@@ -81,7 +81,14 @@ def _union(*lists: Iterable[str], without: str) -> list[str]:
     return list(seen.values())
 
 
-def _rekey(record: Record, why: str, *, keep_link: bool = False) -> Record:
+def _rekey(
+    record: Record,
+    why: str,
+    *,
+    keep_link: bool = False,
+    code: str,
+    params: dict[str, str | int],
+) -> Record:
     """A claimant refused by rule 3 or 4, back under its own repository's id with a warning on
     ``url`` saying `why`; with `keep_link` the repository it named stays a mirror link."""
     hosting = _hosting_url(record)
@@ -89,7 +96,7 @@ def _rekey(record: Record, why: str, *, keep_link: bool = False) -> Record:
     relations = record.relations.model_copy(
         update={"mirrors": [*mirrors, record.url] if keep_link else mirrors}
     )
-    warning = Finding(type="warning", key="url", message=why)
+    warning = Finding(type="warning", key="url", message=why, code=code, params=params)
     return record.model_copy(
         update={
             "id": _cid(hosting),
@@ -108,6 +115,8 @@ def _copied(record: Record, anchor: Record) -> Record:
         f"url names {record.url}, which is crawled and describes another software "
         f"({anchor.name!r}); set url to this repository ({hosting}), and list {record.url} "
         "in isBasedOn if this software derives from it",
+        code="federation.url_names_other_software",
+        params={"url": record.url, "name": anchor.name, "hosting": hosting},
     )
 
 
@@ -124,6 +133,8 @@ def _disowned(record: Record, owners: Sequence[Record]) -> Record:
         "isBasedOn if this software derives from it), or publish the same publiccode.yml "
         f"in {record.url}",
         keep_link=True,
+        code="federation.url_not_confirmed",
+        params={"url": record.url, "forges": forges, "hosting": hosting},
     )
 
 

@@ -57,6 +57,8 @@ def read_packages(
                     key=file.path[:MAX_PATH],
                     message=f"{file.path[:80]}: not read (more than {MAX_MANIFESTS} manifests, "
                     f"or a path over {MAX_PATH} characters)",
+                    code="manifest.not_read",
+                    params={"path": file.path[:80], "limit": MAX_MANIFESTS, "length": MAX_PATH},
                 )
             )
             continue

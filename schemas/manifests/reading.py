@@ -65,7 +65,14 @@ class Collector:
     def warn(self, message: str, line: int | None = None, key: str | None = None) -> None:
         """Add a warning about this manifest (never an error: manifests do not decide validity)."""
         self.findings.append(
-            Finding(type="warning", key=key or self.path, line=line, message=message)
+            Finding(
+                type="warning",
+                key=key or self.path,
+                line=line,
+                message=message,
+                code="manifest.warning",
+                params={"path": self.path, "message": message},
+            )
         )
 
     def publish(

@@ -52,11 +52,23 @@ def quoted_list(values: tuple[str, ...]) -> str:
     return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
 
 
-def did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+def closest(value: str, allowed: tuple[str, ...]) -> str:
+    """The allowed value `value` is most likely a misspelling of, or ""."""
     if len(value) > 60:  # difflib is quadratic; nobody misspells a word into a paragraph
         return ""
     close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
-    return f' Did you mean "{close[0]}"?' if close else ""
+    return close[0] if close else ""
+
+
+def did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+    close = closest(value, allowed)
+    return f' Did you mean "{close}"?' if close else ""
+
+
+def suggested(value: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """The catalogue parameters of `did_you_mean`: ``hint`` and ``suggestion``."""
+    close = closest(value, allowed)
+    return {"hint": "@hint.did_you_mean" if close else "", "suggestion": close}
 
 
 def tag_hint(tag: str) -> str:
@@ -88,24 +100,40 @@ class Checker:
         self.dropped += 1
         return True
 
-    def error(self, key: str, message: str) -> None:
+    def error(self, key: str, message: str, code: str, **params: str | int) -> None:
+        """An error about ``key``: the English ``message``, its catalogue ``code`` and the
+        ``params`` the catalogue's templates are filled with (``field`` is the key's leaf)."""
         if self.full():
             return
         line, column = position(self.root, key)
         self.findings.append(
             Finding(
-                type="error", key=key, line=line or None, column=column or None, message=message
+                type="error",
+                key=key,
+                line=line or None,
+                column=column or None,
+                message=message,
+                code=f"publiccode.{code}",
+                params={"field": _leaf(key), **params},
             )
         )
 
-    def warning(self, key: str, message: str, *, at: str | None = None) -> None:
+    def warning(
+        self, key: str, message: str, code: str, *, at: str | None = None, **params: str | int
+    ) -> None:
         """A warning about ``key``, placed at ``at`` when the key is spelt otherwise there."""
         if self.full():
             return
         line, column = position(self.root, at or key)
         self.findings.append(
             Finding(
-                type="warning", key=key, line=line or None, column=column or None, message=message
+                type="warning",
+                key=key,
+                line=line or None,
+                column=column or None,
+                message=message,
+                code=f"publiccode.{code}",
+                params={"field": _leaf(key), **params},
             )
         )
 
@@ -115,14 +143,16 @@ class Checker:
         value = section.get(name)
         if value in (None, ""):
             key = join(path, name)
-            self.error(key, f"{name} is a required field: add {what}")
+            self.error(key, f"{name} is a required field: add {what}", "required")
             return None
         return value
 
     def non_empty(self, section: dict[str, Any], path: str, name: str, what: str) -> list[Any]:
         value = section.get(name)
         if not value:
-            self.error(join(path, name), f"{name} must contain more than 0 items: add {what}")
+            self.error(
+                join(path, name), f"{name} must contain more than 0 items: add {what}", "empty_list"
+            )
             return []
         return list(value)
 
@@ -132,6 +162,10 @@ class Checker:
                 key,
                 f"{_leaf(key)} must be one of the following: {quoted_list(allowed)} "
                 f'(found "{clip(value)}").{did_you_mean(value, allowed)}',
+                "not_allowed",
+                **suggested(value, allowed),
+                found=clip(value),
+                allowed=", ".join(f'"{value}"' for value in allowed),
             )
 
     def http_url(self, key: str, value: str) -> None:
@@ -140,6 +174,8 @@ class Checker:
                 key,
                 f'{_leaf(key)} must be an HTTP URL: "{value[:80]}" is not an absolute '
                 "http:// or https:// address",
+                "not_http_url",
+                found=value[:80],
             )
 
     def date(self, key: str, value: str) -> None:
@@ -148,6 +184,8 @@ class Checker:
                 key,
                 f"{_leaf(key)} must be a date with format 'YYYY-MM-DD' (found \"{value[:40]}\"), "
                 'for example "2024-03-31"',
+                "not_date",
+                found=value[:40],
             )
 
     def email(self, key: str, value: str | None) -> None:
@@ -155,6 +193,8 @@ class Checker:
             self.error(
                 key,
                 f'{_leaf(key)} must be a valid email address (found "{value[:80]}")',
+                "not_email",
+                found=value[:80],
             )
 
     def organisation_uri(self, key: str, value: str) -> None:
@@ -165,6 +205,8 @@ class Checker:
                 key,
                 f"{_leaf(key)} is not a valid URI: use a URL (https://…) or a URN "
                 f'(urn:<namespace>:<id>, e.g. urn:x-italian-pa:<codiceIPA>); found "{value[:80]}"',
+                "not_uri",
+                found=value[:80],
             )
             return
         scheme, _, rest = value.partition(":")
@@ -177,6 +219,8 @@ class Checker:
                         f"{_leaf(key)} must be a valid Italian Public Administration Code (iPA) "
                         f"with format 'urn:x-italian-pa:[codiceIPA]' (see {IPA_URL}); "
                         f'"{clip(code)}" is not one',
+                        "not_ipa_code",
+                        found=clip(code),
                     )
             return
         if (
@@ -188,6 +232,8 @@ class Checker:
                 key,
                 f"{_leaf(key)} is not a valid URI: a URL needs a scheme and a host "
                 f'(https://example.org/…); found "{value[:80]}"',
+                "uri_without_host",
+                found=value[:80],
             )
 
     def length(self, key: str, value: str, *, minimum: int = 0, maximum: int) -> None:
@@ -198,10 +244,15 @@ class Checker:
                 key,
                 f"{_leaf(key)} must be a maximum of {maximum} characters in length "
                 f"(it has more): shorten it",
+                "too_long",
+                maximum=maximum,
             )
         elif count < minimum:
             self.error(
                 key,
                 f"{_leaf(key)} must be at least {minimum} characters in length "
                 f"(it has {count}): describe the software in more detail",
+                "too_short",
+                minimum=minimum,
+                count=count,
             )

@@ -142,6 +142,19 @@ def _found(node: Node) -> str:
     return f'the string "{node.text[:40]}"'
 
 
+def _found_param(node: Node) -> str:
+    """`_found` for the message catalogue: ``@found.<kind>`` names the words for the kind in
+    each language; the value itself is in the finding's ``text`` parameter."""
+    if node.kind != SCALAR:
+        return f"@found.{'mapping' if node.kind == MAP else 'list'}"
+    value = node.value
+    if isinstance(value, bool):
+        return "@found.boolean"
+    if isinstance(value, int | float):
+        return "@found.number"
+    return "@found.string"
+
+
 @cache
 def _allowed(spec: Spec) -> list[str]:
     return sorted(spec.fields)
@@ -176,13 +189,16 @@ class Decoder:
             self._lines = LineIndex(self.root)
         key, column = self._lines.key_at(node.line)
         name = path.rsplit(".", 1)[-1] or "this value"
-        hint = ""
+        hint, hint_code = "", ""
         if spec.kind == "bool" and node.kind == SCALAR and isinstance(node.value, str):
             hint = " Write true or false without quotes (YAML 1.2: yes/no/on/off are strings)."
+            hint_code = "boolean"
         elif spec.kind == "list" and node.kind == SCALAR:
             hint = f" Write it as a YAML list, one '- {node.text[:30] or 'item'}' per line."
+            hint_code = "list"
         elif spec.kind == "str" and node.kind != SCALAR:
             hint = " Write a single text value (quote it if it contains ': ')."
+            hint_code = "text"
         self.findings.append(
             Finding(
                 type="error",
@@ -193,6 +209,15 @@ class Decoder:
                     f"wrong type for this field: {name} must be {spec.describe()}, "
                     f"not {_found(node)}.{hint}"
                 ),
+                code="publiccode.wrong_type",
+                params={
+                    "field": name,
+                    "expected": f"@kind.{spec.kind}{'_or_list' if spec.string_or_list else ''}",
+                    "found": _found_param(node),
+                    "hint": f"@hint.{hint_code}" if hint_code else "",
+                    "item": node.text[:30] or "item",
+                    "text": node.text[:40],
+                },
             )
         )
         return _FAIL
@@ -213,6 +238,8 @@ class Decoder:
                     f'"{clip(node.text)}", but other YAML readers may change it (1.10 becomes '
                     f'1.1, yes becomes true). Quote it: "{clip(node.text)}"'
                 ),
+                code="publiccode.unquoted_value",
+                params={"field": name, "found": _found_param(node), "text": clip(node.text)},
             )
         )
 
@@ -238,6 +265,14 @@ class Decoder:
                     f'unknown field "{clip(name)}": publiccode.yml has no such key {where}.{hint} '
                     f"Allowed keys: {_allowed_text(spec)}"
                 ),
+                code="publiccode.unknown_key_under" if path else "publiccode.unknown_key",
+                params={
+                    "field": clip(name),
+                    "section": path,
+                    "allowed": _allowed_text(spec),
+                    "hint": "@hint.did_you_mean" if close else "",
+                    "suggestion": close[0] if close else "",
+                },
             )
         )
 

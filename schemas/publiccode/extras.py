@@ -44,6 +44,7 @@ def _placement_error(checker: Checker, key: str, value: str) -> bool:
             key,
             "is an absolute path. Only relative paths or HTTP(s) URLs allowed: write the path "
             "relative to the publiccode.yml file (e.g. img/logo.svg)",
+            "absolute_path",
         )
         return True
     if value.startswith("file:"):
@@ -51,6 +52,7 @@ def _placement_error(checker: Checker, key: str, value: str) -> bool:
             key,
             "is a file:// URL. Only relative paths or HTTP(s) URLs allowed: write the path "
             "relative to the publiccode.yml file (e.g. img/logo.svg)",
+            "file_url",
         )
         return True
     return False
@@ -85,19 +87,35 @@ def _logo(checker: Checker, key: str, value: str, base_dir: Path | None) -> None
         checker.error(
             key,
             f"invalid file extension for: {shown} — a logo must be .svg, .svgz or .png",
+            "logo_extension",
+            path=shown,
         )
         return
     if not _is_file(path):
-        checker.error(key, f"no such file: {shown} — commit the file or fix the path")
+        checker.error(
+            key,
+            f"no such file: {shown} — commit the file or fix the path",
+            "no_such_file",
+            path=shown,
+        )
         return
     if suffix == ".png":
         width = _png_width(path)
         if width is None:
-            checker.error(key, f"image: unknown format — {shown} is not a valid PNG image")
+            checker.error(
+                key,
+                f"image: unknown format — {shown} is not a valid PNG image",
+                "not_png",
+                path=shown,
+            )
         elif width < MIN_LOGO_WIDTH:
             checker.error(
                 key,
                 f"invalid image size of {width} (min {MIN_LOGO_WIDTH}px of width): {shown}",
+                "image_too_small",
+                width=width,
+                minimum=MIN_LOGO_WIDTH,
+                path=shown,
             )
 
 
@@ -111,12 +129,16 @@ def _screenshot(checker: Checker, key: str, value: str, base_dir: Path | None) -
             key,
             f"'{clip(value)}' is not an image: invalid file extension for: {shown} — "
             "screenshots must be .jpg or .png",
+            "screenshot_extension",
+            path=shown,
         )
     elif not _is_file(path):
         checker.error(
             key,
             f"'{clip(value)}' is not an image: no such file: {shown} — commit the file or fix "
             "the path",
+            "no_such_file",
+            path=shown,
         )
 
 
@@ -128,6 +150,8 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
         checker.warning(
             "monochromeLogo",
             "This key is DEPRECATED and will be removed in the future. Use 'logo' instead",
+            "deprecated_use",
+            instead="logo",
         )
         _logo(checker, "monochromeLogo", view["monochromeLogo"], base_dir)
     audience = view.get("intendedAudience") or {}
@@ -138,10 +162,13 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
                     f"intendedAudience.{name}[{index}]",
                     "Lowercase country codes are DEPRECATED. Use uppercase instead "
                     f"('{code.upper()}')",
+                    "lowercase_country",
+                    found=code,
+                    upper=code.upper(),
                 )
     legal = view.get("legal") or {}
     if "authorsFile" in legal:
-        checker.warning("legal.authorsFile", _DEPRECATED_DROP)
+        checker.warning("legal.authorsFile", _DEPRECATED_DROP, "deprecated")
         authors = legal["authorsFile"]
         refused = _placement_error(checker, "legal.authorsFile", authors)
         if not refused and base_dir is not None and not _is_remote(authors):
@@ -149,21 +176,26 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
             if not _is_file(path):
                 shown = clip(str(path), 200)
                 checker.error(
-                    "legal.authorsFile", f"'{shown}' does not exist: no such file: {shown}"
+                    "legal.authorsFile",
+                    f"'{shown}' does not exist: no such file: {shown}",
+                    "no_such_file",
+                    path=shown,
                 )
     if "repoOwner" in legal:
         checker.warning(
             "legal.repoOwner",
             "This key is DEPRECATED and will be removed in the future. Use 'organisation.name' "
             "instead",
+            "deprecated_use",
+            instead="organisation.name",
         )
     for name in ("inputTypes", "outputTypes"):
         if name in view:
-            checker.warning(name, _DEPRECATED_DROP)
+            checker.warning(name, _DEPRECATED_DROP, "deprecated")
     for lang, entry in (view.get("description") or {}).items():
         path = lang_path("description", lang)
         if entry.get("genericName"):
-            checker.warning(f"{path}.genericName", _DEPRECATED_DROP)
+            checker.warning(f"{path}.genericName", _DEPRECATED_DROP, "deprecated")
         for index, shot in enumerate(entry.get("screenshots") or []):
             _screenshot(checker, f"{path}.screenshots[{index}]", shot, base_dir)
         for index, video in enumerate(entry.get("videos") or []):
@@ -173,6 +205,8 @@ def check_extras(checker: Checker, view: dict[str, Any], base_dir: Path | None) 
                     f"'{clip(video)}' is not a valid video URL supporting oEmbed: invalid oEmbed "
                     f"link: {clip(video)} — link the video page of a provider such as YouTube, "
                     "Vimeo, Dailymotion or PeerTube",
+                    "not_oembed_video",
+                    found=clip(video),
                 )
     _country_sections(checker, view)
 
@@ -184,20 +218,24 @@ def _country_sections(checker: Checker, view: dict[str, Any]) -> None:
             "it",
             "Lowercase country codes are DEPRECATED and will be removed in the future. "
             "Use 'IT' instead",
+            "deprecated_use",
+            instead="IT",
         )
         section, name = view["it"], "it"
         if "IT" in view:
-            checker.error("it", "'IT' key already present. Remove this key")
+            checker.error("it", "'IT' key already present. Remove this key", "duplicate_it")
             section, name = view["IT"], "IT"
     if section is None:
         return
     if "conforme" in section:
-        checker.warning("IT.conforme", _DEPRECATED_DROP, at=f"{name}.conforme")
+        checker.warning("IT.conforme", _DEPRECATED_DROP, "deprecated", at=f"{name}.conforme")
     code = (section.get("riuso") or {}).get("codiceIPA")
     if code and formats.is_ipa_code(code, checker.ipa_codes):
         checker.warning(
             "IT.riuso.codiceIPA",
             "This key is DEPRECATED and will be removed in the future. Use 'organisation.uri' "
             f"and set it to 'urn:x-italian-pa:{clip(code)}' instead",
+            "deprecated_use",
             at=f"{name}.riuso.codiceIPA",
+            instead=f"organisation.uri: urn:x-italian-pa:{clip(code)}",
         )

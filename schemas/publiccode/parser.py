@@ -126,6 +126,7 @@ def parse(
                     key="publiccodeYmlVersion",
                     message="publiccodeYmlVersion is a required field: the file is empty. "
                     'Start it with publiccodeYmlVersion: "0"',
+                    code="publiccode.empty_file",
                 )
             )
         return ParseResult(path=path, findings=_ordered(findings))
@@ -138,6 +139,7 @@ def parse(
                 column=root.column,
                 message=f"the file must be a YAML mapping of keys (name: …, url: …), not "
                 f"{_kind(root)}",
+                code="publiccode.not_mapping",
             )
         )
         return ParseResult(path=path, findings=_ordered(findings))
@@ -161,6 +163,8 @@ def parse(
                 column=pair[0].column,
                 message=f"v{version} is not the latest version, use '0'. Parsing this file "
                 f"as v{LATEST_VERSION}.",
+                code="publiccode.version_old",
+                params={"found": str(version), "latest": LATEST_VERSION},
             )
         )
     view, decode_findings, dropped = decode(root)
@@ -180,6 +184,8 @@ def parse(
                 key="",
                 message=f"{dropped:,} more findings like the ones above are not listed; fix "
                 "these first",
+                code="publiccode.more_findings",
+                params={"count": dropped},
             )
         )
     if version_finding is not None:
@@ -208,6 +214,8 @@ def _version_check(root: Node, pair: tuple[Node, Node] | None) -> tuple[Finding 
                 key="publiccodeYmlVersion",
                 message='publiccodeYmlVersion is a required field: add publiccodeYmlVersion: "0" '
                 f"as the first line{rename}. {rest}",
+                code="publiccode.version_missing_old_key" if old else "publiccode.version_missing",
+                params={"latest": LATEST_VERSION, **({"old": old} if old else {})},
             ),
             None,
         )
@@ -223,6 +231,8 @@ def _version_check(root: Node, pair: tuple[Node, Node] | None) -> tuple[Finding 
                 column=column,
                 message=f"wrong type for this field: publiccodeYmlVersion must be a string, not "
                 f'{found}. Quote it: publiccodeYmlVersion: "0". {rest}',
+                code="publiccode.version_type",
+                params={"found": found, "latest": LATEST_VERSION},
             ),
             None,
         )
@@ -234,6 +244,12 @@ def _version_check(root: Node, pair: tuple[Node, Node] | None) -> tuple[Finding 
                 key="publiccodeYmlVersion",
                 message=f"unsupported version: '{clip(version)}'. Supported versions: "
                 f'{", ".join(SUPPORTED_VERSIONS)}. Use "0" for the latest 0.x standard. {rest}',
+                code="publiccode.version_unsupported",
+                params={
+                    "found": clip(version),
+                    "supported": ", ".join(SUPPORTED_VERSIONS),
+                    "latest": LATEST_VERSION,
+                },
             ),
             version,
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 from schemas.publiccode import formats
 from schemas.publiccode.bcp47 import country_codes, is_valid_tag
-from schemas.publiccode.checker import Checker, did_you_mean, quoted_list, tag_hint
+from schemas.publiccode.checker import Checker, did_you_mean, quoted_list, suggested, tag_hint
 from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import lang_path
 from schemas.publiccode.vocabularies import (
@@ -45,13 +45,20 @@ class Rules(Checker):
                 "url",
                 f'url must be a valid URL: "{url[:80]}" is not an absolute URL; write the '
                 "repository address, like https://github.com/owner/repo",
+                "not_url",
+                found=url[:80],
             )
         if "landingURL" in view:
             self.http_url("landingURL", view["landingURL"])
         for index, based in enumerate(view.get("isBasedOn") or []):
             if not formats.is_url(based):
                 key = f"isBasedOn[{index}]"
-                self.error(key, f'{key} must be a valid URL: "{based[:80]}" is not an absolute URL')
+                self.error(
+                    key,
+                    f'{key} must be a valid URL: "{based[:80]}" is not an absolute URL',
+                    "not_url",
+                    found=based[:80],
+                )
         if "releaseDate" in view:
             self.date("releaseDate", view["releaseDate"])
         if "organisation" in view:
@@ -66,7 +73,10 @@ class Rules(Checker):
                 if not formats.is_mime_type(mime):
                     key = f"{name}[{index}]"
                     self.error(
-                        key, f'{key} is not a valid MIME type (found "{mime[:60]}"), e.g. text/csv'
+                        key,
+                        f'{key} is not a valid MIME type (found "{mime[:60]}"), e.g. text/csv',
+                        "not_mime_type",
+                        found=mime[:60],
                     )
         self.non_empty(view, "", "platforms", "a list of platforms, e.g. - web")
         for index, category in enumerate(view.get("categories") or []):
@@ -76,6 +86,10 @@ class Rules(Checker):
                     key,
                     f"{key} must be a valid category (see {CATEGORIES_URL}): "
                     f'"{clip(category)}" is not in the list.{did_you_mean(category, CATEGORIES)}',
+                    "unknown_category",
+                    **suggested(category, CATEGORIES),
+                    found=clip(category),
+                    list=CATEGORIES_URL,
                 )
         for index, funder in enumerate(view.get("fundedBy") or []):
             path = f"fundedBy[{index}]"
@@ -120,12 +134,18 @@ class Rules(Checker):
                         key,
                         f'id contains an unknown alias (see {ALIASES_URL}): "{clip(alias)}" is not '
                         f"one of {', '.join(names)}.{did_you_mean(alias, names)}",
+                        "unknown_alias",
+                        **suggested(alias, names),
+                        found=clip(alias),
+                        allowed=", ".join(names),
                     )
             elif not (formats.is_urn(ident) or formats.is_url(ident)):
                 self.error(
                     key,
                     "id must be a known alias ('alias:<name>') or a valid URI (URL or URN): "
                     f'found "{ident[:80]}"',
+                    "not_alias_or_uri",
+                    found=ident[:80],
                 )
 
     def audience(self, audience: dict[str, Any]) -> None:
@@ -136,6 +156,10 @@ class Rules(Checker):
                     key,
                     f'scope[{index}] must be a valid scope (see {SCOPES_URL}): "{clip(scope)}" is '
                     f"not in the list.{did_you_mean(scope, SCOPES)}",
+                    "unknown_scope",
+                    **suggested(scope, SCOPES),
+                    found=clip(scope),
+                    list=SCOPES_URL,
                 )
         countries = country_codes()
         for name in ("countries", "unsupportedCountries"):
@@ -146,6 +170,8 @@ class Rules(Checker):
                         f"intendedAudience.{name}[{index}]",
                         f"{name}[{index}] must be a valid ISO 3166-1 alpha-2 two-letter country "
                         f'code, like IT or DE (found "{code[:20]}")',
+                        "not_country_code",
+                        found=code[:20],
                     )
 
     def descriptions(self, description: dict[str, Any]) -> None:
@@ -154,6 +180,7 @@ class Rules(Checker):
                 "description",
                 "description must contain more than 0 items: add at least one language, "
                 "e.g. description: {en: {shortDescription: …, longDescription: …, features: […]}}",
+                "empty_list",
             )
             return
         bad = [lang for lang in description if not is_valid_tag(lang)]
@@ -162,6 +189,8 @@ class Rules(Checker):
                 "description",
                 f'description must be a valid BCP 47 language: "{clip(bad[0])}" is not a language '
                 f"tag.{tag_hint(bad[0])}",
+                "not_language_tag",
+                found=clip(bad[0]),
             )
             return
         for lang, entry in description.items():
@@ -195,6 +224,9 @@ class Rules(Checker):
                     "license must be a valid license (see https://spdx.org/licenses): "
                     f'"{licence[:80]}" — {problem}. Use SPDX identifiers, e.g. '
                     "EUPL-1.2, AGPL-3.0-or-later, or 'EUPL-1.2 OR MIT'",
+                    "not_spdx",
+                    found=licence[:80],
+                    problem=problem,
                 )
 
     def maintenance(self, maintenance: dict[str, Any]) -> None:
@@ -209,12 +241,14 @@ class Rules(Checker):
                 "maintenance.contractors",
                 'contractors is a required field when "type" is "contract": list who maintains '
                 "the software under contract (name, until)",
+                "contractors_required",
             )
         elif kind != "contract" and contractors is not None:
             self.error(
                 "maintenance.contractors",
                 'contractors must not be present unless "type" is "contract": remove it or set '
                 'maintenance.type to "contract"',
+                "contractors_not_allowed",
             )
             contractors = None  # the reference stops at the first failing rule of a key
         for index, contractor in enumerate(contractors or []):
@@ -232,6 +266,8 @@ class Rules(Checker):
                 "maintenance.contacts",
                 f'contacts is a required field when "type" is "{kind}": list at least one person '
                 "to contact (name, email)",
+                "contacts_required",
+                type=str(kind),
             )
         for index, contact in enumerate(contacts or []):
             path = f"maintenance.contacts[{index}]"
@@ -243,6 +279,7 @@ class Rules(Checker):
             self.error(
                 "localisation.localisationReady",
                 "localisationReady is a required field: add localisationReady: true or false",
+                "required",
             )
         languages = localisation.get("availableLanguages")
         if languages is None:
@@ -250,12 +287,14 @@ class Rules(Checker):
                 "localisation.availableLanguages",
                 "availableLanguages is a required field: list the languages the software is "
                 "available in (BCP 47 codes like en, it)",
+                "required",
             )
             return
         if not languages:
             self.error(
                 "localisation.availableLanguages",
                 "availableLanguages must contain more than 0 items: add at least one language",
+                "empty_list",
             )
         for index, lang in enumerate(languages):
             if not is_valid_tag(lang):
@@ -263,6 +302,8 @@ class Rules(Checker):
                     f"localisation.availableLanguages[{index}]",
                     f"availableLanguages[{index}] must be a valid BCP 47 language: "
                     f'"{lang[:40]}" is not a language tag.{tag_hint(lang)}',
+                    "not_language_tag",
+                    found=lang[:40],
                 )
 
     def country_it(self, section: str, it: dict[str, Any]) -> None:
@@ -277,4 +318,6 @@ class Rules(Checker):
                 f"{section}.riuso.codiceIPA",
                 "codiceIPA must be a valid Italian Public Administration Code (iPA) "
                 f'(see {IPA_URL}): "{code[:40]}" is not one',
+                "not_ipa_code",
+                found=code[:40],
             )

@@ -158,6 +158,8 @@ def _utf8_error(data: bytes, error: UnicodeDecodeError) -> Finding:
             f"Invalid UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column} "
             "is not valid UTF-8. Save the file as UTF-8 (publiccode.yml must be UTF-8)"
         ),
+        code="publiccode.invalid_utf8",
+        params={"byte": f"0x{data[error.start]:02x}", "line": line, "column": column},
     )
 
 
@@ -177,11 +179,29 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> Finding:
             "position (YAML indents with spaces only; quote values that contain ': ' or start "
             "with special characters)"
         ),
+        code="publiccode.invalid_yaml",
+        params={"problem": f"{problem}{context}"},
     )
 
 
-def _error(line: int | None, column: int | None, message: str, key: str = "") -> Finding:
-    return Finding(type="error", key=key, line=line, column=column, message=message)
+def _error(
+    line: int | None,
+    column: int | None,
+    message: str,
+    key: str = "",
+    *,
+    code: str,
+    **params: str | int,
+) -> Finding:
+    return Finding(
+        type="error",
+        key=key,
+        line=line,
+        column=column,
+        message=message,
+        code=f"publiccode.{code}",
+        params=params,
+    )
 
 
 class _Composer:
@@ -224,6 +244,9 @@ class _Composer:
                         f'duplicate key "{name[:80]}": already defined at line {seen[name]}. '
                         "Keep only one of them (the first one is used)",
                         where,
+                        code="duplicate_key",
+                        name=name[:80],
+                        first=seen[name],
                     )
                 )
                 return
@@ -257,6 +280,8 @@ def _too_many(composer: _Composer, line: int, column: int) -> Loaded:
             column,
             f"the YAML has more than {MAX_NODES:,} nodes; a publiccode.yml has a few hundred "
             "(the largest seen in real files, about 5,600). Check that this is the right file",
+            code="too_many_nodes",
+            limit=MAX_NODES,
         )
     )
     return Loaded(None, composer.findings)
@@ -273,6 +298,8 @@ def load(data: bytes) -> Loaded:
                     None,
                     f"the file is {len(data):,} bytes, over the 1 MiB limit: a publiccode.yml "
                     "is a few kilobytes. Check that this is the right file",
+                    code="file_too_large",
+                    size=len(data),
                 )
             ],
         )
@@ -324,6 +351,8 @@ def load(data: bytes) -> Loaded:
                             f"the YAML nests deeper than {MAX_DEPTH} levels here; a "
                             "publiccode.yml needs at most 6. Flatten the structure",
                             composer.child_path(),
+                            code="too_deep",
+                            limit=MAX_DEPTH,
                         )
                     )
                     return Loaded(None, composer.findings)
@@ -335,7 +364,13 @@ def load(data: bytes) -> Loaded:
                 if target is None or not target.done:
                     why = "is not defined before" if target is None else "refers to itself"
                     composer.findings.append(
-                        _error(line, column, f"the alias *{event.anchor[:80]} {why}: remove it")
+                        _error(
+                            line,
+                            column,
+                            f"the alias *{event.anchor[:80]} {why}: remove it",
+                            code="alias_undefined" if target is None else "alias_recursive",
+                            alias=event.anchor[:80],
+                        )
                     )
                     return Loaded(None, composer.findings)
                 node = target
@@ -348,6 +383,7 @@ def load(data: bytes) -> Loaded:
                             column,
                             "multiple YAML documents in one file are not supported: keep one "
                             "document and remove this '---' separator and what follows",
+                            code="several_documents",
                         )
                     )
                     return Loaded(None, composer.findings)
@@ -367,7 +403,15 @@ def load(data: bytes) -> Loaded:
     except yaml.MarkedYAMLError as error:
         return Loaded(None, [*composer.findings, _syntax_error(error)])
     except yaml.YAMLError as error:  # pragma: no cover - libyaml reports marked errors
-        return Loaded(None, [*composer.findings, _error(None, None, f"invalid YAML: {error}")])
+        return Loaded(
+            None,
+            [
+                *composer.findings,
+                _error(
+                    None, None, f"invalid YAML: {error}", code="invalid_yaml", problem=str(error)
+                ),
+            ],
+        )
     finally:
         loader.dispose()
     root = composer.root
@@ -378,6 +422,9 @@ def load(data: bytes) -> Loaded:
                 None,
                 f"the YAML aliases expand to {root.size:,} nodes from {composer.nodes:,} written "
                 "ones (an 'alias bomb'); refused. Write the values out instead of using aliases",
+                code="alias_bomb",
+                size=root.size,
+                written=composer.nodes,
             )
         )
         return Loaded(None, composer.findings)

@@ -62,7 +62,9 @@ def test_json_output_has_one_object_per_file(tmp_path: Path) -> None:
     assert [(str(good), True, []), (str(bad), False, ["developmentStatus"])] == [
         (r["path"], r["valid"], [f["key"] for f in r["findings"]]) for r in report
     ]
-    assert {"type", "key", "line", "column", "message"} == set(report[1]["findings"][0])
+    assert {"type", "key", "line", "column", "message", "code", "text"} == set(
+        report[1]["findings"][0]
+    )
 
 
 def test_directory_means_its_publiccode_yaml(tmp_path: Path) -> None:
