@@ -40,6 +40,7 @@ from api.routers import (
     organisations,
     pages,
     pictures,
+    publisher,
     reuse,
     software,
     stats,
@@ -193,6 +194,8 @@ def create_app(
     app.include_router(pictures.router)
     app.include_router(stats_page.api_router)
     app.include_router(organisations.api_router)
+    app.include_router(publisher.api_router)
+    app.include_router(publisher.router)
     app.include_router(organisations.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(api_docs.ASSETS_PATH, api_docs.swagger_assets(), name="api-docs-assets")

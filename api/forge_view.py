@@ -23,6 +23,7 @@ def forge_out(store: Store, registration: ForgeRegistration, *, crawls: int = 1)
     return ForgeOut(
         registration=registration,
         records=store.count_records(forge=registration.name),
+        invalid=store.count_records(forge=registration.name, valid=False),
         last_crawl=runs[0] if runs else None,
         crawls=runs if crawls > 1 else [],
         errors=errors,
@@ -30,5 +31,7 @@ def forge_out(store: Store, registration: ForgeRegistration, *, crawls: int = 1)
             "self": f"/api/v1/forges/{registration.name}",
             "crawl": f"/api/v1/forges/{registration.name}/crawl",
             "search": f"/?forge={registration.name}",
+            "errors": f"/api/v1/forges/{registration.name}/errors",
+            "page": f"/forges/{registration.name}",
         },
     )

@@ -123,6 +123,7 @@ class ForgeOut(BaseModel):
 
     registration: ForgeRegistration
     records: int
+    invalid: int = Field(default=0, description="records with an error finding")
     last_crawl: CrawlRunOut | None
     crawls: list[CrawlRunOut] = Field(default_factory=list, description="latest first")
     errors: list[str] = Field(

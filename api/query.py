@@ -30,7 +30,7 @@ FilterText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 ValueList = Annotated[list[FilterText], Field(max_length=MAX_FILTER_VALUES)]
 MATURITY_FLAGS: tuple[str, ...] = ("has_release", "has_ci", "has_security_policy")
 """Maturity filters that take true or false (docs/maturity.md)."""
-FLAG_FILTERS: tuple[str, ...] = ("declared", "archived", *MATURITY_FLAGS)
+FLAG_FILTERS: tuple[str, ...] = ("declared", "archived", *MATURITY_FLAGS, "valid", "has_findings")
 LIST_FILTERS: tuple[str, ...] = tuple(name for name in KEYWORD_FIELDS if name not in FLAG_FILTERS)
 DEFAULT_FACETS: tuple[str, ...] = (
     "licence",
@@ -89,6 +89,14 @@ class CatalogueQuery(BaseModel):
     )
     active_within: Annotated[list[Literal["90d", "1y"]], Field(max_length=2)] = Field(
         default_factory=list, description="a commit within 90 days (90d) or a year (1y)"
+    )
+    # Publisher views (issue 13).
+    valid: bool | None = Field(
+        default=None, description="false: the record has an error finding (invalid or unreadable)"
+    )
+    has_findings: bool | None = Field(default=None, description="the record has any finding")
+    finding: ValueList = Field(
+        default_factory=list, description="finding codes, like publiccode.required"
     )
     active_since: date | None = Field(
         default=None, description="last activity on or after this day (YYYY-MM-DD)"

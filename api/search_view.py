@@ -21,7 +21,7 @@ FACET_OPTIONS = 8
 """Values of a facet shown at once; the rest sit behind a "more" disclosure."""
 MAX_FACET_OPTIONS = 40
 """Values of a facet a page lists at all (organisations run into thousands at scale)."""
-BOOLEAN_VALUES = {"declared", "archived"}
+BOOLEAN_VALUES = {"declared", "archived", "valid", "has_findings"}
 MATURITY_VALUES = {"maturity", "active_within", "has_ci", "has_release", "has_security_policy"}
 """Maturity facets whose values have labels (``value.maturity.3``, ``value.has_ci.true``)."""
 STATE_NAMES = frozenset({"q", *FILTER_FIELDS, "active_since", "active_until", "sort", "per_page"})

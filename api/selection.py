@@ -66,6 +66,7 @@ def document_facet_values(
     licence: Document = document.get("licence") or {}
     organisation: Document = document.get("organisation") or {}
     used = (document.get("reuse") or {}).get("used_by_organisations") or 0
+    findings: list[Document] = document.get("findings") or []
     licences = licence.get("ids") or ([repository["licence"]] if repository.get("licence") else [])
 
     def one(value: Any) -> tuple[str, ...]:
@@ -90,6 +91,10 @@ def document_facet_values(
             f"{threshold}+" for threshold in REUSE_THRESHOLDS if threshold <= used
         ),
         **(document_maturity_values(document) if maturity else {}),
+        # Publisher views (issue 13).
+        "valid": ("false" if any(f.get("type") == "error" for f in findings) else "true",),
+        "has_findings": ("true" if findings else "false",),
+        "finding": unique(finding.get("code") for finding in findings),
     }
 
 
@@ -113,6 +118,10 @@ def _passes(
     return True
 
 
+_DERIVED_FLAGS = frozenset({"valid", "has_findings"})
+"""Flags computed from the findings, not written as such in the stored JSON: no needle."""
+
+
 def _needles(filters: Mapping[str, FilterValue]) -> list[tuple[str, ...]]:
     """Per list filter, its values case-folded: one of them occurs in a matching document.
 
@@ -121,8 +130,8 @@ def _needles(filters: Mapping[str, FilterValue]) -> list[tuple[str, ...]]:
     """
     needles = []
     for name, wanted in filters.items():
-        if isinstance(wanted, ActivityRange) or name in MATURITY_VALUES:
-            continue  # maturity values are derived, they do not occur in the JSON
+        if isinstance(wanted, ActivityRange) or name in MATURITY_VALUES or name in _DERIVED_FLAGS:
+            continue  # maturity values and finding flags are derived, not in the JSON
         values = tuple(value.casefold() for value in wanted)
         if all(_UNESCAPED.fullmatch(value) for value in values):
             needles.append(values)

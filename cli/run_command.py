@@ -179,7 +179,8 @@ class Scheduler:
                 self.say(f"{report.forge}: {finding.key}: {finding.message}")
             self.say(
                 f"{report.forge}: {report.status}: {report.repositories} repositories, "
-                f"{report.with_publiccode} with publiccode.yml, {report.requests} requests"
+                f"{report.with_publiccode} with publiccode.yml, records: {report.with_errors} "
+                f"with errors, {report.with_warnings} with warnings, {report.requests} requests"
             )
             failed = report.status != "succeeded"
             worst = "failed" if failed else worst

@@ -93,6 +93,10 @@ class CrawlReport:
     pages: int = 0
     repositories: int = 0
     with_publiccode: int = 0
+    with_errors: int = 0
+    """Records saved by this crawl with an error finding (invalid or unreadable publiccode.yml)."""
+    with_warnings: int = 0
+    """Records saved by this crawl with a warning finding."""
     renamed: int = 0
     tombstoned: list[str] = field(default_factory=list)
     requests: int = 0
@@ -110,6 +114,8 @@ class CrawlReport:
             "pages": self.pages,
             "repositories": self.repositories,
             "with_publiccode": self.with_publiccode,
+            "with_errors": self.with_errors,
+            "with_warnings": self.with_warnings,
             "renamed": self.renamed,
             "tombstoned": len(self.tombstoned),
             "requests": self.requests,
@@ -409,6 +415,10 @@ async def crawl_forge(
                 report.pages += 1
                 report.repositories += len(snapshots)
                 report.with_publiccode += sum(1 for s in snapshots if s.publiccode is not None)
+                report.with_errors += sum(1 for r in records if not r.valid)
+                report.with_warnings += sum(
+                    1 for r in records if any(f.type == "warning" for f in r.findings)
+                )
                 if on_page is not None:
                     on_page(forge, scope, report.repositories)
             if scope not in crawler.incomplete_scopes:
@@ -459,15 +469,17 @@ async def crawl_forge(
 
 
 def summarise(reports: Sequence[CrawlReport]) -> str:
-    """One line per forge: mode, status, repositories, requests, tombstones, findings."""
+    """One line per forge: mode, status, repositories, records with errors and with warnings,
+    requests, tombstones, and the crawl's own problems (forge errors, not record findings)."""
     lines = []
     for r in reports:
         mode = "full" if r.full else "incremental"
         closed = f", {r.interrupted_before} interrupted run closed" if r.interrupted_before else ""
         lines.append(
             f"{r.forge}: {mode} crawl {r.status}: {r.repositories} repositories "
-            f"({r.with_publiccode} with publiccode.yml) in {r.requests} requests, "
-            f"{r.renamed} renamed, {len(r.tombstoned)} tombstoned, {len(r.findings)} findings"
-            f"{closed}"
+            f"({r.with_publiccode} with publiccode.yml; records: {r.with_errors} with errors, "
+            f"{r.with_warnings} with warnings) in {r.requests} requests, "
+            f"{r.renamed} renamed, {len(r.tombstoned)} tombstoned, "
+            f"{len(r.findings)} crawl problems{closed}"
         )
     return "\n".join(lines)

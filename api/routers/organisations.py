@@ -36,6 +36,7 @@ from api.organisation_models import (
 )
 from api.pages import error_page, page_url, render, safe_href
 from api.problems import ApiProblem, problem_responses
+from api.publisher_view import organisation_errors
 from api.query import CatalogueQuery, SearchPage, query_string
 from api.routers.event_feeds import organisation_feed
 from indexer.search.protocol import SearchResult
@@ -357,6 +358,7 @@ def organisation_page(
                 for hit in result.hits
             ],
             "software_total": result.total,
+            "errors": organisation_errors(store, entity.id, language),
             "query": query,
             "search_href": page_url("/", [*narrowed, ("lang", language)]),
             "json_href": f"/api/v1/organisations/{entity.id}",

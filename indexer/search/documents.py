@@ -193,6 +193,10 @@ def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
             f"{t}+" for t in REUSE_THRESHOLDS if t <= reuse_level(record)
         ),
         **maturity_values(record)[1],
+        # Publisher views (issue 13).
+        "valid": ("true" if record.valid else "false",),
+        "has_findings": ("true" if record.findings else "false",),
+        "finding": _unique([finding.code for finding in record.findings if finding.code]),
     }
 
 

@@ -51,8 +51,14 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "has_ci",
     "has_security_policy",
     "active_within",
+    # Publisher views (issue 13): validity, any finding, and the findings' codes.
+    "valid",
+    "has_findings",
+    "finding",
 )
-"""``reused_by_organisations`` holds reuse levels, not counts: a record other organisations'
+"""``valid`` is false when a finding is an error, ``has_findings`` true with any finding,
+``finding`` holds the codes of the record's findings (``publiccode.required``, …).
+``reused_by_organisations`` holds reuse levels, not counts: a record other organisations'
 repositories use gets ``"N+"`` for every threshold N of `REUSE_THRESHOLDS` it reaches, so the
 value ``2+`` filters "used by at least 2 other organisations" and facet counts are cumulative."""
 REUSE_THRESHOLDS: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50, 100)
@@ -70,7 +76,7 @@ neither true nor false selects it); ``active_within`` is cumulative (``1y`` incl
 RANGE_FIELDS: tuple[str, ...] = ("last_activity",)
 FILTER_FIELDS: tuple[str, ...] = KEYWORD_FIELDS + RANGE_FIELDS
 FACET_FIELDS: tuple[str, ...] = KEYWORD_FIELDS
-BOOLEAN_FIELDS: frozenset[str] = frozenset({"declared", "archived"})
+BOOLEAN_FIELDS: frozenset[str] = frozenset({"declared", "archived", "valid", "has_findings"})
 
 SortKey = Literal[
     "relevance",

@@ -55,6 +55,10 @@ def _values(record: Record, field: str) -> list[str]:
         "active_within": lambda r: {"met": ["90d", "1y"], "partly": ["1y"]}.get(
             assess(r).criterion("active").level, []
         ),
+        # Publisher views (issue 13).
+        "valid": lambda r: ["true" if r.valid else "false"],
+        "has_findings": lambda r: ["true" if r.findings else "false"],
+        "finding": lambda r: list(dict.fromkeys(f.code for f in r.findings if f.code)),
     }
     return simple[field](record)
 
@@ -448,3 +452,48 @@ def test_maturity_filters_refuse_unknown_values(backend: SearchBackend) -> None:
     for filters in ({"maturity": ("4",)}, {"has_ci": ("yes",)}, {"active_within": ("30d",)}):
         with pytest.raises(InvalidQueryError, match=next(iter(filters))):
             backend.search("", filters=filters)
+
+
+# -- publisher views (issue 13): valid, has_findings, finding ---------------------------------
+
+
+def _findings_corpus() -> list[Record]:
+    from schemas.findings import Finding
+    from tests.search.corpus import make_record
+
+    error = Finding(type="error", key="url", message="bad", code="publiccode.not_url")
+    warning = Finding(type="warning", key="logo", message="old", code="publiccode.deprecated")
+    clean = make_record("clean", "Clean", texts={"en": "Harbour fees"})
+    broken = make_record("broken", "Broken", texts={"en": "Harbour ledger"})
+    warned = make_record("warned", "Warned", texts={"en": "Harbour quay"})
+    return [
+        clean,
+        broken.model_copy(update={"findings": [error, warning]}),
+        warned.model_copy(update={"findings": [warning]}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "names"),
+    [
+        ({"valid": ("false",)}, ["broken"]),
+        ({"valid": ("true",)}, ["clean", "warned"]),
+        ({"has_findings": ("true",)}, ["broken", "warned"]),
+        ({"has_findings": ("false",)}, ["clean"]),
+        ({"finding": ("publiccode.deprecated",)}, ["broken", "warned"]),
+        ({"finding": ("publiccode.not_url",), "has_findings": ("true",)}, ["broken"]),
+    ],
+    ids=lambda value: str(value),
+)
+def test_publisher_filters_select_by_findings(
+    make_backend: Callable[[list[Record]], SearchBackend],
+    filters: dict[str, tuple[str, ...]],
+    names: list[str],
+) -> None:
+    """valid=false, has_findings and finding=<code> select the records by their findings, and
+    the finding facet counts each code once per record."""
+    backend = make_backend(_findings_corpus())
+    result = backend.search("", filters=filters, facets=["finding"], per_page=10)
+    assert names == sorted(hit.name.lower() for hit in result.hits)
+    if not filters.get("finding") and filters.get("valid") == ("false",):
+        assert {"publiccode.not_url": 1, "publiccode.deprecated": 1} == result.facets["finding"]

@@ -55,6 +55,7 @@ def layout(document: SearchDocument) -> dict[str, Any]:
         "declared": document.declared,
         "archived": document.facets.get("archived") == ("true",),
         "valid": document.valid,
+        "has_findings": document.facets.get("has_findings") == ("true",),
         "stars": document.stars,
         "last_activity": document.last_activity.isoformat() if document.last_activity else None,
         "last_activity_ts": document.last_activity_ts,

@@ -74,6 +74,10 @@ FILTER_ATTRIBUTES: dict[str, str] = {
     "has_ci": "has_ci",
     "has_security_policy": "has_security_policy",
     "active_within": "active_within",
+    # Publisher views (issue 13).
+    "valid": "valid",
+    "has_findings": "has_findings",
+    "finding": "finding",
     "last_activity": "last_activity_ts",
 }
 FACET_ATTRIBUTES: tuple[str, ...] = (
@@ -93,8 +97,16 @@ FACET_ATTRIBUTES: tuple[str, ...] = (
     "has_ci",
     "has_security_policy",
     "active_within",
+    "finding",  # publisher views (issue 13)
 )
-EQUALITY_ONLY_ATTRIBUTES: tuple[str, ...] = ("declared", "archived", "mirror_group", "id")
+EQUALITY_ONLY_ATTRIBUTES: tuple[str, ...] = (
+    "declared",
+    "archived",
+    "mirror_group",
+    "id",
+    "valid",  # publisher views (issue 13)
+    "has_findings",
+)
 MAX_MIRROR_GROUP_FETCH = 1000  # documents fetched per request when settling mirror groups
 COMPARABLE_ATTRIBUTES: tuple[str, ...] = ("last_activity_ts", "stars")
 
