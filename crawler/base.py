@@ -477,8 +477,8 @@ def summarise(reports: Sequence[CrawlReport]) -> str:
         closed = f", {r.interrupted_before} interrupted run closed" if r.interrupted_before else ""
         lines.append(
             f"{r.forge}: {mode} crawl {r.status}: {r.repositories} repositories "
-            f"({r.with_publiccode} with publiccode.yml; records: {r.with_errors} with errors, "
-            f"{r.with_warnings} with warnings) in {r.requests} requests, "
+            f"({r.with_publiccode} with publiccode.yml) in {r.requests} requests, "
+            f"records: {r.with_errors} with errors, {r.with_warnings} with warnings, "
             f"{r.renamed} renamed, {len(r.tombstoned)} tombstoned, "
             f"{len(r.findings)} crawl problems{closed}"
         )
