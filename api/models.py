@@ -176,6 +176,9 @@ StatusKind = Literal[
     "listed",
     "invalid",
     "unreadable",
+    "empty",
+    "archived",
+    "fork",
     "renamed",
     "not_covered",
     "excluded",
@@ -198,7 +201,8 @@ class StatusOut(BaseModel):
     id: str | None
     status: StatusKind = Field(
         description="listed, invalid (errors) or unreadable (publiccode.yml too large, truncated "
-        "or undecodable) with the record; renamed (moved_to says where it is now); or why it is "
+        "or undecodable) with the record; listed but empty, archived or a fork (listed and "
+        "marked, never left out for it); renamed (moved_to says where it is now); or why it is "
         "not listed"
     )
     message: str = Field(description="what this means and what to do")
@@ -211,6 +215,7 @@ class StatusOut(BaseModel):
     )
     last_crawl: CrawlRunOut | None = None
     moved_to: str | None = Field(default=None, description="where the repository is listed now")
+    fork_of: str | None = Field(default=None, description="the repository a fork comes from")
     rule: str | None = Field(default=None, description="the exclude rule leaving it out")
     since: datetime | None = Field(default=None, description="when it was deleted (tombstoned)")
     suggestion: str | None = Field(default=None, description="which registration would cover it")

@@ -2,7 +2,9 @@
 page and ``codereuse status``.
 
 For any URL the answer names one reason (`StatusOut.status`): listed, invalid or unreadable
-(with the findings); renamed (with where it is now); or not listed because the URL is not a
+(with the findings); listed but empty, archived or a fork (the policy: such repositories are
+listed and marked, never left out for it, and the message says so); renamed (with where it is
+now); or not listed because the URL is not a
 repository, no registration covers it (and what would), a rule excludes it, it is internal or
 private, it was deleted (tombstoned since when, after how many listings), its forge was never
 crawled (and when it will be), the forge's last crawl failed (its error), or the crawls did not
@@ -113,9 +115,21 @@ def _listed(
             "limit": f"{limit:,}" if isinstance(limit, int) else "?",
             "why": translate(language, f"status.unreadable.{unreadable.code}"),
         }
+    elif has_errors(record.findings):
+        status = "invalid"
+    elif not record.declared and _is_empty(store, record):
+        status = "empty"
+    elif record.repository.archived:
+        status = "archived"
+    elif record.repository.is_fork or record.relations.fork_of:
+        status, extra["fork_of"] = "fork", record.relations.fork_of
+        values["parent"] = record.relations.fork_of or ""
     else:
-        status = "invalid" if has_errors(record.findings) else "listed"
+        status = "listed"
+    values["forge"] = record.repository.forge
     key = f"status.msg.{status}"
+    if status == "fork" and not record.relations.fork_of:
+        key = "status.msg.fork_unknown_parent"
     if status == "listed" and not record.declared:
         key = "status.msg.listed_inferred"
     if hosted and status in {"listed", "invalid"}:
@@ -128,6 +142,12 @@ def _listed(
         record=record_hit(record, language),
         findings=findings_out(record.findings, language),
     )
+
+
+def _is_empty(store: Store, record: Record) -> bool:
+    """True when the crawl's snapshot of the record's repository says it has no commits."""
+    snapshots = store.snapshots_of([canonical_id(record.repository.url)])
+    return any(snapshot.payload.get("empty") is True for snapshot in snapshots)
 
 
 def _not_listed(

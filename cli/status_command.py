@@ -1,7 +1,8 @@
 """`codereuse status URL`: is a repository listed, and if not, why (the status page's answer).
 
 The language follows ``--lang``, else ``LANG``/``LC_ALL`` (``de_DE.UTF-8`` → German), else English.
-Exit status: 0 listed (also renamed), 1 listed with errors or not listed, 2 not a repository URL.
+Exit status: 0 listed (also renamed, empty, archived or a fork), 1 listed with errors or not
+listed, 2 not a repository URL.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def status(
             ui.echo(f"  {place}: {finding.type}: {finding.key}: {text}")
     if answer.status == "bad_url":
         raise typer.Exit(2)
-    if answer.status not in {"listed", "renamed"}:
+    if answer.status not in {"listed", "renamed", "empty", "archived", "fork"}:
         raise typer.Exit(1)
 
 

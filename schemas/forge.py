@@ -89,6 +89,7 @@ class ForgeFacts(BaseModel):
     fork_parent_url: str | None = None
     homepage: str | None = None
     visibility: str | None = Field(default=None, description="public, internal or private")
+    empty: bool = Field(default=False, description="the repository has no commits yet")
     repository: CrawledFacts | None = Field(
         default=None, description="root files, README, releases, commits (schemas.facts)"
     )

@@ -28,7 +28,7 @@ from urllib.parse import quote
 from crawler.base import Plan
 from crawler.gitea.facts import read_facts
 from crawler.rest import Start
-from crawler.snapshot import PUBLICCODE_NAMES
+from crawler.snapshot import MAX_PUBLICCODE_BYTES, PUBLICCODE_NAMES
 
 if TYPE_CHECKING:
     from crawler.gitea.crawler import GiteaCrawler
@@ -91,8 +91,20 @@ async def attach_files(crawler: GiteaCrawler, item: dict[str, Any]) -> bool:
         found = await crawler.client.get_json(
             f"{base}/{quote(name)}", params=ref, accept_statuses=(404,)
         )
-        if isinstance(found.data, dict) and isinstance(found.data.get("content"), str):
-            files[name] = [found.data["content"], found.data.get("sha")]
+        data = found.data if isinstance(found.data, dict) else {}
+        size = data.get("size")
+        size = size if isinstance(size, int) and not isinstance(size, bool) else None
+        if (size is not None and size > MAX_PUBLICCODE_BYTES) or (
+            data and data.get("content") is None and size
+        ):
+            # Gitea sends no content over its API blob limit; keep the size, not the file.
+            item.setdefault("_unreadable", {})[name] = {
+                "problem": "too_large",
+                "size": size,
+                "blob_id": data.get("sha"),
+            }
+        elif isinstance(data.get("content"), str):
+            files[name] = [data["content"], data.get("sha")]
     item["_files"] = files
     if crawler.facts:
         item["_facts"] = await read_facts(crawler, item, base, ref, entries)

@@ -13,7 +13,14 @@ from typing import Any
 
 from crawler.facts import crawled_facts, fetched_file, release, root_entries, wanted_files
 from crawler.native import Spellings, dotted, read_native
-from crawler.snapshot import FileBlob, Origin, build_snapshot
+from crawler.snapshot import (
+    FileBlob,
+    Origin,
+    build_snapshot,
+    checked_blob,
+    unreadable_blob,
+    unreadable_files,
+)
 from schemas.facts import CrawledFacts
 from schemas.forge import RepositorySnapshot
 
@@ -41,10 +48,10 @@ def _files_of(item: dict[str, Any]) -> dict[str, FileBlob]:
     for path, entry in (item.get("_files") or {}).items():
         text, sha = entry
         try:
-            files[path] = FileBlob(base64.b64decode(text or "", validate=False), sha)
+            files[path] = checked_blob(base64.b64decode(text or "", validate=False), sha)
         except (binascii.Error, ValueError):
-            continue  # a file the forge sent garbled is treated as absent
-    return files
+            files[path] = unreadable_blob("undecodable", None, sha)  # sent garbled
+    return {**files, **unreadable_files(item)}
 
 
 def crawled(item: dict[str, Any]) -> CrawledFacts | None:
@@ -100,9 +107,15 @@ def snapshot_from_rest(
 ) -> RepositorySnapshot:
     """A snapshot from one repository object of ``/repos/search``, ``/orgs/{org}/repos`` or
     ``/repos/{owner}/{repo}`` (the same shape on Gitea, Forgejo and Gogs)."""
-    raw = {key: value for key, value in item.items() if key not in ("_files", "_facts")}
+    raw = {
+        key: value for key, value in item.items() if key not in ("_files", "_facts", "_unreadable")
+    }
     facts = read_native(raw, SPELLINGS).model_copy(
-        update={"visibility": _visibility(item), "repository": crawled(item)}
+        update={
+            "visibility": _visibility(item),
+            "repository": crawled(item),
+            "empty": item.get("empty") is True,
+        }
     )
     origin = Origin(forge, kind, "rest", str(item["id"]), str(item["html_url"]), fetched_at)
     return build_snapshot(origin, raw, facts, _files_of(item))

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from crawler.base import Page, Plan
 from crawler.rest import Start, rest_pages
-from crawler.snapshot import PUBLICCODE_NAMES
+from crawler.snapshot import MAX_PUBLICCODE_BYTES, PUBLICCODE_NAMES
 from schemas.errors import ForgeResponseError, TransientForgeError
 
 if TYPE_CHECKING:
@@ -41,6 +41,19 @@ async def _contents(crawler: GitHubCrawler, item: dict[str, Any], *, plan: Plan)
         if response.status != 200 or not isinstance(response.data, dict):
             return None
         data = response.data
+        size = data.get("size")
+        if data.get("encoding") == "none" or (
+            isinstance(size, int) and size > MAX_PUBLICCODE_BYTES
+        ):
+            # Over 1 MB the contents API sends no content ("encoding": "none"); the stored
+            # [content, sha, etag] entries keep their shape, the problem goes beside them.
+            unreadable = item.setdefault("_unreadable", {})
+            unreadable[name] = {
+                "problem": "too_large",
+                "size": size if isinstance(size, int) else None,
+                "blob_id": data.get("sha"),
+            }
+            return None
         return name, [data.get("content", ""), data.get("sha"), response.headers.get("etag")]
 
     found = [f for f in await asyncio.gather(*(one(n) for n in PUBLICCODE_NAMES)) if f is not None]

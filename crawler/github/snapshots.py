@@ -13,7 +13,15 @@ from typing import Any
 
 from crawler.facts import crawled_facts, fetched_file, release, root_entries, wanted_files
 from crawler.native import Spellings, dotted, read_native
-from crawler.snapshot import FileBlob, Origin, build_snapshot
+from crawler.snapshot import (
+    MAX_PUBLICCODE_BYTES,
+    FileBlob,
+    Origin,
+    build_snapshot,
+    checked_blob,
+    unreadable_blob,
+    unreadable_files,
+)
 from schemas.facts import CrawledFacts, FetchedFile, RootEntry
 from schemas.forge import RepositorySnapshot
 
@@ -99,9 +107,21 @@ def _blob_files(node: dict[str, Any]) -> dict[str, FileBlob]:
     files = {}
     for alias, path in _ALIASES.items():
         blob = node.get(alias)
-        # `text` is null for binary blobs; a truncated text is not the file, so it is left out.
-        if isinstance(blob, dict) and blob.get("text") is not None and not blob.get("isTruncated"):
-            files[path] = FileBlob(str(blob["text"]).encode("utf-8"), blob.get("oid"))
+        if not isinstance(blob, dict):
+            continue
+        size = blob.get("byteSize")
+        size = size if isinstance(size, int) and not isinstance(size, bool) else None
+        oid = blob.get("oid")
+        # A truncated text is not the file; `text` is null for binary blobs and for texts
+        # GitHub does not send (large ones): the file is there but unreadable, with its size.
+        if size is not None and size > MAX_PUBLICCODE_BYTES:
+            files[path] = unreadable_blob("too_large", size, oid)
+        elif blob.get("isTruncated"):
+            files[path] = unreadable_blob("truncated", size, oid)
+        elif blob.get("text") is None:
+            files[path] = unreadable_blob("undecodable", size, oid)
+        else:
+            files[path] = checked_blob(str(blob["text"]).encode("utf-8"), oid)
     return files
 
 
@@ -120,8 +140,10 @@ def snapshot_from_graphql(
     # GraphQL says isPrivate where REST says visibility.
     visibility = "private" if node.get("isPrivate") else "public"
     origin = Origin(forge, "github", "graphql", str(node["databaseId"]), node["url"], fetched_at)
+    # defaultBranchRef is null only for a repository without commits.
+    empty = "defaultBranchRef" in node and node["defaultBranchRef"] is None
     facts = read_native(raw, SPELLINGS).model_copy(
-        update={"visibility": visibility, "repository": crawled(node)}
+        update={"visibility": visibility, "repository": crawled(node), "empty": empty}
     )
     return build_snapshot(origin, raw, facts, _blob_files(node))
 
@@ -131,10 +153,10 @@ def _rest_files(item: dict[str, Any]) -> dict[str, FileBlob]:
     for path, entry in (item.get("_files") or {}).items():
         content, sha, etag = entry
         try:
-            files[path] = FileBlob(base64.b64decode(content or ""), sha, etag)
+            files[path] = checked_blob(base64.b64decode(content or ""), sha, etag)
         except (binascii.Error, ValueError):
-            continue  # a file the forge sent garbled is treated as absent
-    return files
+            files[path] = unreadable_blob("undecodable", None, sha)  # sent garbled
+    return {**files, **unreadable_files(item)}
 
 
 def snapshot_from_rest(
@@ -145,10 +167,12 @@ def snapshot_from_rest(
     `item["_files"]` maps a file name to ``[base64 content, sha, etag]`` as the contents API
     answered.
     """
-    raw = {key: value for key, value in item.items() if key != "_files"}
+    raw = {key: value for key, value in item.items() if key not in ("_files", "_unreadable")}
     facts = read_native(raw, SPELLINGS)
     if facts.visibility is None:  # older Enterprise Servers send only the private flag
         visibility = "private" if item.get("private") else "public"
         facts = facts.model_copy(update={"visibility": visibility})
+    if item.get("size") == 0:  # REST: an empty repository has size 0 (KB)
+        facts = facts.model_copy(update={"empty": True})
     origin = Origin(forge, "github", "rest", str(item["id"]), item["html_url"], fetched_at)
     return build_snapshot(origin, raw, facts, _rest_files(item))

@@ -29,7 +29,7 @@ from crawler.base import ForgeCrawler, Page, Plan
 from crawler.fact_files import Batch, Files, fetch_batches
 from crawler.facts import file_batches, wanted_files
 from crawler.gitlab import queries, rest
-from crawler.gitlab.rest import group_projects_url, raw_files
+from crawler.gitlab.rest import group_projects_url, put_files, raw_files
 from crawler.gitlab.snapshots import root_of, snapshot_from_graphql, snapshot_from_rest
 from crawler.listing import listing
 from crawler.native import dotted
@@ -196,10 +196,7 @@ class GitLabCrawler(ForgeCrawler):
         async def refill(node: dict[str, Any]) -> None:
             ref = (node.get("repository") or {}).get("rootRef")
             files = await raw_files(self.client, self.rest_url, queries.numeric_id(node["id"]), ref)
-            node["_files"] = {
-                path: [content.decode("utf-8", "replace"), blob]
-                for path, (content, blob) in files.items()
-            }
+            put_files(node, files)
 
         targets = [
             node for index, node in enumerate(nodes) if index in broken and isinstance(node, dict)

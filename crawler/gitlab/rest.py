@@ -16,7 +16,7 @@ from urllib.parse import quote
 from crawler.base import Plan
 from crawler.http import ForgeClient
 from crawler.rest import Start
-from crawler.snapshot import PUBLICCODE_NAMES
+from crawler.snapshot import MAX_PUBLICCODE_BYTES, PUBLICCODE_NAMES
 
 if TYPE_CHECKING:
     from crawler.gitlab.crawler import GitLabCrawler
@@ -64,12 +64,29 @@ def listing_start(crawler: GitLabCrawler, scope: str, plan: Plan) -> Start:
     return Start(url=url, params=params, activity="last_activity_at")
 
 
+def put_files(item: dict[str, Any], files: dict[str, tuple[bytes, str | None]]) -> None:
+    """Store fetched files in `item`: readable ones in ``_files`` (``{path: [text, blob]}``),
+    those over the size limit or not UTF-8 in ``_unreadable`` (`crawler.snapshot`)."""
+    readable: dict[str, list[Any]] = {}
+    unreadable: dict[str, dict[str, Any]] = {}
+    for path, (content, blob) in files.items():
+        problem = "too_large" if len(content) > MAX_PUBLICCODE_BYTES else None
+        if problem is None:
+            try:
+                readable[path] = [content.decode("utf-8"), blob]
+                continue
+            except UnicodeDecodeError:
+                problem = "undecodable"
+        unreadable[path] = {"problem": problem, "size": len(content), "blob_id": blob}
+    item["_files"] = readable
+    if unreadable:
+        item["_unreadable"] = unreadable
+
+
 async def attach_files(crawler: GitLabCrawler, item: dict[str, Any]) -> bool:
-    """Fetch one project's publiccode files into ``item["_files"]`` (``{path: [text, blob]}``)."""
+    """Fetch one project's publiccode files into ``item["_files"]`` (see `put_files`)."""
     files = await raw_files(
         crawler.client, crawler.rest_url, str(item["id"]), item.get("default_branch")
     )
-    item["_files"] = {
-        path: [content.decode("utf-8", "replace"), blob] for path, (content, blob) in files.items()
-    }
+    put_files(item, files)
     return True

@@ -15,7 +15,15 @@ from typing import Any
 from crawler.facts import crawled_facts, fetched_file, release, root_entries, wanted_files
 from crawler.gitlab import queries
 from crawler.native import Spellings, dotted, nodes, read_native
-from crawler.snapshot import FileBlob, Origin, build_snapshot
+from crawler.snapshot import (
+    MAX_PUBLICCODE_BYTES,
+    FileBlob,
+    Origin,
+    build_snapshot,
+    checked_blob,
+    unreadable_blob,
+    unreadable_files,
+)
 from schemas.facts import CrawledFacts, FetchedFile
 from schemas.forge import RepositorySnapshot
 
@@ -38,22 +46,48 @@ SPELLINGS: Spellings = {
 ``languages`` list with shares is read as it is."""
 
 
+def _size(value: Any) -> int | None:
+    """GraphQL ``rawSize`` (a BigInt, sent as a string) as an int."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() else None
+
+
+def _graphql_blob(blob: dict[str, Any]) -> FileBlob | None:
+    """A ``blobs`` node as a file: unreadable when over the limit or when GitLab sent less than
+    ``rawSize`` (it cuts large blobs); None when the node holds no file."""
+    size, raw, oid = _size(blob.get("rawSize")), blob.get("rawBlob"), blob.get("oid")
+    if size is not None and size > MAX_PUBLICCODE_BYTES:
+        return unreadable_blob("too_large", size, oid)
+    if raw is None:
+        return unreadable_blob("truncated", size, oid) if size else None
+    content = str(raw).encode("utf-8")
+    if size is not None and size > len(content):
+        return unreadable_blob("truncated", size, oid)
+    return checked_blob(content, oid)
+
+
 def _files_of(node: dict[str, Any]) -> dict[str, FileBlob]:
     if "_files" in node:
-        return {
-            path: FileBlob(text.encode("utf-8"), blob)
+        files = {
+            path: checked_blob(text.encode("utf-8"), blob)
             for path, (text, blob) in node["_files"].items()
         }
+        return {**files, **unreadable_files(node)}
     blobs = (((node.get("repository") or {}).get("blobs") or {}).get("nodes")) or []
-    return {
-        blob["path"]: FileBlob(str(blob.get("rawBlob") or "").encode("utf-8"), blob.get("oid"))
+    found = {
+        str(blob["path"]): _graphql_blob(blob)
         for blob in blobs
-        if isinstance(blob, dict) and blob.get("path") and blob.get("rawBlob") is not None
+        if isinstance(blob, dict) and blob.get("path")
     }
+    return {path: blob for path, blob in found.items() if blob is not None}
 
 
 def _without_contents(node: dict[str, Any]) -> dict[str, Any]:
-    raw = {key: value for key, value in node.items() if key not in ("_files", "_facts_files")}
+    raw = {
+        key: value
+        for key, value in node.items()
+        if key not in ("_files", "_facts_files", "_unreadable")
+    }
     repository = raw.get("repository")
     if isinstance(repository, dict):
         # The tree is kept as the neutral ``repository`` facts; the blobs without their texts.
@@ -145,7 +179,12 @@ def snapshot_from_graphql(
     origin = Origin(
         forge, "gitlab", "graphql", queries.numeric_id(node["id"]), node["webUrl"], fetched_at
     )
-    facts = read_native(raw, SPELLINGS).model_copy(update={"repository": crawled(node)})
+    repository = node.get("repository")
+    # rootRef is null only for a repository without commits.
+    empty = isinstance(repository, dict) and "rootRef" in repository and not repository["rootRef"]
+    facts = read_native(raw, SPELLINGS).model_copy(
+        update={"repository": crawled(node), "empty": empty}
+    )
     return build_snapshot(origin, raw, facts, _files_of(node))
 
 
@@ -157,6 +196,8 @@ def snapshot_from_rest(
     # A fork whose parent the caller cannot see has `forked_from_project` without a URL.
     forked = bool(item.get("forked_from_project"))
     facts = read_native(raw, SPELLINGS)
-    facts = facts.model_copy(update={"is_fork": facts.is_fork or forked})
+    facts = facts.model_copy(
+        update={"is_fork": facts.is_fork or forked, "empty": item.get("empty_repo") is True}
+    )
     origin = Origin(forge, "gitlab", "rest", str(item["id"]), item["web_url"], fetched_at)
     return build_snapshot(origin, raw, facts, _files_of(item))

@@ -5,7 +5,10 @@ the one validator (`schemas.publiccode.parse`), and an invalid file still gives 
 carries its findings, so the registrant can see why it is not valid. A snapshot without a file
 gives an *inferred* record from the forge's metadata. The repository facts the crawl read
 (`crawler.normalise.repository_facts`) go to ``repository.facts``, and a record nothing else
-describes is described by its README's first paragraphs. A declared file whose `url` names another
+describes is described by its README's first paragraphs. A file the crawl saw but could not read
+(too large, truncated by the forge, not text: ``payload["publiccode_unreadable"]``, see
+`crawler.snapshot`) gives a *declared but unreadable* record: the forge's metadata, the file's
+path and blob id, and an error finding with the size and the limit. A declared file whose `url` names another
 repository makes the record *claim* that repository's identity (its id and url), with the
 hosting repository as a mirror; `federate` later settles such claims across forges
 (docs/federation.md).
@@ -25,6 +28,7 @@ from crawler.normalise.organisations import EMPTY_DIRECTORY, OrganisationDirecto
 from crawler.normalise.packages import ManifestText, read_packages
 from crawler.normalise.repository_facts import kept_facts, readme_description
 from schemas.errors import InvalidURLError
+from schemas.findings import Finding
 from schemas.forge import ForgeFacts, ForgeRegistration, RepositorySnapshot
 from schemas.licence import licence_from_expression
 from schemas.organisation import OwnerProfile, account_id
@@ -110,6 +114,55 @@ def _inferred(
         provenance=Provenance(
             forge=registration.name, fetched_at=snapshot.fetched_at, parser_version=PARSER_VERSION
         ),
+    )
+
+
+_UNREADABLE_MESSAGES = {
+    "too_large": "{path} is {size} bytes, over the limit of {limit} bytes, so it is not read: "
+    "a publiccode.yml is a few kilobytes. Check that it is the right file and shorten it",
+    "truncated": "the forge sent only part of {path} ({size} bytes in the repository), so it "
+    "is not read. Check that it is a plain text file of a few kilobytes",
+    "undecodable": "{path} ({size} bytes) is not text the forge could decode, so it is not "
+    "read. Save it as UTF-8 text",
+}
+
+
+def unreadable_finding(path: str, problem: Mapping[str, Any]) -> Finding:
+    """The error finding of a publiccode file the crawl could not read (code
+    ``publiccode.<problem>``, params path, size and limit; sizes unknown are ``?``)."""
+    kind = str(problem.get("problem"))
+    kind = kind if kind in _UNREADABLE_MESSAGES else "undecodable"
+    params: dict[str, str | int] = {"path": path}
+    for name in ("size", "limit"):
+        value = problem.get(name)
+        params[name] = value if isinstance(value, int) and not isinstance(value, bool) else "?"
+    shown = {k: f"{v:,}" if isinstance(v, int) else v for k, v in params.items()}
+    return Finding(
+        type="error",
+        key="",
+        message=_UNREADABLE_MESSAGES[kind].format(**shown),
+        code=f"publiccode.{kind}",
+        params=params,
+    )
+
+
+def _unreadable(
+    snapshot: RepositorySnapshot,
+    registration: ForgeRegistration,
+    facts: ForgeFacts,
+    problem: Mapping[str, Any],
+) -> Record:
+    path = snapshot.publiccode_path or "publiccode.yml"
+    record = _inferred(snapshot, registration, facts)
+    provenance = record.provenance.model_copy(
+        update={"file_path": path, "blob_id": snapshot.blob_id}
+    )
+    return record.model_copy(
+        update={
+            "declared": True,
+            "provenance": provenance,
+            "findings": [unreadable_finding(path, problem)],
+        }
     )
 
 
@@ -238,8 +291,11 @@ def record_from_snapshot(
     """The declared or inferred record of one snapshot (see the module docstring), with its
     owner path and organisation (`crawler.normalise.organisations.resolve`)."""
     facts = read_facts(snapshot.payload, kind_spec(registration.kind).spellings)
+    unreadable = snapshot.payload.get("publiccode_unreadable")
     if snapshot.publiccode is not None:
         record = _declared(snapshot, registration, facts, snapshot.publiccode)
+    elif isinstance(unreadable, Mapping):
+        record = _unreadable(snapshot, registration, facts, unreadable)
     else:
         record = _inferred(snapshot, registration, facts)
     owner, profile = owner_profile(snapshot, registration)

@@ -244,13 +244,15 @@ def gitea_file(repo: FakeRepo, host: str, name: str) -> dict[str, Any] | None:
     text = root(repo, host).get(name)
     if text is None:
         return None
+    size = (repo.blob_size if name == repo.publiccode_name else None) or _size(text)
+    large = size > 10 * 1024 * 1024  # Gitea's API blob limit (setting API.DefaultMaxBlobSize)
     return {
         "name": name,
         "path": name,
         "type": "file",
-        "size": _size(text),
-        "encoding": "base64",
-        "content": base64.b64encode(text.encode()).decode(),
+        "size": size,
+        "encoding": None if large else "base64",
+        "content": None if large else base64.b64encode(text.encode()).decode(),
         "sha": hashlib.sha1(text.encode()).hexdigest(),
     }
 

@@ -70,6 +70,8 @@ class FakeRepo:
     open_issues: int = 0
     empty: bool = False
     archived: bool = False
+    fork_of: str | None = None
+    """The URL of the repository this one is a fork of (GitHub fake)."""
 
     @property
     def path(self) -> str:
@@ -400,14 +402,14 @@ class FakeGitHub(FakeForge):
             "pushedAt": _iso(repo.activity),
             "createdAt": _iso(BASE_TIME),
             "isArchived": repo.archived,
-            "isFork": False,
+            "isFork": repo.fork_of is not None,
             "isPrivate": False,
-            "parent": None,
+            "parent": {"url": repo.fork_of} if repo.fork_of else None,
             "stargazerCount": repo.id % 5,
             "forkCount": 0,
             "licenseInfo": {"spdxId": "EUPL-1.2"},
             "primaryLanguage": {"name": "Go"},
-            "defaultBranchRef": {"name": "main"},
+            "defaultBranchRef": None if repo.empty else {"name": "main"},
             "repositoryTopics": {"nodes": [{"topic": {"name": "egov"}}]},
             "owner": self.owner_node(repo.owner),
             "yml": blob("publiccode.yml"),
@@ -481,13 +483,16 @@ class FakeGitHub(FakeForge):
             etag = f'"{repo.blob(self.host)}"'
             if request.headers.get("if-none-match") == etag:
                 return httpx.Response(304, headers={"ETag": etag})
-            content = base64.b64encode((repo.content(self.host) or "").encode()).decode()
+            text = (repo.content(self.host) or "").encode()
+            size = repo.blob_size or len(text)
+            large = size > 1024 * 1024  # GitHub sends no content over 1 MB
             return _json(
                 {
                     "name": match.group(3),
                     "sha": repo.blob(self.host),
-                    "content": content,
-                    "encoding": "base64",
+                    "size": size,
+                    "content": "" if large else base64.b64encode(text).decode(),
+                    "encoding": "none" if large else "base64",
                 },
                 headers={"ETag": etag},
             )
