@@ -115,7 +115,7 @@ class CrawlRunOut(CrawlRun):
 
 @dataclass(frozen=True)
 class CrawlJobOut(CrawlJob):
-    """A crawl asked for over the API, waiting for ``codereuse run`` to pick it up."""
+    """A crawl asked for over the API, for the job runner of ``serve`` (or ``run``) to pick up."""
 
 
 class ForgeOut(BaseModel):
@@ -133,7 +133,8 @@ class ForgeOut(BaseModel):
 
 
 class ForgeCreate(BaseModel):
-    """A forge to register; the server checks the URL, the kind and refuses private addresses."""
+    """A forge to register; the server checks the URL and the kind, and refuses private
+    addresses unless `allow_private` (an on-premises forge; the admin token is required)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -156,6 +157,11 @@ class ForgeCreate(BaseModel):
         description="open, update and close issues on repositories whose publiccode.yml is "
         "broken (the server needs CODEREUSE_FORGE_TOKEN_<NAME>_WRITE)",
     )
+    allow_private: bool = Field(
+        default=False,
+        description="allow a forge on a private or loopback address (an on-premises forge), "
+        "as `codereuse forges add --allow-private`",
+    )
 
 
 class ForgePatch(BaseModel):
@@ -170,6 +176,9 @@ class ForgePatch(BaseModel):
     exclude: list[str] | None = Field(default=None, max_length=5000)
     token_env: str | None = Field(default=None, max_length=100)
     notify_issues: bool | None = Field(default=None, description="see ForgeCreate")
+    allow_private: bool | None = Field(
+        default=None, description="allow (true) or refuse again (false) a private address"
+    )
 
 
 StatusKind = Literal[

@@ -119,15 +119,24 @@ class Scheduler:
                 close()
             store.close()
 
+    def run_next_job(self, store: Any, search: Any) -> bool:
+        """Claim the oldest queued crawl job (asked for over the API), crawl its forge and
+        finish the job with the crawl's outcome; False when no job waits."""
+        job = store.next_crawl_job()
+        if job is None:
+            return False
+        self.say(f"crawl job {job.id}: {job.forge}")
+        registration = store.get_forge(job.forge)
+        status = "failed"
+        if registration is not None:
+            status = self.crawl(store, search, [registration], full=False)
+        # A crawl cancelled at shutdown ends its job as failed: the API says it did not finish.
+        store.finish_crawl_job(job.id, "succeeded" if status == "succeeded" else "failed")
+        return True
+
     def tick(self, store: Any, search: Any) -> None:
         """One round: queued jobs first, then forges that are due."""
-        job = store.next_crawl_job()
-        if job is not None:
-            registration = store.get_forge(job.forge)
-            status = "failed"
-            if registration is not None:
-                status = self.crawl(store, search, [registration], full=False)
-            store.finish_crawl_job(job.id, status)
+        self.run_next_job(store, search)
         now = datetime.now(UTC)
         due = [
             r for r in due_forges(store, self.every, now) if self.retry_at.get(r.name, now) <= now

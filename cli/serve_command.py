@@ -32,6 +32,18 @@ if TYPE_CHECKING:
 
 WORKER_LOGGING = "_CODEREUSE_WORKER_LOGGING"
 """How the parent's ``--quiet`` and ``--log-format`` reach spawned workers (``json,quiet``)."""
+WORKER_JOBS = "_CODEREUSE_WORKER_JOBS"
+"""Set to ``1`` by `serve --workers N`: each worker runs the crawl-job runner (one at a time
+crawls, under the scheduler lease); `run`'s workers leave jobs to `run`'s scheduler."""
+
+
+def start_job_runner(settings: Settings) -> Any:
+    """Start the crawl-job runner of `serve` (`cli.job_runner`) and return it."""
+    from cli.job_runner import JobRunner
+
+    runner = JobRunner(settings=settings, environ=dict(os.environ))
+    runner.start()
+    return runner
 
 
 def build_app(database_url: str | None = None) -> FastAPI:
@@ -91,7 +103,13 @@ def worker_app() -> FastAPI:
     configure_logging("json" if log_format == "json" else "text", quiet=bool(quiet))
     ui.QUIET = bool(quiet)
     ui.JSON_LOGS = log_format == "json"
-    return build_app()
+    app = build_app()
+    if os.environ.get(WORKER_JOBS) == "1":
+        import atexit
+
+        runner = start_job_runner(load_settings())
+        atexit.register(runner.cancel)
+    return app
 
 
 def _is_loopback(host: str) -> bool:
@@ -158,10 +176,19 @@ def serve(
         None, "--port", min=1, max=65535, help="Port (default: CODEREUSE_PORT or 8000)."
     ),
     workers: int = WORKERS_OPTION,
+    jobs: bool = typer.Option(
+        True,
+        "--jobs/--no-jobs",
+        help="Run crawl jobs queued over the API (POST /api/v1/forges/NAME/crawl) in this "
+        "server; one process per store crawls at a time (the scheduler lease).",
+    ),
 ) -> None:
     """Serve the search pages and the JSON API (/api/v1) until Ctrl-C.
 
-    Writes over the API (forge registration, crawl requests) need CODEREUSE_ADMIN_TOKEN.
+    Writes over the API (forge registration, crawl requests) need CODEREUSE_ADMIN_TOKEN. A crawl
+    asked for over the API runs in this server (--no-jobs leaves it to `codereuse run`); only
+    the process holding the store's scheduler lease crawls, so a `run` on the same store
+    carries the jobs out while it runs. Follow a job at /api/v1/jobs/ID.
 
     Example: codereuse serve --port 8080 --workers 4
     """
@@ -181,11 +208,18 @@ def serve(
     ui.say(
         f"serving on http://{chosen_host}:{chosen_port}/ (API: /api/v1{processes}, Ctrl-C stops)"
     )
+    if jobs:
+        os.environ[WORKER_JOBS] = "1"  # spawned workers run the jobs (see WORKER_JOBS)
     if lean:
         _become_supervisor(chosen_host, chosen_port, workers)
-    # uvicorn re-raises the Ctrl-C it handled; stopping is what the user asked for
-    with contextlib.suppress(KeyboardInterrupt):
-        serve_http(app, chosen_host, chosen_port, workers)
+    runner = start_job_runner(settings) if jobs and workers == 1 else None
+    try:
+        # uvicorn re-raises the Ctrl-C it handled; stopping is what the user asked for
+        with contextlib.suppress(KeyboardInterrupt):
+            serve_http(app, chosen_host, chosen_port, workers)
+    finally:
+        if runner is not None:
+            runner.cancel()
 
 
 def _become_supervisor(host: str, port: int, workers: int) -> NoReturn:

@@ -142,8 +142,12 @@ def register(
     allow_private: bool = False,
     client: httpx.Client | None = None,
     resolver: Resolver | None = None,
+    check: bool = True,
 ) -> ForgeRegistration:
     """Build a registration from what a person typed and check the forge answers as `kind`.
+
+    With `check` False the forge is not asked (a change that leaves its URL as it was, such as
+    a new group list): only what `build_registration` validates is checked.
 
     Nothing is saved here: the caller stores the returned registration. `client` and `resolver`
     are injected by tests (respx / a fake DNS); by default a fresh httpx client and the system
@@ -164,6 +168,8 @@ def register(
         token_env=token_env,
         allow_private=allow_private,
     )
+    if not check:
+        return registration
     for note in check_forge(registration, client=client, resolver=resolver):
         logger.warning("%s: %s", registration.url, note)
     return registration

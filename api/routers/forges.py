@@ -65,6 +65,11 @@ def _check_token_env(context: ContextDep, name: str | None) -> None:
         raise ApiProblem(422, "token-env-not-allowed", problem)
 
 
+def _same(url: str) -> str:
+    """A URL as compared to tell whether a PATCH changed it (case of the host, final slash)."""
+    return url.strip().rstrip("/").lower()
+
+
 def _checked(context: ContextDep, **fields: object) -> ForgeRegistration:
     if context.register_forge is None:
         raise ApiProblem(
@@ -85,7 +90,8 @@ def _checked(context: ContextDep, **fields: object) -> ForgeRegistration:
 def create_forge(
     context: ContextDep, _admin: AdminDep, body: ForgeCreate, response: Response
 ) -> ForgeOut:
-    """Check the URL and kind (private addresses refused) and register the forge."""
+    """Check the URL and kind (private addresses refused unless ``allow_private``) and
+    register the forge."""
     if body.name and context.store.get_forge(body.name) is not None:
         raise ApiProblem(409, "conflict", f"a forge named {body.name!r} is already registered")
     _check_token_env(context, body.token_env)
@@ -105,12 +111,16 @@ def create_forge(
 def update_forge(
     context: ContextDep, _admin: AdminDep, name: ForgeName, body: ForgePatch
 ) -> ForgeOut:
-    """Fields sent replace the old ones; the result is checked like a new registration."""
+    """Fields sent replace the old ones. The forge is checked again (it answers as its kind,
+    its address is not private unless allowed) only when the URL changes or a private address
+    stops being allowed; other changes are validated without a request to the forge."""
     current = _forge_or_404(context.store, name)
     changes = body.model_dump(exclude_unset=True)
     notify_issues = changes.pop("notify_issues", None)
     if notify_issues is None:
         notify_issues = current.notify_issues
+    allow_private = changes.pop("allow_private", None)
+    allow = current.allow_private if allow_private is None else allow_private
     if changes.get("token_env") != current.token_env:  # one the operator set stays allowed
         _check_token_env(context, changes.get("token_env"))
     if changes.get("url") is None:
@@ -132,9 +142,9 @@ def update_forge(
     }
     if "token_env" in changes:
         merged["token_env"] = changes["token_env"]
-    registration = _checked(context, **merged)
-    if current.allow_private:
-        registration = registration.model_copy(update={"allow_private": True})
+    url_changed = "url" in changes and _same(changes["url"]) != _same(current.url)
+    check = url_changed or (current.allow_private and not allow)
+    registration = _checked(context, **merged, allow_private=allow, check=check)
     registration = registration.model_copy(update={"notify_issues": notify_issues})
     context.store.update_forge(registration)
     return forge_out(context.store, registration)
@@ -164,7 +174,9 @@ def delete_forge(context: ContextDep, _admin: AdminDep, name: ForgeName) -> Resp
 def request_crawl(
     context: ContextDep, _admin: AdminDep, name: ForgeName, response: Response
 ) -> CrawlJobOut:
-    """Queue a crawl job (an already queued one is reused); ``codereuse run`` carries it out."""
+    """Queue a crawl job (an already queued one is reused); the job runner of `codereuse serve`
+    (or `codereuse run`'s scheduler) carries it out. Follow it at ``Location``
+    (``/api/v1/jobs/{id}``)."""
     _forge_or_404(context.store, name)
     job_id = context.store.request_crawl(name)
     job = context.store.get_crawl_job(job_id)
@@ -173,5 +185,5 @@ def request_crawl(
         raise ApiProblem(
             404, "not-found", f"the forge {name!r} was removed while its crawl was being queued"
         )
-    response.headers["Location"] = f"/api/v1/forges/{name}"
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
     return from_attributes(CrawlJobOut, job)

@@ -20,12 +20,19 @@ from tests.api.conftest import ADMIN_TOKEN
 AUTH = {"authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
+CHECKED: list[str] = []
+"""URLs the fake registration check asked the forge about (cleared by `admin_client`)."""
+
+
 def fake_register(
-    url: str, *, kind: str, name: str | None = None, **scope: Any
+    url: str, *, kind: str, name: str | None = None, check: bool = True, **scope: Any
 ) -> ForgeRegistration:
-    """Stands in for crawler.registration.register: refuses private addresses, builds the rest."""
-    if "127.0.0.1" in url or "localhost" in url:
-        raise RegistrationError(f"{url}: resolves to a private address; refused")
+    """Stands in for crawler.registration.register: with `check`, asks the forge (counted in
+    `CHECKED`) and refuses private addresses unless allowed; builds the rest."""
+    if check:
+        CHECKED.append(url)
+        if ("127.0.0.1" in url or "localhost" in url) and not scope.get("allow_private"):
+            raise RegistrationError(f"{url}: resolves to a private address; refused")
     return ForgeRegistration(
         name=name or "new-forge",
         kind=kind,  # type: ignore[arg-type]
@@ -36,6 +43,7 @@ def fake_register(
 
 @pytest.fixture
 def admin_client(store: Store, search: SearchBackend) -> Iterator[AppClient]:
+    CHECKED.clear()
     app = create_app(
         Settings(database_url="sqlite:///unused.db", admin_token=ADMIN_TOKEN),  # type: ignore[arg-type]
         store=store,
@@ -131,13 +139,72 @@ def test_register_existing_name_is_409(admin_client: AppClient) -> None:
 
 
 def test_unknown_body_field_is_refused(admin_client: AppClient) -> None:
-    """Input models forbid unknown fields (allow_private cannot be set over the API)."""
+    """Input models forbid unknown fields."""
     response = admin_client.post(
         "/api/v1/forges",
-        json={"url": "https://gitlab.example.org", "kind": "gitlab", "allow_private": True},
+        json={"url": "https://gitlab.example.org", "kind": "gitlab", "private": True},
         headers=AUTH,
     )
     assert 422 == response.status_code
+
+
+def test_on_premises_forge_is_registered_with_allow_private(
+    admin_client: AppClient, store: Store
+) -> None:
+    """allow_private (admin token) registers a forge on a private address, as the CLI's
+    --allow-private does; without the token it is a 401."""
+    body = {
+        "url": "http://127.0.0.1:8080",
+        "kind": "gitlab",
+        "name": "intern",
+        "allow_private": True,
+    }
+    assert 401 == admin_client.post("/api/v1/forges", json=body).status_code
+    response = admin_client.post("/api/v1/forges", json=body, headers=AUTH)
+    assert 201 == response.status_code, response.text
+    registration = store.get_forge("intern")
+    assert registration is not None and registration.allow_private
+    assert response.json()["registration"]["allow_private"] is True
+
+
+def test_patch_of_a_private_forge_keeps_it_and_does_not_recheck(
+    admin_client: AppClient, store: Store
+) -> None:
+    """PATCH of an on-premises forge's groups is accepted (its private URL is not re-checked,
+    allow_private stays); a changed URL is checked; allow_private false checks and refuses."""
+    store.add_forge(
+        ForgeRegistration(
+            name="intern", kind="gitlab", url="http://127.0.0.1:8080", allow_private=True
+        )
+    )
+    response = admin_client.patch("/api/v1/forges/intern", json={"groups": ["amt"]}, headers=AUTH)
+    assert 200 == response.status_code, response.text
+    assert [] == CHECKED
+    stored = store.get_forge("intern")
+    assert stored is not None and (["amt"], True) == (stored.groups, stored.allow_private)
+    moved = admin_client.patch(
+        "/api/v1/forges/intern", json={"url": "http://127.0.0.1:9090"}, headers=AUTH
+    )
+    assert (200, ["http://127.0.0.1:9090"]) == (moved.status_code, CHECKED)
+    refused = admin_client.patch(
+        "/api/v1/forges/intern", json={"allow_private": False}, headers=AUTH
+    )
+    assert 422 == refused.status_code
+    still = store.get_forge("intern")
+    assert still is not None and still.allow_private
+
+
+def test_patch_of_a_public_forge_without_url_change_asks_nobody(
+    admin_client: AppClient,
+) -> None:
+    """Changing only the exclude list (or sending the same URL) makes no request to the forge."""
+    response = admin_client.patch(
+        "/api/v1/forges/github",
+        json={"exclude": ["land/old"], "url": "https://GitHub.com/"},
+        headers=AUTH,
+    )
+    assert 200 == response.status_code
+    assert [] == CHECKED
 
 
 def test_patch_replaces_lists(admin_client: AppClient, store: Store) -> None:
@@ -164,6 +231,7 @@ def test_crawl_request_queues_a_job(admin_client: AppClient, store: Store) -> No
     job = response.json()
     assert ("opencode", "queued") == (job["forge"], job["status"])
     assert [job["id"]] == [queued.id for queued in store.crawl_jobs("opencode")]
+    assert f"/api/v1/jobs/{job['id']}" == response.headers["location"]
 
 
 def test_registration_unavailable_without_checker(client: AppClient) -> None:

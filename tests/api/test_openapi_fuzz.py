@@ -20,6 +20,7 @@ from api.app import create_app
 from crawler.normalise.organisations import organisation_entities
 from indexer.store import create_store
 from schemas.errors import RegistrationError
+from schemas.forge import ForgeRegistration
 from schemas.settings import Settings
 from tests.api.conftest import ADMIN_TOKEN, built_search, corpus
 
@@ -67,6 +68,15 @@ def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
     store = create_store(f"sqlite:///{tmp_path / 'fuzz.db'}")
     store.upsert_records(corpus())
     store.save_organisations(organisation_entities(corpus(), {}))
+    # A forge with a finished crawl job, so the jobs and error-list routes answer 200 too.
+    store.add_forge(
+        ForgeRegistration(name="opencode", kind="gitlab", url="https://gitlab.opencode.de")
+    )
+    job = store.request_crawl("opencode")
+    store.next_crawl_job()
+    run = store.start_crawl_run("opencode", full=False)
+    store.finish_crawl_run(run, status="succeeded", stats={"repositories": 4})
+    store.finish_crawl_job(job, "succeeded")
 
     backend = built_search(store)
     app = create_app(
@@ -79,6 +89,15 @@ def test_api_answers_conform_to_its_openapi(tmp_path: Path) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12
+    labels = {operation.label for operation in operations}
+    assert {
+        "GET /api/v1/jobs",
+        "GET /api/v1/jobs/{job_id}",
+        "GET /api/v1/forges/{name}/errors",
+        "GET /api/v1/organisations/{organisation_id}/errors",
+        "POST /api/v1/forges",
+        "PATCH /api/v1/forges/{name}",
+    } <= labels
 
     failures = fuzz(operations, {"authorization": f"Bearer {ADMIN_TOKEN}"})
     store.close()
