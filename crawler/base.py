@@ -93,10 +93,8 @@ class CrawlReport:
     pages: int = 0
     repositories: int = 0
     with_publiccode: int = 0
-    with_errors: int = 0
-    """Records saved by this crawl with an error finding (invalid or unreadable publiccode.yml)."""
+    with_errors: int = 0  # records saved with an error finding / with a warning finding
     with_warnings: int = 0
-    """Records saved by this crawl with a warning finding."""
     renamed: int = 0
     tombstoned: list[str] = field(default_factory=list)
     requests: int = 0
@@ -415,9 +413,9 @@ async def crawl_forge(
                 report.pages += 1
                 report.repositories += len(snapshots)
                 report.with_publiccode += sum(1 for s in snapshots if s.publiccode is not None)
-                report.with_errors += sum(1 for r in records if not r.valid)
+                report.with_errors += sum(not r.valid for r in records)
                 report.with_warnings += sum(
-                    1 for r in records if any(f.type == "warning" for f in r.findings)
+                    any(f.type == "warning" for f in r.findings) for r in records
                 )
                 if on_page is not None:
                     on_page(forge, scope, report.repositories)

@@ -23,6 +23,9 @@ from typing import Any
 import yaml
 
 from schemas.findings import Finding
+from schemas.publiccode.yamlerrors import error as _error
+from schemas.publiccode.yamlerrors import syntax_error as _syntax_error
+from schemas.publiccode.yamlerrors import utf8_error as _utf8_error
 
 try:  # the C parser is ~10x faster; the pure-Python one behaves the same
     from yaml import CSafeLoader as _Loader
@@ -142,66 +145,6 @@ def _resolve(event: yaml.ScalarEvent) -> Any:
     if tag.endswith(":float") and isinstance(resolved, int | float):
         return float(resolved)
     return text
-
-
-def _utf8_error(data: bytes, error: UnicodeDecodeError) -> Finding:
-    before = data[: error.start]
-    line = before.count(b"\n") + 1
-    line_start = before.rfind(b"\n") + 1
-    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-    return Finding(
-        type="error",
-        key="",
-        line=line,
-        column=column,
-        message=(
-            f"Invalid UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column} "
-            "is not valid UTF-8. Save the file as UTF-8 (publiccode.yml must be UTF-8)"
-        ),
-        code="publiccode.invalid_utf8",
-        params={"byte": f"0x{data[error.start]:02x}", "line": line, "column": column},
-    )
-
-
-def _syntax_error(error: yaml.MarkedYAMLError) -> Finding:
-    mark = error.problem_mark or error.context_mark
-    problem = error.problem or "invalid YAML"
-    context = f" ({error.context})" if error.context else ""
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
-    return Finding(
-        type="error",
-        key="",
-        line=line,
-        column=column,
-        message=(
-            f"invalid YAML: {problem}{context}. Check the indentation and quoting near this "
-            "position (YAML indents with spaces only; quote values that contain ': ' or start "
-            "with special characters)"
-        ),
-        code="publiccode.invalid_yaml",
-        params={"problem": f"{problem}{context}"},
-    )
-
-
-def _error(
-    line: int | None,
-    column: int | None,
-    message: str,
-    key: str = "",
-    *,
-    code: str,
-    **params: str | int,
-) -> Finding:
-    return Finding(
-        type="error",
-        key=key,
-        line=line,
-        column=column,
-        message=message,
-        code=f"publiccode.{code}",
-        params=params,
-    )
 
 
 class _Composer:
