@@ -3,9 +3,10 @@
 English is the source language: every check words its findings in English (`Finding.message`,
 the text the reference parser's users know) and gives its `code` and the `params` the message
 is built from. The catalogue of each other language (``api/i18n/findings_<language>.json``)
-holds one template per code; a parameter whose value starts with ``@`` names a fragment of the
-same catalogue (``@kind.str`` → "eine Zeichenkette"), filled from the same parameters, so a
-message put together from parts is translated part by part. A finding without a code, or a code
+holds one template per code; the parameters in `FRAGMENT_PARAMS` (set by the checks, never
+taken from the file) name a fragment of the same catalogue (``@kind.str`` → "eine
+Zeichenkette"), filled from the same parameters, so a message put together from parts is
+translated part by part. A finding without a code, or a code
 without an entry, keeps its English text, so a new check never shows a blank line.
 """
 
@@ -19,6 +20,8 @@ from typing import Any
 from schemas.findings import Finding
 
 FINDING_LANGUAGES: tuple[str, ...] = ("de", "en")
+FRAGMENT_PARAMS = frozenset({"expected", "found_kind", "hint"})
+"""Parameters whose value is a catalogue fragment (``@…``) rather than text from the file."""
 SOURCE_LANGUAGE = "en"
 """The language findings are written in (`Finding.message`)."""
 
@@ -39,16 +42,16 @@ def _shown(value: Any) -> Any:
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _fill(template: str, params: dict[str, Any], catalogue: dict[str, str], depth: int = 0) -> str:
-    values: dict[str, Any] = {}
-    for key, value in params.items():
-        if isinstance(value, str) and value.startswith("@") and depth < 2:
+def _fill(template: str, params: dict[str, Any], catalogue: dict[str, str]) -> str:
+    plain = {key: _shown(value) for key, value in params.items()}
+    values = dict(plain)
+    for key in FRAGMENT_PARAMS & params.keys():
+        value = params[key]
+        if isinstance(value, str) and value.startswith("@"):
             part = catalogue.get(value)
             if part is None:
                 raise KeyError(value)
-            values[key] = _fill(part, params, catalogue, depth + 1)
-        else:
-            values[key] = _shown(value)
+            values[key] = part.format(**plain)  # a fragment names no further fragment
     return template.format(**values)
 
 

@@ -213,7 +213,7 @@ class Decoder:
                 params={
                     "field": name,
                     "expected": f"@kind.{spec.kind}{'_or_list' if spec.string_or_list else ''}",
-                    "found": _found_param(node),
+                    "found_kind": _found_param(node),
                     "hint": f"@hint.{hint_code}" if hint_code else "",
                     "item": node.text[:30] or "item",
                     "text": node.text[:40],
@@ -239,7 +239,7 @@ class Decoder:
                     f'1.1, yes becomes true). Quote it: "{clip(node.text)}"'
                 ),
                 code="publiccode.unquoted_value",
-                params={"field": name, "found": _found_param(node), "text": clip(node.text)},
+                params={"field": name, "found_kind": _found_param(node), "text": clip(node.text)},
             )
         )
 
