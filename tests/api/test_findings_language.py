@@ -133,3 +133,23 @@ def test_cli_validate_follows_lang(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     first = json.loads(report.stdout)[0]["findings"][0]
     assert "publiccode.version_type" == first["code"]
     assert first["text"].startswith("falscher Typ") and first["message"].startswith("wrong")
+
+
+def test_cli_show_and_status_follow_lang(
+    store: Store, broken_record: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`codereuse show` and `codereuse status` word the findings in German under LANG=de."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CODEREUSE_DATABASE_URL", str(store.engine.url))
+    runner = CliRunner()
+    shown = runner.invoke(cli_app, ["show", broken_record], env={"LANG": "de_DE.UTF-8"})
+    assert "falscher Typ" in shown.stdout, shown.output
+    english = runner.invoke(cli_app, ["show", broken_record], env={"LANG": "en_GB.UTF-8"})
+    assert "wrong type for this field" in english.stdout
+    status = runner.invoke(
+        cli_app,
+        ["status", "https://gitlab.opencode.de/kreis/kaputt"],
+        env={"LANG": "de_DE.UTF-8"},
+    )
+    assert "falscher Typ" in status.stdout, status.output
