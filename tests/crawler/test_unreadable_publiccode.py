@@ -118,6 +118,11 @@ def test_unreadable_file_gives_a_declared_record_with_a_finding(tmp_path: Path, 
             body["file_size"],
             body["file_limit"],
         )
+        status_page = client.get(
+            "/forges", params={"url": f"https://{HOST}/amt/gross", "lang": "de"}
+        ).text
+        assert "Gelistet, aber die publiccode.yml ist nicht lesbar" in status_page
+        assert f"{expected_size:,}" in status_page
         page = client.get("/software/forge.example.org/amt/gross", params={"lang": "de"})
         assert 200 == page.status_code
         assert "Bytes" in page.text
