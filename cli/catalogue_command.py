@@ -142,7 +142,8 @@ def search(
     Filter keys: licence, category, platform, software_type, development_status,
     maintenance_type, organisation, forge, language, declared, archived, active_since,
     active_until; maturity (0-3), has_release, has_ci, has_security_policy (true/false),
-    active_within (90d, 1y). Values of one key are OR-ed, keys AND-ed.
+    active_within (90d, 1y); valid, has_findings (true/false), finding (a finding code).
+    Values of one key are OR-ed, keys AND-ed; valid=false lists the records with errors.
 
     Example: codereuse search "Bürgerbeteiligung" --filter licence=EUPL-1.2 --facets
     """

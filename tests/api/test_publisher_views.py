@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cli.app import app as cli_app
 from indexer.store import Store
 from schemas.findings import Finding
 from schemas.publiccode import parse
@@ -139,3 +143,24 @@ def test_forge_shows_invalid_count(client: AppClient) -> None:
     assert "falscher Typ" in page
     assert "valid=false" in page
     assert 404 == client.get("/forges/nosuch").status_code
+
+
+def test_cli_search_takes_the_publisher_filters(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`codereuse search --filter valid=false` and `--filter finding=CODE` select as the API."""
+    monkeypatch.setenv("CODEREUSE_DATABASE_URL", str(store.engine.url))
+    monkeypatch.setenv("CODEREUSE_SEARCH_PATH", str(tmp_path / "cli-search.db"))
+    runner = CliRunner()
+    runner.invoke(cli_app, ["index", "--rebuild"])
+    invalid = runner.invoke(cli_app, ["search", "--filter", "valid=false", "--json"])
+    assert 0 == invalid.exit_code, invalid.output
+    assert ["gitlab.opencode.de/kreis/eakte", "gitlab.opencode.de/kreis/formular"] == sorted(
+        hit["id"] for hit in json.loads(invalid.stdout)["hits"]
+    )
+    coded = runner.invoke(
+        cli_app, ["search", "--filter", "finding=publiccode.deprecated", "--json"]
+    )
+    assert ["gitlab.opencode.de/kreis/bescheid"] == [
+        hit["id"] for hit in json.loads(coded.stdout)["hits"]
+    ]
