@@ -28,8 +28,9 @@ governor, the retry policy, normalisation, the store as the crawl sink):
    federating the first crawl, the share of records from organisation namespaces that carry an
    organisation with a name, the share of user-namespace records of kind ``person``, and the
    requests spent on owner profiles per 100 owners (GitLab and GitHub: none, the profile rides
-   in the listing; Gitea: none — its repository JSON names the owner, but tells no person from
-   an organisation, so Gitea's user namespaces are not yet counted as persons).
+   in the listing; Gitea: its repository JSON carries the owner as a user object either way,
+   so a whole-instance crawl reads ``GET /orgs`` — 50 organisations with their profiles per
+   page, at most one page per started 100 owners, `crawler.gitea.profiles`), each per forge.
 """
 
 from __future__ import annotations
@@ -105,11 +106,14 @@ def with_users(repos: list[FakeRepo]) -> list[FakeRepo]:
     return repos
 
 
-def organisation_shares(store: object) -> tuple[float, float, int]:
+def organisation_shares(store: object, forge: str | None = None) -> tuple[float, float, int]:
     """(share of organisation-namespace records with a named organisation, share of
-    user-namespace records of kind person, records looked at) over the federated catalogue."""
+    user-namespace records of kind person, records looked at) over the federated catalogue, or
+    over the records of one `forge`."""
     named = organisation_records = persons = user_records = 0
     for record in store.iter_records():  # type: ignore[attr-defined]
+        if forge is not None and record.provenance.forge != forge:
+            continue
         owner = (record.repository.owner or "").rsplit("/", 1)[-1]
         organisation = record.organisation
         if is_person(owner):
@@ -203,6 +207,10 @@ def one_run(repos: int, naive_repos: int, latency: float) -> dict[str, float]:
             figures["organisation_named_share"] = named
             figures["person_share"] = persons
             figures["federated_records"] = looked_at
+            for forge in ("lab", "hub", "tea"):
+                named, persons, _ = organisation_shares(store, forge)
+                figures[f"organisation_named_share_{forge}"] = named
+                figures[f"person_share_{forge}"] = persons
             changed = random.Random(42).sample(range(1, repos + 1), repos // 100)  # 1%
             for fake in (lab, github, tea):
                 fake.touch(changed)
@@ -305,6 +313,9 @@ def main() -> None:
         f"{median('gitea_profile_per_100_owners'):.1f}{'<= 1':>8}"
     )
     print(
+        f"{'  (Gitea: one GET /orgs page per 50 organisations, capped at one per started 100 owners)':44}"
+    )
+    print(
         f"{'records of organisation namespaces named':44}"
         f"{100 * median('organisation_named_share'):>11.1f}%{'':>12}{'100%':>10}"
     )
@@ -312,6 +323,12 @@ def main() -> None:
         f"{'records of user namespaces of kind person':44}"
         f"{100 * median('person_share'):>11.1f}%{'':>12}{'100%':>10}"
     )
+    for forge, label in (("lab", "GitLab"), ("hub", "GitHub"), ("tea", "Gitea")):
+        print(
+            f"{'  ' + label + ': named / person':44}"
+            f"{100 * median('organisation_named_share_' + forge):>11.1f}%"
+            f"{100 * median('person_share_' + forge):>11.1f}%"
+        )
     print(f"{'  federated records looked at':44}{median('federated_records'):>12.0f}")
     print(
         "with facts (the rows above unless said): GitLab and GitHub add one request per page of "

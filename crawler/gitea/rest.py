@@ -4,6 +4,9 @@
 one repository's files. Gitea has no GraphQL, so the cost is honest REST (docs/forge-kinds.md,
 ``bench/crawl.py``):
 
+* owner profiles (`crawler.gitea.profiles`): none extra for an owner scope (its first request
+  is ``GET /orgs/{org}``), at most one ``GET /orgs`` page per started 100 owners for a whole
+  instance;
 * listing: one request per 50 repositories (the server clamps ``limit`` to its
   ``MAX_RESPONSE_ITEMS``, 50 by default) — ``GET /repos/search?sort=id&order=asc`` for a whole
   instance, ``GET /orgs/{org}/repos`` (``/users/{login}/repos`` for a user) per owner,
@@ -32,6 +35,7 @@ from crawler.snapshot import MAX_PUBLICCODE_BYTES, PUBLICCODE_NAMES
 
 if TYPE_CHECKING:
     from crawler.gitea.crawler import GiteaCrawler
+    from crawler.gitea.profiles import OwnerBook
 
 LIMIT = 50
 """Gitea's default ``MAX_RESPONSE_ITEMS``: a larger ``limit`` is clamped to it anyway."""
@@ -49,17 +53,32 @@ def instance_start(crawler: GiteaCrawler, plan: Plan) -> Start:
 
 
 async def owner_start(
-    crawler: GiteaCrawler, scope: str, owner: str, resume: str | None
+    crawler: GiteaCrawler, scope: str, owner: str, resume: str | None, book: OwnerBook
 ) -> Start | None:
-    """``/orgs/{org}/repos``, or ``/users/{login}/repos`` when the owner is a user; None (and a
-    finding) when neither exists. A listing resumed at `resume` is not probed again."""
+    """``/orgs/{org}/repos`` when ``GET /orgs/{org}`` (the profile, kept in `book`) answers, or
+    ``/users/{login}/repos`` when it is 404 and that listing exists; None (and a finding) when
+    neither exists. A listing resumed at `resume` is not probed again (the profile is read
+    there, once per crawl)."""
+    organisation = await book.probe(owner)
     if resume:
         return Start(url=resume, params=None, activity="updated_at")
-    for kind in ("orgs", "users"):
+    kinds = ("orgs",) if organisation else ("users",) if organisation is False else ()
+    for kind in kinds:
         url = f"{crawler.rest_url}/{kind}/{quote(owner, safe='')}/repos"
-        probe = await crawler.client.get_json(url, params={"limit": 1}, accept_statuses=(404,))
-        if probe.status == 200:
-            return Start(url=url, params={"limit": LIMIT}, activity="updated_at")
+        if kind == "users":
+            probe = await crawler.client.get_json(url, params={"limit": 1}, accept_statuses=(404,))
+            if probe.status != 200:
+                continue
+        return Start(url=url, params={"limit": LIMIT}, activity="updated_at")
+    if organisation is None:
+        url = f"{crawler.rest_url}/orgs/{quote(owner, safe='')}/repos"
+        fallback = f"{crawler.rest_url}/users/{quote(owner, safe='')}/repos"
+        return Start(
+            url=url,
+            params={"limit": LIMIT},
+            activity="updated_at",
+            fallbacks=((fallback, {"limit": LIMIT}),),
+        )
     crawler.report(
         scope,
         f"organisation or user {owner!r} not found on {crawler.registration.url}; "
@@ -68,9 +87,13 @@ async def owner_start(
     return None
 
 
-async def attach_files(crawler: GiteaCrawler, item: dict[str, Any]) -> bool:
-    """Fetch one repository's root listing, then each publiccode file in it, into
-    ``item["_files"]`` (``{path: [base64 text, blob sha]}``); empty repositories have none."""
+async def attach_files(
+    crawler: GiteaCrawler, item: dict[str, Any], *, book: OwnerBook, scope: str
+) -> bool:
+    """Attach the owner's profile (``item["_owner"]``, `OwnerBook.attach`), then fetch one
+    repository's root listing and each publiccode file in it into ``item["_files"]``
+    (``{path: [base64 text, blob sha]}``); empty repositories have none."""
+    await book.attach(item, scope)
     if crawler.facts:
         item["_facts"] = {}
     if item.get("empty") or not item.get("full_name"):

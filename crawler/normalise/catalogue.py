@@ -62,16 +62,27 @@ def federated_catalogue(
     records: list[Record] = []
     profiles: dict[str, tuple[str, OwnerProfile | None]] = {}
     for forge, forge_snapshots in sorted(per_forge.items()):
-        registration = by_name[forge]
+        for snapshot in forge_snapshots:
+            owner, profile = owner_profile(snapshot, by_name[forge])
+            if owner and _better(profile, profiles.get(owner, ("", None))[1]):
+                profiles[owner] = (forge, profile)
+    best = {owner: profile for owner, (_forge, profile) in profiles.items()}
+    for forge, forge_snapshots in sorted(per_forge.items()):
         records.extend(
-            records_from_snapshots(forge_snapshots, registration=registration, directory=directory)
+            records_from_snapshots(
+                forge_snapshots, registration=by_name[forge], directory=directory, profiles=best
+            )
         )
-        if entities:
-            for snapshot in forge_snapshots:
-                owner, profile = owner_profile(snapshot, registration)
-                if owner and (owner not in profiles or profiles[owner][1] is None):
-                    profiles[owner] = (forge, profile)
     federated = unify(federate(records), directory)
     if not entities:
         return federated, []
     return federated, organisation_entities(federated, profiles, directory)
+
+
+def _better(profile: OwnerProfile | None, known: OwnerProfile | None) -> bool:
+    """True when `profile` should replace `known` for its owner: the first one, or one that
+    tells a person from an organisation where the known one did not (a Gitea crawl that read
+    an owner's profile for some of its repositories only)."""
+    if profile is None:
+        return False
+    return known is None or (known.person is None and profile.person is not None)

@@ -287,9 +287,12 @@ def record_from_snapshot(
     *,
     registration: ForgeRegistration,
     directory: OrganisationDirectory = EMPTY_DIRECTORY,
+    profiles: Mapping[str, OwnerProfile | None] | None = None,
 ) -> Record:
     """The declared or inferred record of one snapshot (see the module docstring), with its
-    owner path and organisation (`crawler.normalise.organisations.resolve`)."""
+    owner path and organisation (`crawler.normalise.organisations.resolve`). `profiles` (owner
+    path → the best profile of that owner across the catalogue) overrides the snapshot's own,
+    so that every repository of one owner resolves alike."""
     facts = read_facts(snapshot.payload, kind_spec(registration.kind).spellings)
     unreadable = snapshot.payload.get("publiccode_unreadable")
     if snapshot.publiccode is not None:
@@ -299,6 +302,8 @@ def record_from_snapshot(
     else:
         record = _inferred(snapshot, registration, facts)
     owner, profile = owner_profile(snapshot, registration)
+    if profiles is not None and owner is not None and owner in profiles:
+        profile = profiles[owner]
     record.repository.owner = owner
     record.organisation = resolve(record, owner, profile, directory)
     return _with_facts(_with_packages(record, snapshot, registration, facts), facts)
@@ -309,9 +314,13 @@ def records_from_snapshots(
     *,
     registration: ForgeRegistration,
     directory: OrganisationDirectory = EMPTY_DIRECTORY,
+    profiles: Mapping[str, OwnerProfile | None] | None = None,
 ) -> list[Record]:
-    """One record per snapshot, in order; pure. Apply `federate` across all forges afterwards."""
+    """One record per snapshot, in order; pure. Apply `federate` across all forges afterwards.
+    `profiles` as in `record_from_snapshot`."""
     return [
-        record_from_snapshot(snapshot, registration=registration, directory=directory)
+        record_from_snapshot(
+            snapshot, registration=registration, directory=directory, profiles=profiles
+        )
         for snapshot in snapshots
     ]

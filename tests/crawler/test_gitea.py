@@ -23,12 +23,13 @@ def _registration(kind: str = "gitea", **fields: object) -> ForgeRegistration:
 def test_whole_instance_costs_a_listing_per_50_plus_a_root_per_repository_and_a_request_per_file(
     fake_time: FakeTime, kind: str
 ) -> None:
-    """120 repositories (36 with a file): 3 listing pages, 120 root listings, 36 file requests."""
+    """120 repositories (36 with a file): 3 listing pages, 120 root listings, 36 file requests,
+    and one ``/orgs`` page telling the 3 owners' profiles."""
     fake = FakeGitea(HOST, make_repos(120, owners=3, facts=False))
     sink = MemorySink()
     report = crawl(fake, _registration(kind), sink, fake_time, facts=False)
     assert ("succeeded", 120, 36) == (report.status, report.repositories, report.with_publiccode)
-    assert 3 + 120 + 36 == report.requests
+    assert 3 + 120 + 36 + 1 == report.requests
     stored = sink.snapshots[("tea", "21")]
     assert ("publiccode.yaml", fake.by_id()[21].blob(HOST)) == (
         stored.publiccode_path,
@@ -89,7 +90,8 @@ def test_incremental_crawl_reads_newest_updated_first_and_fetches_only_what_move
     report = crawl(fake, _registration(), sink, fake_time, facts=False)
     assert (False, 2) == (report.full, report.repositories)
     assert "sort=updated" in str(seen[0].url)
-    assert 1 + 2 + 1 == report.requests  # one listing page, two roots, the file of 150
+    # one listing page, two roots, the file of 150, one /orgs page for the owners' profiles
+    assert 1 + 2 + 1 + 1 == report.requests
     assert fake.by_id()[150].activity == sink.snapshots[("tea", "150")].last_activity
 
 

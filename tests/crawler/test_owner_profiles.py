@@ -1,13 +1,18 @@
 """Owner profiles ride along in the listings: every record of an organisation namespace carries
 an organisation with a name, every record of a user namespace kind ``person`` — on every kind
-and API, at no more than one extra request per 50 organisations (Gitea) and none elsewhere."""
+and API, at no extra request on GitLab and GitHub and for Gitea owner scopes, and at most one
+``/orgs`` page per started 100 owners for a whole Gitea instance."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
+from crawler.base import CrawlReport
 from crawler.normalise import federated_catalogue
 from schemas.forge import ForgeRegistration
+from schemas.organisation import OrganisationEntity
+from schemas.record import Record
 from tests.crawler.conftest import FakeTime, crawl
 from tests.crawler.fakeforge import (
     FakeForge,
@@ -52,7 +57,7 @@ def _fake_and_registration(kind: str) -> tuple[FakeForge, ForgeRegistration]:
 
 @pytest.mark.parametrize(
     ("kind", "rest"),
-    [("gitlab", False), ("gitlab", True), ("github", False), ("github", True)],
+    [("gitlab", False), ("gitlab", True), ("github", False), ("github", True), ("gitea", True)],
 )
 def test_every_record_of_an_organisation_carries_its_name(
     fake_time: FakeTime, kind: str, rest: bool
@@ -101,3 +106,132 @@ def test_graphql_profiles_cost_no_request(fake_time: FakeTime, kind: str) -> Non
     )
     assert profile["name"] in {organisation_name("org0"), organisation_name("org1")}
     assert 1 == report.requests  # 24 repositories, 3 owners: one listing request, no more
+
+
+def _gitea_records(
+    fake: FakeGitea, registration: ForgeRegistration, fake_time: FakeTime
+) -> tuple[list[Record], CrawlReport, dict[str, OrganisationEntity]]:
+    sink = MemorySink()
+    report = crawl(fake, registration, sink, fake_time, full=True)
+    records, entities = federated_catalogue(sink.snapshots.values(), [registration])
+    return records, report, {e.id: e for e in entities}
+
+
+def _kinds(records: list[Record]) -> dict[str, tuple[str | None, str | None]]:
+    return {
+        (r.repository.owner or "").rsplit("/", 1)[-1]: (
+            r.organisation.kind if r.organisation else None,
+            r.organisation.name if r.organisation else None,
+        )
+        for r in records
+    }
+
+
+def test_gitea_instance_profiles_come_from_one_orgs_page_per_100_owners(
+    fake_time: FakeTime,
+) -> None:
+    """A whole Gitea instance: the ``/orgs`` listing tells organisations (with their profile:
+    name, description, website, location, e-mail, avatar) from users at one extra request."""
+    fake = FakeGitea("lab.example.org", _repos())
+    registration = ForgeRegistration(name="lab", kind="gitea", url="https://lab.example.org")
+    records, report, entities = _gitea_records(fake, registration, fake_time)
+    assert 1 == sum(n for path, n in fake.paths.items() if path.startswith("/api/v1/orgs"))
+    kinds = _kinds(records)
+    assert ("person", None) == kinds["user0"]
+    assert {organisation_name("org0"), organisation_name("org1")} == {
+        kinds["org0"][1],
+        kinds["org1"][1],
+    }
+    assert "person" not in {kinds["org0"][0], kinds["org1"][0]}
+    org1 = next(r.organisation for r in records if (r.repository.owner or "").endswith("/org1"))
+    assert org1 is not None and org1.id is not None
+    entity = entities[org1.id]
+    assert (
+        "Public body org1",
+        "https://org1.example",
+        "Musterstadt",
+        "opensource@org1.example",
+        "https://lab.example.org/avatars/org1",
+    ) == (entity.description, entity.website, entity.location, entity.email, entity.avatar_url)
+    assert "succeeded" == report.status
+
+
+def test_gitea_owner_scopes_read_profiles_at_no_extra_request(fake_time: FakeTime) -> None:
+    """Registered owners: ``GET /orgs/{org}`` replaces the probe of ``/orgs/{org}/repos``, so
+    the profiles cost nothing; a user is told by its 404 there."""
+    fake = FakeGitea("lab.example.org", _repos())
+    registration = ForgeRegistration(
+        name="lab", kind="gitea", url="https://lab.example.org", orgs=["org0", "org1", "user0"]
+    )
+    records, report, _entities = _gitea_records(fake, registration, fake_time)
+    kinds = _kinds(records)
+    assert ("person", None) == kinds["user0"]
+    assert organisation_name("org0") == kinds["org0"][1]
+    assert "person" != kinds["org0"][0]
+    # per organisation: its profile and one listing page; the user: the 404, a probe, a page;
+    # then one root listing per repository and one request per publiccode file
+    files = sum(1 for r in fake.repos if r.publiccode is not None)
+    assert 2 * 2 + 3 + 24 + files == report.requests
+    assert 0 == fake.paths["/api/v1/orgs"]
+
+
+def test_gitea_never_reads_more_orgs_pages_than_one_per_started_100_owners(
+    fake_time: FakeTime,
+) -> None:
+    """130 organisations need 3 pages of ``/orgs``; the budget for 130 owners is 2. The owners
+    on the unread page stay untold (never persons), the others are told."""
+    fake = FakeGitea("lab.example.org", make_repos(260, owners=130))
+    registration = ForgeRegistration(name="lab", kind="gitea", url="https://lab.example.org")
+    records, report, entities = _gitea_records(fake, registration, fake_time)
+    assert 2 == fake.paths["/api/v1/orgs"]
+    read = set(fake.organisations()[:100])
+    for owner, (kind, name) in _kinds(records).items():
+        assert "person" != kind, owner
+        assert organisation_name(owner) == name  # the repository JSON's full_name
+    told = {
+        (r.repository.owner or "").rsplit("/", 1)[-1]
+        for r in records
+        if r.organisation and r.organisation.id and entities[r.organisation.id].description
+    }
+    assert read == told
+    assert "succeeded" == report.status
+
+
+def test_a_failing_orgs_page_leaves_owners_untold_with_a_notice(fake_time: FakeTime) -> None:
+    """``/orgs`` answering 403 (an instance that hides it) is a notice, not a failed crawl;
+    no owner is taken for a person."""
+    fake = FakeGitea("lab.example.org", _repos())
+    fake.fail = lambda request: (
+        httpx.Response(403, json={"message": "forbidden"})
+        if request.url.path == "/api/v1/orgs"
+        else None
+    )
+    registration = ForgeRegistration(name="lab", kind="gitea", url="https://lab.example.org")
+    records, report, _entities = _gitea_records(fake, registration, fake_time)
+    assert "succeeded" == report.status
+    assert any("organisation profiles not read" in notice for notice in report.notices)
+    assert "person" not in {kind for kind, _name in _kinds(records).values()}
+    assert 1 == fake.paths["/api/v1/orgs"]
+
+
+def test_gitea_owners_met_before_their_orgs_page_resolve_like_the_rest(
+    fake_time: FakeTime,
+) -> None:
+    """110 owners (100 organisations, 10 users; the bench's shape): the first listing page
+    meets owners before the budget allows the second ``/orgs`` page; every record of one
+    owner still resolves alike (the best profile of the owner wins), users are persons."""
+    repos = make_repos(1100, owners=100)
+    for index, repo in enumerate(repos[::21]):
+        repo.owner = f"user{index % 10}"
+    fake = FakeGitea("lab.example.org", repos)
+    registration = ForgeRegistration(name="lab", kind="gitea", url="https://lab.example.org")
+    records, _report, entities = _gitea_records(fake, registration, fake_time)
+    assert 2 == fake.paths["/api/v1/orgs"]
+    people = [r for r in records if is_person((r.repository.owner or "").rsplit("/", 1)[-1])]
+    assert {"person"} == {r.organisation.kind for r in people if r.organisation}
+    assert len(people) == sum(1 for r in people if r.organisation)
+    others = [r for r in records if r not in people]
+    assert all(
+        r.organisation and r.organisation.id and entities[r.organisation.id].description
+        for r in others
+    )
