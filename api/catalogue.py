@@ -7,11 +7,12 @@ JSON API and the HTML pages cannot drift apart.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from api.models import FacetValue, HitOut, RelatedRecord
+from api.models import HitOut, RelatedRecord, SearchFacetValue
 from api.query import DEFAULT_FACETS, CatalogueQuery, SearchPage, query_string
 from indexer.search.protocol import Hit, SearchBackend, SearchResult
 from indexer.store import Store
@@ -84,9 +85,21 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, math.ceil(total / per_page)) if total else 0
 
 
-def facet_values(result: SearchResult) -> dict[str, list[FacetValue]]:
+def facet_values(
+    result: SearchResult, organisations: Mapping[str, str] | None = None
+) -> dict[str, list[SearchFacetValue]]:
+    """The result's facet counts; the ``organisation`` facet's values (ids) labelled with the
+    names `organisations` gives (id → name, `api.organisations_view.organisation_labels`)."""
+    names = organisations or {}
     return {
-        name: [FacetValue(value=value, count=count) for value, count in counts.items()]
+        name: [
+            SearchFacetValue(
+                value=value,
+                count=count,
+                label=names.get(value, value) if name == "organisation" else None,
+            )
+            for value, count in counts.items()
+        ]
         for name, counts in result.facets.items()
     }
 

@@ -19,7 +19,7 @@ from api.cache import ChangeCache
 from api.i18n import choose_language
 from api.metrics import Metrics
 from api.problems import ApiProblem
-from api.query import CatalogueQuery, SearchPage
+from api.query import MAX_FILTER_VALUES, CatalogueQuery, SearchPage
 from api.similar import SimilarCache
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store
@@ -75,7 +75,25 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SearchDep = Annotated[SearchBackend, Depends(get_search)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[ChangeCache, Depends(get_cache)]
-CatalogueQueryDep = Annotated[CatalogueQuery, Query()]
+
+
+def catalogue_query(
+    query: Annotated[CatalogueQuery, Query()], context: ContextDep
+) -> CatalogueQuery:
+    """The request's query, its ``organisation`` values as organisation ids (a name, as links
+    made before the filter took ids spell it, becomes the ids of that name)."""
+    if not query.organisation:
+        return query
+    from api.organisations_view import organisation_filter_values, summaries
+
+    entities = [item.entity for item in summaries(context.store, context.cache)]
+    values = organisation_filter_values(entities, query.organisation)
+    if values == query.organisation:
+        return query
+    return query.model_copy(update={"organisation": values[:MAX_FILTER_VALUES]})
+
+
+CatalogueQueryDep = Annotated[CatalogueQuery, Depends(catalogue_query)]
 SearchPageDep = Annotated[SearchPage, Query()]
 
 _bearer = HTTPBearer(

@@ -29,6 +29,16 @@ class FacetValue(BaseModel):
     count: int
 
 
+class SearchFacetValue(FacetValue):
+    """A search facet's value and count; `label` names an id-valued one (``organisation``)."""
+
+    label: str | None = Field(
+        default=None,
+        description="how people read the value where it is an id (the organisation's name); "
+        "null for other facets",
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class HitOut(Hit):
     """One search hit; `highlights` hold HTML (escaped text with ``<mark>`` around matches)."""
@@ -56,7 +66,7 @@ class SearchResponse(BaseModel):
     per_page: int
     pages: int
     hits: list[HitOut]
-    facets: dict[str, list[FacetValue]]
+    facets: dict[str, list[SearchFacetValue]]
     links: dict[str, str] = Field(description="self, next, prev, export_csv")
 
 

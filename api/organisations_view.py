@@ -67,6 +67,36 @@ def summaries(store: Store, cache: ChangeCache) -> list[OrganisationSummary]:
     return result
 
 
+def organisation_labels(store: Store, cache: ChangeCache, language: str) -> dict[str, str]:
+    """Organisation id → its name in `language` (the organisation facet holds ids, the pages
+    and the API show these names beside them)."""
+    return {
+        item.entity.id: item.entity.name_in(language) or item.entity.id
+        for item in summaries(store, cache)
+    }
+
+
+def organisation_filter_values(
+    entities: Iterable[OrganisationEntity], values: Sequence[str]
+) -> list[str]:
+    """The ``organisation`` filter's `values` as organisation ids: an id stays; a name (as links
+    made before the filter took ids spell it) becomes the ids of every organisation of that
+    name, compared case-insensitively; anything else stays as it is and matches nothing."""
+    known = list(entities)
+    ids = {entity.id for entity in known}
+    by_name: dict[str, list[str]] = {}
+    for entity in known:
+        for name in {entity.name, *entity.names.values()} - {None}:
+            by_name.setdefault(str(name).casefold(), []).append(entity.id)
+    result: list[str] = []
+    for value in values:
+        if value in ids:
+            result.append(value)
+        else:
+            result.extend(sorted(by_name.get(value.casefold(), [value])))
+    return list(dict.fromkeys(result))
+
+
 def list_summaries(store: Store) -> list[OrganisationSummary]:
     """Every listable organisation, most software first, then by name (uncached)."""
     counts = store.organisation_counts()

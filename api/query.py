@@ -62,7 +62,11 @@ class CatalogueQuery(BaseModel):
     software_type: ValueList = Field(default_factory=list, description="e.g. standalone/web")
     development_status: ValueList = Field(default_factory=list, description="e.g. stable")
     maintenance_type: ValueList = Field(default_factory=list, description="e.g. internal")
-    organisation: ValueList = Field(default_factory=list, description="organisation names")
+    organisation: ValueList = Field(
+        default_factory=list,
+        description="organisation ids (see /api/v1/organisations); a name is taken for the ids "
+        "of every organisation of that name",
+    )
     forge: ValueList = Field(default_factory=list, description="registered forge names")
     language: ValueList = Field(default_factory=list, description="programming languages")
     reused_by_organisations: ValueList = Field(

@@ -7,6 +7,7 @@ whole search state (words, filters, sort, language) so a search can be shared an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -28,8 +29,13 @@ STATE_NAMES = frozenset({"q", *FILTER_FIELDS, "active_since", "active_until", "s
 """Parameter names a back-to-search link may carry (anything else is dropped)."""
 
 
-def value_label(language: str, name: str, value: str) -> Label:
-    """A facet value as people read it: localised for the standard's vocabularies and booleans."""
+def value_label(
+    language: str, name: str, value: str, organisations: Mapping[str, str] | None = None
+) -> Label:
+    """A facet value as people read it: localised for the standard's vocabularies and booleans;
+    an organisation id by its name (`organisations`: id → name)."""
+    if name == "organisation" and organisations is not None:
+        return Label(organisations.get(value, value), None)
     if name in BOOLEAN_VALUES and value in {"true", "false"}:
         return Label(translate(language, f"value.{name}.{value}"), language)
     if name in MATURITY_VALUES and translate(language, f"value.{name}.{value}") != (
@@ -50,8 +56,14 @@ def selected_filters(query: CatalogueQuery) -> dict[str, list[str]]:
     return selected
 
 
-def facets(result: SearchResult, query: CatalogueQuery, language: str) -> list[dict[str, Any]]:
-    """Each page facet with its first values (`options`), the others (`more`) and how many."""
+def facets(
+    result: SearchResult,
+    query: CatalogueQuery,
+    language: str,
+    organisations: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Each page facet with its first values (`options`), the others (`more`) and how many;
+    organisation ids are shown by the names `organisations` gives (id → name)."""
     selected = {name: set(values) for name, values in selected_filters(query).items()}
     shown_facets = []
     for name in PAGE_FACETS:
@@ -65,7 +77,7 @@ def facets(result: SearchResult, query: CatalogueQuery, language: str) -> list[d
         options = [
             {
                 "value": value,
-                "label": value_label(language, name, value),
+                "label": value_label(language, name, value, organisations),
                 "count": count,
                 "checked": value in chosen,
             }
@@ -94,8 +106,14 @@ def state(query: CatalogueQuery, page: SearchPage, language: str) -> list[tuple[
     return pairs
 
 
-def chips(query: CatalogueQuery, page: SearchPage, language: str) -> list[dict[str, Any]]:
-    """One removable chip per active filter, linking to the search without it."""
+def chips(
+    query: CatalogueQuery,
+    page: SearchPage,
+    language: str,
+    organisations: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """One removable chip per active filter, linking to the search without it (organisation
+    ids shown by the names `organisations` gives)."""
     pairs = state(query, page, language)
     result = []
     for pair in pairs:
@@ -104,7 +122,7 @@ def chips(query: CatalogueQuery, page: SearchPage, language: str) -> list[dict[s
             continue
         remaining = list(pairs)
         remaining.remove(pair)
-        label = value_label(language, name, value)
+        label = value_label(language, name, value, organisations)
         result.append(
             {
                 "name": translate(language, "facet." + name),
@@ -192,9 +210,9 @@ def hits(result: SearchResult, language: str, back: str) -> list[dict[str, Any]]
             "licence": hit.licence,
             "organisation": hit.organisation,
             "organisation_href": page_url(
-                "/", [("organisation", hit.organisation), ("lang", language)]
+                "/", [("organisation", hit.organisation_id), ("lang", language)]
             )
-            if hit.organisation
+            if hit.organisation and hit.organisation_id
             else None,
             "last_activity": hit.last_activity,
             "forge": hit.forge,

@@ -82,7 +82,9 @@ def document_facet_values(
         "software_type": one(document.get("software_type")),
         "development_status": one(document.get("development_status")),
         "maintenance_type": one((document.get("maintenance") or {}).get("type")),
-        "organisation": one(organisation.get("name")),
+        "organisation": one(
+            organisation.get("id") if organisation.get("kind") != "person" else None
+        ),
         "forge": one(repository.get("forge")),
         "language": unique(repository.get("languages")),
         "declared": ("true" if document.get("declared") else "false",),

@@ -123,6 +123,11 @@ def crawl(
         for report in result.reports:
             for finding in report.findings:
                 ui.say(f"{report.forge}: {finding.key}: {finding.message}")
+        if result.organisations_resolved:
+            ui.say(
+                f"resolved the organisations of {result.organisations_resolved} records stored "
+                "before organisations existed (re-federated from the stored snapshots)"
+            )
         if result.federated or result.removed:
             scope = "all forges" if result.full_federation else "what changed"
             ui.say(f"federated {result.federated} records ({scope}), {result.removed} removed")

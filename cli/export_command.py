@@ -80,7 +80,9 @@ def export(
     software_type: list[str] = typer.Option([], "--software-type", help="e.g. standalone/web."),
     development_status: list[str] = typer.Option([], "--development-status", help="e.g. stable."),
     maintenance_type: list[str] = typer.Option([], "--maintenance-type", help="e.g. internal."),
-    organisation: list[str] = typer.Option([], "--organisation", help="Organisation name."),
+    organisation: list[str] = typer.Option(
+        [], "--organisation", help="Organisation id (a name selects every organisation of it)."
+    ),
     forge: list[str] = typer.Option([], "--forge", help="Registered forge name."),
     language: list[str] = typer.Option([], "--language", help="Programming language."),
     declared: bool | None = typer.Option(
@@ -146,6 +148,13 @@ def export(
     try:
         with open_store(settings.database_url) as store:
             store.check_integrity()  # a damaged store is reported before a byte is written
+            if selection.organisation:
+                from api.organisations_view import organisation_filter_values
+
+                values = organisation_filter_values(
+                    store.list_organisations(), selection.organisation
+                )
+                selection = selection.model_copy(update={"organisation": values})
             search: Any = None
             if selection.q:
                 from indexer.search.factory import create_search_backend

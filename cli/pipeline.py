@@ -70,6 +70,8 @@ class PipelineResult:
     """Webhooks sent change events after the crawl (`cli.webhooks_step`)."""
     notify_error: str | None = None
     """Why issues or webhooks stopped (a store failure); the crawl is saved all the same."""
+    organisations_resolved: int = 0
+    """Records stored before organisations existed, resolved first (`ensure_organisations`)."""
 
 
 def run_pipeline(
@@ -98,6 +100,8 @@ def run_pipeline(
     run (`cli.webhooks_step`); failures are in the result and the delivery logs, never raised.
     """
     result = PipelineResult(reports=[])
+    if federate:
+        result.organisations_resolved = ensure_organisations(store)
     pending: list[CrawlReport] = []
     settled: set[int] = set()
 
@@ -201,6 +205,18 @@ def federate_all(store: Store) -> tuple[int, int]:
     written = _write(store, merged, store.record_ids(), scope=None)
     store.save_organisations(organisations)
     return written
+
+
+def ensure_organisations(store: Store) -> int:
+    """Resolve the organisations of a catalogue stored before organisations existed (an
+    upgrade): when live records lack an owner and an organisation but have stored snapshots
+    (`Store.count_unresolved_organisations`), federate everything from the snapshots once —
+    afterwards every such record has its owner, so later calls do nothing. Returns how many
+    records were unresolved (0: nothing was done). `serve` and the crawl pipeline call it."""
+    unresolved = store.count_unresolved_organisations()
+    if unresolved:
+        federate_all(store)
+    return unresolved
 
 
 def organisation_directory(store: Store) -> OrganisationDirectory:

@@ -18,6 +18,7 @@ import contextlib
 import ipaddress
 import os
 import sys
+import time
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -70,21 +71,32 @@ def build_app(database_url: str | None = None) -> FastAPI:
 
 
 def check_serving() -> None:
-    """Open the store and the search backend as each worker will, rebuild an index that is lost
-    or of an older format (an upgrade), then close them.
+    """Open the store and the search backend as each worker will, resolve the organisations of
+    a catalogue stored before they existed (`cli.pipeline.ensure_organisations`), rebuild an
+    index that is lost or of an older format (an upgrade), then close them.
 
     Raises:
         CodereuseError: the settings do not lead to a usable store or search backend.
     """
+    from cli.pipeline import ensure_organisations
     from indexer.search.factory import create_search_backend
     from indexer.store import create_store
-    from indexer.sync import ensure_usable
+    from indexer.sync import ensure_usable, sync_search
 
     settings = load_settings()
     store = create_store(settings.database_url)
     try:
+        started = time.perf_counter()
+        resolved = ensure_organisations(store)
         search = create_search_backend(settings, store)
         try:
+            if resolved:
+                sync_search(search, store)
+                ui.say(
+                    f"resolved the organisations of {resolved} records stored before "
+                    f"organisations existed (re-federated from the stored snapshots in "
+                    f"{time.perf_counter() - started:.1f} s)"
+                )
             if ensure_usable(search, store):
                 ui.say(f"rebuilt the search index from {store.count_records()} stored records")
         finally:

@@ -3,7 +3,8 @@
 The list searches names, accounts and identifiers and counts country, kind and forge; one
 organisation shows its profile (each field with its source), identifiers, accounts, what its
 software uses, its activity over time (an SVG chart by `api.charts`) and its software through
-the catalogue search, with the usual filters (``organisation`` is the organisation's name).
+the catalogue search, with the usual filters (``organisation`` is the organisation's id: two
+organisations of one name stay apart).
 Persons (user namespaces) are not organisations: they are neither listed nor shown.
 """
 
@@ -153,7 +154,7 @@ def _organisation(
 def _software(
     search: Any, entity: OrganisationEntity, query: CatalogueQuery, page: SearchPage, locale: str
 ) -> SearchResult:
-    narrowed = query.model_copy(update={"organisation": [entity.name or entity.id]})
+    narrowed = query.model_copy(update={"organisation": [entity.id]})
     return run_search(search, narrowed, page, locale)
 
 
@@ -206,7 +207,7 @@ def get_organisation(
             per_page=result.per_page,
             pages=page_count(result.listed, result.per_page),
             hits=[hit_out(hit) for hit in result.hits],
-            facets=facet_values(result),
+            facets=facet_values(result, view.organisation_labels(store, cache, "en")),
             links=search_links(base, query, page, result.listed),
         ),
         links=links,
@@ -315,7 +316,7 @@ def organisation_page(
     result = _software(search, entity, query, listing, language)
     used = view.usage(store.iter_records(ids=store.organisation_record_ids(entity.id)))
     parent = store.get_organisation(entity.parent) if entity.parent else None
-    narrowed = [("organisation", entity.name or entity.id), *query.params()]
+    narrowed = [("organisation", entity.id), *query.params()]
     return render(
         context.templates,
         request,

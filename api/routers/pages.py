@@ -25,6 +25,7 @@ from api.draft_view import draft_view
 from api.forge_view import forge_out
 from api.i18n import translate
 from api.maturity_view import maturity_badge, maturity_response
+from api.organisations_view import organisation_labels
 from api.pages import error_page, page_headers, page_url, render, safe_href
 from api.query import CatalogueQuery, SearchPage
 from api.reuse_view import reuse_of
@@ -77,7 +78,8 @@ def _search_page(
     language: str,
 ) -> Response:
     result = run_search(context.search, query, page, language)
-    chips = view.chips(query, page, language)
+    organisations = organisation_labels(context.store, context.cache, language)
+    chips = view.chips(query, page, language, organisations)
     return render(
         context.templates,
         request,
@@ -94,7 +96,7 @@ def _search_page(
                 total=result.total,
             ),
             "hits": view.hits(result, language, view.back_state(query, page)),
-            "facets": view.facets(result, query, language),
+            "facets": view.facets(result, query, language, organisations),
             "chips": chips,
             "clear_href": page_url(
                 "/", [("q", query.q), ("lang", language)] if query.q else [("lang", language)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -22,6 +23,7 @@ from api.catalogue import (
 from api.deps import CatalogueQueryDep, ContextDep, SearchPageDep, StoreDep
 from api.draft_view import draft_view
 from api.models import SearchResponse, SoftwareDetail, findings_out
+from api.organisations_view import organisation_labels
 from api.problems import ApiProblem, problem_responses
 from api.publiccode_view import PubliccodeUnreadableError, normalise_publiccode
 from api.query import CatalogueQuery, SearchPage
@@ -61,7 +63,9 @@ def search_software(
         raise ApiProblem(400, "invalid-query", f"unknown locale; use one of: {', '.join(LOCALES)}")
 
     def answer() -> bytes:
-        return _search_response(context.search, query, page, locale).model_dump_json().encode()
+        labels = organisation_labels(context.store, context.cache, locale)
+        response = _search_response(context.search, query, page, locale, labels)
+        return response.model_dump_json().encode()
 
     key = ("search", tuple(query.params()), page.model_dump_json(), locale)
     body, hit = cached_search(context.cache, context.search, key, answer)
@@ -69,7 +73,11 @@ def search_software(
 
 
 def _search_response(
-    search: SearchBackend, query: CatalogueQuery, page: SearchPage, locale: str
+    search: SearchBackend,
+    query: CatalogueQuery,
+    page: SearchPage,
+    locale: str,
+    labels: Mapping[str, str],
 ) -> SearchResponse:
     result = run_search(search, query, page, locale)
     return SearchResponse(
@@ -82,7 +90,7 @@ def _search_response(
         per_page=result.per_page,
         pages=page_count(result.listed, result.per_page),
         hits=[hit_out(hit) for hit in result.hits],
-        facets=facet_values(result),
+        facets=facet_values(result, labels),
         links=search_links("/api/v1/software", query, page, result.listed),
     )
 

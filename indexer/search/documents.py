@@ -12,8 +12,9 @@ Pure (no I/O), shared by every backend so they agree on what is searchable and h
 - **facet values** per field of `protocol.KEYWORD_FIELDS`, always as tuples of strings
   (booleans as ``"true"``/``"false"``): licence ids (the forge-detected licence when the record
   declares none), categories, platforms, software type, development status, maintenance type,
-  organisation name, forge, programming languages, declared, archived; the maturity level
-  and flags (`maturity_values`);
+  organisation *id* (`organisation_facet`: two organisations of one name stay apart; pages show
+  the name), forge, programming languages, declared, archived; the maturity level and flags
+  (`maturity_values`);
 - **sort keys**: last activity as epoch seconds, stars, `name_sort` (case-folded name);
 - **mirror collapsing**: `mirror_group` is the smallest canonical id among the record and the
   mirrors it lists (mirror links are symmetric in the store, so every copy computes the same
@@ -69,6 +70,8 @@ class SearchDocument:
     forge: str
     organisation: str | None
     mirrors: tuple[str, ...] = field(default=())
+    organisation_id: str | None = None
+    """The id of `organisation` (its facet value, see `organisation_facet`)."""
     reuse_level: int = 0
     """The highest of `REUSE_THRESHOLDS` the other organisations using the record reach, or 0."""
     maturity_level: int = 0
@@ -168,6 +171,14 @@ def maturity_values(record: Record) -> tuple[int, dict[str, tuple[str, ...]]]:
     active = assessment.criterion("active").level
     values["active_within"] = {"met": ("90d", "1y"), "partly": ("1y",)}.get(active, ())
     return assessment.level, values
+def organisation_facet(record: Record) -> str | None:
+    """The ``organisation`` facet value of `record`: its resolved organisation's id, never its
+    name (two organisations may share one); None for a person (a user namespace is not an
+    organisation) or a record without an organisation id."""
+    organisation = record.organisation
+    if organisation is None or organisation.kind == "person":
+        return None
+    return organisation.id or None
 
 
 def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
@@ -176,7 +187,7 @@ def facet_values(record: Record) -> dict[str, tuple[str, ...]]:
     def one(value: str | None) -> tuple[str, ...]:
         return (value,) if value else ()
 
-    organisation = record.organisation.name if record.organisation else None
+    organisation = organisation_facet(record)
     return {
         "licence": _unique(licence_ids(record)),
         "category": _unique(record.categories),
@@ -270,6 +281,7 @@ def search_document(record: Record) -> SearchDocument:
         mirrors=tuple(record.mirrors),
         reuse_level=reuse_level(record),
         maturity_level=int(facets["maturity"][0]),
+        organisation_id=organisation_facet(record),
     )
 
 

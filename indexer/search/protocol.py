@@ -137,6 +137,10 @@ class Hit:
     partial: Annotated[
         bool, Field(description="holds only some of the query words (a partial match)")
     ] = False
+    organisation_id: Annotated[
+        str | None,
+        Field(description="id of the organisation (the value the organisation filter takes)"),
+    ] = None
 
 
 @dataclass(frozen=True)

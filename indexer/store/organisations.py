@@ -7,9 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, case, delete, func, insert, select
+from sqlalchemy import Connection, case, delete, exists, func, insert, select
 
-from indexer.store.models import OrganisationRow, RecordRow, RegistryOrganisationRow
+from indexer.store.models import (
+    OrganisationRow,
+    RecordRow,
+    RegistryOrganisationRow,
+    RepositoryRow,
+)
 from schemas.organisation import ForgeAccount, OrganisationEntity, RegistryOrganisation
 
 
@@ -102,6 +107,23 @@ def counts(connection: Connection) -> dict[str, OrganisationCounts]:
         oid: OrganisationCounts(t[0], t[1], t[2], tuple(sorted(forges[oid])))
         for oid, t in totals.items()
     }
+
+
+def unresolved(connection: Connection) -> int:
+    """Live records stored before organisations were resolved — no owner path and no
+    organisation id — whose repository has a stored snapshot (so federation can resolve them).
+    A record federated since always has an owner path, so this stays 0 once they are."""
+    query = (
+        select(func.count())
+        .select_from(RecordRow)
+        .where(
+            RecordRow.deleted_at.is_(None),
+            RecordRow.owner.is_(None),
+            RecordRow.organisation_id.is_(None),
+            exists().where(RepositoryRow.canonical_id == RecordRow.id),
+        )
+    )
+    return int(connection.scalar(query) or 0)
 
 
 def record_ids(connection: Connection, id_: str) -> list[str]:

@@ -268,7 +268,8 @@ def facets_after(
         select(
             RecordRow.id,
             RecordRow.forge,
-            RecordRow.organisation,
+            RecordRow.organisation_id,
+            RecordRow.organisation_kind,
             RecordRow.licences,
             RecordRow.languages,
             RecordRow.categories,
@@ -284,7 +285,7 @@ def facets_after(
             RecordFacets(
                 row.id,
                 row.forge,
-                row.organisation,
+                row.organisation_id if row.organisation_kind != "person" else None,
                 tuple(row.licences or ()),
                 tuple(row.languages or ()),
                 tuple(row.categories or ()),

@@ -621,6 +621,12 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
         with self._transaction(write=False) as connection:
             return organisations.counts(connection)
 
+    def count_unresolved_organisations(self) -> int:
+        """Live records stored before organisations existed that a re-federation from their
+        stored snapshots would resolve (`cli.pipeline.ensure_organisations`)."""
+        with self._transaction(write=False) as connection:
+            return organisations.unresolved(connection)
+
     def organisation_record_ids(self, id: str) -> list[str]:
         """Ids of the live records of organisation `id`."""
         with self._transaction(write=False) as connection:

@@ -165,7 +165,8 @@ class CatalogueTimeline:
 @dataclass(frozen=True)
 class RecordFacets:
     """A live record's filterable values as the store keeps them in columns beside its JSON:
-    forge, organisation name, licence ids (declared, else the forge's), languages, categories."""
+    forge, organisation id (None for a person), licence ids (declared, else the forge's),
+    languages, categories — the values the search's facets hold."""
 
     id: str
     forge: str

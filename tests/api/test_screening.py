@@ -21,8 +21,9 @@ FILTERS: list[dict[str, FilterValue]] = [
     {"forge": ("github",)},
     {"licence": ("eupl-1.2",)},
     {"licence": ("MIT", "AGPL-3.0-or-later")},
-    {"organisation": ("STRASSENBAUAMT MÜNSTER",)},
-    {"organisation": ('Amt "Nord"',)},
+    {"organisation": ("NAME:STRA-ENBAUAMT-M-NSTER",)},  # organisation ids, case-folded
+    {"organisation": ("name:amt-nord",)},
+    {"category": ('a "quoted" category',)},
     {"category": ("document-management",), "forge": ("opencode",)},
     {"declared": ("false",)},
     {"language": ("nothing-like-this",)},
@@ -85,7 +86,7 @@ def test_screening_skips_parsing_records_that_cannot_match(
         return original(document, *args, **kwargs)
 
     monkeypatch.setattr(Record, "model_validate_json", counted)
-    selected = list(matching_records(catalogue, {"organisation": ("land beispiel",)}))
+    selected = list(matching_records(catalogue, {"organisation": ("name:land-beispiel",)}))
     assert 1 == len(selected) == len(parsed)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from schemas.organisation import name_id
 from schemas.publiccode import vocabularies
 from schemas.record import (
     Description,
@@ -146,7 +147,9 @@ def record_from(position: int, stem: str, data: dict[str, Any]) -> Record:
         maintenance=Maintenance(
             type=maintenance_type if declared and maintenance_type in MAINTENANCE else None
         ),
-        organisation=Organisation(name=organisation_name) if organisation_name else None,
+        organisation=Organisation(id=name_id(organisation_name), name=organisation_name)
+        if organisation_name
+        else None,
         repository=Repository(
             forge=forge,
             url=url,

@@ -61,7 +61,8 @@ def make_record(
         software_type="standalone/web",
         development_status="stable",
         maintenance=Maintenance(type="internal"),
-        organisation=Organisation(name=organisation) if organisation else None,
+        # the id is the name here, so filters and hostile values read as in the fixtures
+        organisation=Organisation(id=organisation, name=organisation) if organisation else None,
         relations=Relations(mirrors=list(mirrors)),
         repository=Repository(
             forge=forge,

@@ -38,7 +38,9 @@ def _values(record: Record, field: str) -> list[str]:
         "development_status": lambda r: [r.development_status] if r.development_status else [],
         "maintenance_type": lambda r: [r.maintenance.type] if r.maintenance.type else [],
         "organisation": lambda r: (
-            [r.organisation.name] if r.organisation and r.organisation.name else []
+            [r.organisation.id]
+            if r.organisation and r.organisation.id and r.organisation.kind != "person"
+            else []
         ),
         "forge": lambda r: [r.repository.forge],
         "language": lambda r: list(dict.fromkeys(r.repository.languages)),
@@ -497,3 +499,36 @@ def test_publisher_filters_select_by_findings(
     assert names == sorted(hit.name.lower() for hit in result.hits)
     if not filters.get("finding") and filters.get("valid") == ("false",):
         assert {"publiccode.not_url": 1, "publiccode.deprecated": 1} == result.facets["finding"]
+
+
+def test_the_organisation_facet_counts_and_filters_by_id(
+    make_backend: Callable[[list[Record]], SearchBackend],
+) -> None:
+    """Two organisations named alike stay apart: the facet counts ids, a filter by one id finds
+    only its software, hits carry the id beside the name; a person is no facet value."""
+    from schemas.record import Organisation
+    from tests.search.corpus import make_record
+
+    def owned(slug: str, organisation: Organisation) -> Record:
+        return make_record(slug, f"Tool {slug}").model_copy(update={"organisation": organisation})
+
+    north = Organisation(id="account:git.north.example:it", name="IT-Dienst", kind="unknown")
+    south = Organisation(id="tooi:gm0001", name="IT-Dienst", kind="public_body")
+    person = Organisation(id="account:github.com:anna", kind="person")
+    backend = make_backend(
+        [
+            owned("a", north),
+            owned("b", north),
+            owned("c", south),
+            owned("d", person),
+        ]
+    )
+    counts = backend.search(facets=["organisation"]).facets["organisation"]
+    assert {north.id: 2, south.id: 1} == dict(counts)
+    found = backend.search(filters={"organisation": (south.id,)}, facets=["organisation"])
+    assert (["c"], {south.id: 1}) == (
+        [hit.id.rsplit("/", 1)[1] for hit in found.hits],
+        dict(found.facets["organisation"]),
+    )
+    assert [("IT-Dienst", south.id)] == [(h.organisation, h.organisation_id) for h in found.hits]
+    assert 0 == backend.search(filters={"organisation": ("IT-Dienst",)}).total

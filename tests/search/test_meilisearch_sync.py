@@ -57,3 +57,31 @@ def test_rebuild_remembers_the_store_position(server: MeiliServer, tmp_path: Pat
     if server.fake is not None:
         assert {server.index, state_index(server.index)} == set(server.fake.indexes)
     store.close()
+
+
+def test_an_index_synced_with_an_older_document_layout_is_rebuilt(
+    server: MeiliServer, tmp_path: Path
+) -> None:
+    """A sync position written by an older release (organisation facet by name, no
+    ``format``) is not trusted: the next sync rebuilds, so the facet holds ids."""
+    import json
+
+    from indexer.search.meilisearch.settings import PRIMARY_KEY
+    from indexer.search.meilisearch.sync import STATE_KEY
+
+    store = create_store(f"sqlite:///{tmp_path / 'codereuse.db'}")
+    store.upsert_records(CORPUS)
+    backend = server.backend()
+    backend.sync_from_store(store)
+    older = json.dumps([{PRIMARY_KEY: STATE_KEY, "store_seq": store.latest_change_seq()}])
+    client = backend.client  # type: ignore[attr-defined]
+    client.wait(
+        client.submit(
+            "POST", f"/indexes/{state_index(server.index)}/documents", content=older.encode()
+        )
+    )
+    server.transport.requests.clear()
+    assert len(CORPUS) == backend.sync_from_store(store)
+    assert any(r.path == "/swap-indexes" for r in server.transport.requests)
+    assert 0 == backend.sync_from_store(store)
+    store.close()

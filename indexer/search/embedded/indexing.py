@@ -78,6 +78,7 @@ def document_data(document: SearchDocument) -> str:
             "forge": document.forge,
             "stars": document.stars,
             "organisation": document.organisation,
+            "organisation_id": document.organisation_id,
             "mirrors": list(document.mirrors),
         },
         ensure_ascii=False,

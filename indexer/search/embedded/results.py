@@ -96,6 +96,7 @@ def build_hits(
                 mirrors=mirrors,
                 highlights=highlights,
                 partial=bool(partial >> rowid & 1),
+                organisation_id=data.get("organisation_id"),
             )
         )
     return hits

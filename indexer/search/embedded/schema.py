@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "7"  # 6: maturity facets; 7: valid, has_findings and finding (issue 13)
+SCHEMA_VERSION = "8"
+"""6: maturity facets; 7: valid, has_findings and finding (issue 13); 8: the organisation facet
+holds organisation ids (was names), hits carry the id (issue 11)."""
 ATTRIBUTES: tuple[str, ...] = ("name", "short", "features", "tags", "long")
 
 _TABLES = [

@@ -82,6 +82,7 @@ RETRIEVED_ATTRIBUTES: list[str] = [
     "forge",
     "stars",
     "organisation",
+    "organisation_name",
     "mirrors",
 ]
 BATCH_BYTES = 10_000_000

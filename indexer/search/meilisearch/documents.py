@@ -8,6 +8,8 @@ only lays it out for Meilisearch:
   languages of one text alike and declare each language with ``localizedAttributes``;
 * facet fields are top-level attributes named as in the protocol, each a list of strings (also
   the single-valued ``forge`` and ``organisation``); ``declared`` and ``archived`` are booleans (Meilisearch filters and counts them as ``"true"``/``"false"``);
+  ``organisation`` holds the organisation's *id* (`DOCUMENT_FORMAT` 2), its name for the hit
+  card is ``organisation_name``;
 * ranking fields that make mirror copies tie except on the preference (`settle_mirrors`);
 * the primary key. Meilisearch document ids allow only ASCII ``[A-Za-z0-9_-]`` (≤ 511 bytes) and
   one bad id fails a whole batch, so the canonical id (``host/path``) cannot be the key. The key
@@ -27,6 +29,9 @@ from indexer.search.documents import SearchDocument, search_document
 from indexer.search.meilisearch.settings import FACET_ATTRIBUTES, PRIMARY_KEY
 from schemas.record import Record
 
+DOCUMENT_FORMAT = 2
+"""The layout of the documents; an index synced with another (older) layout is rebuilt by the
+next sync (`sync.read_position`). 2: ``organisation`` holds ids, ``organisation_name`` names."""
 _NOT_KEY_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]+")
 _SLUG_LENGTH = 120
 
@@ -68,6 +73,7 @@ def layout(document: SearchDocument) -> dict[str, Any]:
         "mirror_order": 0,
         "reuse_level": document.reuse_level,
         "maturity_level": document.maturity_level,
+        "organisation_name": document.organisation,
     }
     # Facets are lists of strings, even single-valued ones (forge, organisation, …).
     for name in FACET_ATTRIBUTES:

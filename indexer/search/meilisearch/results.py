@@ -101,9 +101,10 @@ def to_hit(document: Mapping[str, Any], locale: str) -> Hit:
             valid=bool(document.get("valid", True)),
             forge=_first(document.get("forge")) or "",
             stars=document.get("stars"),
-            organisation=_first(document.get("organisation")),
+            organisation=document.get("organisation_name"),
             mirrors=tuple(document.get("mirrors") or ()),
             highlights=highlights(document, locale),
+            organisation_id=_first(document.get("organisation")),
         )
     except KeyError as missing:
         raise SearchError(

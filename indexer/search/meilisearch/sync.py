@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from indexer.search.meilisearch.client import MeilisearchClient
+from indexer.search.meilisearch.documents import DOCUMENT_FORMAT
 from indexer.search.meilisearch.settings import PRIMARY_KEY
 from schemas.record import Record
 
@@ -39,19 +40,24 @@ def state_index(index: str) -> str:
 
 
 def read_position(client: MeilisearchClient, index: str) -> int | None:
-    """The last applied change seq, or None when the index never synced."""
+    """The last applied change seq, or None when the index never synced or was synced with
+    documents of another layout (`DOCUMENT_FORMAT`, e.g. by an older release): then the next
+    sync rebuilds it."""
     document = client.request(
         "GET", f"/indexes/{state_index(index)}/documents/{STATE_KEY}", allow_not_found=True
     )
     if not isinstance(document, dict) or not isinstance(document.get("store_seq"), int):
+        return None
+    if document.get("format") != DOCUMENT_FORMAT:
         return None
     seq: int = document["store_seq"]
     return seq
 
 
 def write_position(client: MeilisearchClient, index: str, seq: int) -> None:
-    """Remember `seq` as applied (waits for the task)."""
-    body = json.dumps([{PRIMARY_KEY: STATE_KEY, "store_seq": seq}]).encode()
+    """Remember `seq` as applied, with the documents' layout (waits for the task)."""
+    state = {PRIMARY_KEY: STATE_KEY, "store_seq": seq, "format": DOCUMENT_FORMAT}
+    body = json.dumps([state]).encode()
     client.wait(
         client.submit(
             "POST",
