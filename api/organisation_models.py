@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from api.models import FacetValue, SearchResponse
+from api.organisation_reuse import OrganisationReuse
 from schemas.organisation import OrganisationEntity, OrganisationKind
 
 
@@ -55,4 +56,8 @@ class OrganisationDetail(BaseModel):
     categories: list[FacetValue] = Field(description="publiccode.yml categories, most first")
     activity: list[YearCount] = Field(description="its software by year of last activity")
     software: SearchResponse
+    reuse: OrganisationReuse = Field(
+        description="our software used by other organisations, software of others we use "
+        "(issue 15; each link with its evidence)"
+    )
     links: dict[str, str] = Field(description="self, page, parent (when a registry names one)")

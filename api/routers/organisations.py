@@ -35,6 +35,7 @@ from api.organisation_models import (
     OrganisationsResponse,
     YearCount,
 )
+from api.organisation_reuse import organisation_reuse
 from api.pages import error_page, page_url, render, safe_href
 from api.problems import ApiProblem, problem_responses
 from api.publisher_view import organisation_errors
@@ -185,7 +186,9 @@ def get_organisation(
     entity = item.entity
     page = page.model_copy(update={"facets": page.facets or SOFTWARE_FACETS})
     result = _software(search, entity, query, page, "en")
-    used = view.usage(store.iter_records(ids=store.organisation_record_ids(entity.id)))
+    record_ids = store.organisation_record_ids(entity.id)
+    used = view.usage(store.iter_records(ids=record_ids))
+    labels = view.organisation_labels(store, cache, "en")
     base = f"/api/v1/organisations/{entity.id}"
     links = {"self": base, "page": f"/organisations/{entity.id}"}
     if entity.parent:
@@ -207,9 +210,10 @@ def get_organisation(
             per_page=result.per_page,
             pages=page_count(result.listed, result.per_page),
             hits=[hit_out(hit) for hit in result.hits],
-            facets=facet_values(result, view.organisation_labels(store, cache, "en")),
+            facets=facet_values(result, labels),
             links=search_links(base, query, page, result.listed),
         ),
+        reuse=organisation_reuse(store, record_ids, labels),
         links=links,
     )
 
@@ -314,7 +318,9 @@ def organisation_page(
     entity = item.entity
     listing = SearchPage(facets=SOFTWARE_FACETS, sort="name", page=page, per_page=20)
     result = _software(search, entity, query, listing, language)
-    used = view.usage(store.iter_records(ids=store.organisation_record_ids(entity.id)))
+    record_ids = store.organisation_record_ids(entity.id)
+    used = view.usage(store.iter_records(ids=record_ids))
+    labels = view.organisation_labels(store, cache, language)
     parent = store.get_organisation(entity.parent) if entity.parent else None
     narrowed = [("organisation", entity.id), *query.params()]
     return render(
@@ -358,6 +364,8 @@ def organisation_page(
                 {"hit": hit, "href": page_url(f"/software/{hit.id}", [("lang", language)])}
                 for hit in result.hits
             ],
+            "org_reuse": organisation_reuse(store, record_ids, labels),
+            "safe": safe_href,
             "software_total": result.total,
             "errors": organisation_errors(store, entity.id, language),
             "query": query,

@@ -66,4 +66,4 @@ def test_search_cards_link_their_organisation(page: Any, base_url: str) -> None:
     link = page.locator("article.card ul.meta a", has_text="Stadt Musterhausen").first
     link.click()
     page.wait_for_load_state()
-    assert "organisation=Stadt+Musterhausen" in page.url
+    assert "organisation=name%3Astadt-musterhausen" in page.url  # by id, not by name
