@@ -112,3 +112,34 @@ def test_canonical_url_refuses_malformed_hosts_and_ports(bad: str) -> None:
     """Malformed IPv6 hosts and ports are an InvalidURLError, never a bare ValueError."""
     with pytest.raises(InvalidURLError):
         canonical_url(bad)
+
+
+def test_drafted_flag_marks_exactly_the_inferred_records() -> None:
+    """`provenance.drafted` is true for an inferred record (its publiccode.yml view is a
+    draft), false for a declared one even when invalid; stored JSON without the flag, or with a
+    wrong one, reads right; exports carry it as a column."""
+    import json
+    from pathlib import Path
+
+    from api.exports.columns import COLUMN_NAMES, record_row
+    from schemas.findings import Finding
+    from schemas.record import Record
+    from tests.api.records import make_record
+
+    inferred = make_record("https://gitlab.example.org/a/inferred", "Inferred", declared=False)
+    invalid = make_record(
+        "https://gitlab.example.org/a/invalid",
+        "Invalid",
+        findings=(Finding(type="error", key="legal.license", message="missing"),),
+    )
+    assert (True, False) == (inferred.provenance.drafted, invalid.provenance.drafted)
+    stored = json.loads(inferred.model_dump_json(exclude=set(Record.model_computed_fields)))
+    del stored["provenance"]["drafted"]  # as a release before the flag stored it
+    assert Record.model_validate(stored).provenance.drafted
+    stored = json.loads(invalid.model_dump_json(exclude=set(Record.model_computed_fields)))
+    stored["provenance"]["drafted"] = True
+    assert not Record.model_validate(stored).provenance.drafted
+    assert "drafted" in COLUMN_NAMES
+    assert (True, False) == (record_row(inferred)["drafted"], record_row(invalid)["drafted"])
+    schema = json.loads(Path("schemas/json/record.schema.json").read_text(encoding="utf-8"))
+    assert "drafted" in schema["$defs"]["Provenance"]["properties"]

@@ -34,6 +34,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "string", "name of the software"),
     Column("declared", "bool", "from a publiccode.yml (true) or inferred from the forge"),
     Column("valid", "bool", "the publiccode.yml has no error"),
+    Column("drafted", "bool", "its publiccode.yml view is drafted by codereuse (inferred)"),
     Column("forge", "string", "registered forge the record was crawled from"),
     Column("organisation", "string", "publishing organisation (as organisation_name)"),
     Column("organisation_uri", "string", "URI of the publishing organisation"),
@@ -129,6 +130,7 @@ def document_row(document: Document) -> dict[str, Cell]:
         "name": document["name"],
         "declared": document["declared"],
         "valid": errors == 0,
+        "drafted": not document["declared"],  # `Provenance.drafted` (older documents lack it)
         "forge": repository["forge"],
         "organisation": organisation.get("name"),
         "organisation_uri": organisation.get("uri"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from schemas.facts import RepositoryFacts
 from schemas.findings import Finding, has_errors
@@ -172,6 +172,12 @@ class Provenance(_Model):
     publiccode_version: str | None = Field(
         default=None, description="publiccodeYmlVersion declared by the file"
     )
+    drafted: bool = Field(
+        default=False,
+        description="true when the record's publiccode.yml view is a draft codereuse made from "
+        "forge facts: exactly the inferred records (no publiccode.yml of their own); false for "
+        "declared ones, also when their file is invalid (a suggested fix keeps the owner's file)",
+    )
 
 
 class Record(_Model):
@@ -223,6 +229,13 @@ class Record(_Model):
     repository: Repository
     provenance: Provenance
     findings: list[Finding] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _drafted_follows_declared(self) -> Record:
+        """`Provenance.drafted` is ``not declared``, whatever the input said (records stored
+        before the flag existed read right, and the two never disagree)."""
+        self.provenance.drafted = not self.declared
+        return self
 
     @computed_field(description="false when the publiccode.yml has an error finding")  # type: ignore[prop-decorator]
     @property
