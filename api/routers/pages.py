@@ -6,6 +6,7 @@ in the URL, so a search can be shared as a link.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -59,8 +60,11 @@ def search_page(
     """
     page = page.model_copy(update={"facets": list(view.PAGE_FACETS)})
 
+    # Named outside `answer`: the cache's compute locks are striped, not reentrant.
+    organisations = organisation_labels(context.store, context.cache, language)
+
     def answer() -> bytes:
-        return bytes(_search_page(request, context, query, page, language).body)
+        return bytes(_search_page(request, context, query, page, language, organisations).body)
 
     key = ("search page", request.url.query, language)
     try:
@@ -76,9 +80,9 @@ def _search_page(
     query: CatalogueQuery,
     page: SearchPage,
     language: str,
+    organisations: Mapping[str, str],
 ) -> Response:
     result = run_search(context.search, query, page, language)
-    organisations = organisation_labels(context.store, context.cache, language)
     chips = view.chips(query, page, language, organisations)
     return render(
         context.templates,

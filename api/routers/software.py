@@ -62,8 +62,10 @@ def search_software(
     if locale not in LOCALES:
         raise ApiProblem(400, "invalid-query", f"unknown locale; use one of: {', '.join(LOCALES)}")
 
+    # Named outside `answer`: the cache's compute locks are striped, not reentrant.
+    labels = organisation_labels(context.store, context.cache, locale)
+
     def answer() -> bytes:
-        labels = organisation_labels(context.store, context.cache, locale)
         response = _search_response(context.search, query, page, locale, labels)
         return response.model_dump_json().encode()
 
