@@ -170,7 +170,12 @@ def test_iter_documents_streams_the_stored_json_of_live_records(store: Store) ->
 def test_iter_facets_gives_the_live_records_filter_columns(store: Store) -> None:
     """Every live record's forge, organisation, licences, languages and categories, by id;
     a deleted record is left out."""
-    kept = make_record("https://gitlab.opencode.de/stadt/a")
+    from schemas.record import Organisation
+
+    organisation = Organisation(id="name:stadt", name="Stadt", kind="public_body")
+    kept = make_record("https://gitlab.opencode.de/stadt/a").model_copy(
+        update={"organisation": organisation}
+    )
     gone = make_record("https://gitlab.opencode.de/stadt/b")
     store.upsert_records([kept, gone])
     store.delete_records([gone.id])
@@ -178,7 +183,7 @@ def test_iter_facets_gives_the_live_records_filter_columns(store: Store) -> None
     assert [kept.id] == [row.id for row in rows]
     row = rows[0]
     assert kept.repository.forge == row.forge
-    assert (kept.organisation.name if kept.organisation else None) == row.organisation
+    assert "name:stadt" == row.organisation  # the organisation facet's value: its id
     assert tuple(kept.categories) == row.categories
     assert tuple(kept.repository.languages) == row.languages
     licences = kept.licence.ids if kept.licence and kept.licence.ids else [kept.repository.licence]
