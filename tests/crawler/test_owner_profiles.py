@@ -168,11 +168,16 @@ def test_gitea_owner_scopes_read_profiles_at_no_extra_request(fake_time: FakeTim
     assert ("person", None) == kinds["user0"]
     assert organisation_name("org0") == kinds["org0"][1]
     assert "person" != kinds["org0"][0]
-    # per organisation: its profile and one listing page; the user: the 404, a probe, a page;
-    # then one root listing per repository and one request per publiccode file
-    files = sum(1 for r in fake.repos if r.publiccode is not None)
-    assert 2 * 2 + 3 + 24 + files == report.requests
-    assert 0 == fake.paths["/api/v1/orgs"]
+    # per organisation: its profile, then its listing; the user: the 404, a probe, its listing
+    # — as many requests as the probes of /orgs/{org}/repos cost before, and no /orgs page
+    assert {"/api/v1/orgs/org0": 1, "/api/v1/orgs/org0/repos": 1} == {
+        path: n for path, n in fake.paths.items() if path.startswith("/api/v1/orgs/org0")
+    }
+    assert (1, 2, 0) == (
+        fake.paths["/api/v1/orgs/user0"],
+        fake.paths["/api/v1/users/user0/repos"],
+        fake.paths["/api/v1/orgs"],
+    )
 
 
 def test_gitea_never_reads_more_orgs_pages_than_one_per_started_100_owners(
