@@ -211,6 +211,11 @@ def one_run(repos: int, naive_repos: int, latency: float) -> dict[str, float]:
                 named, persons, _ = organisation_shares(store, forge)
                 figures[f"organisation_named_share_{forge}"] = named
                 figures[f"person_share_{forge}"] = persons
+            figures["manifest_records"] = sum(
+                1
+                for record in store.iter_records()
+                if any(m.path == "package.json" for m in record.packages.manifests)
+            )
             changed = random.Random(42).sample(range(1, repos + 1), repos // 100)  # 1%
             for fake in (lab, github, tea):
                 fake.touch(changed)
@@ -330,6 +335,10 @@ def main() -> None:
             f"{100 * median('person_share_' + forge):>11.1f}%"
         )
     print(f"{'  federated records looked at':44}{median('federated_records'):>12.0f}")
+    print(
+        f"{'records with a package.json read (facts)':44}{median('manifest_records'):>12.0f}"
+        "   (its request is in the full-crawl rows above)"
+    )
     print(
         "with facts (the rows above unless said): GitLab and GitHub add one request per page of "
         "100 repositories for the README, LICENSE and manifest texts the root listings named "

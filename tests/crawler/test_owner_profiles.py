@@ -163,7 +163,7 @@ def test_gitea_owner_scopes_read_profiles_at_no_extra_request(fake_time: FakeTim
     registration = ForgeRegistration(
         name="lab", kind="gitea", url="https://lab.example.org", orgs=["org0", "org1", "user0"]
     )
-    records, report, _entities = _gitea_records(fake, registration, fake_time)
+    records, _report, _entities = _gitea_records(fake, registration, fake_time)
     kinds = _kinds(records)
     assert ("person", None) == kinds["user0"]
     assert organisation_name("org0") == kinds["org0"][1]
