@@ -171,6 +171,8 @@ def maturity_values(record: Record) -> tuple[int, dict[str, tuple[str, ...]]]:
     active = assessment.criterion("active").level
     values["active_within"] = {"met": ("90d", "1y"), "partly": ("1y",)}.get(active, ())
     return assessment.level, values
+
+
 def organisation_facet(record: Record) -> str | None:
     """The ``organisation`` facet value of `record`: its resolved organisation's id, never its
     name (two organisations may share one); None for a person (a user namespace is not an
