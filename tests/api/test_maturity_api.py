@@ -200,7 +200,7 @@ def test_search_filters_facets_and_sorts_by_maturity(maturity_client: AppClient)
         params={"has_ci": "true", "facets": "maturity,has_ci,active_within"},
     ).json()
     assert [WELL_KEPT] == [hit["id"] for hit in body["hits"]]
-    assert [{"value": "3", "count": 1}] == body["facets"]["maturity"]
+    assert [{"value": "3", "count": 1, "label": None}] == body["facets"]["maturity"]
     unknown = maturity_client.get("/api/v1/software", params={"has_ci": "false"}).json()
     assert 0 == unknown["total"]  # records whose root was not read are neither true nor false
     ranked = maturity_client.get("/api/v1/software", params={"sort": "maturity"}).json()
