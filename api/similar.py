@@ -78,6 +78,7 @@ class _Document:
     id: str
     name: str
     organisation: str | None
+    organisation_id: str | None  # "other organisations" are told apart by id, not by name
     related: frozenset[str]  # mirrors, forks, variants, upstreams: not "something similar"
 
 
@@ -169,9 +170,15 @@ class SimilarIndex:
         for number, text in enumerate(stored):
             document = json.loads(text)
             counts, forms = _terms(document)
-            organisation = (document.get("organisation") or {}).get("name")
+            organisation = document.get("organisation") or {}
             documents.append(
-                _Document(document["id"], document["name"], organisation, _related(document))
+                _Document(
+                    document["id"],
+                    document["name"],
+                    organisation.get("name"),
+                    organisation.get("id") or None,
+                    _related(document),
+                )
             )
             row = []
             for term, count in counts.items():
@@ -245,7 +252,7 @@ class SimilarIndex:
             if (
                 candidate.id in source.related
                 or source.id in candidate.related
-                or (source.organisation and candidate.organisation == source.organisation)
+                or (source.organisation_id and candidate.organisation_id == source.organisation_id)
             ):
                 continue
             result.append(

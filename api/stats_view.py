@@ -7,6 +7,7 @@ its CSV always show the same figures.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -133,6 +134,14 @@ def _crawls(language: str, history: Sequence[CrawlRun]) -> Chart:
     return Chart("crawls", title, columns, rows, line_chart("crawls", title, days, series))
 
 
+def organisation_labels(stats: CatalogueStats) -> dict[str, str]:
+    """Organisation id of `stats.by_organisation` → its name; a name two organisations share
+    gets the id appended, so their bars stay apart."""
+    names = {oid: stats.organisation_names.get(oid) or oid for oid in stats.by_organisation}
+    shared = Counter(names.values())
+    return {oid: f"{name} ({oid})" if shared[name] > 1 else name for oid, name in names.items()}
+
+
 def stats_page(stats: CatalogueStats, timeline: CatalogueTimeline, language: str) -> StatsPage:
     """All charts of the statistics page in `language` (category names localised)."""
     categories = {
@@ -157,7 +166,7 @@ def stats_page(stats: CatalogueStats, timeline: CatalogueTimeline, language: str
             language,
             stats.by_organisation,
             translate(language, "field.organisation"),
-            {},
+            organisation_labels(stats),
         ),
         _activity(language, timeline),
         _crawls(language, stats.history),

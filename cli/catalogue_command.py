@@ -340,11 +340,15 @@ def stats(
         f"{figures.records} records ({figures.declared} declared, {figures.valid} valid) "
         f"from {figures.repositories} repositories on {figures.forges} forges"
     )
+    from api.stats_view import organisation_labels
+
+    labels = {"by_organisation": organisation_labels(figures)}
     for name in ("by_forge", "by_organisation", "by_licence", "by_language", "by_category"):
         counts = payload.get(name) or {}
         if counts:
             top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:10]
-            shown = ", ".join(f"{value} ({count})" for value, count in top)
+            label = labels.get(name, {})
+            shown = ", ".join(f"{label.get(value, value)} ({count})" for value, count in top)
             out.print(f"[bold]{name.removeprefix('by_')}[/]: {ui.escape(shown)}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, delete, extract, func, insert, select, text
+from sqlalchemy import Connection, Row, case, delete, extract, func, insert, or_, select, text
 
 from indexer.store import crawl_state, records
 from indexer.store.models import AliasRow, ForgeRow, RecordRow, RelationRow, RepositoryRow
@@ -17,6 +17,7 @@ from indexer.store.values import (
     RelationKind,
 )
 from schemas.errors import StoreError
+from schemas.organisation import name_id
 from schemas.record import canonical_id
 
 HISTORY_RUNS = 500
@@ -98,6 +99,33 @@ def _count_by(connection: Connection, column: Any) -> dict[str, int]:
     return _ranked(connection.execute(query))
 
 
+def _by_organisation(connection: Connection) -> tuple[dict[str, int], dict[str, str]]:
+    """Organisation id → live records, and id → the name most of them carry (persons left
+    out: a user namespace is not an organisation). Grouped by id, not name, so two
+    organisations of the same display name stay apart; a record not federated yet (a name and
+    no id) counts under the name's id (`schemas.organisation.name_id`)."""
+    query = (
+        select(RecordRow.organisation_id, RecordRow.organisation, func.count())
+        .where(
+            RecordRow.deleted_at.is_(None),
+            or_(RecordRow.organisation_id.is_not(None), RecordRow.organisation.is_not(None)),
+            or_(RecordRow.organisation_kind.is_(None), RecordRow.organisation_kind != "person"),
+        )
+        .group_by(RecordRow.organisation_id, RecordRow.organisation)
+    )
+    totals: dict[str, int] = {}
+    names: dict[str, tuple[int, str]] = {}
+    for found, name, count in connection.execute(query):
+        oid = found or (name_id(name) if name and name.strip() else None)
+        if not oid:
+            continue
+        totals[oid] = totals.get(oid, 0) + int(count)
+        if name and (oid not in names or (-int(count), name) < names[oid]):
+            names[oid] = (-int(count), name)
+    ranked = dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
+    return ranked, {oid: name for oid, (_, name) in names.items()}
+
+
 def _count_elements(connection: Connection, column: str) -> dict[str, int]:
     if column not in _LIST_COLUMNS:
         raise ValueError(f"{column!r} is not a JSON list column of records")
@@ -123,6 +151,7 @@ def stats(connection: Connection) -> CatalogueStats:
         select(func.count()).select_from(RepositoryRow).where(RepositoryRow.tombstoned_at.is_(None))
     )
     forge_count = connection.scalar(select(func.count()).select_from(ForgeRow))
+    by_organisation, organisation_names = _by_organisation(connection)
     return CatalogueStats(
         records=int(totals.records or 0),
         declared=int(totals.declared or 0),
@@ -130,7 +159,8 @@ def stats(connection: Connection) -> CatalogueStats:
         forges=int(forge_count or 0),
         repositories=int(repositories or 0),
         by_forge=_count_by(connection, RecordRow.forge),
-        by_organisation=_count_by(connection, RecordRow.organisation),
+        by_organisation=by_organisation,
+        organisation_names=organisation_names,
         by_licence=_count_elements(connection, "licences"),
         by_language=_count_elements(connection, "languages"),
         by_category=_count_elements(connection, "categories"),

@@ -132,10 +132,14 @@ class CatalogueStats:
     repositories: int
     by_forge: dict[str, int]
     by_organisation: dict[str, int]
+    """Organisation id → records (persons left out): two organisations of the same display
+    name stay apart; `organisation_names` names each id."""
     by_licence: dict[str, int]
     by_language: dict[str, int]
     by_category: dict[str, int]
     history: Sequence[CrawlRun]
+    organisation_names: dict[str, str] = field(default_factory=dict)
+    """Organisation id of `by_organisation` → the name its records carry (most of them)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 from indexer.store import Store
 from schemas.errors import NotFoundError, StoreError
 from schemas.findings import Finding
+from schemas.organisation import name_id
 from tests.store.builders import T0, at, make_forge, make_record, make_snapshot
 
 URL_A = "https://gitlab.example.org/kommunen/beteiligung"
@@ -152,11 +153,35 @@ def test_stats_count_the_live_catalogue(forge_store: Store) -> None:
     stats = forge_store.stats()
     assert (2, 2, 2, 1) == (stats.records, stats.declared, stats.valid, stats.forges)
     assert {"gitlab": 2} == stats.by_forge
-    assert {"Stadt Musterhausen": 2} == stats.by_organisation
+    assert {name_id("Stadt Musterhausen"): 2} == stats.by_organisation
+    assert {name_id("Stadt Musterhausen"): "Stadt Musterhausen"} == stats.organisation_names
     assert {"EUPL-1.2": 2} == stats.by_licence
     assert {"Python": 2} == stats.by_language
     assert {"e-participation": 2, "it-portal": 1} == stats.by_category
     assert [(run, 2)] == [(r.id, r.records_total) for r in stats.history]
+
+
+def test_stats_group_organisations_by_id_not_name(forge_store: Store) -> None:
+    """Two organisations of the same display name are counted apart (by id) and both named;
+    a person's namespace is no organisation."""
+    forge_store.upsert_records(
+        [
+            make_record(URL_A, organisation={"id": "tooi:gm0363", "name": "Stadt Musterhausen"}),
+            make_record(URL_B, organisation={"id": "ipa:c_a123", "name": "Stadt Musterhausen"}),
+            make_record(
+                "https://gitlab.example.org/kommunen/termine",
+                organisation={"id": "tooi:gm0363", "name": "Stadt Musterhausen"},
+            ),
+            make_record(
+                "https://gitlab.example.org/anna/notizen",
+                organisation={"id": "account:gitlab/anna", "kind": "person"},
+            ),
+        ],
+        now=at(1),
+    )
+    stats = forge_store.stats()
+    assert {"tooi:gm0363": 2, "ipa:c_a123": 1} == stats.by_organisation
+    assert {"Stadt Musterhausen"} == set(stats.organisation_names.values())
 
 
 def test_get_publiccode_returns_the_raw_file_of_the_live_repository(forge_store: Store) -> None:

@@ -62,6 +62,25 @@ def test_same_organisation_and_related_records_are_left_out() -> None:
     assert "gitlab.opencode.de/land-c/termine-fork" not in ids
 
 
+def test_organisations_of_the_same_name_are_told_apart_by_id() -> None:
+    """Two organisations sharing a display name are still other organisations: the exclusion
+    goes by organisation id, so the namesake's software is offered."""
+    records = _catalogue()
+    namesake = records[1].model_copy(
+        update={
+            "organisation": records[1].organisation.model_copy(  # type: ignore[union-attr]
+                update={"name": "Stadt A"}
+            )
+        }
+    )
+    assert namesake.organisation.id != records[0].organisation.id  # type: ignore[union-attr]
+    found = _index([records[0], namesake, *records[2:]]).similar(
+        "gitlab.opencode.de/stadt-a/termine"
+    )
+    assert "gitlab.opencode.de/stadt-b/buchung" == found[0].id
+    assert "Stadt A" == found[0].organisation
+
+
 def test_unrelated_records_are_not_similar() -> None:
     """Records sharing no distinctive word are never offered; an unknown id gives nothing."""
     index = _index(_catalogue())

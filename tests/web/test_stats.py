@@ -102,3 +102,37 @@ def test_charts_load_in_chromium_and_tables_open(page: Any, base_url: str, langu
     first_table = page.locator("details.stat-table").first
     first_table.locator("summary").click()
     assert first_table.locator("table tbody tr").first.is_visible()
+
+
+def test_organisations_of_the_same_name_get_their_own_bars() -> None:
+    """The organisations chart ranks by organisation id and labels by name; a name two
+    organisations share carries the id, so the two rows stay apart."""
+    from api.stats_view import organisation_labels, stats_page
+    from indexer.store import CatalogueStats, CatalogueTimeline
+
+    stats = CatalogueStats(
+        records=4,
+        declared=4,
+        valid=4,
+        forges=1,
+        repositories=4,
+        by_forge={"lab": 4},
+        by_organisation={"tooi:gm0363": 2, "ipa:c_a123": 1, "name:kreis-d": 1},
+        by_licence={},
+        by_language={},
+        by_category={},
+        history=[],
+        organisation_names={
+            "tooi:gm0363": "Stadt A",
+            "ipa:c_a123": "Stadt A",
+            "name:kreis-d": "Kreis D",
+        },
+    )
+    assert {
+        "tooi:gm0363": "Stadt A (tooi:gm0363)",
+        "ipa:c_a123": "Stadt A (ipa:c_a123)",
+        "name:kreis-d": "Kreis D",
+    } == organisation_labels(stats)
+    timeline = CatalogueTimeline({}, {}, 0, 0)
+    rows = stats_page(stats, timeline, "en").charts["organisations"].rows
+    assert [("Stadt A (tooi:gm0363)", 2), ("Stadt A (ipa:c_a123)", 1), ("Kreis D", 1)] == rows
