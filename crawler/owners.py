@@ -50,10 +50,12 @@ def read_profile(
     website = values.get("website")
     if website and "://" not in website:
         website = f"https://{website}"
-    if person:  # a person's name, e-mail and whereabouts are not the catalogue's business
+    if person is not False:
+        # a person's name, e-mail and whereabouts are not the catalogue's business; an owner
+        # not told apart (person None) may be a person, so it keeps no more than one
         return OwnerProfile(
             path=values.get("path"),
-            person=True,
+            person=person,
             avatar_url=values.get("avatar_url"),
             web_url=values.get("web_url"),
         )

@@ -1,7 +1,7 @@
 """The owner of a Gitea/Forgejo repository: the repository JSON's ``owner`` (a user object
-either way) and ``_owner``, which the crawler attaches from the organisation listing it already
-made (``GET /orgs/{org}`` or ``GET /orgs``): ``{"type": "organization", …profile}`` or
-``{"type": "user"}``."""
+either way, holding the profile) and ``_owner``, which the crawler attaches
+(`crawler.gitea.profiles`): ``{"type": "organization"}`` (with the profile of ``GET /orgs/{org}``
+or ``GET /orgs`` when it read one) or ``{"type": "user"}``; without it the owner is untold."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SPELLINGS = {
     "name": ("_owner.full_name", "owner.full_name"),
     "description": ("_owner.description", "owner.description"),
     "location": ("_owner.location", "owner.location"),
-    "email": ("_owner.email",),
+    "email": ("_owner.email", "owner.email"),
     "website": ("_owner.website", "owner.website"),
     "avatar_url": ("_owner.avatar_url", "owner.avatar_url"),
     "web_url": ("owner.html_url",),

@@ -1,19 +1,28 @@
-"""Which owners of a Gitea/Forgejo crawl are organisations, and their profiles (the I/O part).
+"""Which owners of a Gitea/Forgejo crawl are organisations (the I/O part).
 
 Gitea's repository JSON carries its owner as a *user object* whether the owner is a user or an
-organisation, and that object has no field telling which (``api.User`` has no type). So the
-crawler attaches ``_owner`` to each repository item — ``{"type": "organization", …profile}``
-or ``{"type": "user"}`` — from requests it makes at most once per owner per crawl:
+organisation (``api.User`` has no type), but that object already holds the profile: Gitea's
+``convert.ToUser`` fills ``full_name``, ``description``, ``website``, ``location``,
+``avatar_url`` and ``email`` for both. So the profile costs no request
+(`crawler.gitea.owners`); only *which* of the two an owner is needs telling. The crawler
+attaches ``_owner`` to each repository item — ``{"type": "organization", …}`` or
+``{"type": "user"}`` — from, in order:
 
-* an owner scope (``org:X``) starts with ``GET /orgs/{X}`` instead of probing
-  ``/orgs/{X}/repos``: the organisation's profile, or 404 for a user, at no extra request
-  (`OwnerBook.probe`);
-* a whole-instance crawl reads ``GET /orgs?limit=50`` (every organisation with its full
-  profile, 50 to a page, alphabetical) lazily, only while the listing meets owners not yet
-  known, and never more than one page per started 100 owners known to the crawl (those of the
-  previous crawl's repositories and those listed so far) — `OwnerBook.attach`. Once that
-  listing is read to its end, an owner not in it is a user; when the budget stops it first,
-  the remaining owners stay untold (``person`` None) rather than being guessed.
+* an owner scope's first request, ``GET /orgs/{X}`` instead of a probe of
+  ``/orgs/{X}/repos``: the organisation's profile, or 404 for a user (`OwnerBook.probe`);
+* the owner object itself, where Gitea's own rules tell (`owner_cue`): a person's account
+  always has an e-mail address, which the API shows or replaces with the ``login@noreply…``
+  placeholder, so an empty ``email`` is an organisation's and the placeholder a person's; an
+  organisation cannot sign in, so it stars and follows nothing — a positive
+  ``starred_repos_count`` or ``following_count`` is a person's;
+* only for owners the object leaves open (an organisation with a contact e-mail, a person
+  showing theirs): ``GET /orgs?limit=50`` (50 organisations to a page — Gitea's default
+  ``MAX_RESPONSE_ITEMS`` — alphabetical), read lazily while such owners are met, and never more
+  pages than one per full 100 owners known to the crawl (one for a crawl of fewer): the
+  owners of the previous crawl's repositories and those listed so far — `OwnerBook.attach`.
+  Once that listing is read to its end, an owner not in it is a user; when the budget stops
+  it first, the remaining owners stay untold (``person`` None), and an untold owner keeps no
+  name or text from its object — it may be a person's (`crawler.owners.read_profile`).
 
 A failing ``/orgs`` page ends the reading with a notice on the crawl (the profiles are extras:
 the repositories are all there, so the crawl's status is not touched).
@@ -37,8 +46,10 @@ if TYPE_CHECKING:
 PAGE = 50
 """Gitea's default ``MAX_RESPONSE_ITEMS``: organisations per ``/orgs`` page."""
 OWNERS_PER_PAGE = 100
-"""Owners known to the crawl per ``/orgs`` page it may read (the cost bound, rounded up)."""
+"""Owners known to the crawl per ``/orgs`` page it may read (the cost bound: at most one
+request per 100 owners, one for a crawl of fewer)."""
 USER: dict[str, Any] = {"type": "user"}
+ORGANISATION: dict[str, Any] = {"type": "organization"}
 
 
 def owner_login(item: dict[str, Any]) -> str | None:
@@ -53,6 +64,30 @@ def owner_login(item: dict[str, Any]) -> str | None:
     full_name = item.get("full_name")
     if isinstance(full_name, str) and "/" in full_name:
         return full_name.split("/", 1)[0] or None
+    return None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def owner_cue(item: dict[str, Any]) -> bool | None:
+    """What a repository item's ``owner`` object tells by Gitea's own rules (pure): True for a
+    person, False for an organisation, None when it does not tell (see the module docstring).
+    """
+    owner = item.get("owner")
+    if not isinstance(owner, dict):
+        return None
+    if any((_count(owner.get(key)) or 0) > 0 for key in ("starred_repos_count", "following_count")):
+        return True  # an organisation cannot sign in to star or follow
+    email, login = owner.get("email"), owner_login(item)
+    if not isinstance(email, str):
+        return None  # absent (an older or trimmed answer): nothing to read
+    if not email.strip():
+        return False  # every person's account has an address, shown or as the placeholder
+    local, _, domain = email.strip().lower().partition("@")
+    if login and local == login.lower() and domain.startswith("noreply."):
+        return True  # Gitea's placeholder for a person keeping the address private
     return None
 
 
@@ -104,8 +139,8 @@ class OwnerBook:
         return True
 
     def budget(self) -> int:
-        """``/orgs`` pages this crawl may read: one per started 100 known owners."""
-        return -(-len(self._owners) // OWNERS_PER_PAGE)
+        """``/orgs`` pages this crawl may read: one per full 100 known owners, at least one."""
+        return max(1, len(self._owners) // OWNERS_PER_PAGE)
 
     def profile(self, login: str) -> dict[str, Any] | None:
         """``_owner`` for `login` as far as it is known: the organisation's profile, the user
@@ -136,12 +171,17 @@ class OwnerBook:
         return True
 
     async def attach(self, item: dict[str, Any], scope: str) -> None:
-        """Set ``item["_owner"]`` from what is known, reading further ``/orgs`` pages while
-        the owner is unknown and the budget allows (see the module docstring)."""
+        """Set ``item["_owner"]`` from what is known, else from what the owner object tells,
+        else reading further ``/orgs`` pages while the owner is unknown and the budget allows
+        (see the module docstring)."""
         login = owner_login(item)
         if login is None:
             return
         self._owners.add(login.lower())
+        profile = self.profile(login)
+        if profile is None and (cue := owner_cue(item)) is not None:
+            item["_owner"] = USER if cue else ORGANISATION  # the object tells: no request
+            return
         async with self._lock:
             while self.profile(login) is None and self._next and self.pages < self.budget():
                 await self._read_page(scope)

@@ -4,9 +4,10 @@
 one repository's files. Gitea has no GraphQL, so the cost is honest REST (docs/forge-kinds.md,
 ``bench/crawl.py``):
 
-* owner profiles (`crawler.gitea.profiles`): none extra for an owner scope (its first request
-  is ``GET /orgs/{org}``), at most one ``GET /orgs`` page per started 100 owners for a whole
-  instance;
+* owner profiles (`crawler.gitea.profiles`): none, they ride in the repository JSON; telling
+  organisations from persons costs nothing for an owner scope (its first request is
+  ``GET /orgs/{org}``) nor where the owner object tells, and at most one ``GET /orgs`` page
+  per 100 owners (one for fewer) for the owners of a whole instance it leaves open;
 * listing: one request per 50 repositories (the server clamps ``limit`` to its
   ``MAX_RESPONSE_ITEMS``, 50 by default) — ``GET /repos/search?sort=id&order=asc`` for a whole
   instance, ``GET /orgs/{org}/repos`` (``/users/{login}/repos`` for a user) per owner,
