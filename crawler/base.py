@@ -195,6 +195,12 @@ class ForgeCrawler(abc.ABC):
     def snapshots_from_page(self, page: Page) -> list[RepositorySnapshot]:
         """Turn one page's raw items into snapshots (pure)."""
 
+    def refused_optional_field(self, messages: Sequence[str]) -> bool:
+        """True when a GraphQL refusal (`messages`) names a field the kind asks for only where
+        the forge has it, which the crawler has now stopped asking for (the query is sent
+        again); False otherwise. None here: a kind with such a field overrides this."""
+        return False
+
     async def adaptive_graphql(
         self, scope: str, build: Callable[[int], tuple[str, dict[str, Any]]]
     ) -> GraphQLResult | None:
@@ -214,6 +220,8 @@ class ForgeCrawler(abc.ABC):
             except GraphQLQueryError as error:
                 if error.complexity and self.batch > 1:
                     self.batch = max(1, self.batch // 2)
+                    continue
+                if self.refused_optional_field(error.messages):
                     continue
                 if self.facts and _UNKNOWN_FIELD.search(" ".join(error.messages)):
                     self.facts = False

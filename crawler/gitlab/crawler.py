@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from crawler.base import ForgeCrawler, Page, Plan
@@ -39,12 +40,21 @@ from crawler.snapshot import parse_time
 from schemas.errors import ForgeResponseError, GraphQLQueryError, TransientForgeError
 from schemas.forge import RepositorySnapshot
 
+_NO_FORK_PARENT = re.compile(
+    rf"'{queries.FORK_PARENT_FIELD}' doesn't exist on type|"
+    rf"Cannot query field ['\"]{queries.FORK_PARENT_FIELD}['\"]",
+    re.I,
+)
+"""GitLab's refusal of a field it does not have (graphql-ruby's wording), for ``forkedFrom``."""
+
 
 class GitLabCrawler(ForgeCrawler):
     """Crawls one registered GitLab instance (whole, groups, or single projects)."""
 
     kind = "gitlab"
     owner_scope = "group"
+    fork_parent = True
+    """Whether the listing queries ask for ``forkedFrom`` (until the GitLab refuses it)."""
 
     # ---- pages (I/O) -------------------------------------------------------------------
 
@@ -79,8 +89,24 @@ class GitLabCrawler(ForgeCrawler):
             yield page
 
     def _asked(self, query: str) -> str:
-        """`query` with the repository facts when they are read."""
+        """`query` with the repository facts when they are read, without the fork parent when
+        this GitLab lacks the field."""
+        if not self.fork_parent:
+            query = queries.without_fork_parent(query)
         return queries.with_facts(query) if self.facts else query
+
+    def refused_optional_field(self, messages: Sequence[str]) -> bool:
+        """A GitLab older than ``Project.forkedFrom`` refuses it: stop asking, with a notice
+        (forks are then not told on this forge), and send the query again."""
+        text = " ".join(messages)
+        if not self.fork_parent or not _NO_FORK_PARENT.search(text):
+            return False
+        self.fork_parent = False
+        self.notify(
+            f"{self.registration.name}: this GitLab has no Project.forkedFrom in its GraphQL "
+            "API (added in 2025); crawling without fork parents, so its forks are not told"
+        )
+        return True
 
     async def _attach_facts(self, scope: str, nodes: list[dict[str, Any]]) -> None:
         """Fetch the README, LICENSE and manifest texts the nodes' trees named into each
@@ -260,7 +286,12 @@ class GitLabCrawler(ForgeCrawler):
                 result = await self.client.graphql(
                     self.graphql_url, self._asked(queries.projects_by_path(len(chunk))), variables
                 )
-            except (GraphQLQueryError, TransientForgeError) as error:
+            except GraphQLQueryError as error:
+                if self.refused_optional_field(error.messages):
+                    continue
+                self.report(scope, error)
+                return
+            except TransientForgeError as error:
                 self.report(scope, error)
                 return
             nodes = []

@@ -6,7 +6,10 @@ Projects are listed with their ``publiccode.yml``/``publiccode.yaml`` blobs inli
 Complexity stays far below the 250 limit because a 100-item connection only doubles the cost of
 its children (``app/graphql/types/base_field.rb``); the batch still adapts (see the crawler).
 The owner rides along: ``group`` (null in a user namespace, so the project is a person's) with
-its profile and parent, and ``namespace`` — no extra request.
+its profile and parent, and ``namespace`` — no extra request. So does the fork parent,
+``forkedFrom { webUrl }`` (null unless the project is a fork the caller may see the source of):
+forks are told and linked to their parent at no request; a GitLab older than the field refuses
+it once, and the crawl goes on without it (`without_fork_parent`).
 
 Repository facts (`crawler.facts`; `with_facts` turns them on in any query above) ride along
 too: ``openIssuesCount``, ``releases(first: 1)`` with its ``count``, ``repository.empty`` and the
@@ -42,6 +45,7 @@ fragment ProjectFields on Project {{
   languages {{ name share }}
   namespace {{ fullPath name }}
   group {{ fullPath name description avatarUrl webUrl parent {{ fullPath }} }}
+  forkedFrom {{ webUrl }}
   repository {{
     rootRef
     blobs(paths: {_PATHS}) {{ nodes {{ path oid rawBlob rawSize }} }}
@@ -69,6 +73,19 @@ TREE_PAGE = 100
 """Root blobs (and trees) read per project; a root with more is kept as truncated."""
 PATHS_PER_REQUEST = 100
 """Distinct paths one `PROJECT_FILES` request asks every project of the page for."""
+
+
+_FORK_PARENT = "  forkedFrom { webUrl }\n"
+FORK_PARENT_FIELD = "forkedFrom"
+"""``Project.forkedFrom``, added by GitLab merge request 183115 (2025): absent from older
+versions and from the 16.3 schema the tests validate against (they extend it by this field)."""
+
+
+def without_fork_parent(query: str) -> str:
+    """`query` (any project query above) without ``forkedFrom``, for a GitLab that refuses it."""
+    if _FORK_PARENT not in query:
+        raise ValueError("not a query with the project fields")
+    return query.replace(_FORK_PARENT, "", 1)
 
 
 def with_facts(query: str) -> str:

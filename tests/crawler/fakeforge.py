@@ -71,7 +71,7 @@ class FakeRepo:
     empty: bool = False
     archived: bool = False
     fork_of: str | None = None
-    """The URL of the repository this one is a fork of (GitHub fake)."""
+    """The URL of the repository this one is a fork of (GitHub and GitLab fakes)."""
 
     @property
     def path(self) -> str:
@@ -176,7 +176,14 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 class FakeGitLab(FakeForge):
-    """A GitLab instance at ``https://<host>`` (REST ``/api/v4``, GraphQL ``/api/graphql``)."""
+    """A GitLab instance at ``https://<host>`` (REST ``/api/v4``, GraphQL ``/api/graphql``).
+
+    ``Project.forkedFrom`` answers a fork's parent (`FakeRepo.fork_of`); with
+    ``fork_parent=False`` the fake is a GitLab older than that field and refuses it.
+    """
+
+    fork_parent: bool = True
+    _fork_asked: bool = False
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -275,7 +282,7 @@ class FakeGitLab(FakeForge):
                     "rawSize": str(repo.blob_size or len(text.encode())),  # BigInt: a string
                 }
             )
-        node = {
+        node: dict[str, Any] = {
             "id": f"gid://gitlab/Project/{repo.id}",
             "fullPath": repo.path,
             "name": repo.name,
@@ -291,6 +298,7 @@ class FakeGitLab(FakeForge):
             "languages": [{"name": "Python", "share": 80.0}, {"name": "HTML", "share": 20.0}],
             "repository": {"rootRef": "main", "blobs": {"nodes": blobs}},
             "namespace": {"fullPath": repo.owner, "name": repo.owner.rsplit("/", 1)[-1]},
+            "forkedFrom": {"webUrl": repo.fork_of} if repo.fork_of else None,
             "group": None
             if is_person(repo.owner)
             else {
@@ -302,6 +310,8 @@ class FakeGitLab(FakeForge):
                 "parent": {"fullPath": repo.owner.rsplit("/", 1)[0]} if "/" in repo.owner else None,
             },
         }
+        if not (self.fork_parent and self._fork_asked):
+            del node["forkedFrom"]  # not asked, or a GitLab older than the field
         if facts:
             node.update(fakefacts.gitlab_project(repo, self.host))
             node["repository"].update(fakefacts.gitlab_repository(repo, self.host))
@@ -324,6 +334,10 @@ class FakeGitLab(FakeForge):
         first = int(variables.get("first", 100))
         if first > 100:
             return _json({"errors": [{"message": "first must be at most 100"}]})
+        if "forkedFrom" in query and not self.fork_parent:
+            message = "Field 'forkedFrom' doesn't exist on type 'Project'"
+            return _json({"errors": [{"message": message, "locations": [{"line": 9}]}]})
+        self._fork_asked = "forkedFrom" in query
         facts = "tree {" in query
         if "query ProjectFiles" in query:
             return _json({"data": fakefacts.gitlab_files(self.by_id(), self.host, variables)})
@@ -391,7 +405,7 @@ class FakeGitHub(FakeForge):
                 "isTruncated": size > len(text.encode()),
             }
 
-        node = {
+        node: dict[str, Any] = {
             "id": f"R_{repo.id}",
             "databaseId": repo.id,
             "name": repo.name,
@@ -588,6 +602,10 @@ class FakeGitHub(FakeForge):
         return _json({"errors": [{"message": "unknown query"}]})
 
 
+ORGANISATION_PROFILE = ("full_name", "email", "description", "website", "location")
+"""Fields of an organisation's profile its repositories' ``owner`` object repeats."""
+
+
 class FakeGitea(FakeForge):
     """A Gitea (or, with ``forgejo=True``, a Forgejo) at ``https://<host>``, REST ``/api/v1``.
 
@@ -633,29 +651,44 @@ class FakeGitea(FakeForge):
         }
 
     def user_object(self, owner: str) -> dict[str, Any]:
-        """Gitea's user object, which an organisation's repositories carry as ``owner`` too."""
+        """Gitea's user object, which an organisation's repositories carry as ``owner`` too,
+        filled as ``convert.ToUser`` fills it for an anonymous reader: an organisation's
+        profile (its contact e-mail where it set one, else empty), a person's name, bio and
+        the ``login@noreply.host`` placeholder for their address (kept private)."""
         digits = "".join(ch for ch in owner if ch.isdigit())
-        return {
+        common = {
             "id": 1000 + int(digits or 0),
             "login": owner,
             "username": owner,
-            "full_name": "" if is_person(owner) else organisation_name(owner),
-            "email": "",
             "avatar_url": f"https://{self.host}/avatars/{owner}",
             "html_url": f"https://{self.host}/{owner}",
-            "website": "",
-            "location": "",
-            "description": "",
+            "visibility": "public",
+            "followers_count": 0,
+            "following_count": 0,
+            "starred_repos_count": 0,
         }
+        if is_person(owner):
+            return {
+                **common,
+                "full_name": "Anna Jones",
+                "email": f"{owner.lower()}@noreply.{self.host}",
+                "website": f"https://{owner}.example",
+                "location": "Anywhere",
+                "description": "I write code",
+            }
+        profile = self.organisation_object(owner)
+        return {**common, **{key: profile[key] for key in ORGANISATION_PROFILE}}
 
     def organisation_object(self, owner: str) -> dict[str, Any]:
-        """``GET /orgs/{org}`` (and each item of ``GET /orgs``)."""
+        """``GET /orgs/{org}`` (and each item of ``GET /orgs``); odd-numbered organisations
+        set a contact e-mail, the others none."""
+        digits = "".join(ch for ch in owner if ch.isdigit())
         return {
-            "id": self.user_object(owner)["id"],
+            "id": 1000 + int(digits or 0),
             "name": owner,
             "username": owner,
             "full_name": organisation_name(owner),
-            "email": f"opensource@{owner}.example",
+            "email": f"opensource@{owner}.example" if int(digits or 0) % 2 else "",
             "avatar_url": f"https://{self.host}/avatars/{owner}",
             "description": f"Public body {owner}",
             "website": f"https://{owner}.example",
