@@ -133,15 +133,24 @@ def organisation_shares(store: object, forge: str | None = None) -> tuple[float,
 
 
 def told_share(store: object, forge: str) -> float:
-    """Share of the owners of `forge`'s records told apart: an organisation of a known kind
-    or a person, not ``unknown`` (an untold Gitea owner)."""
-    kinds: dict[str, str | None] = {}
+    """Share of the owners of `forge`'s records told apart as person or organisation: a
+    person, or an organisation whose profile text was kept (every fake organisation has a
+    description; an untold owner keeps none of its object, `crawler.owners.read_profile`)."""
+    told: dict[str, bool] = {}
     for record in store.iter_records():  # type: ignore[attr-defined]
-        if record.provenance.forge == forge and record.repository.owner:
-            organisation = record.organisation
-            kinds[record.repository.owner] = organisation.kind if organisation else None
-    told = sum(1 for kind in kinds.values() if kind not in (None, "unknown"))
-    return told / max(1, len(kinds))
+        owner, organisation = record.repository.owner, record.organisation
+        if record.provenance.forge != forge or not owner or owner in told:
+            continue
+        entity = (
+            store.get_organisation(organisation.id)  # type: ignore[attr-defined]
+            if organisation and organisation.id
+            else None
+        )
+        told[owner] = bool(
+            organisation
+            and (organisation.kind == "person" or (entity is not None and entity.description))
+        )
+    return sum(told.values()) / max(1, len(told))
 
 
 def transport(forges: dict[str, FakeForge], latency: float) -> httpx.MockTransport:
