@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from api.answers import shared_answers
 from api.cache import ChangeCache
 from api.deps import AppContext, CheckWebhookURL, RegisterForge
 from api.i18n import choose_language
@@ -172,7 +173,10 @@ def create_app(
         register_forge=register_forge,
         metrics=metrics,
         templates=make_templates(),
-        cache=ChangeCache(settings.cache_mb * 1024 * 1024),
+        cache=ChangeCache(
+            settings.cache_mb * 1024 * 1024,
+            shared_answers(store.engine.url, settings.cache_mb * 1024 * 1024),
+        ),
         check_webhook_url=check_webhook_url,
     )
     for module in (

@@ -3,9 +3,12 @@
 These answers are pure functions of the stored catalogue. While the store's change feed does
 not move (for the statistics: nor the forges and the newest crawl run), every visitor gets the
 same bytes, so `ChangeCache` keeps them keyed by what was asked plus that change position,
-least recently used first out, within a byte budget per server process. A write (a crawl page,
-a forge registered) moves the position and the next request computes afresh; stale entries
-age out. Nothing is shared between worker processes: each keeps its own.
+least recently used first out, within a byte budget. A write (a crawl page, a forge
+registered) moves the position and the next request computes afresh; stale entries age out.
+Answers that are bytes (nearly all) go to `api.answers.SharedAnswers` when the app has one (a
+file beside a SQLite store): every worker process of the server then reads what one of them
+computed, and the bytes stay out of the workers' memory. Other values (models some pages
+reuse) are kept in the process.
 
 Search answers (the search API and the search page) are kept by the search index's own
 version (`search_version`): the index follows the store on its own, so the store's position
@@ -23,6 +26,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Generator, Hashable, Iterable
 from typing import Any, TypeVar
 
+from api.answers import SharedAnswers
 from indexer.store import Store
 
 T = TypeVar("T")
@@ -77,8 +81,9 @@ class ChangeCache:
     from the threads of the server's thread pool.
     """
 
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int = MAX_BYTES, shared: SharedAnswers | None = None) -> None:
         self.max_bytes = max_bytes
+        self.shared = shared if max_bytes > 0 else None
         self.hits: Counter[str] = Counter()
         self.misses: Counter[str] = Counter()
         self._entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
@@ -89,32 +94,39 @@ class ChangeCache:
 
     def get(self, key: Hashable, version: Hashable) -> Any | None:
         """The answer kept for `key` at `version`, or None (an older version is dropped)."""
+        found = self.peek(key, version)
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0] != version:
-                self._drop(key)
-                entry = None
-            if entry is None:
-                self.misses[_kind(key)] += 1
-                return None
-            self.hits[_kind(key)] += 1
-            self._entries.move_to_end(key)
-            return entry[1]
+            (self.misses if found is None else self.hits)[_kind(key)] += 1
+        return found
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """(hits, misses) by kind of answer since the start."""
         with self._lock:
             return {kind: (self.hits[kind], self.misses[kind]) for kind in self.hits | self.misses}
 
+    def kept_bytes(self) -> int:
+        """Bytes this process holds in its own memory (answers kept in a shared file excluded)."""
+        with self._lock:
+            return self._size
+
     def peek(self, key: Hashable, version: Hashable) -> Any | None:
         """Like `get`, but not counted (a second look after waiting for another thread)."""
         with self._lock:
             entry = self._entries.get(key)
-            return entry[1] if entry is not None and entry[0] == version else None
+            if entry is not None and entry[0] != version:
+                self._drop(key)
+                entry = None
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry[1]
+        return None if self.shared is None else self.shared.get(key, version)
 
     def put(self, key: Hashable, version: Hashable, value: Any, size: int) -> None:
         """Keep `value` (`size` bytes) for `key` at `version`, evicting the least recent."""
         if size > self.max_bytes // 2:
+            return
+        if self.shared is not None and isinstance(value, bytes):
+            self.shared.put(key, version, [value])
             return
         with self._lock:
             if key in self._entries:
@@ -157,9 +169,20 @@ class ChangeCache:
     ) -> Generator[bytes, None, None]:
         """The kept chunks of a streamed answer, or `chunks` passed through and kept once
         complete when they fit (a stream cut short is not kept)."""
-        found: list[bytes] | None = self.get(key, version)
-        if found is not None:
-            yield from found
+        if self.shared is not None:
+            kept_parts = self.shared.parts(key, version)
+            with self._lock:
+                (self.misses if kept_parts is None else self.hits)[_kind(key)] += 1
+            if kept_parts is not None:
+                yield from kept_parts
+                return
+        else:
+            found: list[bytes] | None = self.get(key, version)
+            if found is not None:
+                yield from found
+                return
+        if self.max_bytes <= 0:
+            yield from chunks
             return
         kept: list[bytes] | None = []
         total = 0
@@ -170,7 +193,11 @@ class ChangeCache:
                 if total > self.max_bytes // 2:
                     kept = None
             yield chunk
-        if kept is not None:
+        if kept is None:
+            return
+        if self.shared is not None:
+            self.shared.put(key, version, kept)
+        else:
             self.put(key, version, kept, total)
 
 

@@ -247,7 +247,7 @@ def run(
     """
     import os
 
-    from cli.serve_command import announce, build_app, serve_http
+    from cli.serve_command import announce, build_app, forget_kept_answers, serve_http
     from cli.storage import open_store
 
     try:
@@ -261,6 +261,7 @@ def run(
     try:
         with open_store(settings.database_url, create=True) as store:
             added = seed_default_registry(store)
+            forget_kept_answers(settings, store)
         app = build_app(settings.database_url)
     except CodereuseError as error:
         ui.echo(f"codereuse: {error}", err=True)

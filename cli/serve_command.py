@@ -70,10 +70,22 @@ def build_app(database_url: str | None = None) -> FastAPI:
     )
 
 
+def forget_kept_answers(settings: Settings, store: Any) -> None:
+    """Empty the answers the store's servers keep (`api.answers`) before serving: they are
+    keyed by change position, which a store restored from a backup or replaced may repeat."""
+    from api.answers import shared_answers
+
+    answers = shared_answers(store.engine.url, settings.cache_mb * 1024 * 1024)
+    if answers is not None:
+        answers.clear()
+        answers.close()
+
+
 def check_serving() -> None:
     """Open the store and the search backend as each worker will, resolve the organisations of
     a catalogue stored before they existed (`cli.pipeline.ensure_organisations`), rebuild an
-    index that is lost or of an older format (an upgrade), then close them.
+    index that is lost or of an older format (an upgrade), forget the kept answers of an
+    earlier server, then close them.
 
     Raises:
         CodereuseError: the settings do not lead to a usable store or search backend.
@@ -99,6 +111,7 @@ def check_serving() -> None:
                 )
             if ensure_usable(search, store):
                 ui.say(f"rebuilt the search index from {store.count_records()} stored records")
+            forget_kept_answers(settings, store)
         finally:
             close = getattr(search, "close", None)
             if close is not None:

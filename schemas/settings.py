@@ -81,8 +81,10 @@ class Settings(BaseSettings):
         default=64,
         ge=0,
         le=65536,
-        description="memory per server process for answers kept until the catalogue or the "
-        "search index changes (searches, feed, statistics, exports), in MB; 0 keeps none",
+        description="answers kept until the catalogue or the search index changes (searches, "
+        "pages, feed, statistics, exports), in MB; in a file beside a SQLite store that all "
+        "the server's processes share (codereuse.db-answers), else in each process's memory; "
+        "0 keeps none",
     )
     log_format: Literal["text", "json"] = Field(default="text", description="text or json logs")
     user_agent: str = Field(
