@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 
 WORKER_LOGGING = "_CODEREUSE_WORKER_LOGGING"
 """How the parent's ``--quiet`` and ``--log-format`` reach spawned workers (``json,quiet``)."""
+MALLOC_ARENAS = "MALLOC_ARENA_MAX"
+"""glibc's limit on malloc arenas, set to `WORKER_ARENAS` for spawned workers unless the
+operator set it: by default each of a worker's threads that allocates at once gets an arena of
+its own (up to 8 per core), and memory freed in one is not reused by another, so a worker's
+resident memory grew with its thread pool (about 70 MB less over two workers under load)."""
+WORKER_ARENAS = "2"
 WORKER_JOBS = "_CODEREUSE_WORKER_JOBS"
 """Set to ``1`` by `serve --workers N`: each worker runs the crawl-job runner (one at a time
 crawls, under the scheduler lease); `run`'s workers leave jobs to `run`'s scheduler."""
@@ -181,6 +187,7 @@ def serve_http(app: Any, host: str, port: int, workers: int) -> None:
             close()  # the workers open their own; the parent only supervises
     flags = ("json" if ui.JSON_LOGS else "text") + (",quiet" if ui.QUIET else "")
     os.environ[WORKER_LOGGING] = flags
+    os.environ.setdefault(MALLOC_ARENAS, WORKER_ARENAS)
     uvicorn.run("cli.serve_command:worker_app", factory=True, workers=workers, **common)
 
 
@@ -254,6 +261,7 @@ def _become_supervisor(host: str, port: int, workers: int) -> NoReturn:
     os.environ[WORKER_LOGGING] = ("json" if ui.JSON_LOGS else "text") + (
         ",quiet" if ui.QUIET else ""
     )
+    os.environ.setdefault(MALLOC_ARENAS, WORKER_ARENAS)
     sys.stdout.flush()
     sys.stderr.flush()
     command = arguments(host, port, workers, "warning" if ui.QUIET else "info")

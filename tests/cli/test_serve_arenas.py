@@ -1,0 +1,55 @@
+"""`serve --workers N` and `run --workers N` spawn workers with few malloc arenas."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from cli import serve_command
+
+
+class Exec(Exception):
+    """Raised instead of replacing the test process."""
+
+
+def _no_exec(_path: str, _args: list[str]) -> Any:
+    raise Exec
+
+
+@pytest.fixture(autouse=True)
+def restored_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variables the functions under test set are removed again after each test."""
+    for name in ("MALLOC_ARENA_MAX", serve_command.WORKER_LOGGING):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
+def test_workers_get_two_malloc_arenas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The supervisor (and so every worker it spawns) runs with MALLOC_ARENA_MAX=2."""
+    monkeypatch.setattr(os, "execv", _no_exec)
+    with pytest.raises(Exec):
+        serve_command._become_supervisor("127.0.0.1", 8000, 2)
+    assert "2" == os.environ["MALLOC_ARENA_MAX"]
+
+
+def test_run_workers_get_two_malloc_arenas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run --workers N` spawns its workers from `serve_http` with MALLOC_ARENA_MAX=2."""
+    import uvicorn
+
+    seen: list[str | None] = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda *a, **k: seen.append(os.environ.get("MALLOC_ARENA_MAX"))
+    )
+    serve_command.serve_http(object(), "127.0.0.1", 8000, 2)
+    assert ["2"] == seen
+
+
+def test_an_operators_arena_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MALLOC_ARENA_MAX set by the operator reaches the workers unchanged."""
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "8")
+    monkeypatch.setattr(os, "execv", _no_exec)
+    with pytest.raises(Exec):
+        serve_command._become_supervisor("127.0.0.1", 8000, 2)
+    assert "8" == os.environ["MALLOC_ARENA_MAX"]
