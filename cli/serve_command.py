@@ -25,6 +25,7 @@ import typer
 
 from cli import ui
 from cli.storage import announce_new
+from cli.supervisor import WORKER_APP, WORKER_HEALTHCHECK_SECONDS
 from schemas.errors import CodereuseError
 from schemas.settings import Settings, load_settings
 
@@ -188,7 +189,13 @@ def serve_http(app: Any, host: str, port: int, workers: int) -> None:
     flags = ("json" if ui.JSON_LOGS else "text") + (",quiet" if ui.QUIET else "")
     os.environ[WORKER_LOGGING] = flags
     os.environ.setdefault(MALLOC_ARENAS, WORKER_ARENAS)
-    uvicorn.run("cli.serve_command:worker_app", factory=True, workers=workers, **common)
+    uvicorn.run(
+        WORKER_APP,
+        factory=True,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        **common,
+    )
 
 
 WORKERS_OPTION = typer.Option(

@@ -14,6 +14,11 @@ import contextlib
 import sys
 
 WORKER_APP = "cli.serve_command:worker_app"
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long a worker may take to answer the supervisor's health check before it is killed and
+replaced (uvicorn's default is 5 s). A new worker answers only once its interpreter has started
+and imported uvicorn; on a loaded machine that took longer than 5 s, so workers were killed
+while starting, and a worker killed under load drops the requests it holds."""
 
 
 def supervise(host: str, port: int, workers: int, log_level: str) -> None:
@@ -31,6 +36,7 @@ def supervise(host: str, port: int, workers: int, log_level: str) -> None:
             log_level=log_level,
             proxy_headers=False,
             server_header=False,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
 
 

@@ -1,4 +1,4 @@
-"""`serve --workers N` and `run --workers N` spawn workers with few malloc arenas."""
+"""`serve --workers N` and `run --workers N`: how the workers are started and watched."""
 
 from __future__ import annotations
 
@@ -53,3 +53,19 @@ def test_an_operators_arena_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(Exec):
         serve_command._become_supervisor("127.0.0.1", 8000, 2)
     assert "8" == os.environ["MALLOC_ARENA_MAX"]
+
+
+def test_a_slow_starting_worker_is_not_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both supervisors give a worker 30 s, not uvicorn's 5 s, to answer its health check: a
+    worker starting on a loaded machine was killed and replaced before it could serve."""
+    import uvicorn
+
+    from cli import supervisor
+
+    seen: list[Any] = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda *a, **k: seen.append(k["timeout_worker_healthcheck"])
+    )
+    supervisor.supervise("127.0.0.1", 8000, 2, "warning")
+    serve_command.serve_http(object(), "127.0.0.1", 8000, 2)
+    assert [30, 30] == seen
