@@ -156,7 +156,11 @@ def _settle(
         touched = set().union(*(report.touched for report in reports))
         full = any(report.full and report.status == "succeeded" for report in reports)
         written, removed, whole = federate_changes(
-            store, [report.forge for report in reports], touched, full=full
+            store,
+            [report.forge for report in reports],
+            touched,
+            full=full,
+            reassess=[report.forge for report in reports if report.status != "failed"],
         )
         result.federated += written
         result.removed += removed
@@ -174,10 +178,19 @@ def _settle(
 
 
 def federate_changes(
-    store: Store, forges: Iterable[str], touched: set[str], *, full: bool = False
+    store: Store,
+    forges: Iterable[str],
+    touched: set[str],
+    *,
+    full: bool = False,
+    reassess: Iterable[str] = (),
 ) -> tuple[int, int, bool]:
     """Federate the records `touched` and what changed since `forges` were last federated.
 
+    Then the records of the forges `reassess` (those crawled) whose maturity changed with time
+    alone are re-assessed (`Store.reassess_maturity`): an incremental crawl never sees a
+    dormant repository again, yet it stops being ``active``. That happens before the forges'
+    federation cursor is saved, as it changes nothing federation needs to look at again.
     Returns (records written, records tombstoned, whether it was a full pass).
     """
     forges = list(forges)
@@ -189,6 +202,9 @@ def federate_changes(
         touched = touched | _changed_since(store, min([store.latest_change_seq(), *seqs]))
     full = full or len(touched) > min(CLOSURE_LIMIT, FULL_PASS_SHARE * store.count_records())
     written, removed = federate_all(store) if full else _federate_closure(store, touched)
+    reassess = list(reassess)
+    if reassess:
+        store.reassess_maturity(forges=reassess)
     seq = store.latest_change_seq()
     for forge in forges:
         if store.get_forge(forge) is not None:

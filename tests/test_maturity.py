@@ -15,6 +15,7 @@ from schemas.maturity import (
     Assessment,
     assess,
     missing_for,
+    next_change,
     reason_text,
     reasons,
     summary_level,
@@ -307,6 +308,21 @@ def test_assessment_is_reproducible_at_the_fetch_time() -> None:
     assert "partly" == assess(item).criterion("active").level
     later = assess(item, NOW + timedelta(days=300)).criterion("active")
     assert "not_met" == later.level
+
+
+def test_next_change_is_the_first_moment_time_alone_changes_a_level() -> None:
+    """Commit 3 days and release 40 days before the fetch: `active` changes first, at 91 days."""
+    item = record(facts())
+    due = next_change(item)
+    assert NOW - timedelta(days=3) + timedelta(days=91) == due
+    assert assess(item).levels() == assess(item, due - timedelta(microseconds=1)).levels()
+    assert "partly" == assess(item, due).criterion("active").level
+    then = next_change(item, due)
+    assert NOW - timedelta(days=40) + timedelta(days=366) == then
+    assert "partly" == assess(item, then).criterion("released").level
+    assert NOW - timedelta(days=3) + timedelta(days=366) == next_change(item, then)
+    assert None is next_change(item, NOW + timedelta(days=400))
+    assert None is next_change(record(None, declared=False))
 
 
 def test_an_unread_repository_is_unknown_never_guessed() -> None:

@@ -8,14 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
 from indexer.store.models import MaturityRow
-from schemas.maturity import assess
+from schemas.maturity import assess, next_change
 from schemas.record import Record
+
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+"""`records.maturity_due` of a record whose assessment no longer changes with time alone."""
+
+
+def due(record: Record) -> datetime:
+    """When `record`'s assessment next changes with time alone (`NEVER`: it does not)."""
+    return next_change(record) or NEVER
+
+
+def at(record: Record, moment: datetime) -> Record:
+    """`record` as fetched at `moment`: its assessment measured then (nothing else changes)."""
+    provenance = record.provenance.model_copy(update={"fetched_at": moment})
+    return record.model_copy(update={"provenance": provenance})
 
 
 @dataclass(frozen=True)

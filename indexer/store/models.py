@@ -141,7 +141,9 @@ class RecordRow(Base):
     """One catalogue record: the full `Record` as JSON plus columns to filter, order and count by.
 
     `content_hash` is a SHA-256 over the record without its fetch time: equal hashes mean
-    nothing a reader could see changed, so only `last_seen` moves. `deleted_at` has no index on
+    nothing a reader could see changed, so only `last_seen` moves — unless `maturity_due` has
+    passed by the new fetch time: then the document takes the new fetch time, since its
+    assessment (measured at the fetch time) changed. `deleted_at` has no index on
     purpose: nearly every row is live, and an index on it led PostgreSQL's planner to a bitmap
     plan that re-sorted the rest of the table for every page of `iter_records` (migration 0002).
     """
@@ -151,6 +153,7 @@ class RecordRow(Base):
         Index("ix_records_forge", "forge"),
         Index("ix_records_last_activity", "last_activity"),
         Index("ix_records_organisation_id", "organisation_id"),
+        Index("ix_records_maturity_due", "maturity_due"),
     )
 
     id: Mapped[str] = mapped_column(String(1024), primary_key=True)
@@ -172,6 +175,9 @@ class RecordRow(Base):
     last_seen: Mapped[datetime]
     last_changed: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
+    maturity_due: Mapped[datetime | None]
+    """When the maturity assessment next changes with time alone (`schemas.maturity.next_change`):
+    `NEVER` when it does not, None when not computed yet (rows older than migration 0011)."""
 
 
 class OrganisationRow(Base):

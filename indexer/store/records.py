@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
@@ -64,6 +64,7 @@ class EncodedRecord:
             "languages": list(record.repository.languages),
             "categories": list(record.categories),
             "last_activity": record.repository.last_activity,
+            "maturity_due": maturity.due(record),
         }
 
 
@@ -91,7 +92,10 @@ def upsert_batch(connection: Connection, records: Iterable[Record], now: datetim
 
     A new id is inserted (created); a known id whose content hash differs, or which was
     tombstoned, is rewritten (changed, `last_changed` = now); an equal one only gets
-    `last_seen` = now (unchanged). Created and changed records get an ``upserted`` entry in the
+    `last_seen` = now (unchanged) — unless its stored `maturity_due` has passed by the new
+    record's fetch time: its assessment changed with time alone (a repository gone dormant is
+    no longer ``active``), so it is rewritten as changed, with the new fetch time and a new
+    maturity history row. Created and changed records get an ``upserted`` entry in the
     change feed. Within one call, the last record of an id wins.
     """
     latest: dict[str, Record] = {}
@@ -132,11 +136,11 @@ def _upsert_chunk(
     connection: Connection, items: list[EncodedRecord], now: datetime
 ) -> UpsertSummary:
     known = {
-        row.id: (row.content_hash, row.deleted_at)
+        row.id: (row.content_hash, row.deleted_at, row.maturity_due)
         for row in connection.execute(
-            select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted_at).where(
-                RecordRow.id.in_([item.id for item in items])
-            )
+            select(
+                RecordRow.id, RecordRow.content_hash, RecordRow.deleted_at, RecordRow.maturity_due
+            ).where(RecordRow.id.in_([item.id for item in items]))
         )
     }
     inserts: list[dict[str, Any]] = []
@@ -151,7 +155,11 @@ def _upsert_chunk(
                 | {"first_seen": now, "last_seen": now, "last_changed": now, "deleted_at": None}
             )
             changed_ids.append(item.id)
-        elif previous[0] == item.content_hash and previous[1] is None:
+        elif (
+            previous[0] == item.content_hash
+            and previous[1] is None
+            and (previous[2] is None or previous[2] > _aware(item.record.provenance.fetched_at))
+        ):
             unchanged.append(item.id)
         else:
             values = {key: value for key, value in item.values.items() if key != "id"}
@@ -178,6 +186,53 @@ def _upsert_chunk(
         unchanged=len(unchanged),
         changed_ids=tuple(changed_ids),
     )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def reassess_due(
+    connection: Connection, now: datetime, forges: Collection[str] | None = None
+) -> list[str]:
+    """The live records (of `forges`; None: all) due for re-assessment at `now`.
+
+    Due: their stored `maturity_due` has passed, or it was never computed (rows from before
+    migration 0011; it is computed here from the stored document and kept). Ids only, read
+    through the `maturity_due` index, so a catalogue of 100,000 records where nothing is due
+    costs two index lookups.
+    """
+    base = select(RecordRow.id).where(RecordRow.deleted_at.is_(None))
+    if forges is not None:
+        base = base.where(RecordRow.forge.in_(sorted(forges)))
+    ids = list(connection.scalars(base.where(RecordRow.maturity_due <= now)))
+    unknown = list(connection.scalars(base.where(RecordRow.maturity_due.is_(None))))
+    for start in range(0, len(unknown), BATCH_SIZE):
+        chunk = unknown[start : start + BATCH_SIZE]
+        computed = [
+            {"b_id": id_, "due": maturity.due(decode(document))}
+            for id_, document in documents_of(connection, chunk, include_deleted=False).items()
+        ]
+        if computed:
+            connection.execute(
+                update(RecordRow)
+                .where(RecordRow.id == bindparam("b_id"))
+                .values(maturity_due=bindparam("due")),
+                computed,
+            )
+        ids += [row["b_id"] for row in computed if row["due"] <= now]
+    return sorted(set(ids))
+
+
+def reassess(connection: Connection, ids: Sequence[str], now: datetime) -> UpsertSummary:
+    """Re-assess records `ids` at `now`: each is stored again as fetched at `now` (its
+    content unchanged), which `upsert_batch` writes as changed where `maturity_due` passed —
+    a change-feed entry (the search index follows) and a maturity history row."""
+    records = [
+        maturity.at(decode(document), now)
+        for document in documents_of(connection, ids, include_deleted=False).values()
+    ]
+    return upsert_batch(connection, records, now)
 
 
 def append_changes(

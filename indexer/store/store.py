@@ -143,6 +143,29 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
                 summary += record_rows.upsert_batch(connection, batch, moment)
         return summary
 
+    def reassess_maturity(
+        self, *, forges: Collection[str] | None = None, now: datetime | None = None
+    ) -> UpsertSummary:
+        """Re-assess the records (of `forges`; None: all) whose maturity changed with time
+        alone by `now` (default: the clock): a repository nobody touched for 91 days stops
+        being ``active`` although a recrawl finds it unchanged.
+
+        Only records whose stored `maturity_due` has passed are read (an index lookup; rows
+        from before it existed get it computed once); each is stored as fetched at `now`, with
+        a change-feed entry and a maturity history row (`records.reassess`). The crawl
+        pipeline calls it for the forges it crawled. Returns what was rewritten (``changed``).
+        """
+        moment = self._now(now)
+        with self._transaction(write=True) as connection:
+            ids = record_rows.reassess_due(connection, moment, forges)
+        summary = UpsertSummary()
+        for start in range(0, len(ids), record_rows.BATCH_SIZE):
+            with self._transaction(write=True) as connection:
+                summary += record_rows.reassess(
+                    connection, ids[start : start + record_rows.BATCH_SIZE], moment
+                )
+        return summary
+
     def get_record(self, id: str, *, include_deleted: bool = False) -> Record | None:
         """The record with canonical id `id`; None when unknown or tombstoned."""
         with self._transaction(write=False) as connection:

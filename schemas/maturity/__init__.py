@@ -14,6 +14,7 @@ from schemas.maturity.assess import (
     YEAR_DAYS,
     assess,
     missing_for,
+    next_change,
     summary_level,
 )
 from schemas.maturity.model import (
@@ -52,6 +53,7 @@ __all__ = [
     "assess",
     "level_name",
     "missing_for",
+    "next_change",
     "reason_text",
     "reasons",
     "summary_level",

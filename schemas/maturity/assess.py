@@ -10,7 +10,7 @@ a CI configuration. The rules are written out for users in ``docs/maturity.md``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from schemas.facts import FileKind, RepositoryFacts, RootEntry, root_files
@@ -74,16 +74,22 @@ def _empty(record: Record) -> bool:
     return bool(facts is not None and facts.empty)
 
 
+def _activity(record: Record) -> tuple[datetime | None, EvidenceSource]:
+    """The moment `active` measures: the last commit, else (unless the repository is empty)
+    the forge's last activity."""
+    facts = _facts(record)
+    moment: datetime | None = facts.last_commit_at if facts else None
+    if moment is None and not _empty(record):
+        return record.repository.last_activity, "activity"
+    return moment, "commit"
+
+
 def active(record: Record, now: datetime) -> Criterion:
     """The default branch's last commit (else the forge's last activity): ≤ 90 days met,
     ≤ 1 year partly, older not met."""
-    facts = _facts(record)
-    moment: datetime | None = facts.last_commit_at if facts else None
-    source: EvidenceSource = "commit"
+    moment, source = _activity(record)
     if moment is None and _empty(record):
         return _criterion("active", "not_met", "empty")
-    if moment is None:
-        moment, source = record.repository.last_activity, "activity"
     if moment is None:
         return _criterion("active", "unknown", "unknown")
     days = _days(moment, now)
@@ -99,9 +105,8 @@ def _release_date(value: date) -> datetime:
     return datetime.combine(value, time.min, tzinfo=UTC)
 
 
-def released(record: Record, now: datetime) -> Criterion:
-    """A release (forge release, or the publiccode.yml's releaseDate) in the year before the
-    crawl: met; only older or undated releases: partly; none: not met."""
+def _dated_releases(record: Record) -> list[tuple[datetime, EvidenceSource, str | None]]:
+    """The dated releases `released` weighs: the forge's latest, the publiccode.yml's."""
     facts = _facts(record)
     dated: list[tuple[datetime, EvidenceSource, str | None]] = []
     latest = facts.latest_release if facts else None
@@ -109,6 +114,15 @@ def released(record: Record, now: datetime) -> Criterion:
         dated.append((_utc(latest.published_at), "release", latest.tag))
     if record.declared and record.release_date is not None:
         dated.append((_release_date(record.release_date), "publiccode", record.software_version))
+    return dated
+
+
+def released(record: Record, now: datetime) -> Criterion:
+    """A release (forge release, or the publiccode.yml's releaseDate) in the year before the
+    crawl: met; only older or undated releases: partly; none: not met."""
+    facts = _facts(record)
+    dated = _dated_releases(record)
+    latest = facts.latest_release if facts else None
     count = facts.releases_count if facts else None
     if dated:
         moment, source, value = max(dated, key=lambda item: item[0])
@@ -339,3 +353,24 @@ def assess(record: Record, now: datetime | None = None) -> Assessment:
     criteria = tuple(rule(record, moment) for rule in RULES)
     level = summary_level({criterion.name: criterion.level for criterion in criteria})
     return Assessment(level=level, assessed_at=moment, criteria=criteria)
+
+
+def next_change(record: Record, now: datetime | None = None) -> datetime | None:
+    """The first moment after `now` (default: the record's fetch time) at which `assess` gives
+    `record` other levels with nothing else changed, or None when no criterion depends on time
+    any more.
+
+    Only `active` and `released` measure time: a commit or release date crossing 90 days or a
+    year. A store keeps this moment beside each record, so a recrawl that finds a repository
+    unchanged re-assesses it exactly when a dormant repository stops being ``active``
+    (`indexer.store.maturity`), without re-assessing every record.
+    """
+    moment = _utc(now or record.provenance.fetched_at)
+    edges: list[datetime] = []
+    activity, _ = _activity(record)
+    if activity is not None:
+        edges += [_utc(activity) + timedelta(days=days + 1) for days in (ACTIVE_DAYS, YEAR_DAYS)]
+    dated = _dated_releases(record)
+    if dated:
+        edges.append(max(item[0] for item in dated) + timedelta(days=YEAR_DAYS + 1))
+    return min((edge for edge in edges if edge > moment), default=None)
