@@ -209,18 +209,18 @@ def reassess_due(
     unknown = list(connection.scalars(base.where(RecordRow.maturity_due.is_(None))))
     for start in range(0, len(unknown), BATCH_SIZE):
         chunk = unknown[start : start + BATCH_SIZE]
-        computed = [
-            {"b_id": id_, "due": maturity.due(decode(document))}
+        computed = {
+            id_: maturity.due(decode(document))
             for id_, document in documents_of(connection, chunk, include_deleted=False).items()
-        ]
+        }
         if computed:
             connection.execute(
                 update(RecordRow)
                 .where(RecordRow.id == bindparam("b_id"))
                 .values(maturity_due=bindparam("due")),
-                computed,
+                [{"b_id": id_, "due": moment} for id_, moment in computed.items()],
             )
-        ids += [row["b_id"] for row in computed if row["due"] <= now]
+        ids += [id_ for id_, moment in computed.items() if moment <= now]
     return sorted(set(ids))
 
 

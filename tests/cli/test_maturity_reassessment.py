@@ -47,7 +47,9 @@ def test_an_unchanged_recrawl_re_assesses_dormant_repositories(tmp_path: Path) -
                 run_pipeline(store, [registration], options, search=search, pictures=False)
 
         def active() -> list[str]:
-            return sorted({assess(record).criterion("active").level for record in store.iter_records()})
+            return sorted(
+                {assess(record).criterion("active").level for record in store.iter_records()}
+            )
 
         crawl()
         assert ["met"] == active()

@@ -17,19 +17,19 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0011'
-down_revision: str | None = '0009'
+revision: str = "0011"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('records', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('maturity_due', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index('ix_records_maturity_due', ['maturity_due'], unique=False)
+    with op.batch_alter_table("records", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("maturity_due", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index("ix_records_maturity_due", ["maturity_due"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('records', schema=None) as batch_op:
-        batch_op.drop_index('ix_records_maturity_due')
-        batch_op.drop_column('maturity_due')
+    with op.batch_alter_table("records", schema=None) as batch_op:
+        batch_op.drop_index("ix_records_maturity_due")
+        batch_op.drop_column("maturity_due")
