@@ -54,10 +54,15 @@ class JobRunner:
         return self._scheduler
 
     def run_queued(self, store: Any, search: Any) -> int:
-        """Run every queued job if this process gets the lease; returns how many ran."""
+        """Run every queued job if this process gets the lease; returns how many ran.
+
+        First, jobs a killed process left running are closed as failed (once its lease
+        expired), so the job list never shows a dead crawl as running."""
+        store.close_orphaned_crawl_jobs()
         if not any(job.status == "queued" for job in store.crawl_jobs(limit=50)):
             return 0
         lease = SchedulerLease(store, lambda _line: None)  # `run` already says who crawls
+        self.scheduler().runner = lease.holder
         lease.start()
         ran = 0
         try:

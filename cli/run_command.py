@@ -85,6 +85,9 @@ class Scheduler:
     """Extra `crawler.run.CrawlOptions` (tests inject a transport, waits and a resolver)."""
     failures: dict[str, int] = field(default_factory=dict)
     retry_at: dict[str, datetime] = field(default_factory=dict)
+    runner: str | None = None
+    """The scheduler lease holder this process crawls as: stored with the jobs it claims, so a
+    job it leaves running when killed is noticed once its lease lapses."""
 
     def backoff(self, name: str, failed: bool, now: datetime) -> None:
         """After a failed crawl, wait 1, 2, 4 … minutes (at most `every`) before the next try."""
@@ -106,6 +109,7 @@ class Scheduler:
         store = create_store(self.settings.database_url)
         search = create_search_backend(self.settings, store)
         lease = SchedulerLease(store, self.say)
+        self.runner = lease.holder
         lease.start()
         try:
             while not self.stop.is_set():
@@ -122,7 +126,7 @@ class Scheduler:
     def run_next_job(self, store: Any, search: Any) -> bool:
         """Claim the oldest queued crawl job (asked for over the API), crawl its forge and
         finish the job with the crawl's outcome; False when no job waits."""
-        job = store.next_crawl_job()
+        job = store.next_crawl_job(runner=self.runner)
         if job is None:
             return False
         self.say(f"crawl job {job.id}: {job.forge}")

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from indexer.store.models import (
+    LeaseRow,
     CheckpointRow,
     CrawlJobRow,
     CrawlRunRow,
@@ -208,8 +209,50 @@ def request_job(connection: Connection, forge: str, now: datetime) -> int:
     return int(result.scalar_one())
 
 
-def claim_next_job(connection: Connection, now: datetime) -> CrawlJob | None:
-    """Mark the oldest queued job running and return it; None when nothing waits."""
+def close_orphaned_jobs(connection: Connection, now: datetime) -> list[int]:
+    """Close the jobs left ``running`` by a process that died (SIGKILL, a lost host) as
+    ``failed``; returns their ids.
+
+    Jobs run only under a lease (`indexer.store.leases`, renewed while the runner lives): a
+    running job whose runner holds no unexpired lease any more — it expired, or another process
+    took it over — has no one left to finish it. A job without a runner (claimed before
+    migration 0012) counts as orphaned when no lease is held at all. The forge's crawl runs
+    still open since the job started are closed as ``interrupted`` (their checkpoints stay, so
+    the next crawl of the forge resumes where the killed one stopped).
+    """
+    running = connection.execute(
+        select(CrawlJobRow.id, CrawlJobRow.forge, CrawlJobRow.started_at, CrawlJobRow.runner)
+        .where(CrawlJobRow.status == "running")
+        .order_by(CrawlJobRow.id)
+    ).all()
+    if not running:
+        return []
+    alive = set(connection.scalars(select(LeaseRow.holder).where(LeaseRow.expires_at > now)))
+    orphaned = [job for job in running if (job.runner not in alive if job.runner else not alive)]
+    for job in orphaned:
+        connection.execute(
+            update(CrawlJobRow)
+            .where(CrawlJobRow.id == job.id, CrawlJobRow.status == "running")
+            .values(status="failed", finished_at=now)
+        )
+        if job.started_at is not None:
+            connection.execute(
+                update(CrawlRunRow)
+                .where(
+                    CrawlRunRow.forge == job.forge,
+                    CrawlRunRow.status == "running",
+                    CrawlRunRow.started_at >= job.started_at,
+                )
+                .values(status="interrupted")
+            )
+    return [job.id for job in orphaned]
+
+
+def claim_next_job(
+    connection: Connection, now: datetime, runner: str | None = None
+) -> CrawlJob | None:
+    """Mark the oldest queued job running (claimed by lease holder `runner`) and return it;
+    None when nothing waits."""
     job_id = connection.scalar(
         select(CrawlJobRow.id)
         .where(CrawlJobRow.status == "queued")
@@ -221,7 +264,7 @@ def claim_next_job(connection: Connection, now: datetime) -> CrawlJob | None:
     connection.execute(
         update(CrawlJobRow)
         .where(CrawlJobRow.id == job_id, CrawlJobRow.status == "queued")
-        .values(status="running", started_at=now)
+        .values(status="running", started_at=now, runner=runner)
     )
     return get_job(connection, int(job_id))
 

@@ -370,6 +370,9 @@ class CrawlJobRow(Base):
     requested_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    runner: Mapped[str | None] = mapped_column(String(255))
+    """The lease holder that claimed the job (`cli.scheduler_lease`): a running job whose
+    runner holds no lease any more was killed (`crawl_state.close_orphaned_jobs`)."""
 
 
 class LeaseRow(Base):

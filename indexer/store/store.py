@@ -522,10 +522,22 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
             forges.require(connection, forge)
             return crawl_state.request_job(connection, forge, self._now(now))
 
-    def next_crawl_job(self, *, now: datetime | None = None) -> CrawlJob | None:
-        """Claim the oldest queued job (it becomes running); None when none waits."""
+    def next_crawl_job(
+        self, *, runner: str | None = None, now: datetime | None = None
+    ) -> CrawlJob | None:
+        """Claim the oldest queued job for lease holder `runner` (it becomes running); None
+        when none waits. Jobs a killed runner left running are closed first
+        (`close_orphaned_crawl_jobs`)."""
         with self._transaction(write=True) as connection:
-            return crawl_state.claim_next_job(connection, self._now(now))
+            moment = self._now(now)
+            crawl_state.close_orphaned_jobs(connection, moment)
+            return crawl_state.claim_next_job(connection, moment, runner)
+
+    def close_orphaned_crawl_jobs(self, *, now: datetime | None = None) -> list[int]:
+        """Close as failed the running jobs whose runner holds no lease any more (it was
+        killed); their forges' open crawl runs become interrupted. Returns the job ids."""
+        with self._transaction(write=True) as connection:
+            return crawl_state.close_orphaned_jobs(connection, self._now(now))
 
     def finish_crawl_job(self, job_id: int, status: str, *, now: datetime | None = None) -> None:
         """Mark a job ``succeeded`` or ``failed``. Raises `NotFoundError` for an unknown id."""
