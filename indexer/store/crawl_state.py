@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from indexer.store.models import (
-    LeaseRow,
     CheckpointRow,
     CrawlJobRow,
     CrawlRunRow,
     FindingRow,
     ForgeRow,
+    LeaseRow,
     RecordRow,
 )
 from indexer.store.values import CrawlJob, CrawlRun
