@@ -17,6 +17,7 @@ from api.maturity_models import (
     RootFileOut,
 )
 from indexer.store import MaturityChange
+from schemas.copying import from_attributes
 from schemas.facts import root_files
 from schemas.maturity import (
     LANGUAGES,
@@ -41,16 +42,11 @@ def facts_out(record: Record) -> MaturityFactsOut:
         if found is None
         else [RootFileOut(kind=kind, path=entry.name) for kind, entry in found.items() if entry]
     )
-    return MaturityFactsOut(
+    return from_attributes(
+        MaturityFactsOut,
+        facts,
         read=True,
-        empty=facts.empty,
         default_branch=record.repository.default_branch,
-        releases_count=facts.releases_count,
-        latest_release=facts.latest_release,
-        last_commit_at=facts.last_commit_at,
-        commits_last_year=facts.commits_last_year,
-        open_issues=facts.open_issues,
-        readme_size=facts.readme_size,
         root_files=files,
     )
 

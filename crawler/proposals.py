@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
@@ -244,17 +244,7 @@ def _refreshed(
 
 
 def _with_status(known: Proposal, status: ProposalStatus, checked: datetime) -> Proposal:
-    return Proposal(
-        record_id=known.record_id,
-        forge=known.forge,
-        repository_url=known.repository_url,
-        number=known.number,
-        url=known.url,
-        status=status,
-        branch=known.branch,
-        opened_at=known.opened_at,
-        checked_at=checked,
-    )
+    return replace(known, status=status, checked_at=checked)
 
 
 def _open_one(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, get_args
 
+from schemas.copying import from_attributes
 from schemas.record import Record
 
 EventKind = Literal["new", "changed", "invalid", "fixed", "archived", "removed"]
@@ -96,16 +97,7 @@ def removed_state(state: RecordState) -> RecordState:
 
 
 def _event(kind: EventKind, state: RecordState, summary: str, at: datetime) -> ChangeEvent:
-    return ChangeEvent(
-        kind=kind,
-        record_id=state.record_id,
-        forge=state.forge,
-        organisation_id=state.organisation_id,
-        name=state.name,
-        url=state.url,
-        summary=summary,
-        at=at,
-    )
+    return from_attributes(ChangeEvent, state, kind=kind, summary=summary, at=at)
 
 
 def _errors(count: int) -> str:

@@ -20,6 +20,7 @@ from api.problems import ApiProblem, problem_responses
 from api.status_check import crawl_run_out
 from indexer.store import Store
 from indexer.store.values import CrawlJob, CrawlJobStatus
+from schemas.copying import from_attributes
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 MAX_ERRORS = 20
@@ -63,13 +64,9 @@ def job_out(store: Store, job: CrawlJob) -> JobOut:
         if job.started_at and job.finished_at
         else None
     )
-    return JobOut(
-        id=job.id,
-        forge=job.forge,
-        status=job.status,
-        requested_at=job.requested_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
+    return from_attributes(
+        JobOut,
+        job,
         waited_seconds=waited,
         duration_seconds=took,
         report=runs,

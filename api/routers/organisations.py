@@ -43,6 +43,7 @@ from api.query import CatalogueQuery, SearchPage, query_string
 from api.routers.event_feeds import organisation_feed
 from indexer.search.protocol import SearchResult
 from indexer.store import Store
+from schemas.copying import from_attributes
 from schemas.organisation import OrganisationEntity
 
 api_router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
@@ -66,16 +67,11 @@ SOFTWARE_FACETS = ["licence", "category", "language", "forge"]
 
 def _out(item: view.OrganisationSummary) -> OrganisationOut:
     entity = item.entity
-    return OrganisationOut(
-        id=entity.id,
-        name=entity.name,
-        kind=entity.kind,
-        country=entity.country,
-        level=entity.level,
+    return from_attributes(
+        OrganisationOut,
+        entity,
         forges=list(item.forges),
-        software=item.software,
-        declared=item.declared,
-        valid=item.valid,
+        **{name: getattr(item, name) for name in ("software", "declared", "valid")},
         links={
             "self": f"/api/v1/organisations/{entity.id}",
             "page": f"/organisations/{entity.id}",

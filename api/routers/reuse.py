@@ -20,6 +20,7 @@ from api.reuse_models import PackageRecord, PackageResponse, ReuseResponse
 from api.reuse_view import PackageEntry, lookup_key, package_lookup, reuse_of
 from api.routers.software import RecordId, _record_or_404, _shadowed_detail
 from api.sbom import SBOM_MEDIA_TYPE, sbom_json
+from schemas.copying import from_attributes
 
 router = APIRouter(tags=["reuse"])
 Purl = Annotated[
@@ -49,15 +50,13 @@ def software_reuse(store: StoreDep, record_id: RecordId) -> Response | ReuseResp
     record = _record_or_404(store, record_id)
     view = reuse_of(store, record)
     path = record_path(record.id)
-    return ReuseResponse(
+    return from_attributes(
+        ReuseResponse,
+        view,
         id=record.id,
         summary=record.reuse,
-        used_by=view.used_by,
         internal_use=view.internal,
         declared_users=view.declared,
-        uses=view.uses,
-        internal_uses=view.internal_uses,
-        names=view.names,
         links={
             "self": f"/api/v1/software/{path}/reuse",
             "software": f"/api/v1/software/{path}",

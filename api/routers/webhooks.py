@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import AdminDep, ContextDep, StoreDep
 from api.problems import ApiProblem, problem_responses
 from api.saved_filter import saved_filter
+from schemas.copying import from_attributes
 from schemas.errors import CodereuseError
 from schemas.notifications import EVENT_KINDS, EventKind
 from schemas.webhooks import Webhook, WebhookDelivery, event_kinds, new_secret
@@ -86,20 +87,13 @@ class DeliveryOut(BaseModel):
 
 
 def _out(webhook: Webhook) -> WebhookOut:
-    return WebhookOut(
-        id=webhook.id,
-        url=webhook.url,
-        events=list(webhook.events),
-        filter=dict(webhook.filters),
-        allow_private=webhook.allow_private,
-        created_at=webhook.created_at,
-        cursor=webhook.cursor,
+    return from_attributes(
+        WebhookOut, webhook, events=list(webhook.events), filter=dict(webhook.filters)
     )
 
 
 def _delivery_out(delivery: WebhookDelivery) -> DeliveryOut:
-    fields = {name: getattr(delivery, name) for name in DeliveryOut.model_fields}
-    return DeliveryOut(**fields)
+    return from_attributes(DeliveryOut, delivery)
 
 
 def checked_filter(values: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from indexer.store.notification_models import EventRow, EventStateRow
+from schemas.copying import from_attributes
 from schemas.notifications import (
     ChangeEvent,
     EventKind,
@@ -39,18 +40,7 @@ def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
 
 
 def _state(row: Any) -> RecordState:
-    return RecordState(
-        record_id=row.record_id,
-        digest=row.digest,
-        valid=row.valid,
-        archived=row.archived,
-        forge=row.forge,
-        organisation_id=row.organisation_id,
-        name=row.name,
-        url=row.url,
-        errors=row.errors,
-        removed=row.removed,
-    )
+    return from_attributes(RecordState, row)
 
 
 def states_of(connection: Connection, ids: Collection[str]) -> dict[str, RecordState]:
@@ -147,17 +137,7 @@ def latest_seq(connection: Connection) -> int:
 
 
 def _event(row: Any) -> ChangeEvent:
-    return ChangeEvent(
-        kind=row.kind,
-        record_id=row.record_id,
-        forge=row.forge,
-        organisation_id=row.organisation_id,
-        name=row.name,
-        url=row.url,
-        summary=row.summary,
-        at=row.at,
-        seq=row.seq,
-    )
+    return from_attributes(ChangeEvent, row)
 
 
 def read_events(

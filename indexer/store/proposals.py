@@ -7,40 +7,19 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from indexer.store.models import ProposalRow
+from schemas.copying import field_values, from_attributes
 from schemas.proposal import Proposal
 
 
 def save(connection: Connection, proposal: Proposal) -> None:
     """Insert or replace the proposal of `proposal.record_id`."""
     connection.execute(delete(ProposalRow).where(ProposalRow.record_id == proposal.record_id))
-    connection.execute(
-        insert(ProposalRow).values(
-            record_id=proposal.record_id,
-            forge=proposal.forge,
-            repository_url=proposal.repository_url,
-            number=proposal.number,
-            url=proposal.url,
-            status=proposal.status,
-            branch=proposal.branch,
-            opened_at=proposal.opened_at,
-            checked_at=proposal.checked_at,
-        )
-    )
+    connection.execute(insert(ProposalRow).values(**field_values(proposal)))
 
 
 def _proposal(row: Any) -> Proposal:
     status = row.status if row.status in ("open", "merged", "closed") else "open"
-    return Proposal(
-        record_id=row.record_id,
-        forge=row.forge,
-        repository_url=row.repository_url,
-        number=row.number,
-        url=row.url,
-        status=status,  # type: ignore[arg-type]
-        branch=row.branch,
-        opened_at=row.opened_at,
-        checked_at=row.checked_at,
-    )
+    return from_attributes(Proposal, row, status=status)
 
 
 def get(connection: Connection, record_id: str) -> Proposal | None:

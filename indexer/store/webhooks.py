@@ -15,6 +15,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from indexer.store.events import latest_seq
 from indexer.store.notification_models import WebhookDeliveryRow, WebhookRow
+from schemas.copying import from_attributes
 from schemas.errors import NotFoundError
 from schemas.notifications import EventKind
 from schemas.webhooks import Webhook, WebhookDelivery
@@ -24,31 +25,11 @@ MAX_DELIVERIES = 200
 
 
 def _webhook(row: Any) -> Webhook:
-    return Webhook(
-        id=row.id,
-        url=row.url,
-        events=tuple(row.events),
-        filters=dict(row.filters),
-        secret=row.secret,
-        allow_private=row.allow_private,
-        cursor=row.cursor,
-        created_at=row.created_at,
-    )
+    return from_attributes(Webhook, row, events=tuple(row.events), filters=dict(row.filters))
 
 
 def _delivery(row: Any) -> WebhookDelivery:
-    return WebhookDelivery(
-        id=row.id,
-        webhook_id=row.webhook_id,
-        at=row.at,
-        events=row.events,
-        first_seq=row.first_seq,
-        last_seq=row.last_seq,
-        status_code=row.status_code,
-        attempts=row.attempts,
-        error=row.error,
-        delivered=row.delivered,
-    )
+    return from_attributes(WebhookDelivery, row)
 
 
 class WebhookStoreMethods:
