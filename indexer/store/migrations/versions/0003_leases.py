@@ -3,22 +3,17 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from indexer.store.migrations.tables import Table, tables_migration
 
 revision: str = '0003'
 down_revision: str | None = '0002'
 
-
-def upgrade() -> None:
-    op.create_table('leases',
-    sa.Column('name', sa.String(length=63), nullable=False),
-    sa.Column('holder', sa.String(length=255), nullable=False),
-    sa.Column('acquired_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('name')
-    )
-
-
-def downgrade() -> None:
-    op.drop_table('leases')
+upgrade, downgrade = tables_migration(
+    Table(
+        'leases',
+        """
+        name varchar(63), holder varchar(255), acquired_at timestamptz, expires_at timestamptz
+        """,
+        primary_key=['name'],
+    ),
+)

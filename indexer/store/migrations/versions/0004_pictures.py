@@ -3,28 +3,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
+from indexer.store.migrations.tables import Table, tables_migration
 
 revision: str = '0004'
 down_revision: str | None = '0003'
 
-
-def upgrade() -> None:
-    op.create_table(
+upgrade, downgrade = tables_migration(
+    Table(
         'pictures',
-        sa.Column('key', sa.String(length=64), nullable=False),
-        sa.Column('url', sa.Text(), nullable=False),
-        sa.Column('media_type', sa.String(length=64), nullable=True),
-        sa.Column('data', sa.LargeBinary(), nullable=True),
-        sa.Column('width', sa.Integer(), nullable=True),
-        sa.Column('height', sa.Integer(), nullable=True),
-        sa.Column('problem', sa.Text(), nullable=True),
-        sa.Column('fetched_at', sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint('key'),
-    )
-
-
-def downgrade() -> None:
-    op.drop_table('pictures')
+        """
+        key varchar(64), url text, media_type varchar(64) null, data blob null,
+        width integer null, height integer null, problem text null, fetched_at timestamptz
+        """,
+        primary_key=['key'],
+    ),
+)
