@@ -53,13 +53,9 @@ def draft(
 
 def _emit(text: str, output: Path | None) -> None:
     """Print `text`, or write it to `output` (a clear line and exit 1 when it cannot be)."""
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise ui.fail(f"cannot write {output}: {error.strerror or error}", 1) from error
+    ui.print_or_write(
+        text, output, lambda error: f"cannot write {output}: {error.strerror or error}"
+    )
 
 
 def _suggest(record: Any, raw: bytes | None, output: Path | None, diff: bool) -> None:

@@ -317,14 +317,9 @@ def export(
             text = dump_forges_yaml(store.list_forges())
     except CodereuseError as error:
         raise _fail(error) from None
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise _fail(f"{output}: cannot write ({error.strerror})") from None
-    ui.say(f"wrote {output}")
+    ui.print_or_write(text, output, lambda error: f"{output}: cannot write ({error.strerror})")
+    if output is not None:
+        ui.say(f"wrote {output}")
 
 
 def register(app: typer.Typer) -> None:

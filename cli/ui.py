@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -96,6 +97,20 @@ def fail(message: object, code: int = 1) -> typer.Exit:
     else:
         echo(f"codereuse: {message}", err=True)
     return typer.Exit(code)
+
+
+def print_or_write(text: str, output: Path | None, cannot_write: Callable[[OSError], str]) -> None:
+    """Print `text` on stdout as it is, or write it to `output` (UTF-8).
+
+    Raises the `fail` of ``cannot_write(error)`` (exit 1) when `output` cannot be written.
+    """
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise fail(cannot_write(error), 1) from error
 
 
 def _escaped(fields: dict[str, Any]) -> dict[str, Any]:

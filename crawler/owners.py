@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crawler.native import dotted as dotted  # the kinds' owners modules import it from here
 from schemas.organisation import OwnerProfile
 
 ProfileSpellings = Mapping[str, tuple[str, ...]]
@@ -18,16 +19,6 @@ ProfileSpellings = Mapping[str, tuple[str, ...]]
 
 MAX_TEXT = 2000
 """Longest profile text kept (a description); longer ones are cut."""
-
-
-def dotted(payload: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted `path` of nested mappings, or None."""
-    value: Any = payload
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
 
 
 def _text(value: Any) -> str | None:

@@ -9,6 +9,7 @@ hosts in a registry, and the reading of its own repository JSON into kind-neutra
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,19 @@ def users_and_repositories(rest: str, registration: ForgeRegistration) -> list[t
     ]
 
 
+def imported_on_use(module: str, name: str) -> Callable[[str, str, str], Any]:
+    """A writer factory (`ProposerFactory`, `IssueTrackerFactory`) that imports `module` on its
+    first call and hands the (base URL, REST base, token) to its factory `name`.
+
+    The writers need client libraries (PyGithub, python-gitlab) that a crawl never uses.
+    """
+
+    def factory(base_url: str, rest_base: str, token: str) -> Any:
+        return getattr(importlib.import_module(module), name)(base_url, rest_base, token)
+
+    return factory
+
+
 @dataclass(frozen=True)
 class ForgeKindSpec:
     """One forge kind (see the module docstring); instances are immutable and shared."""
@@ -118,6 +132,7 @@ class ForgeKindSpec:
     auth_scheme: str = "Bearer"
     """The word before the token in the ``Authorization`` header."""
     advice: Callable[[ForgeRegistration], str] | None = None
+    """Extra advice when the live check fails (e.g. a GitLab group mistaken for a URL root)."""
     proposer: ProposerFactory | None = None
     """Opens merge/pull requests adding a drafted publiccode.yml (``crawler/<kind>/proposals.py``,
     `crawler.proposals`); None: this kind cannot."""
@@ -126,7 +141,6 @@ class ForgeKindSpec:
     issue_tracker: IssueTrackerFactory | None = None
     """Opens, updates and closes issues about broken publiccode.yml files
     (``crawler/<kind>/issues.py``, `crawler.issues`); None: this kind cannot."""
-    """Extra advice when the live check fails (e.g. a GitLab group mistaken for a URL root)."""
     file_page_url: Callable[[str, str, str], str] | None = None
     """(repository URL, ref, path) → the file's web page, where ``#L<n>`` marks line n (reuse
     evidence links to the manifest line); None when the kind has no such page."""

@@ -8,22 +8,16 @@ example of docs/forge-kinds.md.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from crawler.gitea.crawler import GiteaCrawler
 from crawler.gitea.owners import read_owner
 from crawler.gitea.snapshots import SPELLINGS
-from crawler.spec import ApiLocations, ForgeKindSpec, Probe, users_and_repositories
+from crawler.spec import ApiLocations, ForgeKindSpec, Probe, imported_on_use, users_and_repositories
 
 UI_ROUTES = re.compile(
     r"/(?:explore(?:/.*)?|user/(?:login|sign_up|settings)(?:/.*)?|org/[^/]+(?:/.*)?"
     r"|admin(?:/.*)?|-/.*|notifications|issues|pulls|milestones)$"
 )
-
-
-if TYPE_CHECKING:
-    from crawler.issues import IssueTracker
-    from crawler.proposals import ForgeProposer
 
 
 def api_locations(base: str) -> ApiLocations:
@@ -50,20 +44,6 @@ def _version(body: object) -> bool:
     return isinstance(body, dict) and isinstance(body.get("version"), str)
 
 
-def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
-    """Gitea/Forgejo pull requests (`crawler/gitea/proposals.py`), imported on first use."""
-    from crawler.gitea.proposals import gitea_proposer
-
-    return gitea_proposer(base_url, rest_base, token)
-
-
-def issue_tracker(base_url: str, rest_base: str, token: str) -> IssueTracker:
-    """Gitea/Forgejo issues (`crawler/gitea/issues.py`), imported on first use."""
-    from crawler.gitea.issues import gitea_issues
-
-    return gitea_issues(base_url, rest_base, token)
-
-
 GITEA = ForgeKindSpec(
     name="gitea",
     label="Gitea",
@@ -81,8 +61,8 @@ GITEA = ForgeKindSpec(
     registry_names=frozenset({"gitea", "gogs"}),
     owner_prefixes=("org",),
     auth_scheme="token",
-    proposer=proposer,
-    issue_tracker=issue_tracker,
+    proposer=imported_on_use("crawler.gitea.proposals", "gitea_proposer"),
+    issue_tracker=imported_on_use("crawler.gitea.issues", "gitea_issues"),
 )
 
 __all__ = ["GITEA"]

@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 
+from crawler.gitea.writer import write_client
 from crawler.issues import IssueRef
+from crawler.writers import token_refused
 from schemas.errors import IssueError
-
-TIMEOUT = 30.0
 
 
 class GiteaIssues:
@@ -24,21 +24,14 @@ class GiteaIssues:
         self, rest_base: str, token: str, *, transport: httpx.BaseTransport | None = None
     ) -> None:
         self._base = rest_base.rstrip("/")
-        self._client = httpx.Client(
-            base_url=self._base,
-            headers={"Authorization": f"token {token}", "Accept": "application/json"},
-            timeout=TIMEOUT,
-            follow_redirects=False,
-            transport=transport,
-        )
+        self._client = write_client(rest_base, token, transport)
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self._client.request(method, path, **kwargs)
-        if response.status_code in (401, 403):
-            raise IssueError(
-                f"{self._base} refused the token ({response.status_code}): it needs write "
-                "access to issues (scope write:issue)"
-            )
+        needs = "write access to issues (scope write:issue)"
+        refused = token_refused(IssueError, self._base, response.status_code, needs)
+        if refused is not None:
+            raise refused
         response.raise_for_status()
         return response.json()
 

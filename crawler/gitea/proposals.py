@@ -13,11 +13,11 @@ from urllib.parse import quote
 
 import httpx
 
+from crawler.gitea.writer import write_client
 from crawler.proposals import OpenedRequest, ProposalRequest, RepositoryState
+from crawler.writers import token_refused
 from schemas.errors import ProposalError
 from schemas.proposal import ProposalStatus
-
-TIMEOUT = 30.0
 
 
 class GiteaProposer:
@@ -29,21 +29,14 @@ class GiteaProposer:
         self, rest_base: str, token: str, *, transport: httpx.BaseTransport | None = None
     ) -> None:
         self._base = rest_base.rstrip("/")
-        self._client = httpx.Client(
-            base_url=self._base,
-            headers={"Authorization": f"token {token}", "Accept": "application/json"},
-            timeout=TIMEOUT,
-            follow_redirects=False,
-            transport=transport,
-        )
+        self._client = write_client(rest_base, token, transport)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         response = self._client.request(method, path, **kwargs)
-        if response.status_code in (401, 403):
-            raise ProposalError(
-                f"{self._base} refused the token ({response.status_code}): it needs write "
-                "access to the repository (scopes write:repository)"
-            )
+        needs = "write access to the repository (scopes write:repository)"
+        refused = token_refused(ProposalError, self._base, response.status_code, needs)
+        if refused is not None:
+            raise refused
         return response
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:

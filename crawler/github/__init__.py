@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.github.crawler import GitHubCrawler
 from crawler.github.owners import read_owner
 from crawler.github.snapshots import SPELLINGS
-from crawler.spec import ApiLocations, ForgeKindSpec, Probe, users_and_repositories
+from crawler.spec import ApiLocations, ForgeKindSpec, Probe, imported_on_use, users_and_repositories
 
 GITHUB_COM = "https://github.com"
 UI_ROUTES = re.compile(
@@ -20,11 +19,6 @@ UI_ROUTES = re.compile(
     r"|settings(?:/.*)?|login|organizations(?:/.*)?|trending(?:/.*)?)$"
 )
 _META_KEYS = {"verifiable_password_authentication", "installed_version", "hooks", "git", "api"}
-
-
-if TYPE_CHECKING:
-    from crawler.issues import IssueTracker
-    from crawler.proposals import ForgeProposer
 
 
 def api_locations(base: str) -> ApiLocations:
@@ -51,20 +45,6 @@ def _rate_limit(body: object) -> bool:
     return isinstance(body, dict) and ("resources" in body or "rate" in body)
 
 
-def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
-    """GitHub pull requests (`crawler/github/proposals.py`), imported on first use."""
-    from crawler.github.proposals import github_proposer
-
-    return github_proposer(base_url, rest_base, token)
-
-
-def issue_tracker(base_url: str, rest_base: str, token: str) -> IssueTracker:
-    """GitHub issues (`crawler/github/issues.py`), imported on first use."""
-    from crawler.github.issues import github_issues
-
-    return github_issues(base_url, rest_base, token)
-
-
 GITHUB = ForgeKindSpec(
     name="github",
     label="GitHub",
@@ -88,8 +68,8 @@ GITHUB = ForgeKindSpec(
     host_words=("github",),
     registry_names=frozenset({"github"}),
     owner_prefixes=("orgs",),
-    proposer=proposer,
-    issue_tracker=issue_tracker,
+    proposer=imported_on_use("crawler.github.proposals", "github_proposer"),
+    issue_tracker=imported_on_use("crawler.github.issues", "github_issues"),
 )
 
 __all__ = ["GITHUB", "GITHUB_COM"]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from github import Auth, Github, GithubException
+from github import GithubException
 
+from crawler.github.writer import write_client
 from crawler.issues import IssueRef
+from crawler.writers import token_refused
 from schemas.errors import IssueError
-
-TIMEOUT = 30
 
 
 class GitHubIssues:
@@ -21,25 +21,14 @@ class GitHubIssues:
 
     def __init__(self, rest_base: str, token: str) -> None:
         self._base = rest_base.rstrip("/")
-        self._client = Github(
-            auth=Auth.Token(token),
-            base_url=self._base,
-            timeout=TIMEOUT,
-            retry=None,
-            seconds_between_requests=None,
-            seconds_between_writes=None,
-        )
+        self._client = write_client(rest_base, token)
 
     def _call(self, action: Any) -> Any:
         try:
             return action()
         except GithubException as error:
-            if error.status in (401, 403):
-                raise IssueError(
-                    f"{self._base} refused the token ({error.status}): it needs write access "
-                    "to the issues of the repositories"
-                ) from None
-            raise
+            needs = "write access to the issues of the repositories"
+            raise token_refused(IssueError, self._base, error.status, needs) or error from None
 
     @staticmethod
     def _ref(issue: Any) -> IssueRef:

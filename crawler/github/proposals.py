@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from github import Auth, Github, GithubException
+from github import GithubException
 
+from crawler.github.writer import write_client
 from crawler.proposals import OpenedRequest, ProposalRequest, RepositoryState
+from crawler.writers import token_refused
 from schemas.errors import ProposalError
 from schemas.proposal import ProposalStatus
-
-TIMEOUT = 30
 
 
 class GitHubProposer:
@@ -24,22 +24,11 @@ class GitHubProposer:
 
     def __init__(self, rest_base: str, token: str) -> None:
         self._base = rest_base.rstrip("/")
-        self._client = Github(
-            auth=Auth.Token(token),
-            base_url=self._base,
-            timeout=TIMEOUT,
-            retry=None,
-            seconds_between_requests=None,
-            seconds_between_writes=None,
-        )
+        self._client = write_client(rest_base, token)
 
     def _refused(self, error: GithubException) -> ProposalError | None:
-        if error.status in (401, 403):
-            return ProposalError(
-                f"{self._base} refused the token ({error.status}): it needs write access to "
-                "contents and pull requests of the repository"
-            )
-        return None
+        needs = "write access to contents and pull requests of the repository"
+        return token_refused(ProposalError, self._base, error.status, needs)
 
     def _repo(self, path: str) -> Any:
         try:

@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from crawler.gitlab.crawler import GitLabCrawler
 from crawler.gitlab.owners import read_owner
 from crawler.gitlab.snapshots import SPELLINGS
-from crawler.spec import GROUPS, ApiLocations, ForgeKindSpec, Probe
+from crawler.spec import GROUPS, ApiLocations, ForgeKindSpec, Probe, imported_on_use
 from schemas.forge import ForgeRegistration
 
 # UI routes that name a page of a forge, not the forge: the registrant copied them from a browser.
@@ -20,11 +19,6 @@ UI_ROUTES = re.compile(
     r"/(?:explore(?:/(?:groups|projects|snippets|catalog)(?:/[^/]*)?)?|dashboard(?:/.*)?"
     r"|users/sign_in|users/sign_up|help(?:/.*)?|admin(?:/.*)?|-/.*|groups)$"
 )
-
-
-if TYPE_CHECKING:
-    from crawler.issues import IssueTracker
-    from crawler.proposals import ForgeProposer
 
 
 def api_locations(base: str) -> ApiLocations:
@@ -52,20 +46,6 @@ def advice(registration: ForgeRegistration) -> str:
     )
 
 
-def proposer(base_url: str, rest_base: str, token: str) -> ForgeProposer:
-    """GitLab merge requests (`crawler/gitlab/proposals.py`), imported on first use."""
-    from crawler.gitlab.proposals import gitlab_proposer
-
-    return gitlab_proposer(base_url, rest_base, token)
-
-
-def issue_tracker(base_url: str, rest_base: str, token: str) -> IssueTracker:
-    """GitLab issues (`crawler/gitlab/issues.py`), imported on first use."""
-    from crawler.gitlab.issues import gitlab_issues
-
-    return gitlab_issues(base_url, rest_base, token)
-
-
 GITLAB = ForgeKindSpec(
     name="gitlab",
     label="GitLab",
@@ -91,8 +71,8 @@ GITLAB = ForgeKindSpec(
     host_words=("gitlab",),
     registry_names=frozenset({"gitlab"}),
     advice=advice,
-    proposer=proposer,
-    issue_tracker=issue_tracker,
+    proposer=imported_on_use("crawler.gitlab.proposals", "gitlab_proposer"),
+    issue_tracker=imported_on_use("crawler.gitlab.issues", "gitlab_issues"),
     proposal_noun="merge request",
 )
 

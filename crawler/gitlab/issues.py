@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import gitlab
 from gitlab import exceptions as errors
 
+from crawler.gitlab.writer import write_client
 from crawler.issues import IssueRef
+from crawler.writers import token_refused
 from schemas.errors import IssueError
-
-TIMEOUT = 30.0
 
 
 class GitLabIssues:
@@ -22,17 +21,11 @@ class GitLabIssues:
 
     def __init__(self, base_url: str, token: str) -> None:
         self._base = base_url.rstrip("/")
-        self._client = gitlab.Gitlab(
-            self._base, oauth_token=token, timeout=TIMEOUT, retry_transient_errors=False
-        )
+        self._client = write_client(base_url, token)
 
     def _refused(self, error: errors.GitlabError) -> IssueError | None:
-        if error.response_code in (401, 403):
-            return IssueError(
-                f"{self._base} refused the token ({error.response_code}): it needs the api "
-                "scope and at least the Reporter role on the repositories"
-            )
-        return None
+        needs = "the api scope and at least the Reporter role on the repositories"
+        return token_refused(IssueError, self._base, error.response_code, needs)
 
     def _call(self, action: Any) -> Any:
         try:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import gitlab
 from gitlab import exceptions as errors
 
+from crawler.gitlab.writer import write_client
 from crawler.proposals import OpenedRequest, ProposalRequest, RepositoryState
+from crawler.writers import token_refused
 from schemas.errors import ProposalError
 from schemas.proposal import ProposalStatus
 
-TIMEOUT = 30.0
 _STATUS: dict[str, ProposalStatus] = {"opened": "open", "merged": "merged", "closed": "closed"}
 
 
@@ -27,17 +27,11 @@ class GitLabProposer:
 
     def __init__(self, base_url: str, token: str) -> None:
         self._base = base_url.rstrip("/")
-        self._client = gitlab.Gitlab(
-            self._base, oauth_token=token, timeout=TIMEOUT, retry_transient_errors=False
-        )
+        self._client = write_client(base_url, token)
 
     def _refused(self, error: errors.GitlabError) -> ProposalError | None:
-        if error.response_code in (401, 403):
-            return ProposalError(
-                f"{self._base} refused the token ({error.response_code}): it needs the api "
-                "scope and at least the Developer role on the repository"
-            )
-        return None
+        needs = "the api scope and at least the Developer role on the repository"
+        return token_refused(ProposalError, self._base, error.response_code, needs)
 
     def _project(self, path: str) -> Any:
         try:
