@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,17 +52,7 @@ FileKind = Literal[
     "container",
     "openapi",
 ]
-FILE_KINDS: tuple[FileKind, ...] = (
-    "readme",
-    "licence",
-    "contributing",
-    "security",
-    "code_of_conduct",
-    "changelog",
-    "ci",
-    "container",
-    "openapi",
-)
+FILE_KINDS: tuple[FileKind, ...] = get_args(FileKind)
 
 
 class _Model(BaseModel):

@@ -9,13 +9,13 @@ the table stays bounded. `EventStoreMethods` is the part of `Store` that reads a
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import Connection, delete, func, insert, select
 
 from indexer.store.notification_models import EventRow, EventStateRow
+from indexer.store.part import StorePart
 from schemas.copying import from_attributes
 from schemas.notifications import (
     ChangeEvent,
@@ -140,6 +140,19 @@ def _event(row: Any) -> ChangeEvent:
     return from_attributes(ChangeEvent, row)
 
 
+class EventConditions(TypedDict, total=False):
+    """The conditions `EventStoreMethods.events` takes (`read_events`'s keyword arguments)."""
+
+    forge: str | None
+    organisation_id: str | None
+    record_ids: Collection[str] | None
+    kinds: Collection[EventKind] | None
+    after_seq: int
+    before_seq: int | None
+    limit: int
+    newest_first: bool
+
+
 def read_events(
     connection: Connection,
     *,
@@ -168,14 +181,8 @@ def read_events(
     return [_event(row) for row in connection.execute(query.order_by(order).limit(limit))]
 
 
-class EventStoreMethods:
+class EventStoreMethods(StorePart):
     """The change-event part of `indexer.store.Store` (a mixin: `Store` supplies the rest)."""
-
-    def _transaction(self, *, write: bool) -> AbstractContextManager[Connection]:
-        raise NotImplementedError  # supplied by Store
-
-    def _now(self, now: datetime | None) -> datetime:
-        raise NotImplementedError  # supplied by Store
 
     def note_changes(
         self,
@@ -188,31 +195,10 @@ class EventStoreMethods:
         with self._transaction(write=True) as connection:
             return note_changes(connection, written, scope=scope, now=self._now(now))
 
-    def events(
-        self,
-        *,
-        forge: str | None = None,
-        organisation_id: str | None = None,
-        record_ids: Collection[str] | None = None,
-        kinds: Collection[EventKind] | None = None,
-        after_seq: int = 0,
-        before_seq: int | None = None,
-        limit: int = 50,
-        newest_first: bool = True,
-    ) -> list[ChangeEvent]:
+    def events(self, **conditions: Unpack[EventConditions]) -> list[ChangeEvent]:
         """Stored change events matching every given condition (see `read_events`)."""
         with self._transaction(write=False) as connection:
-            return read_events(
-                connection,
-                forge=forge,
-                organisation_id=organisation_id,
-                record_ids=record_ids,
-                kinds=kinds,
-                after_seq=after_seq,
-                before_seq=before_seq,
-                limit=limit,
-                newest_first=newest_first,
-            )
+            return read_events(connection, **conditions)
 
     def latest_event_seq(self) -> int:
         """The newest change event's seq (0: none); feeds are cached by it."""

@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import delete, insert, select
 
 from indexer.store.notification_models import ForgeIssueRow
+from indexer.store.part import StorePart
 from schemas.forge_issue import ISSUE_STATES, ForgeIssue
 
 _FIELDS = tuple(ForgeIssue.__dataclass_fields__)
@@ -23,11 +23,8 @@ def _issue(row: Any) -> ForgeIssue:
     return ForgeIssue(**values)
 
 
-class ForgeIssueStoreMethods:
+class ForgeIssueStoreMethods(StorePart):
     """The forge-issue part of `indexer.store.Store` (a mixin: `Store` supplies the rest)."""
-
-    def _transaction(self, *, write: bool) -> AbstractContextManager[Connection]:
-        raise NotImplementedError  # supplied by Store
 
     def save_forge_issue(self, issue: ForgeIssue) -> None:
         """Insert or replace the issue of (`issue.forge`, `issue.repository_url`)."""

@@ -11,7 +11,6 @@ of ids in one transaction and keeps each link's first-seen time across recomputa
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Row, delete, insert, or_, select, tuple_
 
 from indexer.store.models import PackageRow, RecordRow, ReuseLinkRow
+from indexer.store.part import StorePart
 from schemas.record import Record
 from schemas.reuse import ReuseLink
 
@@ -177,11 +177,8 @@ def links_page(
     return [_link(row) for row in connection.execute(query.limit(limit))]
 
 
-class ReuseStoreMethods:
+class ReuseStoreMethods(StorePart):
     """The reuse part of `indexer.store.Store` (a mixin: `Store` supplies `_transaction`)."""
-
-    def _transaction(self, *, write: bool) -> AbstractContextManager[Connection]:
-        raise NotImplementedError  # supplied by Store
 
     def package_holders(
         self, keys: Collection[str], role: PackageRole | None = None

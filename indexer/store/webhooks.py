@@ -7,14 +7,14 @@ delivery log keeps the newest `MAX_DELIVERIES` deliveries of each webhook.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from indexer.store.events import latest_seq
 from indexer.store.notification_models import WebhookDeliveryRow, WebhookRow
+from indexer.store.part import StorePart
 from schemas.copying import from_attributes
 from schemas.errors import NotFoundError
 from schemas.notifications import EventKind
@@ -32,14 +32,8 @@ def _delivery(row: Any) -> WebhookDelivery:
     return from_attributes(WebhookDelivery, row)
 
 
-class WebhookStoreMethods:
+class WebhookStoreMethods(StorePart):
     """The webhook part of `indexer.store.Store` (a mixin: `Store` supplies the rest)."""
-
-    def _transaction(self, *, write: bool) -> AbstractContextManager[Connection]:
-        raise NotImplementedError  # supplied by Store
-
-    def _now(self, now: datetime | None) -> datetime:
-        raise NotImplementedError  # supplied by Store
 
     def add_webhook(
         self,

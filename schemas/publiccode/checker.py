@@ -13,7 +13,7 @@ from typing import Any
 
 import regex
 
-from schemas.findings import Finding
+from schemas.findings import Finding, FindingType
 from schemas.publiccode import formats
 from schemas.publiccode.bcp47 import is_valid_tag
 from schemas.publiccode.formats import clip
@@ -23,7 +23,7 @@ from schemas.publiccode.vocabularies import (
     IPA_URL,
     SCOPES,
 )
-from schemas.publiccode.yamlnodes import MAX_FINDINGS, Node
+from schemas.publiccode.yamlnodes import FindingCollector, Node
 
 _GRAPHEME = regex.compile(r"\X")
 _CATEGORY_SET = frozenset(CATEGORIES)
@@ -84,50 +84,40 @@ def _leaf(key: str) -> str:
     return tail.rsplit("]", 1)[-1].lstrip(".") if tail.startswith("[") else tail
 
 
-class Checker:
+class Checker(FindingCollector):
     """Collects findings for one file; positions come from the YAML tree."""
 
     def __init__(self, root: Node, ipa_codes: frozenset[str] | None) -> None:
+        super().__init__()
         self.root = root
         self.ipa_codes = ipa_codes
-        self.findings: list[Finding] = []
-        self.dropped = 0
-
-    def full(self) -> bool:
-        """True (and counted) once `MAX_FINDINGS` are kept: further findings are dropped."""
-        if len(self.findings) < MAX_FINDINGS:
-            return False
-        self.dropped += 1
-        return True
 
     def error(self, key: str, message: str, code: str, **params: str | int) -> None:
         """An error about ``key``: the English ``message``, its catalogue ``code`` and the
         ``params`` the catalogue's templates are filled with (``field`` is the key's leaf)."""
-        if self.full():
-            return
-        line, column = position(self.root, key)
-        self.findings.append(
-            Finding(
-                type="error",
-                key=key,
-                line=line or None,
-                column=column or None,
-                message=message,
-                code=f"publiccode.{code}",
-                params={"field": _leaf(key), **params},
-            )
-        )
+        self._add("error", key, key, message, code, params)
 
     def warning(
         self, key: str, message: str, code: str, *, at: str | None = None, **params: str | int
     ) -> None:
         """A warning about ``key``, placed at ``at`` when the key is spelt otherwise there."""
+        self._add("warning", key, at or key, message, code, params)
+
+    def _add(
+        self,
+        type_: FindingType,
+        key: str,
+        at: str,
+        message: str,
+        code: str,
+        params: dict[str, str | int],
+    ) -> None:
         if self.full():
             return
-        line, column = position(self.root, at or key)
+        line, column = position(self.root, at)
         self.findings.append(
             Finding(
-                type="warning",
+                type=type_,
                 key=key,
                 line=line or None,
                 column=column or None,

@@ -25,7 +25,7 @@ from typing import Any
 from schemas.findings import Finding
 from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import LineIndex, join, lang_path
-from schemas.publiccode.yamlnodes import MAP, MAX_FINDINGS, SCALAR, SEQ, Node
+from schemas.publiccode.yamlnodes import MAP, SCALAR, SEQ, FindingCollector, Node
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,22 +165,14 @@ def _allowed_text(spec: Spec) -> str:
     return ", ".join(_allowed(spec))
 
 
-class Decoder:
+class Decoder(FindingCollector):
     """Decodes one tree; `findings` collects the type and unknown-key errors."""
 
     def __init__(self, root: Node) -> None:
+        super().__init__()
         self.root = root
-        self.findings: list[Finding] = []
         self._lines: LineIndex | None = None
         self.unknown_keys = 0
-        self.dropped = 0
-
-    def full(self) -> bool:
-        """True (and counted) once `MAX_FINDINGS` are kept: further findings are dropped."""
-        if len(self.findings) < MAX_FINDINGS:
-            return False
-        self.dropped += 1
-        return True
 
     def wrong_type(self, node: Node, spec: Spec, path: str) -> object:
         if self.full():

@@ -9,46 +9,33 @@ import yaml
 from schemas.findings import Finding
 
 
-def utf8_error(data: bytes, error: UnicodeDecodeError) -> Finding:
+def utf8_error(data: bytes, bad: UnicodeDecodeError) -> Finding:
     """Invalid UTF-8, placed at the line and column of the first bad byte."""
-    before = data[: error.start]
+    before = data[: bad.start]
     line = before.count(b"\n") + 1
     line_start = before.rfind(b"\n") + 1
     column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-    return Finding(
-        type="error",
-        key="",
-        line=line,
-        column=column,
-        message=(
-            f"Invalid UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column} "
-            "is not valid UTF-8. Save the file as UTF-8 (publiccode.yml must be UTF-8)"
-        ),
-        code="publiccode.invalid_utf8",
-        params={"byte": f"0x{data[error.start]:02x}", "line": line, "column": column},
+    byte = f"0x{data[bad.start]:02x}"
+    message = (
+        f"Invalid UTF-8: byte {byte} at line {line}, column {column} "
+        "is not valid UTF-8. Save the file as UTF-8 (publiccode.yml must be UTF-8)"
     )
+    return error(line, column, message, code="invalid_utf8", byte=byte, line=line, column=column)
 
 
-def syntax_error(error: yaml.MarkedYAMLError) -> Finding:
+def syntax_error(complaint: yaml.MarkedYAMLError) -> Finding:
     """libyaml's complaint, placed where it points, with what to check."""
-    mark = error.problem_mark or error.context_mark
-    problem = error.problem or "invalid YAML"
-    context = f" ({error.context})" if error.context else ""
+    mark = complaint.problem_mark or complaint.context_mark
+    problem = complaint.problem or "invalid YAML"
+    context = f" ({complaint.context})" if complaint.context else ""
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
-    return Finding(
-        type="error",
-        key="",
-        line=line,
-        column=column,
-        message=(
-            f"invalid YAML: {problem}{context}. Check the indentation and quoting near this "
-            "position (YAML indents with spaces only; quote values that contain ': ' or start "
-            "with special characters)"
-        ),
-        code="publiccode.invalid_yaml",
-        params={"problem": f"{problem}{context}"},
+    message = (
+        f"invalid YAML: {problem}{context}. Check the indentation and quoting near this "
+        "position (YAML indents with spaces only; quote values that contain ': ' or start "
+        "with special characters)"
     )
+    return error(line, column, message, code="invalid_yaml", problem=f"{problem}{context}")
 
 
 def error(
@@ -56,6 +43,7 @@ def error(
     column: int | None,
     message: str,
     key: str = "",
+    /,
     *,
     code: str,
     **params: str | int,

@@ -39,6 +39,22 @@ MAX_ALIAS_EXPANSION = 10_000
 MAX_FINDINGS = 1_000
 """Findings kept per collector; the rest are only counted (bounds memory on absurd files)."""
 
+
+class FindingCollector:
+    """Findings of one file, at most `MAX_FINDINGS` kept; `dropped` counts the ones left out."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.dropped = 0
+
+    def full(self) -> bool:
+        """True (and counted) once `MAX_FINDINGS` are kept: further findings are dropped."""
+        if len(self.findings) < MAX_FINDINGS:
+            return False
+        self.dropped += 1
+        return True
+
+
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?[0-9]+\Z")
