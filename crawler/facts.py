@@ -16,7 +16,7 @@ it is kept as ``truncated`` without text, so normalisation says it was not read)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -126,6 +126,18 @@ def wanted_files(root: Sequence[RootEntry] | None) -> list[Wanted]:
     for entry in sorted(manifests, key=lambda e: e.name)[:MAX_MANIFESTS]:
         wanted.append(Wanted(entry.name, "manifest", entry.size))
     return wanted
+
+
+def wanted_by_node(
+    nodes: Iterable[Mapping[str, Any]], root_of: Callable[[Any], tuple[Any, bool]]
+) -> list[tuple[str, list[Wanted]]]:
+    """(node id, `wanted_files` of its root) of each GraphQL repository node with an id;
+    `root_of` is the kind's reading of a node's root entries."""
+    return [
+        (node["id"], wanted_files(root_of(node)[0]))
+        for node in nodes
+        if isinstance(node.get("id"), str)
+    ]
 
 
 def to_fetch(wanted: Iterable[Wanted]) -> list[Wanted]:

@@ -44,6 +44,8 @@ is pure.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -120,6 +122,19 @@ def unreadable_files(item: Mapping[str, Any]) -> dict[str, FileBlob]:
             blob_id if isinstance(blob_id, str) else None,
         )
     return files
+
+
+def base64_files(item: Mapping[str, Any]) -> dict[str, FileBlob]:
+    """The files a REST crawl attached to `item` as ``_files`` (path → [base64 content, blob
+    sha] or [content, sha, etag]), with those `unreadable_files` names; content that does not
+    decode is unreadable (``undecodable``)."""
+    files: dict[str, FileBlob] = {}
+    for path, (content, sha, *etag) in (item.get("_files") or {}).items():
+        try:
+            files[path] = checked_blob(base64.b64decode(content or ""), sha, *etag)
+        except (binascii.Error, ValueError):
+            files[path] = unreadable_blob("undecodable", None, sha)  # sent garbled
+    return {**files, **unreadable_files(item)}
 
 
 def payload_of(facts: ForgeFacts, *, kind: str, api: str, raw: dict[str, Any]) -> dict[str, Any]:

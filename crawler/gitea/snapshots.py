@@ -6,21 +6,12 @@ Files come from ``_files`` (``{path: [base64 text, blob sha]}``), attached by th
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Any
 
 from crawler.facts import crawled_facts, fetched_file, release, root_entries, wanted_files
 from crawler.native import Spellings, dotted, read_native
-from crawler.snapshot import (
-    FileBlob,
-    Origin,
-    build_snapshot,
-    checked_blob,
-    unreadable_blob,
-    unreadable_files,
-)
+from crawler.snapshot import Origin, base64_files, build_snapshot
 from schemas.facts import CrawledFacts
 from schemas.forge import RepositorySnapshot
 
@@ -41,17 +32,6 @@ SPELLINGS: Spellings = {
     "homepage": ("website",),
 }
 """Where Gitea's (and Forgejo's, Gogs') repository object holds each fact (`crawler.native`)."""
-
-
-def _files_of(item: dict[str, Any]) -> dict[str, FileBlob]:
-    files: dict[str, FileBlob] = {}
-    for path, entry in (item.get("_files") or {}).items():
-        text, sha = entry
-        try:
-            files[path] = checked_blob(base64.b64decode(text or "", validate=False), sha)
-        except (binascii.Error, ValueError):
-            files[path] = unreadable_blob("undecodable", None, sha)  # sent garbled
-    return {**files, **unreadable_files(item)}
 
 
 def crawled(item: dict[str, Any]) -> CrawledFacts | None:
@@ -118,4 +98,4 @@ def snapshot_from_rest(
         }
     )
     origin = Origin(forge, kind, "rest", str(item["id"]), str(item["html_url"]), fetched_at)
-    return build_snapshot(origin, raw, facts, _files_of(item))
+    return build_snapshot(origin, raw, facts, base64_files(item))

@@ -26,7 +26,7 @@ from typing import Any
 
 from crawler.base import MAX_GRAPHQL_BATCH, ForgeCrawler, Page, Plan
 from crawler.fact_files import Batch, Files, fetch_batches
-from crawler.facts import file_batches, since_year, wanted_files
+from crawler.facts import file_batches, since_year, wanted_by_node
 from crawler.github import queries, rest
 from crawler.github.snapshots import root_of, snapshot_from_graphql, snapshot_from_rest
 from crawler.http import next_link
@@ -113,11 +113,7 @@ class GitHubCrawler(ForgeCrawler):
         ``_facts_files`` (`queries.repository_files`, many repositories per request)."""
         if not self.facts:
             return
-        keyed = [
-            (node["id"], wanted_files(root_of(node)[0]))
-            for node in nodes
-            if isinstance(node.get("id"), str)
-        ]
+        keyed = wanted_by_node(nodes, root_of)
 
         async def fetch(batch: Batch) -> Files:
             text, variables = queries.repository_files(

@@ -125,33 +125,40 @@ def _owner_variables(slices: list[OwnerSlice]) -> tuple[str, dict[str, object]]:
     return ", ".join(declared), values
 
 
-def owner_repositories(slices: list[OwnerSlice]) -> tuple[str, dict[str, object]]:
-    """Full listing: each owner's next page of repositories with their publiccode blobs."""
+def _owner_listing(
+    name: str, slices: list[OwnerSlice], order: str, selection: str
+) -> tuple[str, dict[str, object]]:
+    """Query `name`: each owner's next page of repositories in `order`, `selection` of each."""
     if not slices:
         raise ValueError("at least one owner")
     declared, values = _owner_variables(slices)
     fields = "\n".join(
         f"  o{i}: repositoryOwner(login: $o{i}) {{ repositories(first: $f{i}, after: $a{i}, "
-        f"{_LISTING_ARGS}, orderBy: {{field: CREATED_AT, direction: ASC}}) {{ totalCount "
-        f"pageInfo {{ hasNextPage endCursor }} nodes {{ ...RepositoryFields }} }} }}"
+        f"{_LISTING_ARGS}, orderBy: {{{order}}}) {{ {selection} }} }}"
         for i in range(len(slices))
     )
-    query = f"query OwnerRepositories({declared}) {{\n  {RATE_LIMIT}\n{fields}\n}}\n"
+    return f"query {name}({declared}) {{\n  {RATE_LIMIT}\n{fields}\n}}\n", values
+
+
+def owner_repositories(slices: list[OwnerSlice]) -> tuple[str, dict[str, object]]:
+    """Full listing: each owner's next page of repositories with their publiccode blobs."""
+    query, values = _owner_listing(
+        "OwnerRepositories",
+        slices,
+        "field: CREATED_AT, direction: ASC",
+        "totalCount pageInfo { hasNextPage endCursor } nodes { ...RepositoryFields }",
+    )
     return query + REPOSITORY_FIELDS, values
 
 
 def owner_activity(slices: list[OwnerSlice]) -> tuple[str, dict[str, object]]:
     """Change detection: each owner's repositories, most recently pushed first, ids only."""
-    if not slices:
-        raise ValueError("at least one owner")
-    declared, values = _owner_variables(slices)
-    fields = "\n".join(
-        f"  o{i}: repositoryOwner(login: $o{i}) {{ repositories(first: $f{i}, after: $a{i}, "
-        f"{_LISTING_ARGS}, orderBy: {{field: PUSHED_AT, direction: DESC}}) {{ "
-        f"pageInfo {{ hasNextPage endCursor }} nodes {{ id databaseId pushedAt }} }} }}"
-        for i in range(len(slices))
+    return _owner_listing(
+        "OwnerActivity",
+        slices,
+        "field: PUSHED_AT, direction: DESC",
+        "pageInfo { hasNextPage endCursor } nodes { id databaseId pushedAt }",
     )
-    return f"query OwnerActivity({declared}) {{\n  {RATE_LIMIT}\n{fields}\n}}\n", values
 
 
 REPOSITORIES_BY_ID = (

@@ -6,8 +6,6 @@ the crawler attached as ``_facts_files`` (``{path: [text, size]}``); REST object
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +15,10 @@ from crawler.snapshot import (
     MAX_PUBLICCODE_BYTES,
     FileBlob,
     Origin,
+    base64_files,
     build_snapshot,
     checked_blob,
     unreadable_blob,
-    unreadable_files,
 )
 from schemas.facts import CrawledFacts, FetchedFile, RootEntry
 from schemas.forge import RepositorySnapshot
@@ -148,17 +146,6 @@ def snapshot_from_graphql(
     return build_snapshot(origin, raw, facts, _blob_files(node))
 
 
-def _rest_files(item: dict[str, Any]) -> dict[str, FileBlob]:
-    files = {}
-    for path, entry in (item.get("_files") or {}).items():
-        content, sha, etag = entry
-        try:
-            files[path] = checked_blob(base64.b64decode(content or ""), sha, etag)
-        except (binascii.Error, ValueError):
-            files[path] = unreadable_blob("undecodable", None, sha)  # sent garbled
-    return {**files, **unreadable_files(item)}
-
-
 def snapshot_from_rest(
     item: dict[str, Any], forge: str, fetched_at: datetime
 ) -> RepositorySnapshot:
@@ -175,4 +162,4 @@ def snapshot_from_rest(
     if item.get("size") == 0:  # REST: an empty repository has size 0 (KB)
         facts = facts.model_copy(update={"empty": True})
     origin = Origin(forge, "github", "rest", str(item["id"]), item["html_url"], fetched_at)
-    return build_snapshot(origin, raw, facts, _rest_files(item))
+    return build_snapshot(origin, raw, facts, base64_files(item))

@@ -28,7 +28,7 @@ from typing import Any
 
 from crawler.base import ForgeCrawler, Page, Plan
 from crawler.fact_files import Batch, Files, fetch_batches
-from crawler.facts import file_batches, wanted_files
+from crawler.facts import file_batches, wanted_by_node
 from crawler.gitlab import queries, rest
 from crawler.gitlab.rest import group_projects_url, put_files, raw_files
 from crawler.gitlab.snapshots import root_of, snapshot_from_graphql, snapshot_from_rest
@@ -113,11 +113,7 @@ class GitLabCrawler(ForgeCrawler):
         node's ``_facts_files`` (one `queries.PROJECT_FILES` request per batch)."""
         if not self.facts:
             return
-        keyed = [
-            (node["id"], wanted_files(root_of(node)[0]))
-            for node in nodes
-            if isinstance(node.get("id"), str)
-        ]
+        keyed = wanted_by_node(nodes, root_of)
         batches = [part for batch in file_batches(keyed) for part in _by_paths(batch)]
 
         async def fetch(batch: Batch) -> Files:

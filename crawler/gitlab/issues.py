@@ -10,22 +10,16 @@ from typing import Any
 
 from gitlab import exceptions as errors
 
-from crawler.gitlab.writer import write_client
+from crawler.gitlab.writer import GitLabWriter
 from crawler.issues import IssueRef
-from crawler.writers import token_refused
 from schemas.errors import IssueError
 
 
-class GitLabIssues:
+class GitLabIssues(GitLabWriter):
     """Issues on one GitLab instance (see the module docstring)."""
 
-    def __init__(self, base_url: str, token: str) -> None:
-        self._base = base_url.rstrip("/")
-        self._client = write_client(base_url, token)
-
-    def _refused(self, error: errors.GitlabError) -> IssueError | None:
-        needs = "the api scope and at least the Reporter role on the repositories"
-        return token_refused(IssueError, self._base, error.response_code, needs)
+    refused_error = IssueError
+    token_needs = "the api scope and at least the Reporter role on the repositories"
 
     def _call(self, action: Any) -> Any:
         try:

@@ -11,27 +11,21 @@ from typing import Any
 
 from gitlab import exceptions as errors
 
-from crawler.gitlab.writer import write_client
+from crawler.gitlab.writer import GitLabWriter
 from crawler.proposals import OpenedRequest, ProposalRequest, RepositoryState
-from crawler.writers import token_refused
 from schemas.errors import ProposalError
 from schemas.proposal import ProposalStatus
 
 _STATUS: dict[str, ProposalStatus] = {"opened": "open", "merged": "merged", "closed": "closed"}
 
 
-class GitLabProposer:
+class GitLabProposer(GitLabWriter):
     """Merge requests on one GitLab instance (see the module docstring)."""
 
     noun = "merge request"
 
-    def __init__(self, base_url: str, token: str) -> None:
-        self._base = base_url.rstrip("/")
-        self._client = write_client(base_url, token)
-
-    def _refused(self, error: errors.GitlabError) -> ProposalError | None:
-        needs = "the api scope and at least the Developer role on the repository"
-        return token_refused(ProposalError, self._base, error.response_code, needs)
+    refused_error = ProposalError
+    token_needs = "the api scope and at least the Developer role on the repository"
 
     def _project(self, path: str) -> Any:
         try:
