@@ -7,12 +7,12 @@ JSON API and the HTML pages cannot drift apart.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from api.models import HitOut, RelatedRecord, SearchFacetValue
+from api.models import HitOut, RelatedRecord, SearchFacetValue, SearchResponse
 from api.query import DEFAULT_FACETS, CatalogueQuery, SearchPage, query_string
 from indexer.search.protocol import Hit, SearchBackend, SearchResult
 from indexer.store import Store
@@ -129,6 +129,33 @@ class RecordTimes:
     first_seen: datetime | None
     last_seen: datetime | None
     last_changed: datetime | None
+
+
+def search_response(
+    result: SearchResult,
+    query: CatalogueQuery,
+    page: SearchPage,
+    labels: Mapping[str, str],
+    base: str,
+    *,
+    also_searched: Sequence[str] = (),
+    did_you_mean: str | None = None,
+) -> SearchResponse:
+    """The API page of `result`: hits, counts, facets labelled by `labels`, links under `base`;
+    the synonyms searched and the corrected query where the caller tells them."""
+    return SearchResponse(
+        query=query.q,
+        total=result.total,
+        partial_total=result.partial_total,
+        page=result.page,
+        per_page=result.per_page,
+        pages=page_count(result.listed, result.per_page),
+        hits=[hit_out(hit) for hit in result.hits],
+        facets=facet_values(result, labels),
+        links=search_links(base, query, page, result.listed),
+        also_searched=list(also_searched),
+        did_you_mean=did_you_mean,
+    )
 
 
 def record_times(store: Store, record_id: str) -> RecordTimes:

@@ -86,9 +86,9 @@ def maturity_response(record: Record, history: Sequence[MaturityChange] = ()) ->
         missing_for_next=next_missing(assessment),
         assessed_at=assessment.assessed_at,
         criteria=[
-            MaturityCriterionOut(
-                name=criterion.name,
-                level=criterion.level,
+            from_attributes(
+                MaturityCriterionOut,
+                criterion,
                 reason_code=criterion.reason,
                 reason=reasons(criterion),
                 evidence=EvidenceOut(**asdict(criterion.evidence)),

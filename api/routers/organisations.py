@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import organisations_view as view
-from api.catalogue import facet_values, hit_out, page_count, run_search, search_links
+from api.catalogue import page_count, run_search, search_response
 from api.charts import CHART_POLICY, bar_chart
 from api.deps import (
     CacheDep,
@@ -28,7 +28,7 @@ from api.deps import (
     StoreDep,
 )
 from api.i18n import translate
-from api.models import FacetValue, SearchResponse
+from api.models import FacetValue
 from api.organisation_models import (
     OrganisationDetail,
     OrganisationOut,
@@ -198,17 +198,7 @@ def get_organisation(
         licences=[FacetValue(value=v, count=c) for v, c in used.licences],
         categories=[FacetValue(value=v, count=c) for v, c in used.categories],
         activity=[YearCount(year=y, records=c) for y, c in used.activity],
-        software=SearchResponse(
-            query=query.q,
-            total=result.total,
-            partial_total=result.partial_total,
-            page=result.page,
-            per_page=result.per_page,
-            pages=page_count(result.listed, result.per_page),
-            hits=[hit_out(hit) for hit in result.hits],
-            facets=facet_values(result, labels),
-            links=search_links(base, query, page, result.listed),
-        ),
+        software=search_response(result, query, page, labels, base),
         reuse=organisation_reuse(store, record_ids, labels),
         links=links,
     )

@@ -10,15 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.cache import cache_header, cached_search
 from api.catalogue import (
-    facet_values,
-    hit_out,
-    page_count,
     record_or_move,
     record_path,
     record_times,
     related_records,
     run_search,
-    search_links,
+    search_response,
 )
 from api.deps import CatalogueQueryDep, ContextDep, SearchPageDep, StoreDep
 from api.draft_view import draft_view
@@ -82,18 +79,14 @@ def _search_response(
     labels: Mapping[str, str],
 ) -> SearchResponse:
     result = run_search(search, query, page, locale)
-    return SearchResponse(
-        query=query.q,
-        total=result.total,
-        partial_total=result.partial_total,
-        also_searched=list(result.also_searched),
+    return search_response(
+        result,
+        query,
+        page,
+        labels,
+        "/api/v1/software",
+        also_searched=result.also_searched,
         did_you_mean=result.did_you_mean,
-        page=result.page,
-        per_page=result.per_page,
-        pages=page_count(result.listed, result.per_page),
-        hits=[hit_out(hit) for hit in result.hits],
-        facets=facet_values(result, labels),
-        links=search_links("/api/v1/software", query, page, result.listed),
     )
 
 

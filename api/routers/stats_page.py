@@ -21,6 +21,7 @@ from api.deps import AppContext, CacheDep, ContextDep, PageLanguageDep, StoreDep
 from api.pages import error_page, render
 from api.stats_view import CHART_NAMES, Chart, StatsPage, stats_page
 from indexer.store import CatalogueStats, CatalogueTimeline, Store
+from schemas.copying import from_attributes
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1", tags=["stats"])
@@ -180,11 +181,9 @@ def timeseries(store: StoreDep, cache: CacheDep) -> TimeseriesOut:
         ],
         no_activity=timeline.no_activity,
         crawls=[
-            CrawlPointOut(
-                forge=run.forge,
-                finished_at=run.finished_at,
-                status=run.status,
-                full=run.full,
+            from_attributes(
+                CrawlPointOut,
+                run,
                 repositories=int(run.stats.get("repositories", 0) or 0),
                 with_publiccode=int(run.stats.get("with_publiccode", 0) or 0),
                 records_total=run.records_total,

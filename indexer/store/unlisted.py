@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, insert, select
 
 from indexer.store.models import RepositoryRow, UnlistedRow
+from schemas.copying import from_attributes
 
 
 @dataclass(frozen=True)
@@ -63,34 +64,20 @@ def forget_unlisted(connection: Connection, forge: str, canonical_ids: Iterable[
 
 def repository_states(connection: Connection, canonical_id: str) -> list[RepositoryState]:
     """Every repository row and every note for `canonical_id`, saved ones first."""
-    saved = [
-        RepositoryState(
-            forge=row.forge,
-            url=row.url,
-            seen_at=row.fetched_at,
-            missed_listings=row.missed_listings,
-            tombstoned_at=row.tombstoned_at,
-            archived=row.archived,
-            is_fork=row.is_fork,
-        )
-        for row in connection.execute(
-            select(
-                RepositoryRow.forge,
-                RepositoryRow.url,
-                RepositoryRow.fetched_at,
-                RepositoryRow.missed_listings,
-                RepositoryRow.tombstoned_at,
-                RepositoryRow.archived,
-                RepositoryRow.is_fork,
-            ).where(RepositoryRow.canonical_id == canonical_id)
-        )
+    saved = select(
+        RepositoryRow.forge,
+        RepositoryRow.url,
+        RepositoryRow.fetched_at.label("seen_at"),
+        RepositoryRow.missed_listings,
+        RepositoryRow.tombstoned_at,
+        RepositoryRow.archived,
+        RepositoryRow.is_fork,
+    ).where(RepositoryRow.canonical_id == canonical_id)
+    notes = select(
+        UnlistedRow.forge, UnlistedRow.url, UnlistedRow.reason, UnlistedRow.seen_at
+    ).where(UnlistedRow.canonical_id == canonical_id)
+    return [
+        from_attributes(RepositoryState, row)
+        for query in (saved, notes)
+        for row in connection.execute(query)
     ]
-    notes = [
-        RepositoryState(forge=row.forge, url=row.url, reason=row.reason, seen_at=row.seen_at)
-        for row in connection.execute(
-            select(
-                UnlistedRow.forge, UnlistedRow.url, UnlistedRow.reason, UnlistedRow.seen_at
-            ).where(UnlistedRow.canonical_id == canonical_id)
-        )
-    ]
-    return saved + notes
