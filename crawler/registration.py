@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from typing import Required, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -129,20 +130,26 @@ def build_registration(
     )
 
 
+class RegistrationFields(TypedDict, total=False):
+    """What `register` hands to `build_registration` (its keyword arguments)."""
+
+    kind: Required[ForgeKind]
+    name: str | None
+    groups: Iterable[str]
+    orgs: Iterable[str]
+    repos: Iterable[str]
+    exclude: Iterable[str]
+    token_env: str | None
+    allow_private: bool
+
+
 def register(
     url: str,
     *,
-    kind: ForgeKind,
-    name: str | None = None,
-    groups: Sequence[str] = (),
-    orgs: Sequence[str] = (),
-    repos: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    token_env: str | None = None,
-    allow_private: bool = False,
     client: httpx.Client | None = None,
     resolver: Resolver | None = None,
     check: bool = True,
+    **fields: Unpack[RegistrationFields],
 ) -> ForgeRegistration:
     """Build a registration from what a person typed and check the forge answers as `kind`.
 
@@ -157,17 +164,7 @@ def register(
         RegistrationError: what is wrong (URL, scope, private address, wrong kind, unreachable)
         and what to do; never the token.
     """
-    registration = build_registration(
-        url,
-        kind=kind,
-        name=name,
-        groups=groups,
-        orgs=orgs,
-        repos=repos,
-        exclude=exclude,
-        token_env=token_env,
-        allow_private=allow_private,
-    )
+    registration = build_registration(url, **fields)
     if not check:
         return registration
     for note in check_forge(registration, client=client, resolver=resolver):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from schemas.copying import field_values
 from schemas.notifications import EVENT_KINDS, ChangeEvent, EventKind
 
 SIGNATURE_HEADER = "X-Codereuse-Signature"
@@ -88,17 +89,7 @@ def signature_matches(secret: str, body: bytes, header: str) -> bool:
 
 def event_json(event: ChangeEvent) -> dict[str, Any]:
     """One event as the delivery body lists it."""
-    return {
-        "seq": event.seq,
-        "kind": event.kind,
-        "record_id": event.record_id,
-        "forge": event.forge,
-        "organisation_id": event.organisation_id,
-        "name": event.name,
-        "url": event.url,
-        "summary": event.summary,
-        "at": event.at.isoformat(),
-    }
+    return {"seq": event.seq, **field_values(event, at=event.at.isoformat())}
 
 
 def delivery_body(

@@ -18,28 +18,20 @@ from indexer.store.models import (
     RecordRow,
     RepositoryRow,
 )
+from schemas.copying import field_values, from_attributes
 from schemas.errors import ForgeExistsError, NotFoundError
 from schemas.forge import ForgeRegistration
 
-_FIELDS = (
-    "kind",
-    "url",
-    "groups",
-    "orgs",
-    "repos",
-    "exclude",
-    "token_env",
-    "allow_private",
-    "notify_issues",
-)
-
 
 def _values(registration: ForgeRegistration) -> dict[str, Any]:
-    return {field: getattr(registration, field) for field in _FIELDS}
+    """The row values of `registration` but its name (the key)."""
+    values = field_values(registration)
+    del values["name"]
+    return values
 
 
 def _registration(row: Any) -> ForgeRegistration:
-    return ForgeRegistration(name=row.name, **{field: getattr(row, field) for field in _FIELDS})
+    return from_attributes(ForgeRegistration, row)
 
 
 def exists(connection: Connection, name: str) -> bool:

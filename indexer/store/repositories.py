@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from indexer.store import forges, records
 from indexer.store.models import AliasRow, RelationRow, RepositoryRow
+from schemas.copying import field_values
 from schemas.errors import NotFoundError, StoreError
 from schemas.forge import RepositoryFingerprint, RepositorySnapshot
 from schemas.record import canonical_id, canonical_url
@@ -45,21 +46,11 @@ def fingerprints(connection: Connection, forge: str) -> dict[str, RepositoryFing
 
 
 def _snapshot_values(snapshot: RepositorySnapshot) -> dict[str, Any]:
-    return {
-        "url": snapshot.url,
-        "canonical_id": snapshot.canonical_id,
-        "payload": snapshot.payload,
-        "publiccode": snapshot.publiccode,
-        "publiccode_path": snapshot.publiccode_path,
-        "blob_id": snapshot.blob_id,
-        "etag": snapshot.etag,
-        "last_activity": snapshot.last_activity,
-        "archived": snapshot.archived,
-        "is_fork": snapshot.is_fork,
-        "fetched_at": snapshot.fetched_at,
-        "missed_listings": 0,
-        "tombstoned_at": None,
-    }
+    """The row values of `snapshot` but its keys (forge, forge id), seen: not missed, no
+    tombstone."""
+    values = field_values(snapshot, missed_listings=0, tombstoned_at=None)
+    del values["forge"], values["forge_id"]
+    return values
 
 
 def save_snapshots(
