@@ -127,27 +127,31 @@ def _organisation(value: Any) -> Organisation | None:
     return Organisation(name=name, uri=uri) if name or uri else None
 
 
+def _named(value: Any) -> list[tuple[Mapping[str, Any], str]]:
+    """The entries of list `value` that are mappings with a name, each with its name."""
+    return [
+        (item, name)
+        for item in _list(value)
+        if isinstance(item, Mapping) and (name := _text(item.get("name")))
+    ]
+
+
+def _text_fields(item: Mapping[str, Any], *keys: str) -> dict[str, str | None]:
+    """`_text` of each of `keys` of `item`, by key."""
+    return {key: _text(item.get(key)) for key in keys}
+
+
 def _maintenance(value: Any) -> Maintenance:
     section = _mapping(value)
     contacts = [
-        Contact(
-            name=name,
-            email=_text(item.get("email")),
-            phone=_text(item.get("phone")),
-            affiliation=_text(item.get("affiliation")),
-        )
-        for item in _list(section.get("contacts"))
-        if isinstance(item, Mapping) and (name := _text(item.get("name")))
+        Contact(name=name, **_text_fields(item, "email", "phone", "affiliation"))
+        for item, name in _named(section.get("contacts"))
     ]
     contractors = [
         Contractor(
-            name=name,
-            until=_date(item.get("until")),
-            email=_text(item.get("email")),
-            website=_text(item.get("website")),
+            name=name, until=_date(item.get("until")), **_text_fields(item, "email", "website")
         )
-        for item in _list(section.get("contractors"))
-        if isinstance(item, Mapping) and (name := _text(item.get("name")))
+        for item, name in _named(section.get("contractors"))
     ]
     maintenance_type = _choice(section.get("type"), MaintenanceType)
     return Maintenance(type=maintenance_type, contacts=contacts, contractors=contractors)

@@ -14,7 +14,7 @@ from typing import Any
 
 from schemas.manifests.model import Scope
 from schemas.manifests.purls import split_path
-from schemas.manifests.python import load_toml
+from schemas.manifests.python import load_toml, publish_package, table
 from schemas.manifests.reading import Collector, exact_version
 
 _GO_REQUIRE = re.compile(
@@ -67,20 +67,16 @@ def read_go_mod(collector: Collector) -> None:
         )
 
 
-def _table(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _cargo_dependencies(
     collector: Collector, entries: dict[str, Any], scope: Scope, header: str
 ) -> None:
     for dependency, spec in entries.items():
-        table = _table(spec)
-        if "path" in table or "git" in table:
+        entry = table(spec)
+        if "path" in entry or "git" in entry:
             continue
-        renamed = table.get("package")
+        renamed = entry.get("package")
         crate = renamed if isinstance(renamed, str) else dependency
-        version = spec if isinstance(spec, str) else table.get("version")
+        version = spec if isinstance(spec, str) else entry.get("version")
         requirement = version if isinstance(version, str) else None
         collector.use(
             "cargo",
@@ -99,22 +95,15 @@ def read_cargo_toml(collector: Collector) -> None:
     data = load_toml(collector)
     if data is None:
         return
-    package = _table(data.get("package"))
-    name = package.get("name")
-    if isinstance(name, str) and name and package.get("publish") is not False:
-        version = package.get("version")
-        collector.publish(
-            "cargo",
-            name,
-            version=version if isinstance(version, str) and exact_version(version) else None,
-            line=collector.line_of(name, after="[package]"),
-        )
+    package = table(data.get("package"))
+    if package.get("publish") is not False:
+        publish_package(collector, "cargo", package, "[package]")
     for section, scope in _CARGO_SECTIONS:
-        _cargo_dependencies(collector, _table(data.get(section)), scope, f"[{section}]")
-        for target, content in _table(data.get("target")).items():
+        _cargo_dependencies(collector, table(data.get(section)), scope, f"[{section}]")
+        for target, content in table(data.get("target")).items():
             _cargo_dependencies(
                 collector,
-                _table(_table(content).get(section)),
+                table(table(content).get(section)),
                 scope,
                 f"[target.{target}.{section}]",
             )

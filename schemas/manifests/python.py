@@ -83,8 +83,23 @@ def _strings(collector: Collector, value: object, where: str) -> Iterable[str]:
     return value
 
 
-def _table(value: object) -> dict[str, Any]:
+def table(value: object) -> dict[str, Any]:
+    """`value` when it is a TOML table, else an empty one."""
     return value if isinstance(value, dict) else {}
+
+
+def publish_package(collector: Collector, type_: str, package: dict[str, Any], header: str) -> None:
+    """Publish the package TOML table `package` (under `header`) names, with its version when
+    that is exact; nothing when it names none."""
+    name = package.get("name")
+    if isinstance(name, str) and name:
+        version = package.get("version")
+        collector.publish(
+            type_,
+            name,
+            version=version if isinstance(version, str) and exact_version(version) else None,
+            line=collector.line_of(name, after=header),
+        )
 
 
 def _poetry(collector: Collector, poetry: dict[str, Any]) -> None:
@@ -95,20 +110,20 @@ def _poetry(collector: Collector, poetry: dict[str, Any]) -> None:
         ("[tool.poetry.dependencies]", poetry.get("dependencies"), "runtime"),
         ("[tool.poetry.dev-dependencies]", poetry.get("dev-dependencies"), "development"),
     ]
-    for group, content in _table(poetry.get("group")).items():
+    for group, content in table(poetry.get("group")).items():
         scope: Scope = "test" if group == "test" else "development"
         sections.append(
             (
                 f"[tool.poetry.group.{group}.dependencies]",
-                _table(content).get("dependencies"),
+                table(content).get("dependencies"),
                 scope,
             )
         )
     for header, entries, scope in sections:
-        for dependency, spec in _table(entries).items():
+        for dependency, spec in table(entries).items():
             if dependency.lower() == "python":
                 continue
-            version = spec if isinstance(spec, str) else _table(spec).get("version")
+            version = spec if isinstance(spec, str) else table(spec).get("version")
             if isinstance(spec, dict) and ("path" in spec or "git" in spec or "url" in spec):
                 continue
             requirement = version if isinstance(version, str) else None
@@ -127,26 +142,18 @@ def read_pyproject(collector: Collector) -> None:
     data = load_toml(collector)
     if data is None:
         return
-    project = _table(data.get("project"))
-    name = project.get("name")
-    if isinstance(name, str) and name:
-        version = project.get("version")
-        collector.publish(
-            "pypi",
-            name,
-            version=version if isinstance(version, str) and exact_version(version) else None,
-            line=collector.line_of(name, after="[project]"),
-        )
+    project = table(data.get("project"))
+    publish_package(collector, "pypi", project, "[project]")
     for text in _strings(collector, project.get("dependencies"), "project.dependencies"):
         use_requirement(collector, text, "runtime", after="[project]")
-    for extra, texts in _table(project.get("optional-dependencies")).items():
+    for extra, texts in table(project.get("optional-dependencies")).items():
         for text in _strings(collector, texts, f"project.optional-dependencies.{extra}"):
             use_requirement(collector, text, "optional", after="[project.optional-dependencies]")
-    for group, texts in _table(data.get("dependency-groups")).items():
+    for group, texts in table(data.get("dependency-groups")).items():
         for text in _strings(collector, texts, f"dependency-groups.{group}"):
             if isinstance(text, str):
                 use_requirement(collector, text, "development", after="[dependency-groups]")
-    _poetry(collector, _table(_table(data.get("tool")).get("poetry")))
+    _poetry(collector, table(table(data.get("tool")).get("poetry")))
 
 
 def read_requirements(collector: Collector) -> None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.search.protocol import KEYWORD_FIELDS
 from indexer.search.synonyms import domain_synonyms
 
 # v1.50.0: the first release with the fix for escaped quotes and backslashes in filter strings
@@ -80,25 +81,6 @@ FILTER_ATTRIBUTES: dict[str, str] = {
     "finding": "finding",
     "last_activity": "last_activity_ts",
 }
-FACET_ATTRIBUTES: tuple[str, ...] = (
-    "licence",
-    "category",
-    "platform",
-    "software_type",
-    "development_status",
-    "maintenance_type",
-    "organisation",
-    "forge",
-    "language",
-    "reused_by_organisations",
-    # maturity
-    "maturity",
-    "has_release",
-    "has_ci",
-    "has_security_policy",
-    "active_within",
-    "finding",  # publisher views (issue 13)
-)
 EQUALITY_ONLY_ATTRIBUTES: tuple[str, ...] = (
     "declared",
     "archived",
@@ -107,6 +89,10 @@ EQUALITY_ONLY_ATTRIBUTES: tuple[str, ...] = (
     "valid",  # publisher views (issue 13)
     "has_findings",
 )
+FACET_ATTRIBUTES: tuple[str, ...] = tuple(
+    name for name in KEYWORD_FIELDS if name not in EQUALITY_ONLY_ATTRIBUTES
+)
+"""The filterable fields with value counts: all but the yes/no ones and the ids."""
 MAX_MIRROR_GROUP_FETCH = 1000  # documents fetched per request when settling mirror groups
 COMPARABLE_ATTRIBUTES: tuple[str, ...] = ("last_activity_ts", "stars")
 
