@@ -26,8 +26,8 @@ class ReuseView:
     """The links of one software, sorted into the panels (see the module docstring)."""
 
     used_by: list[ReuseLink] = field(default_factory=list)
-    internal: list[ReuseLink] = field(default_factory=list)
-    declared: list[ReuseLink] = field(default_factory=list)
+    internal_use: list[ReuseLink] = field(default_factory=list)
+    declared_users: list[ReuseLink] = field(default_factory=list)
     uses: list[ReuseLink] = field(default_factory=list)
     internal_uses: list[ReuseLink] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
@@ -44,9 +44,9 @@ def reuse_of(store: Store, record: Record) -> ReuseView:
     for link in sorted(store.reuse_links_of([record.id]), key=_order):
         if link.software_id == record.id:
             if link.kind == "declared_used_by":
-                view.declared.append(link)
+                view.declared_users.append(link)
             elif link.internal:
-                view.internal.append(link)
+                view.internal_use.append(link)
             else:
                 view.used_by.append(link)
         elif link.internal:
@@ -54,7 +54,7 @@ def reuse_of(store: Store, record: Record) -> ReuseView:
         else:
             view.uses.append(link)
     ids = {link.software_id for link in view.uses + view.internal_uses}
-    ids |= {link.user_id for link in view.used_by + view.internal if link.user_id}
+    ids |= {link.user_id for link in view.used_by + view.internal_use if link.user_id}
     view.names.update((r.id, r.name) for r in store.iter_records(ids=sorted(ids)))
     return view
 

@@ -55,8 +55,6 @@ def software_reuse(store: StoreDep, record_id: RecordId) -> Response | ReuseResp
         view,
         id=record.id,
         summary=record.reuse,
-        internal_use=view.internal,
-        declared_users=view.declared,
         links={
             "self": f"/api/v1/software/{path}/reuse",
             "software": f"/api/v1/software/{path}",
