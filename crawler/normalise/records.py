@@ -27,7 +27,7 @@ from crawler.normalise.facts import read_facts
 from crawler.normalise.organisations import EMPTY_DIRECTORY, OrganisationDirectory, resolve
 from crawler.normalise.packages import ManifestText, read_packages
 from crawler.normalise.repository_facts import kept_facts, readme_description
-from schemas.errors import InvalidURLError
+from crawler.normalise.reuse import safely
 from schemas.findings import Finding
 from schemas.forge import ForgeFacts, ForgeRegistration, RepositorySnapshot
 from schemas.licence import licence_from_expression
@@ -54,15 +54,6 @@ def raw_url_builder(
     base = repository_url.rstrip("/")
     raw_file_url = kind_spec(registration.kind).raw_file_url
     return lambda path: raw_file_url(base, branch, path)
-
-
-def _safe_canonical(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return canonical_url(url)
-    except InvalidURLError:
-        return None
 
 
 _SHARED_FACTS = tuple(name for name in Repository.model_fields if name in ForgeFacts.model_fields)
@@ -109,7 +100,7 @@ def _inferred(
         descriptions=descriptions,
         licence=licence_from_expression(facts.licence),
         landing_url=facts.homepage,
-        relations=Relations(fork_of=_safe_canonical(facts.fork_parent_url)),
+        relations=Relations(fork_of=safely(canonical_url, facts.fork_parent_url)),
         repository=_repository(snapshot, registration, facts),
         provenance=Provenance(
             forge=registration.name, fetched_at=snapshot.fetched_at, parser_version=PARSER_VERSION
@@ -200,7 +191,7 @@ def _declared(
                 for u in canonical_urls(data.get("isBasedOn"))
                 if canonical_id(u) != canonical_id(url)
             ],
-            fork_of=_safe_canonical(facts.fork_parent_url),
+            fork_of=safely(canonical_url, facts.fork_parent_url),
         ),
         repository=_repository(snapshot, registration, facts),
         provenance=Provenance(

@@ -21,7 +21,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from schemas.errors import InvalidURLError
@@ -44,14 +44,20 @@ def organisation_key(record: Record) -> str:
     return owner_path(record.repository.url)
 
 
-def safe_id(url: str | None) -> str | None:
-    """The canonical id of `url`, or None when there is none or it is no repository URL."""
+def safely(convert: Callable[[str], str], url: str | None) -> str | None:
+    """`convert(url)` (`canonical_id`, `canonical_url`), or None when there is no `url` or it
+    is no repository URL."""
     if not url:
         return None
     try:
-        return canonical_id(url)
+        return convert(url)
     except InvalidURLError:
         return None
+
+
+def safe_id(url: str | None) -> str | None:
+    """The canonical id of `url`, or None when there is none or it is no repository URL."""
+    return safely(canonical_id, url)
 
 
 def _publishers(pool: Mapping[str, Record]) -> dict[str, list[str]]:
