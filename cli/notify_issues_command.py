@@ -23,12 +23,7 @@ def notify_issues_command(
     apply: bool = typer.Option(
         False, "--apply", help="Open, update and close issues (default: only say what would be)."
     ),
-    token_env: str | None = typer.Option(
-        None,
-        "--token-env",
-        help="Variable holding a token that may write issues "
-        "(default CODEREUSE_FORGE_TOKEN_<FORGE>_WRITE).",
-    ),
+    token_env: str | None = ui.write_token_option("that may write issues"),
 ) -> None:
     """Open one issue per repository whose publiccode.yml is broken, update it, close it when fixed.
 

@@ -59,12 +59,7 @@ def propose_command(
     dry_run: bool = typer.Option(
         True, "--dry-run/--open", help="Say what would be proposed (default), or open requests."
     ),
-    token_env: str | None = typer.Option(
-        None,
-        "--token-env",
-        help="Variable holding a token with write access "
-        "(default CODEREUSE_FORGE_TOKEN_<FORGE>_WRITE).",
-    ),
+    token_env: str | None = ui.write_token_option("with write access"),
     interval: float = typer.Option(
         DEFAULT_INTERVAL, "--interval", min=0, help="Seconds to wait between two requests."
     ),

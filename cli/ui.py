@@ -113,6 +113,16 @@ def print_or_write(text: str, output: Path | None, cannot_write: Callable[[OSErr
         raise fail(cannot_write(error), 1) from error
 
 
+def write_token_option(holding: str) -> Any:
+    """The ``--token-env`` option of a command that writes to forges: the variable holding a
+    token `holding` (what the token may do), by default ``CODEREUSE_FORGE_TOKEN_<FORGE>_WRITE``."""
+    return typer.Option(
+        None,
+        "--token-env",
+        help=f"Variable holding a token {holding} (default CODEREUSE_FORGE_TOKEN_<FORGE>_WRITE).",
+    )
+
+
 def _escaped(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: escape(v) if isinstance(v, str) else v for k, v in fields.items()}
 
