@@ -79,6 +79,8 @@ class IssueLog(Protocol):
 
     def save_forge_issue(self, issue: ForgeIssue) -> None: ...
 
+    def move_forge_issue(self, earlier_url: str, issue: ForgeIssue) -> None: ...
+
 
 Action = Literal[
     "would-open", "opened", "would-update", "updated", "would-close", "closed",
@@ -133,7 +135,7 @@ def _known_issue(record: Record, forge: str, log: IssueLog, *, write: bool) -> F
                 **{**earlier.__dict__, "repository_url": url, "record_id": record.id}
             )
             if write:
-                log.save_forge_issue(moved)
+                log.move_forge_issue(alias, moved)
             return moved
     return None
 

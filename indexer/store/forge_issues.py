@@ -39,6 +39,20 @@ class ForgeIssueStoreMethods(StorePart):
                 insert(ForgeIssueRow).values(**{name: getattr(issue, name) for name in _FIELDS})
             )
 
+    def move_forge_issue(self, earlier_url: str, issue: ForgeIssue) -> None:
+        """Keep `issue` under its (new) repository URL and forget the row of `earlier_url`
+        (the repository was renamed or moved): one row per issue, never two."""
+        with self._transaction(write=True) as connection:
+            connection.execute(
+                delete(ForgeIssueRow).where(
+                    ForgeIssueRow.forge == issue.forge,
+                    ForgeIssueRow.repository_url.in_([earlier_url, issue.repository_url]),
+                )
+            )
+            connection.execute(
+                insert(ForgeIssueRow).values(**{name: getattr(issue, name) for name in _FIELDS})
+            )
+
     def get_forge_issue(self, forge: str, repository_url: str) -> ForgeIssue | None:
         """The issue remembered for a repository of `forge`, or None."""
         with self._transaction(write=False) as connection:

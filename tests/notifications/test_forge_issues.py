@@ -255,3 +255,4 @@ def test_a_renamed_repository_keeps_its_issue(store: Store) -> None:
     assert [("updated", "app2")] == _round(store, "berg", [renamed], tracker)
     assert 1 == len(fake.issues["city/app"])
     assert "open" == store.get_forge_issue("berg", f"{base}/city/app2").state  # type: ignore[union-attr]
+    assert [f"{base}/city/app2"] == [issue.repository_url for issue in store.list_forge_issues()]
