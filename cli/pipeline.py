@@ -28,6 +28,7 @@ from cli.reuse_step import settle_reuse
 from cli.webhooks_step import WebhookReport, default_poster, deliver_webhooks
 from crawler.base import CrawlReport
 from crawler.normalise import OrganisationDirectory, federated_catalogue, record_from_snapshot
+from crawler.normalise.streaming import stream_catalogue
 from crawler.run import CrawlOptions, crawl_forges
 from indexer.search.protocol import SearchBackend
 from indexer.store import Store
@@ -42,6 +43,8 @@ FULL_PASS_SHARE = 0.2
 """Above this share of the catalogue touched, one full federation pass is cheaper."""
 CLOSURE_LIMIT = 5000
 """Above this many touched ids, too (the closure searches stored records per 50 ids)."""
+WRITE_CHUNK = 250
+"""Records a full federation pass writes (and settles the reuse links of) at a time."""
 
 Runner = Callable[[Coroutine[Any, Any, list[CrawlReport]]], list[CrawlReport]]
 
@@ -214,13 +217,32 @@ def federate_changes(
 
 def federate_all(store: Store) -> tuple[int, int]:
     """Re-normalise every stored snapshot, federate across forges, upsert; tombstone what no
-    snapshot produces any more. Returns (records written, records tombstoned)."""
-    merged, organisations = federated_catalogue(
-        store.iter_snapshots(), store.list_forges(), organisation_directory(store)
+    snapshot produces any more. Returns (records written, records tombstoned).
+
+    In bounded memory: the catalogue is derived as JSON text (`stream_catalogue`) and written
+    `WRITE_CHUNK` records at a time, each chunk's reuse links settled against the store as an
+    incremental federation does (a link to a record of a later chunk is settled with that one).
+    """
+    catalogue, organisations = stream_catalogue(
+        store.iter_snapshots, store.list_forges(), organisation_directory(store)
     )
-    written = _write(store, merged, store.record_ids(), scope=None)
+    live = store.record_ids()
+    remembered = store.remembered_ids()
+    ids = set(catalogue.ids())
+    for chunk in catalogue.chunks(WRITE_CHUNK):
+        settled = settle_reuse(store, chunk)
+        if settled:
+            store.upsert_records(settled)
+        store.note_changes(chunk, scope={record.id for record in chunk})
+    stale = sorted(live - ids)
+    if stale:
+        settled = settle_reuse(store, [], stale)
+        if settled:
+            store.upsert_records(settled)
+        store.delete_records(stale)
+    store.note_changes([], scope=remembered - ids)
     store.save_organisations(organisations)
-    return written
+    return len(catalogue), len(stale)
 
 
 def ensure_organisations(store: Store) -> int:

@@ -262,36 +262,55 @@ def unify(records: list[Record], directory: OrganisationDirectory) -> list[Recor
     names: dict[str, tuple[int, str]] = {}
     adopted: list[Record] = []
     for record in records:
-        organisation, owner = record.organisation, record.repository.owner
-        if (
-            organisation is not None
-            and owner
-            and organisation.source == "forge"
-            and organisation.kind != "person"
-            and owner in hints
-        ):
-            entry = directory.identified.get(hints[owner])
-            organisation = Organisation(
-                id=hints[owner],
-                name=entry.name if entry else None,
-                kind=entry.kind if entry else "unknown",
-                source="publiccode",
-            )
-            record = record.model_copy(update={"organisation": organisation})
+        record = adopt_organisation(record, hints, directory)
         adopted.append(record)
-        if organisation and organisation.id and organisation.name:
-            rank = (_NAME_RANK[organisation.source or "forge"], organisation.name)
-            names[organisation.id] = min(names.get(organisation.id, rank), rank)
-    unified: list[Record] = []
-    for record in adopted:
-        organisation = record.organisation
-        if organisation and organisation.id and organisation.id in names:
-            name = names[organisation.id][1]
-            if name != organisation.name:
-                organisation = organisation.model_copy(update={"name": name})
-                record = record.model_copy(update={"organisation": organisation})
-        unified.append(record)
-    return unified
+        note_name(names, record)
+    return [with_name(record, names) for record in adopted]
+
+
+def adopt_organisation(
+    record: Record, hints: Mapping[str, str], directory: OrganisationDirectory
+) -> Record:
+    """`record` with the organisation its account declares elsewhere (`hints`: owner path →
+    organisation id, from `declared_by_account` over the catalogue), if it has only the
+    forge's (rule 3); otherwise `record` itself. One step of `unify`."""
+    organisation, owner = record.organisation, record.repository.owner
+    if (
+        organisation is not None
+        and owner
+        and organisation.source == "forge"
+        and organisation.kind != "person"
+        and owner in hints
+    ):
+        entry = directory.identified.get(hints[owner])
+        organisation = Organisation(
+            id=hints[owner],
+            name=entry.name if entry else None,
+            kind=entry.kind if entry else "unknown",
+            source="publiccode",
+        )
+        return record.model_copy(update={"organisation": organisation})
+    return record
+
+
+def note_name(names: dict[str, tuple[int, str]], record: Record) -> None:
+    """Count `record`'s organisation name towards its organisation's one name in `names`
+    (the best source wins, then the smallest name). One step of `unify`."""
+    organisation = record.organisation
+    if organisation and organisation.id and organisation.name:
+        rank = (_NAME_RANK[organisation.source or "forge"], organisation.name)
+        names[organisation.id] = min(names.get(organisation.id, rank), rank)
+
+
+def with_name(record: Record, names: Mapping[str, tuple[int, str]]) -> Record:
+    """`record` carrying its organisation's one name from `names` (`note_name`)."""
+    organisation = record.organisation
+    if organisation and organisation.id and organisation.id in names:
+        name = names[organisation.id][1]
+        if name != organisation.name:
+            organisation = organisation.model_copy(update={"name": name})
+            return record.model_copy(update={"organisation": organisation})
+    return record
 
 
 _NAME_RANK = {"registry": 0, "publiccode": 1, "forge": 2}

@@ -195,6 +195,12 @@ class EventStoreMethods(StorePart):
         with self._transaction(write=True) as connection:
             return note_changes(connection, written, scope=scope, now=self._now(now))
 
+    def remembered_ids(self) -> set[str]:
+        """The ids federation last wrote and has not noted as removed (what a whole-catalogue
+        `note_changes` with ``scope=None`` compares against)."""
+        with self._transaction(write=False) as connection:
+            return _present_ids(connection)
+
     def events(self, **conditions: Unpack[EventConditions]) -> list[ChangeEvent]:
         """Stored change events matching every given condition (see `read_events`)."""
         with self._transaction(write=False) as connection:
