@@ -33,7 +33,10 @@ from crawler.sink import CrawlSink
 from schemas.errors import (
     CodereuseError,
     DeadlineExceededError,
+    ForgeResponseError,
+    ForgeUnresponsiveError,
     GraphQLQueryError,
+    RateLimitedError,
     TransientForgeError,
 )
 from schemas.findings import Finding
@@ -181,6 +184,7 @@ class ForgeCrawler(abc.ABC):
                 scope,
                 f"skipped a listing page of {url} that kept failing ({error}); it is retried "
                 "on the next run",
+                code="crawl.page_skipped",
             )
 
         return on_skip
@@ -237,7 +241,9 @@ class ForgeCrawler(abc.ABC):
                 if error.timeout and self.batch > 1:
                     self.batch = max(1, self.batch // 2)
                     continue
-                self.report(scope, f"{error}; the page is retried on the next run")
+                self.report(
+                    scope, f"{error}; the page is retried on the next run", code="crawl.unreachable"
+                )
                 return None
             self.batch = min(MAX_GRAPHQL_BATCH, self.batch * 2)
             return result
@@ -248,11 +254,21 @@ class ForgeCrawler(abc.ABC):
         if self.on_notice is not None:
             self.on_notice(message)
 
-    def report(self, scope: str, error: BaseException | str, *, incomplete: bool = True) -> None:
+    def report(
+        self,
+        scope: str,
+        error: BaseException | str,
+        *,
+        incomplete: bool = True,
+        code: str | None = None,
+    ) -> None:
         """Record a problem as a finding on the forge; by default the scope becomes incomplete.
 
-        The message is redacted (the token, the environment's secrets, token shapes): a forge
-        may echo what it was sent.
+        The finding's code (`forge_finding_code`: rate limit, refusal, unreachable, deadline…,
+        or `code` when given) keys its message in the finding catalogue, as record findings'
+        codes do; ``scope`` and ``error`` (the English detail) are its parameters. The message
+        is redacted (the token, the environment's secrets, token shapes): a forge may echo
+        what it was sent.
         """
         message = self.client.redact(str(error))
         self.findings.append(
@@ -260,7 +276,7 @@ class ForgeCrawler(abc.ABC):
                 type="error",
                 key=f"crawl.{scope}",
                 message=message,
-                code="crawl.failed",
+                code=code or forge_finding_code(error),
                 params={"scope": scope, "error": message},
             )
         )
@@ -276,6 +292,27 @@ class ForgeCrawler(abc.ABC):
             lowered == item.lower().strip("/") or lowered.startswith(item.lower().strip("/") + "/")
             for item in self.registration.exclude
         )
+
+
+FORGE_FINDING_CODES: tuple[tuple[type[BaseException], str], ...] = (
+    (RateLimitedError, "crawl.rate_limited"),
+    (ForgeUnresponsiveError, "crawl.unresponsive"),
+    (DeadlineExceededError, "crawl.deadline"),
+    (ForgeResponseError, "crawl.refused"),
+    (TransientForgeError, "crawl.unreachable"),
+    (GraphQLQueryError, "crawl.graphql"),
+)
+"""The finding code of a forge-level problem by its error class, most specific first; any other
+problem is ``crawl.failed``. Each code has its message in the finding catalogue
+(``api/i18n/findings_de.json``), like the codes of record findings."""
+
+
+def forge_finding_code(error: BaseException | str) -> str:
+    """The finding code of a problem the crawl reports on its forge (`FORGE_FINDING_CODES`)."""
+    for kind, code in FORGE_FINDING_CODES:
+        if isinstance(error, kind):
+            return code
+    return "crawl.failed"
 
 
 async def prefetched(pages: AsyncIterator[Page]) -> AsyncIterator[Page]:
@@ -455,7 +492,11 @@ async def crawl_forge(
         # A forge answering in a shape we did not foresee must not take the other forges of
         # the run down: the run fails with a finding, and the traceback goes to the log.
         logger.exception("crawl of forge %s failed unexpectedly", forge)
-        crawler.report("forge", f"unexpected {type(error).__name__}: {error}; please report it")
+        crawler.report(
+            "forge",
+            f"unexpected {type(error).__name__}: {error}; please report it",
+            code="crawl.unexpected",
+        )
         report.status = "failed"
     except BaseException:
         report.status = "failed"

@@ -110,6 +110,16 @@ def _finding_row(
         "line": finding.line,
         "column": finding.column,
         "message": redact(finding.message, secrets),
+        "code": finding.code,
+        "params": _redacted_params(finding.params, secrets),
+    }
+
+
+def _redacted_params(params: Mapping[str, str | int] | None, secrets: list[str]) -> dict[str, Any]:
+    """`params` with every text value redacted (a forge's error text may echo a token)."""
+    return {
+        key: redact(value, secrets) if isinstance(value, str) else value
+        for key, value in (params or {}).items()
     }
 
 
@@ -153,6 +163,8 @@ def run_findings(connection: Connection, run_id: int) -> list[tuple[str | None, 
                 line=row.line,
                 column=row.column,
                 message=redact(row.message, secrets),
+                code=row.code,
+                params=_redacted_params(row.params, secrets),
             ),
         )
         for row in connection.execute(query)

@@ -343,6 +343,9 @@ class FindingRow(Base):
     line: Mapped[int | None] = mapped_column(Integer)
     column: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
+    code: Mapped[str | None] = mapped_column(String(64))
+    """The finding catalogue's code (`Finding.code`); None on rows older than migration 0013."""
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class CheckpointRow(Base):
