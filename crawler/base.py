@@ -304,7 +304,7 @@ FORGE_FINDING_CODES: tuple[tuple[type[BaseException], str], ...] = (
 )
 """The finding code of a forge-level problem by its error class, most specific first; any other
 problem is ``crawl.failed``. Each code has its message in the finding catalogue
-(``api/i18n/findings_de.json``), like the codes of record findings."""
+(``schemas/i18n/findings_de.json``), like the codes of record findings."""
 
 
 def forge_finding_code(error: BaseException | str) -> str:

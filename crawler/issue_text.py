@@ -1,9 +1,13 @@
 """The title and Markdown body of an issue about a broken publiccode.yml, in German or English.
 
 German when the record describes the software in German (the organisation writes German),
-English otherwise, as proposals choose. The body lists every error and warning with its place
-(``publiccode.yml:7:12``, the key) and what to do, links the standard and the validator, and
-says that codereuse updates the issue while the file stays broken and closes it once fixed.
+English otherwise, as proposals choose: a registration has no language setting, and the
+publiccode.yml's own descriptions are the best word on the language its maintainers read. The
+body lists every error and warning with its place (``publiccode.yml:7:12``, the key) and what
+to do, each in the issue's language from the finding catalogue (`schemas.findings_text`, the
+texts the pages and the CLI show; English where the catalogue lacks a code), links the
+standard and the validator, and says that codereuse updates the issue while the file stays
+broken and closes it once fixed.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 
 from schemas.findings import Finding
+from schemas.findings_text import finding_message
 from schemas.record import Record
 
 STANDARD_URL = "https://yml.publiccode.tools"
@@ -117,7 +122,8 @@ def issue_text(record: Record) -> tuple[str, str]:
             place += f":{finding.line}" + (f":{finding.column}" if finding.column else "")
         mark = "❌" if finding.is_error else "⚠️"
         key = f"`{_cell(finding.key)}`" if finding.key else "-"
-        lines.append(f"| {mark} `{place}` | {key} | {_cell(finding.message)} |")
+        text = finding_message(finding, language)
+        lines.append(f"| {mark} `{place}` | {key} | {_cell(text)} |")
     if len(findings) > MAX_LISTED:
         lines += ["", texts["more"].format(count=len(findings) - MAX_LISTED)]
     lines += ["", texts["check"].format(path=path), "", texts["promise"]]

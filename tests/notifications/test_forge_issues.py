@@ -222,6 +222,26 @@ def test_issue_text_is_german_for_german_software(store: Store) -> None:
     assert "Stelle" in issue.body
 
 
+def test_findings_in_a_german_issue_read_in_german() -> None:
+    """Each finding of a German issue is worded from the finding catalogue, as on the pages;
+    a finding without a catalogue entry keeps its English text."""
+    from crawler.issue_text import issue_text
+
+    required = Finding(
+        type="error",
+        key="name",
+        message="name is required; add name: to the file",
+        code="publiccode.required",
+        params={"field": "name"},
+    )
+    german = _records("github.com", "hub", required, LICENCE, short_de="Eine App für Bürger")[0]
+    _title, body = issue_text(german)
+    assert "| `name` | name ist ein Pflichtfeld: ergänzen Sie es |" in body
+    assert "'EUPL' is not an SPDX expression" in body  # no code: English
+    english = _records("github.com", "hub", required)[0]
+    assert "name is required; add name: to the file" in issue_text(english)[1]
+
+
 def test_quoted_values_mention_nobody() -> None:
     """A finding quoting ``@everyone`` from the file cannot ping anyone from the issue."""
     from crawler.issue_text import issue_text

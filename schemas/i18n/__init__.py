@@ -1,0 +1,1 @@
+"""Message catalogues the packages share: ``findings_<language>.json`` (`schemas.findings_text`)."""
