@@ -34,6 +34,11 @@ logger = logging.getLogger(__name__)
 SUFFIX = "-answers"
 """The file's name is the store file's with this suffix (``codereuse.db-answers``)."""
 PART_BYTES = 1024 * 1024
+WRITE_WAIT = 0.05
+"""Seconds a request waits for another process's write to the file before it gives up keeping
+its answer (the answer is sent all the same): a request never waits on the cache."""
+SETUP_WAIT = 5.0
+"""Seconds creating or emptying the file waits for other processes' writes."""
 TOUCH_AFTER = 30.0
 """Seconds before a hit marks its entry as used again (a write; not on every hit)."""
 PAGE_BYTES = 16384
@@ -93,11 +98,15 @@ class SharedAnswers:
         self.path = path
         self.max_bytes = max_bytes
         self._local = threading.local()
-        self._connection().executescript(_SCHEMA)
+        setup = self._connect(SETUP_WAIT)
+        try:
+            setup.executescript(_SCHEMA)
+        finally:
+            setup.close()
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, wait: float = WRITE_WAIT) -> sqlite3.Connection:
         connection = sqlite3.connect(
-            self.path, timeout=5.0, isolation_level=None, check_same_thread=False
+            self.path, timeout=wait, isolation_level=None, check_same_thread=False
         )
         connection.execute(f"PRAGMA page_size = {PAGE_BYTES}")  # only while the file is new
         connection.execute("PRAGMA journal_mode = WAL")
@@ -113,9 +122,13 @@ class SharedAnswers:
     def clear(self) -> None:
         """Forget every kept answer (at server start: the file may have served another store)."""
         try:
-            with _writing(self._connection()) as connection:
-                connection.execute("DELETE FROM answers")
-                connection.execute("UPDATE kept SET bytes = 0")
+            setup = self._connect(SETUP_WAIT)
+            try:
+                with _writing(setup) as connection:
+                    connection.execute("DELETE FROM answers")
+                    connection.execute("UPDATE kept SET bytes = 0")
+            finally:
+                setup.close()
         except sqlite3.Error as error:
             logger.warning("kept answers in %s could not be cleared: %s", self.path, error)
 
@@ -204,6 +217,11 @@ class SharedAnswers:
                     ],
                 )
                 self._trim(connection)
+        except sqlite3.OperationalError as error:
+            if _busy(error):  # another worker is writing: sending the answer does not wait
+                logger.debug("answer not kept, %s busy: %s", self.path, error)
+            else:
+                logger.warning("answer not kept in %s: %s", self.path, error)
         except sqlite3.Error as error:
             logger.warning("answer not kept in %s: %s", self.path, error)
 
@@ -232,6 +250,13 @@ class SharedAnswers:
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    } or ("locked" in str(error))
 
 
 @contextlib.contextmanager

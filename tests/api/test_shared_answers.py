@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -164,3 +166,23 @@ def test_serve_forgets_the_answers_of_an_earlier_server(tmp_path: Path) -> None:
         assert answers.get("stats", 5) is None
     finally:
         store.close()
+
+
+def test_a_request_never_waits_for_another_workers_write(tmp_path: Path) -> None:
+    """While another process writes the file, an answer is sent at once and simply not kept
+    (the request used to wait up to 5 s for the lock)."""
+    path = tmp_path / "a.db-answers"
+    answers = SharedAnswers(path, 1024)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        cache = ChangeCache(1024, answers)
+        assert (b"computed", False) == cache.lookup("k", 1, lambda: b"computed", len)
+        assert time.monotonic() - started < 1.0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert answers.get("k", 1) is None
+    assert (b"computed", False) == cache.lookup("k", 1, lambda: b"computed", len)
+    assert (b"computed", True) == cache.lookup("k", 1, lambda: b"other", len)
