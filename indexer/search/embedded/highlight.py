@@ -3,65 +3,97 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from indexer.search.embedded.query import WordQuery
-from indexer.search.text import LANGUAGES, WORD_PATTERN, fold, index_terms
+from indexer.search.text import WORD_PATTERN, fold, index_terms_many
 
-_FORMS: dict[str, tuple[frozenset[str], str]] = {}
+_FORMS: dict[str, str] = {}
+"""Text word → its index terms as ``" term term …"`` (for prefix tests), for every text word
+analysed so far by this process (a catalogue repeats its words: each is folded and stemmed once,
+not once per search)."""
+_BY_TERM: dict[str, list[str]] = {}
+"""Index term → the text words in `_FORMS` that have it: a search finds the words its terms
+match by looking its terms up here, instead of testing every word of a page against them."""
 _FORMS_LIMIT = 200_000
 
 
-def _forms(text_word: str) -> tuple[frozenset[str], str]:
-    """The index terms of a text word, as a set and as ``" term term …"`` for prefix tests.
-
-    Shared by every search of the process (a catalogue repeats its words): a word is folded and
-    stemmed once, not once per search.
-    """
-    found = _FORMS.get(text_word)
-    if found is None:
-        if len(_FORMS) >= _FORMS_LIMIT:
-            _FORMS.clear()
-        terms = index_terms(fold(text_word), LANGUAGES)
-        found = _FORMS[text_word] = (frozenset(terms), " " + " ".join(terms))
-    return found
+def _learn(text_words: set[str]) -> None:
+    """Analyse the text words not seen before (index terms in `_FORMS` and `_BY_TERM`)."""
+    new = text_words.difference(_FORMS)
+    if len(_FORMS) + len(new) > _FORMS_LIMIT:
+        _FORMS.clear()
+        _BY_TERM.clear()
+        new = text_words
+    by_term = _BY_TERM
+    words = list(new)
+    for word, terms in zip(words, index_terms_many([fold(w) for w in words]), strict=True):
+        _FORMS[word] = " " + " ".join(terms)
+        for term in terms:
+            holders = by_term.get(term)
+            if holders is None:
+                by_term[term] = [word]
+            else:
+                holders.append(word)
 
 
 class WordMatcher(dict[str, int | None]):
     """Which query word (its index) a text word matches, or None; calling it or indexing it asks.
 
     A dict of the answers so far: texts are mapped over it in C (``map(matcher.__getitem__,
-    words)``), and only a word not seen before in this search runs `__missing__`, which tests
-    the word's index terms (itself, its contracted spelling, its stems; see `_forms`) against
-    the terms each query word matches and the prefix being typed.
+    words)``). `prepare` answers for many words at once: the words not analysed before get
+    their index terms (itself, its contracted spelling, its stems; see `_learn`), and the words
+    each query word matches are looked up by its terms (`_BY_TERM`) rather than each text word
+    tested against every query word; only the prefix being typed is tested word by word. A word
+    not prepared runs `__missing__`, which prepares it alone.
     """
 
     def __init__(self, words: Sequence[WordQuery]) -> None:
         super().__init__()
-        self._terms = [word.all_terms() for word in words]
-        self._every: set[str] = set().union(*self._terms)
+        # term → the first query word matching it (a text word holding terms of several query
+        # words answers the first)
+        self._term_index: dict[str, int] = {}
+        for index, word in enumerate(words):
+            for term in word.all_terms():
+                self._term_index.setdefault(term, index)
         # " prefix" occurs in " term term …" exactly when a term starts with the prefix
-        self._prefixes = [f" {word.prefix}" if word.prefix else None for word in words]
-        self._some_prefix = [prefix for prefix in self._prefixes if prefix]
+        self._prefixes = [
+            (index, f" {word.prefix}") for index, word in enumerate(words) if word.prefix
+        ]
 
     def __call__(self, text_word: str) -> int | None:
         return self[text_word]
 
     def __missing__(self, text_word: str) -> int | None:
-        found = self._match(text_word)
-        self[text_word] = found
-        return found
+        self.prepare({text_word})
+        return dict.__getitem__(self, text_word)
 
-    def _match(self, text_word: str) -> int | None:
-        forms, joined = _forms(text_word)
-        if self._every.isdisjoint(forms) and not any(p in joined for p in self._some_prefix):
-            return None
-        for index, word_terms in enumerate(self._terms):
-            prefix = self._prefixes[index]
-            if not word_terms.isdisjoint(forms) or (prefix and prefix in joined):
-                return index
-        return None
+    def prepare(self, text_words: Iterable[str]) -> None:
+        """Decide, in bulk, which query word each of `text_words` matches."""
+        new = set(text_words).difference(self)
+        if not new:
+            return
+        _learn(new)
+        decided: dict[str, int | None] = dict.fromkeys(new)
+        by_term = _BY_TERM
+        term_index = self._term_index
+        for term in term_index.keys() & by_term.keys():
+            index = term_index[term]
+            for word in by_term[term]:
+                if word in decided:
+                    current = decided[word]
+                    if current is None or index < current:
+                        decided[word] = index
+        if self._prefixes:
+            forms = _FORMS
+            for word in new:
+                joined = forms[word]
+                current = decided[word]
+                for index, prefix in self._prefixes:
+                    if (current is None or index < current) and prefix in joined:
+                        decided[word] = current = index
+        self.update(decided)
 
 
 def word_matcher(words: Sequence[WordQuery]) -> WordMatcher:
@@ -72,9 +104,19 @@ def word_matcher(words: Sequence[WordQuery]) -> WordMatcher:
 _SPLIT = re.compile(f"({WORD_PATTERN.pattern})")
 
 
-def highlight(text: str, matches: WordMatcher) -> str | None:
-    """`text` escaped with ``<mark>`` around matching words, or None when nothing matched."""
-    parts = _SPLIT.split(text)  # separators at even positions, words at odd ones
+def split_words(text: str) -> list[str]:
+    """`text` split into separators (even positions) and words (odd positions)."""
+    return _SPLIT.split(text)
+
+
+def highlight(text: str, matches: WordMatcher, parts: list[str] | None = None) -> str | None:
+    """`text` escaped with ``<mark>`` around matching words, or None when nothing matched.
+
+    `parts` is ``split_words(text)`` when the caller has it already (to `prepare` the matcher
+    for the words of many texts at once).
+    """
+    if parts is None:
+        parts = _SPLIT.split(text)  # separators at even positions, words at odd ones
     found = list(map(matches.__getitem__, parts[1::2]))
     if found.count(None) == len(found):
         return None

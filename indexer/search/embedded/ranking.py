@@ -207,21 +207,23 @@ class Ranker:
     def _proximity_split(self, bucket: int, count: int) -> list[int]:
         rowids = bitmaps.members(bucket)
         marks = ",".join("?" * len(rowids))
-        scores: dict[int, list[int]] = defaultdict(list)
+        texts: list[tuple[int, list[list[str]]]] = []
         for rowid, data in self._connection.execute(
             f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
         ):
-            scores[self._proximity(json.loads(data), count)].append(rowid)
+            texts.append((rowid, [WORD_PATTERN.findall(text) for text in _texts(json.loads(data))]))
+        # Every word of the bucket at once: the matcher decides for them in bulk.
+        self._matcher.prepare({word for _, split in texts for found in split for word in found})
+        scores: dict[int, list[int]] = defaultdict(list)
+        for rowid, split in texts:
+            scores[self._proximity(split, count)].append(rowid)
         return [bitmaps.from_rowids(scores[score]) for score in sorted(scores)]
 
-    def _proximity(self, data: dict[str, object], count: int) -> int:
-        names, short = data.get("names"), data.get("short")
-        texts = [str(name) for name in names] if isinstance(names, list) else []
-        texts += [str(text) for text in short.values()] if isinstance(short, dict) else []
+    def _proximity(self, texts: list[list[str]], count: int) -> int:
         best = [MAX_PROXIMITY] * (count - 1)
         matches = self._matcher.__getitem__
         for text in texts:
-            found = list(map(matches, WORD_PATTERN.findall(text)))
+            found = list(map(matches, text))
             if found.count(None) >= len(found) - 1:
                 continue  # fewer than two matched words: no pair to measure
             positions: dict[int, list[int]] = defaultdict(list)
@@ -237,3 +239,11 @@ class Ranker:
                         distance = b - a if b > a else a - b + 1
                         best[pair] = min(best[pair], distance)
         return sum(best)
+
+
+def _texts(data: dict[str, object]) -> list[str]:
+    """The names and short descriptions of a record's stored data (what proximity measures)."""
+    names, short = data.get("names"), data.get("short")
+    texts = [str(name) for name in names] if isinstance(names, list) else []
+    texts += [str(text) for text in short.values()] if isinstance(short, dict) else []
+    return texts

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from indexer.search.documents import pick_language, timestamp
 from indexer.search.embedded.facets import Selection
-from indexer.search.embedded.highlight import WordMatcher, highlight
+from indexer.search.embedded.highlight import WordMatcher, highlight, split_words
 from indexer.search.embedded.state import IndexState
 from indexer.search.protocol import ActivityRange, FilterValue, Hit
 
@@ -60,20 +60,29 @@ def build_hits(
             f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
         ).fetchall()
     )
-    hits = []
+    shown = []
     for rowid in rowids:
         if rowid not in rows:
             continue
         data = json.loads(rows[rowid])
         short = pick_language(data["short"], locale)
         features = pick_language(data["features"], locale) or []
+        texts = [data["name"], short or "", *features] if matcher is not None else []
+        shown.append((rowid, data, short, [split_words(text) for text in texts]))
+    if matcher is not None:
+        # Every word of the page at once: the matcher decides for them in bulk.
+        matcher.prepare(
+            {word for _, _, _, split in shown for parts in split for word in parts[1::2]}
+        )
+    hits = []
+    for rowid, data, short, split in shown:
         highlights: dict[str, str] = {}
         if matcher is not None:
-            for key, text in (("name", data["name"]), ("short_description", short)):
-                marked = highlight(text, matcher) if text else None
+            for key, parts in (("name", split[0]), ("short_description", split[1])):
+                marked = highlight("", matcher, parts) if len(parts) > 1 else None
                 if marked:
                     highlights[key] = marked
-            marked_features = [highlight(feature, matcher) for feature in features]
+            marked_features = [highlight("", matcher, parts) for parts in split[2:]]
             if any(marked_features):
                 # Only the features that matched: a list can be long (one record has 60).
                 highlights["features"] = " · ".join(m for m in marked_features if m)
