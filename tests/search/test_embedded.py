@@ -238,3 +238,49 @@ def test_a_word_only_in_the_readme_finds_the_record_below_description_hits(
     described = make_record("b", "Beta", texts={"de": "Planung der Wasserversorgung"})
     backend.upsert([readme_only, described, make_record("c", "Gamma")])
     assert [described.id, readme_only.id] == _ids(backend, "wasserversorgung")
+
+
+def _index_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("search_term", "search_vocab", "search_doc", "search_facet")
+        }
+
+
+def test_a_large_rebuild_analyses_its_texts_in_a_child_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `PARALLEL_AFTER` records a rebuild analyses in a child process: same index, and a
+    small rebuild stays in process."""
+    from indexer.search.embedded import parallel
+
+    texts = ["Termine für Bürgerämter buchen", "Ratsinformation, Sitzungsdienst & e-Akte"]
+    records = [
+        make_record(
+            f"r{i}",
+            f"Werkzeug {i}",
+            texts={"de": texts[i % 2], "en": f"Tool number {i}"},
+            features={"de": ["Müllkalender", f"Straße {i}"]},
+            long={"de": "Bürgerbeteiligung über Beteiligungsverfahren. " * (i % 3)},
+        )
+        for i in range(25)
+    ]
+    started: list[int] = []
+    start = parallel.ParallelPostings._start
+
+    def counted(self: parallel.ParallelPostings) -> None:
+        started.append(1)
+        start(self)
+
+    monkeypatch.setattr(parallel.ParallelPostings, "_start", counted)
+    EmbeddedSearch(tmp_path / "here.db", lambda: records).rebuild()
+    assert not started
+    monkeypatch.setattr(parallel.ParallelPostings.__init__, "__defaults__", (10,))
+    child = EmbeddedSearch(tmp_path / "child.db", lambda: records)
+    child.rebuild()
+    assert [1] == started
+    assert _index_rows(tmp_path / "here.db") == _index_rows(tmp_path / "child.db")
+    assert {records[0].id, records[2].id} <= set(_ids(child, "bürgeramt"))

@@ -212,9 +212,12 @@ class EmbeddedSearch:
             drop_tables(self._connection)
             create_tables(self._connection)
             writer = IndexWriter(self._connection, self._frequent_at, rebuild=True)
-            for batch in _batches(documents, BATCH):
-                writer.add(batch)
-            writer.finish()
+            try:
+                for batch in _batches(documents, BATCH):
+                    writer.add(batch)
+                writer.finish()
+            finally:
+                writer.close()
             set_meta(self._connection, "generation", str(generation))
             if seq is not None:
                 set_meta(self._connection, "store_seq", seq)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from indexer.search.documents import UNDETERMINED, SearchDocument
 from indexer.search.embedded import bitmaps
+from indexer.search.embedded.parallel import ParallelPostings
 from indexer.search.embedded.postings import (
     PostingsBuffer,
     dense_threshold,
@@ -93,7 +94,8 @@ class IndexWriter:
     made for a rebuild (`rebuild`) writes postings segment 0; any other writes one new segment
     per `finish` (merging segments when there are many, see `postings`). Terms in at least
     `frequent_at` records of a segment are stored as bitmaps (`postings.dense_threshold` by
-    default).
+    default). A rebuild of many records analyses their texts in a child process
+    (`parallel.ParallelPostings`); `close` ends it after an error.
     """
 
     def __init__(
@@ -108,7 +110,9 @@ class IndexWriter:
         self._rebuild = rebuild
         self._added: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._cleared: list[int] = []
-        self._postings = PostingsBuffer()
+        self._postings: PostingsBuffer | ParallelPostings = (
+            ParallelPostings() if rebuild else PostingsBuffer()
+        )
         row = connection.execute(
             "SELECT value FROM search_meta WHERE key = 'next_rowid'"
         ).fetchone()
@@ -225,6 +229,11 @@ class IndexWriter:
         )
         self._added.clear()
         self._cleared.clear()
+
+    def close(self) -> None:
+        """End a child process analysing postings, if one still runs (after an error)."""
+        if isinstance(self._postings, ParallelPostings):
+            self._postings.close()
 
     def _stored_keys(self) -> set[tuple[str, str]]:
         return {

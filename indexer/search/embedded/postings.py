@@ -32,7 +32,7 @@ import numpy as np
 
 from indexer.search.embedded import bitmaps
 from indexer.search.embedded.schema import ATTRIBUTES, get_meta, set_meta
-from indexer.search.text import fold, index_terms, raw_words
+from indexer.search.text import fold, index_terms_many, raw_words
 
 MIN_DENSE = 64  # a term in fewer records is always stored as rowids
 MAX_SEGMENTS = 8  # later segments are merged into one once there are this many
@@ -75,7 +75,10 @@ class _Words:
     def postings(self) -> Iterator[tuple[str, np.ndarray]]:
         """``(word, its rowids ascending)`` for every word."""
         word_ids = np.frombuffer(self.word_ids, np.uint32)
-        order = np.argsort(word_ids, kind="stable")  # stable: rowids stay ascending per word
+        # stable: rowids stay ascending per word; numpy sorts 16-bit keys by radix, in linear time
+        keys = word_ids.astype(np.uint16) if len(self.words) <= 1 << 16 else word_ids
+        order = np.argsort(keys, kind="stable")
+        del keys
         rowids = np.frombuffer(self.rowids, np.uint32)[order]
         del order
         counts = np.bincount(word_ids, minlength=len(self.words))
@@ -102,11 +105,17 @@ class PostingsBuffer:
     def add(self, rowid: int, texts: Mapping[tuple[int, tuple[str, ...], bool], list[str]]) -> None:
         """Note the words of record `rowid`'s texts, grouped as `indexing.document_texts` does
         (rowids come in ascending order)."""
-        for key, found in texts.items():
+        self.add_joined(rowid, joined_texts(texts))
+
+    def add_joined(
+        self, rowid: int, texts: Mapping[tuple[int, tuple[str, ...], bool], str]
+    ) -> None:
+        """`add` with each group's texts joined into one (`joined_texts`)."""
+        for key, text in texts.items():
             words = self._raw.get(key)
             if words is None:
                 words = self._raw[key] = _Words()
-            words.add(rowid, raw_words(found[0] if len(found) == 1 else "\n".join(found)))
+            words.add(rowid, raw_words(text))
         self.count += 1
 
     def vocabulary(self) -> dict[str, int]:
@@ -124,11 +133,14 @@ class PostingsBuffer:
             by_term: defaultdict[str, list[np.ndarray]] = defaultdict(list)
             for key in [key for key in self._raw if key[0] == attribute]:
                 languages = key[1]
-                for word, rowids in self._raw.pop(key).postings():
-                    for term in index_terms(fold(word), languages):
+                words = self._raw.pop(key)
+                analysed = index_terms_many([fold(word) for word in words.words], languages)
+                for (_, rowids), terms in zip(words.postings(), analysed, strict=True):
+                    for term in terms:
                         by_term[term].append(rowids)
-            while by_term:
-                term, parts = by_term.popitem()
+            # In key order: the rows go into the table's B-tree one after the other.
+            for term in sorted(by_term):
+                parts = by_term.pop(term)
                 merged = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
                 yield _row(term, attribute, segment, merged, dense_at)
 
@@ -142,6 +154,13 @@ class PostingsBuffer:
             self.rows(segment, dense_at),
         )
         self.count = 0
+
+
+def joined_texts(
+    texts: Mapping[tuple[int, tuple[str, ...], bool], list[str]],
+) -> dict[tuple[int, tuple[str, ...], bool], str]:
+    """Each group's texts as one (lines), as `PostingsBuffer.add_joined` takes them."""
+    return {key: found[0] if len(found) == 1 else "\n".join(found) for key, found in texts.items()}
 
 
 def _row(
