@@ -184,3 +184,10 @@ def _print(options: argparse.Namespace, count: int, ours: Figures, theirs: Figur
         f"\nratio codereuse/tantivy: p50 {ratio(0.5):.2f} p95 {ratio(0.95):.2f} "
         f"build {ours.build / theirs.build:.2f}"
     )
+    import os
+
+    import tantivy
+
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    version = getattr(tantivy, "__version__", "?")
+    print(f"tantivy {version}; load average at the end (1, 5, 15 min): {load}")

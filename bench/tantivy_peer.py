@@ -6,10 +6,13 @@ embedded backend and answers the same queries with the same work per query:
 
 - **analysis**: words split on non-alphanumerics, lower-cased and ASCII-folded (as ours);
 - **query** ("tuned" for this catalogue): for every query word, a term query per field (name
-  boosted ×3, short ×2), fuzzy term queries at Meilisearch's typo budget (1 from 5 letters, 2
-  from 9) boosted ×4 relative to a plain term, and for the last word while typing a prefix
-  query; plus one clause requiring all words (each in any field), boosted ×10, so records
-  holding every word come first;
+  boosted ×10, features ×1.5), fuzzy term queries at Meilisearch's typo budget (1 from 5
+  letters, 2 from 9) boosted ×4 relative to a plain term of the field (a fuzzy query scores a
+  constant, far below BM25), and for the last word while typing a prefix query; plus one clause
+  requiring all words (each in any field), boosted ×10, so records holding every word come
+  first. Measured on 100,000 records, this is the best of the boosts tried: known-item MRR
+  0.980 and typo MRR 0.928 (name ×3, short ×2 and fuzzy ÷4, as before: 0.939 and 0.635; name
+  ×1: 0.15);
 - **per query**: the exact total, exact counts of the six facets (terms aggregations over fast
   fields, sized beyond every facet's distinct values), the top 20 with highlighted name and
   short description (snippet generator) and mirror copies collapsed.
@@ -28,7 +31,7 @@ import tantivy
 from indexer.search.documents import SearchDocument
 from indexer.search.text import max_typos, words
 
-TEXT_FIELDS = {"name": 3.0, "short": 2.0, "features": 1.5, "tags": 1.0, "long": 1.0}
+TEXT_FIELDS = {"name": 10.0, "short": 1.0, "features": 1.5, "tags": 1.0, "long": 1.0}
 FUZZY_BOOST = 4.0
 ALL_WORDS_BOOST = 10.0
 ANALYZER = "folded"
@@ -104,7 +107,7 @@ class TantivyPeer:
             if typos:
                 fuzzy = tantivy.Query.fuzzy_term_query(self.schema, field, word, distance=typos)
                 clauses.append(
-                    (tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, boost / FUZZY_BOOST))
+                    (tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, boost * FUZZY_BOOST))
                 )
             if last and typing and len(word) >= 2:
                 prefix = tantivy.Query.fuzzy_term_query(
