@@ -93,6 +93,13 @@ def stem(language: str, folded: str) -> str:
     return str(_stemmer(language).stemWord(folded))
 
 
+def stems(language: str, folded: list[str]) -> list[str]:
+    """`stem` of many folded words at once (one call into the stemmer)."""
+    alpha = [word for word in folded if word.isalpha()]
+    found = dict(zip(alpha, _stemmer(language).stemWords(alpha), strict=True))
+    return [found.get(word, word) for word in folded]
+
+
 def language_of(tag: str) -> str | None:
     """The analysis language for a BCP 47 tag (``de-CH`` → ``de``), or None when unsupported."""
     primary = tag.split("-")[0].lower()

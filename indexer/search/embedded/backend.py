@@ -23,7 +23,7 @@ from indexer.search.documents import (
     search_document_from_json,
 )
 from indexer.search.embedded.facets import Selection
-from indexer.search.embedded.highlight import word_matcher
+from indexer.search.embedded.highlight import learn, word_matcher
 from indexer.search.embedded.indexing import IndexWriter
 from indexer.search.embedded.postings import TermCache
 from indexer.search.embedded.query import did_you_mean, expand, name_keys, query_words
@@ -52,6 +52,8 @@ BATCH = 1000
 COMPACT_AFTER = 1000
 """Postings left by replaced or deleted records (see `postings`) are compacted by a rebuild
 once there are at least this many such records and more than live ones."""
+WARM_WORDS = 100_000
+"""An index vocabulary up to this many words is analysed for highlights when it is loaded."""
 RecordSource = Callable[[], Iterable[Record]]
 
 
@@ -296,6 +298,9 @@ class EmbeddedSearch:
     def _vocabulary(self, state: IndexState) -> Vocabulary:
         if state.vocabulary is None:
             state.vocabulary = Vocabulary.load(self._connection)
+            if len(state.vocabulary.words) <= WARM_WORDS:
+                # Highlights and proximity then find the words of their pages analysed.
+                learn(state.vocabulary.words)
         return state.vocabulary
 
     def search(

@@ -17,7 +17,7 @@ import numpy as np
 from indexer.search.documents import QUALITY_RANKS
 from indexer.search.embedded import bitmaps
 from indexer.search.embedded.facets import FacetField
-from indexer.search.text import stem
+from indexer.search.text import stem, stems
 
 # A sparse bitmap is sorted by materialising its members; a dense one by scanning an order.
 _SPARSE = 4096
@@ -41,7 +41,7 @@ class Vocabulary:
         if part in self.words:
             return True
         if self._stems is None:
-            self._stems = {stem("de", word) for word in self.german_text.split("\n") if word}
+            self._stems = set(stems("de", [w for w in self.german_text.split("\n") if w]))
         return (
             part in self._stems
             or stem("de", part) in self._stems
