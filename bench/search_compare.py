@@ -189,5 +189,5 @@ def _print(options: argparse.Namespace, count: int, ours: Figures, theirs: Figur
     import tantivy
 
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
-    version = getattr(tantivy, "__version__", "?")
-    print(f"tantivy {version}; load average at the end (1, 5, 15 min): {load}")
+    version = getattr(tantivy, "__version__", "tantivy ?")
+    print(f"{version}; load average at the end (1, 5, 15 min): {load}")
