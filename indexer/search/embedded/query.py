@@ -109,13 +109,38 @@ def expand(word: str, vocabulary: Vocabulary, *, is_prefix: bool) -> WordQuery:
         result.derived.update(index_terms(form, LANGUAGES))
     if is_prefix and len(word) >= MIN_PREFIX and not word.isdigit():
         result.prefix = short or word
-    result.derived.update(_compounds(word, vocabulary))
+    result.derived.update(_kept_compounds(word, vocabulary))
     limit = max_typos(word)
     if limit:
-        for candidate, cost in _typo_candidates(word, vocabulary, limit):
+        for candidate, cost in _kept_typos(word, vocabulary, limit):
             result.typos.setdefault(cost, set()).update(index_terms(candidate, LANGUAGES))
             result.typo_words.append(candidate)
     return result
+
+
+MAX_KEPT = 20_000  # expansions kept per vocabulary
+
+
+def _kept_compounds(word: str, vocabulary: Vocabulary) -> list[str]:
+    """`_compounds`, kept per vocabulary (a catalogue's searches repeat their words)."""
+    kept = vocabulary.expansions
+    found: list[str] | None = kept.get(("compounds", word, 0))
+    if found is None:
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        found = kept[("compounds", word, 0)] = _compounds(word, vocabulary)
+    return found
+
+
+def _kept_typos(word: str, vocabulary: Vocabulary, limit: int) -> list[tuple[str, int]]:
+    """`_typo_candidates`, kept per vocabulary."""
+    kept = vocabulary.expansions
+    found: list[tuple[str, int]] | None = kept.get(("typos", word, limit))
+    if found is None:
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        found = kept[("typos", word, limit)] = _typo_candidates(word, vocabulary, limit)
+    return found
 
 
 def _compounds(word: str, vocabulary: Vocabulary) -> list[str]:

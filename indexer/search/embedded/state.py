@@ -11,6 +11,7 @@ import bisect
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,9 @@ class Vocabulary:
     german_text: str  # "\n" + German words joined by "\n" + "\n", searched with str.find
     by_length: dict[int, list[str]]  # alphabetic words by length, for did-you-mean
     _stems: set[str] | None = None
+    expansions: dict[tuple[str, str, int], list[Any]] = field(default_factory=dict)
+    """Compounds and typo candidates found per query word (`query.expand`), kept while this
+    vocabulary is: a catalogue's searches repeat their words."""
 
     def knows_part(self, part: str) -> bool:
         """Whether `part` can stand for index words as a compound part: an index word, a word
