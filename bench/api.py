@@ -37,11 +37,15 @@ from bench.search import SEARCH_FACETS, query_mix
 def server_app() -> Any:
     """The app over the store and index at CODEREUSE_DATABASE_URL (uvicorn ``--factory``)."""
     from api.app import create_app
+    from cli.serve_command import forget_kept_answers
     from indexer.store import create_store
     from schemas.settings import load_settings
 
     settings = load_settings()
     store = create_store(settings.database_url)
+    # As `codereuse serve` does: answers kept by an earlier server (in the file beside the
+    # store) would make every request of this one a hit.
+    forget_kept_answers(settings, store)
     return create_app(settings, store=store, search=_search_backend(settings, store))
 
 
