@@ -120,6 +120,25 @@ def drop_tables(tables: Sequence[Table]) -> None:
         op.drop_table(table.name)
 
 
+def add_columns(table: str, spec: str, indexes: Sequence[Sequence[str]] = ()) -> None:
+    """Add the columns of `spec` to `table` (batch mode, so SQLite copies the table where it
+    must), then index each of `indexes` as `Table.index_name` does."""
+    with op.batch_alter_table(table) as batch:
+        for column in columns(spec):
+            batch.add_column(column)
+        for index in indexes:
+            batch.create_index(Table(table, "", ()).index_name(index), list(index))
+
+
+def drop_columns(table: str, spec: str, indexes: Sequence[Sequence[str]] = ()) -> None:
+    """Undo `add_columns`: drop the indexes, then the columns, in reverse order."""
+    with op.batch_alter_table(table) as batch:
+        for index in reversed(indexes):
+            batch.drop_index(Table(table, "", ()).index_name(index))
+        for column in reversed(columns(spec)):
+            batch.drop_column(column.name)
+
+
 def tables_migration(*tables: Table) -> tuple[Callable[[], None], Callable[[], None]]:
     """The ``upgrade`` and ``downgrade`` of a migration that only creates `tables`."""
     return (lambda: create_tables(tables)), (lambda: drop_tables(tables))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from alembic import op
-
-from indexer.store.migrations.tables import Table, columns, create_tables, drop_tables
+from indexer.store.migrations.tables import (
+    Table,
+    add_columns,
+    create_tables,
+    drop_columns,
+    drop_tables,
+)
 
 revision: str = '0008'
 down_revision: str | None = '0007'
@@ -33,16 +37,10 @@ TABLES = [
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('records') as batch:
-        for column in columns(RECORD_COLUMNS):
-            batch.add_column(column)
-    op.create_index('ix_records_organisation_id', 'records', ['organisation_id'])
+    add_columns('records', RECORD_COLUMNS, indexes=[['organisation_id']])
     create_tables(TABLES)
 
 
 def downgrade() -> None:
     drop_tables(TABLES)
-    op.drop_index('ix_records_organisation_id', table_name='records')
-    with op.batch_alter_table('records') as batch:
-        for column in reversed(columns(RECORD_COLUMNS)):
-            batch.drop_column(column.name)
+    drop_columns('records', RECORD_COLUMNS, indexes=[['organisation_id']])
