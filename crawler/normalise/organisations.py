@@ -400,15 +400,8 @@ def _entity(
         forge, profile = profiles.get(owner, ("", None))
         if profile is None or profile.person:
             continue
-        for field_name, text in (
-            ("name", profile.name),
-            ("description", profile.description),
-            ("website", profile.website),
-            ("email", profile.email),
-            ("location", profile.location),
-            ("avatar_url", profile.avatar_url),
-        ):
-            _set(entity, field_name, text, "forge", forge)
+        for field_name in ("name", "description", "website", "email", "location", "avatar_url"):
+            _set(entity, field_name, getattr(profile, field_name), "forge", forge)
         if profile.parent and entity.parent is None:
             host = owner.split("/", 1)[0]
             _set(
