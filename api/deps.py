@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -139,3 +139,7 @@ def page_language(request: Request, lang: str | None = None) -> str:
 
 
 PageLanguageDep = Annotated[str, Depends(page_language)]
+FindingLanguage = Annotated[
+    Literal["de", "en"], Query(description="language of the findings' and errors' text")
+]
+"""``?lang=`` of an API answer that words findings (English when not given)."""

@@ -137,7 +137,13 @@ class ForgeOut(BaseModel):
     last_crawl: CrawlRunOut | None
     crawls: list[CrawlRunOut] = Field(default_factory=list, description="latest first")
     errors: list[str] = Field(
-        default_factory=list, description="problems reported by the latest crawl"
+        default_factory=list,
+        description="problems reported by the latest crawl, in the language asked for (lang)",
+    )
+    findings: list[FindingOut] = Field(
+        default_factory=list,
+        description="the same problems as findings: code (crawl.refused, crawl.unreachable, "
+        "crawl.rate_limited…), params, the English message and the text in the language asked for",
     )
     links: dict[str, str]
 

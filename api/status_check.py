@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from api.catalogue import record_hit
 from api.coverage import covering, excluding_rule, suggestion
 from api.i18n import translate
-from api.models import CrawlRunOut, StatusKind, StatusOut, findings_out
+from api.models import CrawlRunOut, FindingOut, StatusKind, StatusOut, findings_out
 from indexer.store import Store
 from indexer.store.values import CrawlRun
 from schemas.copying import from_attributes
@@ -34,6 +34,8 @@ UNREADABLE_CODES = frozenset(
     {"publiccode.too_large", "publiccode.truncated", "publiccode.undecodable"}
 )
 """Finding codes of a publiccode file the crawl saw but could not read."""
+MAX_RUN_ERRORS = 5
+"""Errors of a failing forge's last crawl given with a `forge_failing` answer."""
 
 
 def crawl_run_out(run: CrawlRun) -> CrawlRunOut:
@@ -53,8 +55,8 @@ def repository_status(
     interval of `codereuse run`, used to say when the next crawl is due."""
     try:
         canonical = canonical_url(url)
-    except ValueError as error:  # InvalidURLError, or urllib's own (a port that is no number)
-        reason = error.reason if isinstance(error, InvalidURLError) else str(error)
+    except ValueError as error:  # InvalidURLError (or a ValueError no check foresaw)
+        reason = _url_reason(error, language)
         return StatusOut(
             url=url,
             canonical_url=None,
@@ -203,14 +205,15 @@ def _not_listed(
     next_crawl = (last_run.finished_at or last_run.started_at) + every if every else None
     listed = int(last_run.stats.get("repositories", 0) or 0)
     if last_run.status == "failed" or (last_run.status == "partial" and not listed):
-        error = _run_error(store, last_run.id)
-        return answer(
+        errors = _run_errors(store, last_run.id, language)
+        failing = answer(
             "forge_failing",
             forge=forge.name,
             date=last_run.started_at,
-            error=error,
+            error=errors[0].text if errors else "?",
             next_crawl_at=next_crawl,
         )
+        return failing.model_copy(update={"findings": errors})
     return answer(
         "not_found",
         "status.msg.not_found_crawled",
@@ -261,6 +264,20 @@ def _last_run(store: Store, forge: str) -> CrawlRunOut | None:
     return crawl_run_out(runs[0]) if runs else None
 
 
-def _run_error(store: Store, run_id: int) -> str:
-    errors = [f.message for _record, f in store.crawl_findings(run_id) if f.type == "error"]
-    return errors[0] if errors else "?"
+def _url_reason(error: ValueError, language: str) -> str:
+    """Why the URL asked about names no repository, in `language`: the error's code keys the
+    pages' catalogue (``status.url.*``), so no English parser text reaches a German page."""
+    if isinstance(error, InvalidURLError) and error.code:
+        return translate(language, f"status.{error.code}", **error.params)
+    return (
+        error.reason
+        if isinstance(error, InvalidURLError)
+        else translate(language, "status.url.unreadable")
+    )
+
+
+def _run_errors(store: Store, run_id: int, language: str) -> list[FindingOut]:
+    """The error findings of a crawl run, worded in `language` (forge-level ones carry codes
+    such as ``crawl.refused``, so a German page reads a German message)."""
+    errors = [f for _record, f in store.crawl_findings(run_id) if f.type == "error"]
+    return findings_out(errors[:MAX_RUN_ERRORS], language)

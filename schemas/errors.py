@@ -40,9 +40,21 @@ class CodereuseError(Exception):
 class InvalidURLError(CodereuseError, ValueError):
     """A URL that cannot name a repository or a forge."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        code: str | None = None,
+        params: dict[str, str | int] | None = None,
+    ) -> None:
         self.url = url
         self.reason = reason
+        self.code = code
+        """What is wrong, as a key of the pages' message catalogue (``url.no_path``…), so a
+        German page words the reason in German; None for a reason only given in English."""
+        self.params = dict(params or {})
+        """The values `code`'s message is filled with (the scheme, the host…)."""
         super().__init__(f"{url!r}: {reason}")
 
 

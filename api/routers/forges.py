@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from api.deps import AdminDep, ContextDep, StoreDep
+from api.deps import AdminDep, ContextDep, FindingLanguage, StoreDep
 from api.forge_view import forge_out
 from api.models import CrawlJobOut, ForgeCreate, ForgeOut, ForgePatch
 from api.problems import ApiProblem, problem_responses
@@ -36,9 +36,10 @@ def _forge_or_404(store: StoreDep, name: str) -> ForgeRegistration:
 
 
 @router.get("", response_model=list[ForgeOut], summary="Registered forges")
-def list_forges(store: StoreDep) -> list[ForgeOut]:
-    """Every registered forge with its record count and last crawl."""
-    return [forge_out(store, registration) for registration in store.list_forges()]
+def list_forges(store: StoreDep, lang: FindingLanguage = "en") -> list[ForgeOut]:
+    """Every registered forge with its record count, its last crawl and that crawl's errors
+    (each with its finding code and parameters; the text in ``lang``)."""
+    return [forge_out(store, registration, language=lang) for registration in store.list_forges()]
 
 
 @router.get(
@@ -47,9 +48,10 @@ def list_forges(store: StoreDep) -> list[ForgeOut]:
     summary="One forge: registration, last crawls, counts, errors",
     responses=problem_responses(404, 422),
 )
-def get_forge(store: StoreDep, name: ForgeName) -> ForgeOut:
-    """The registration, its ten latest crawl runs and the latest run's errors."""
-    return forge_out(store, _forge_or_404(store, name), crawls=10)
+def get_forge(store: StoreDep, name: ForgeName, lang: FindingLanguage = "en") -> ForgeOut:
+    """The registration, its ten latest crawl runs and the latest run's errors (each with its
+    finding code and parameters; the text in ``lang``)."""
+    return forge_out(store, _forge_or_404(store, name), crawls=10, language=lang)
 
 
 def _check_token_env(context: ContextDep, name: str | None) -> None:

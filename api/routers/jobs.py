@@ -14,8 +14,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
-from api.models import CrawlRunOut
+from api.deps import FindingLanguage, StoreDep
+from api.forge_view import forge_errors_of_run
+from api.models import CrawlRunOut, FindingOut
 from api.problems import ApiProblem, problem_responses
 from api.status_check import crawl_run_out
 from indexer.store import Store
@@ -40,23 +41,29 @@ class JobOut(BaseModel):
     report: list[CrawlRunOut] = Field(
         description="the forge's crawl run(s) of this job: status, stats, requests"
     )
-    errors: list[str] = Field(description="the forge's errors in those runs")
+    errors: list[str] = Field(
+        description="the forge's errors in those runs, in the language asked for (lang)"
+    )
+    findings: list[FindingOut] = Field(
+        description="the same errors as findings: code (crawl.refused…), params, English "
+        "message, text in the language asked for"
+    )
     links: dict[str, str] = Field(description="self, forge")
 
 
-def job_out(store: Store, job: CrawlJob) -> JobOut:
-    """The API shape of `job` with its crawl report (see the module docstring)."""
+def job_out(store: Store, job: CrawlJob, language: str = "en") -> JobOut:
+    """The API shape of `job` with its crawl report (see the module docstring), its errors
+    worded in `language`."""
     runs = []
     if job.started_at is not None:
         for run in store.crawl_runs(job.forge, limit=20):
             ended = job.finished_at is None or run.started_at <= job.finished_at
             if run.started_at >= job.started_at and ended:
                 runs.append(crawl_run_out(run))
-    errors = [
-        finding.message
+    findings = [
+        finding
         for run in runs
-        for record_id, finding in store.crawl_findings(run.id)
-        if record_id is None and finding.type == "error"
+        for finding in forge_errors_of_run(store, run.id, language, MAX_ERRORS)
     ][:MAX_ERRORS]
     waited = (job.started_at - job.requested_at).total_seconds() if job.started_at else None
     took = (
@@ -70,7 +77,8 @@ def job_out(store: Store, job: CrawlJob) -> JobOut:
         waited_seconds=waited,
         duration_seconds=took,
         report=runs,
-        errors=errors,
+        errors=[finding.text for finding in findings],
+        findings=findings,
         links={"self": f"/api/v1/jobs/{job.id}", "forge": f"/api/v1/forges/{job.forge}"},
     )
 
@@ -80,9 +88,10 @@ def list_jobs(
     store: StoreDep,
     forge: Annotated[str | None, Query(max_length=63, description="only this forge's")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="how many")] = 20,
+    lang: FindingLanguage = "en",
 ) -> list[JobOut]:
     """The newest crawl jobs with their status, timings and crawl reports."""
-    return [job_out(store, job) for job in store.crawl_jobs(forge, limit=limit)]
+    return [job_out(store, job, lang) for job in store.crawl_jobs(forge, limit=limit)]
 
 
 @router.get(
@@ -92,10 +101,12 @@ def list_jobs(
     responses=problem_responses(404, 422),
 )
 def get_job(
-    store: StoreDep, job_id: Annotated[int, Path(ge=1, le=2**62, description="job id")]
+    store: StoreDep,
+    job_id: Annotated[int, Path(ge=1, le=2**62, description="job id")],
+    lang: FindingLanguage = "en",
 ) -> JobOut:
     """A job asked for with ``POST /api/v1/forges/{name}/crawl`` (its ``id``)."""
     job = store.get_crawl_job(job_id)
     if job is None:
         raise ApiProblem(404, "not-found", f"no crawl job {job_id}; see /api/v1/jobs")
-    return job_out(store, job)
+    return job_out(store, job, lang)

@@ -233,7 +233,7 @@ def forges_page(
     """Registered forges with their crawl status, and the repository status check."""
     forges = []
     for registration in context.store.list_forges():
-        forge = forge_out(context.store, registration)
+        forge = forge_out(context.store, registration, language=language)
         forges.append(
             {
                 **forge.model_dump(),

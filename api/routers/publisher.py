@@ -69,7 +69,7 @@ def forge_page(
     if registration is None:
         detail = f"{name}: no such forge is registered"
         return error_page(context.templates, request, language, 404, detail)
-    forge = forge_out(context.store, registration)
+    forge = forge_out(context.store, registration, language=language)
     return render(
         context.templates,
         request,

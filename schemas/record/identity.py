@@ -33,19 +33,20 @@ def canonical_url(url: str) -> str:
         text = f"https://{scp.group('host')}/{scp.group('path')}"
     try:
         parts = urlsplit(text if "://" in text else f"https://{text}")
+    except ValueError:  # an unclosed or malformed IPv6 host ("Invalid IPv6 URL")
+        raise _invalid(url, "url.ipv6") from None
+    try:
         port = parts.port if parts.scheme in {"http", "https"} else None
-    except ValueError as error:  # a malformed IPv6 host or port
-        raise InvalidURLError(url, f"not a URL ({error}); give an https URL") from None
+    except ValueError:  # "Port could not be cast to integer value", "Port out of range"
+        raise _invalid(url, "url.port") from None
     if parts.scheme.lower() not in {"http", "https", "git", "ssh", "git+ssh"}:
-        raise InvalidURLError(url, f"unsupported scheme {parts.scheme!r}; use an https URL")
+        raise _invalid(url, "url.scheme", scheme=parts.scheme)
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
-        raise InvalidURLError(
-            url, "no host; give a full URL like https://gitlab.example.org/group/project"
-        )
-    problem = host_problem(host)
-    if problem:
-        raise InvalidURLError(url, problem)
+        raise _invalid(url, "url.no_host")
+    fault = host_fault(host)
+    if fault:
+        raise _invalid(url, fault[0], **fault[1])
     if port in {80, 443}:
         port = None
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
@@ -54,7 +55,7 @@ def canonical_url(url: str) -> str:
         path = path[: -len(".git")]
     path = path.rstrip("/")
     if not path:
-        raise InvalidURLError(url, "no repository path; give the repository's URL, not the forge's")
+        raise _invalid(url, "url.no_path")
     netloc = f"{host}:{port}" if port else host
     return f"https://{netloc}{path}"
 
@@ -72,8 +73,30 @@ _MAX_LABEL = 63
 _MAX_NAME = 253
 
 
-def host_problem(host: str) -> str | None:
-    """Why `host` (lower-case, from `urlsplit`) cannot be a DNS name, or None when it can.
+URL_REASONS: dict[str, str] = {
+    "url.ipv6": "not a URL (the host in brackets is no IPv6 address); give an https URL",
+    "url.port": "not a URL (the port is not a number between 0 and 65535); give an https URL",
+    "url.scheme": "unsupported scheme {scheme!r}; use an https URL",
+    "url.no_host": "no host; give a full URL like https://gitlab.example.org/group/project",
+    "url.no_path": "no repository path; give the repository's URL, not the forge's",
+    "url.host_space": "the host {host!r} holds a space or control character; check the address",
+    "url.host_empty_label": "the host {host!r} has an empty label (a dot too many); check the "
+    "address",
+    "url.host_long_label": "the host {host!r} has a label longer than {limit} characters",
+    "url.host_not_idna": "the host {host!r} is not a valid (internationalised) host name",
+    "url.host_too_long": "the host {host!r} is longer than {limit} characters",
+}
+"""Why a URL names no repository, in English by code; the pages word each code in their own
+language (``url.*`` in ``api/i18n``), filled from the error's `params`."""
+
+
+def _invalid(url: str, code: str, **params: str | int) -> InvalidURLError:
+    return InvalidURLError(url, URL_REASONS[code].format(**params), code=code, params=params)
+
+
+def host_fault(host: str) -> tuple[str, dict[str, str | int]] | None:
+    """Why `host` (lower-case, from `urlsplit`) cannot be a DNS name, as a code of
+    `URL_REASONS` and its parameters, or None when it can.
 
     Empty labels (``a..b``), labels over 63 bytes, names over 253 bytes and names the IDNA codec
     cannot encode are refused here, so they become a clear error instead of a ``UnicodeError``
@@ -81,6 +104,31 @@ def host_problem(host: str) -> str | None:
     """
     if ":" in host:
         return None
+    shown = host if len(host) <= 80 else f"{host[:77]}..."
+    if any(character.isspace() or not character.isprintable() for character in host):
+        return "url.host_space", {"host": shown}
+    total = 0
+    for label in host.rstrip(".").split("."):
+        if not label:
+            return "url.host_empty_label", {"host": shown}
+        try:
+            encoded = label.encode("idna")
+        except UnicodeError:
+            encoded = b""
+        if len(encoded) > _MAX_LABEL or (not encoded and len(label) > _MAX_LABEL):
+            return "url.host_long_label", {"host": shown, "limit": _MAX_LABEL}
+        if not encoded:
+            return "url.host_not_idna", {"host": shown}
+        total += len(encoded) + 1
+    if total - 1 > _MAX_NAME:
+        return "url.host_too_long", {"host": shown, "limit": _MAX_NAME}
+    return None
+
+
+def host_problem(host: str) -> str | None:
+    """Why `host` cannot be a DNS name, in English (`host_fault`), or None when it can."""
+    fault = host_fault(host)
+    return URL_REASONS[fault[0]].format(**fault[1]) if fault else None
     shown = host if len(host) <= 80 else f"{host[:77]}..."
     if any(character.isspace() or not character.isprintable() for character in host):
         return f"the host {shown!r} holds a space or control character; check the address"
