@@ -21,6 +21,7 @@ interleave with the matches, and Meilisearch sorts before its ``words`` rule.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -196,6 +197,46 @@ class SearchBackend(Protocol):
     def rebuild(self) -> None:
         """Rebuild the whole index from the store, with no network request to any forge."""
         ...
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search request `check_query` and `check_request` accepted (`filters` never None)."""
+
+    query: str
+    filters: Mapping[str, FilterValue]
+    facets: Sequence[str]
+    sort: str
+    page: int
+    per_page: int
+    locale: str
+
+
+class CheckedSearch(ABC):
+    """The front both backends share, so they refuse exactly the same requests: `search`
+    checks the request (`check_query`, `check_request`) and hands only a usable one to the
+    backend's `run_search`."""
+
+    def search(
+        self,
+        query: str = "",
+        filters: Mapping[str, FilterValue] | None = None,
+        facets: Sequence[str] = (),
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        locale: str = "en",
+    ) -> SearchResult:
+        """Search (see `SearchBackend.search`); `InvalidQueryError` before the backend does any
+        work (no request to a server, no read of an index) when the request is unusable."""
+        check_query(query)
+        check_request(filters, facets, sort, page, per_page, locale)
+        request = SearchRequest(query, filters or {}, facets, sort, page, per_page, locale)
+        return self.run_search(request)
+
+    @abstractmethod
+    def run_search(self, request: SearchRequest) -> SearchResult:
+        """Search for a checked request."""
 
 
 def check_query(query: str) -> None:

@@ -38,12 +38,7 @@ from indexer.search.embedded.schema import (
 )
 from indexer.search.embedded.state import IndexState, Vocabulary
 from indexer.search.embedded.widen import add_synonyms, fuse_neighbours, split_compounds
-from indexer.search.protocol import (
-    FilterValue,
-    SearchResult,
-    check_query,
-    check_request,
-)
+from indexer.search.protocol import CheckedSearch, FilterValue, SearchRequest, SearchResult
 from indexer.search.synonyms import Synonyms, domain_synonyms
 from schemas.errors import ConfigurationError, SearchError
 from schemas.record import Record
@@ -87,7 +82,7 @@ def sqlite_path(database: Any) -> str:
     return str(Path(text))
 
 
-class EmbeddedSearch:
+class EmbeddedSearch(CheckedSearch):
     """The embedded search backend (see the module docstring and `protocol.SearchBackend`)."""
 
     def __init__(
@@ -303,26 +298,23 @@ class EmbeddedSearch:
                 learn(state.vocabulary.words)
         return state.vocabulary
 
-    def search(
-        self,
-        query: str = "",
-        filters: Mapping[str, FilterValue] | None = None,
-        facets: Sequence[str] = (),
-        sort: str = "relevance",
-        page: int = 1,
-        per_page: int = 20,
-        locale: str = "en",
-    ) -> SearchResult:
-        """Search (see `protocol.SearchBackend.search`); raises `InvalidQueryError` on bad input."""
-        check_query(query)
-        check_request(filters, facets, sort, page, per_page, locale)
+    def run_search(self, request: SearchRequest) -> SearchResult:
+        """Search a checked request (see `protocol.CheckedSearch`) in one read transaction."""
         with self._lock:
             try:
                 # One read transaction: the generation, the postings and the rows all come
                 # from the same snapshot even while another process writes (WAL).
                 self._connection.execute("BEGIN")
                 try:
-                    return self._search(query, filters or {}, facets, sort, page, per_page, locale)
+                    return self._search(
+                        request.query,
+                        request.filters,
+                        request.facets,
+                        request.sort,
+                        request.page,
+                        request.per_page,
+                        request.locale,
+                    )
                 finally:
                     self._connection.execute("COMMIT")
             except sqlite3.DatabaseError as exc:

@@ -202,38 +202,29 @@ class IndexState:
         """
         if key not in self._orders:
             newest = {rowid: -self.last_activity.get(rowid, -(2**62)) for rowid in self.ids}
-            if key in {"last_activity", "-last_activity"}:
-                sign = 1 if key == "last_activity" else -1
+            field = key.removeprefix("-")
+            sign = -1 if key.startswith("-") else 1
+            if field == "last_activity":
                 has = self.last_activity
                 ranked = sorted(
                     self.ids,
                     key=lambda r: (r not in has, sign * -has.get(r, 0), self.ids[r]),
                 )
-            elif key in {"maturity", "-maturity"}:
-                sign = 1 if key == "maturity" else -1
-                level = self._maturity_levels()
+            elif field in {"maturity", "reused_by_organisations"}:
+                level = self._maturity_levels() if field == "maturity" else self._reuse_levels()
                 ranked = sorted(
                     self.ids,
                     key=lambda r: (sign * -level.get(r, 0), newest[r], self.ids[r]),
                 )
-            elif key in {"reused_by_organisations", "-reused_by_organisations"}:
-                sign = 1 if key == "reused_by_organisations" else -1
-                level = self._reuse_levels()
-                ranked = sorted(
-                    self.ids,
-                    key=lambda r: (sign * -level.get(r, 0), newest[r], self.ids[r]),
-                )
-            elif key in {"stars", "-stars"}:
-                sign = 1 if key == "stars" else -1
+            elif field == "stars":
                 has = self.stars
                 ranked = sorted(
                     self.ids,
                     key=lambda r: (r not in has, sign * -has.get(r, 0), newest[r], self.ids[r]),
                 )
             else:
-                reverse = key == "-name"
                 ranked = sorted(self.ids, key=lambda r: (self.name_sort[r], self.ids[r]))
-                if reverse:
+                if sign < 0:
                     ranked.reverse()
             self._orders[key] = {rowid: position for position, rowid in enumerate(ranked)}
         return self._orders[key]

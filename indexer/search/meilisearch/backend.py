@@ -20,7 +20,7 @@ import itertools
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -56,7 +56,7 @@ from indexer.search.meilisearch.settings import (
     PRIMARY_KEY,
     index_settings,
 )
-from indexer.search.protocol import FilterValue, SearchResult, check_query, check_request
+from indexer.search.protocol import CheckedSearch, SearchRequest, SearchResult
 from indexer.search.synonyms import domain_synonyms
 from indexer.search.text import words
 from schemas.errors import ConfigurationError, SearchError, SearchServerError
@@ -89,7 +89,7 @@ BATCH_BYTES = 10_000_000
 BATCH_DOCUMENTS = 10_000
 
 
-class MeilisearchBackend:
+class MeilisearchBackend(CheckedSearch):
     """`SearchBackend` on a Meilisearch server (see the module docstring for the guarantees)."""
 
     def __init__(
@@ -124,37 +124,26 @@ class MeilisearchBackend:
 
     # -- protocol --------------------------------------------------------------------------
 
-    def search(
-        self,
-        query: str = "",
-        filters: Mapping[str, FilterValue] | None = None,
-        facets: Sequence[str] = (),
-        sort: str = "relevance",
-        page: int = 1,
-        per_page: int = 20,
-        locale: str = "en",
-    ) -> SearchResult:
-        """Search the live index; `InvalidQueryError` before any request on an unusable request."""
-        check_query(query)
-        check_request(filters, facets, sort, page, per_page, locale)
+    def run_search(self, request: SearchRequest) -> SearchResult:
+        """Search the live index for a checked request (see `protocol.CheckedSearch`)."""
         body: dict[str, Any] = {
-            "q": plain_query(query),
-            "page": page,
-            "hitsPerPage": per_page,
+            "q": plain_query(request.query),
+            "page": request.page,
+            "hitsPerPage": request.per_page,
             "attributesToRetrieve": RETRIEVED_ATTRIBUTES,
             "attributesToHighlight": list(HIGHLIGHTED_ATTRIBUTES),
             "highlightPreTag": HIGHLIGHT_PRE,
             "highlightPostTag": HIGHLIGHT_POST,
-            "locales": [LOCALE_CODES[locale.split("-")[0].lower()]],
+            "locales": [LOCALE_CODES[request.locale.split("-")[0].lower()]],
         }
-        expression = build_filter(filters)
+        expression = build_filter(request.filters)
         if expression:
             body["filter"] = expression
-        clauses = build_sort(sort)
+        clauses = build_sort(request.sort)
         if clauses:
             body["sort"] = clauses
-        if facets:
-            body["facets"] = [FILTER_ATTRIBUTES[name] for name in dict.fromkeys(facets)]
+        if request.facets:
+            body["facets"] = [FILTER_ATTRIBUTES[name] for name in dict.fromkeys(request.facets)]
         self._check_version()
         # Honest counts (see `protocol`): with several words under relevance order, the listed
         # hits come from `last` (all-word matches rank first by the `words` rule) and the
@@ -169,9 +158,16 @@ class MeilisearchBackend:
             }
             counting |= {"matchingStrategy": "all", "page": 1, "hitsPerPage": 0}
             counted = self._search(counting)
-        result = to_result(answer, list(dict.fromkeys(facets)), page, per_page, locale, counted)
+        result = to_result(
+            answer,
+            list(dict.fromkeys(request.facets)),
+            request.page,
+            request.per_page,
+            request.locale,
+            counted,
+        )
         # The server applies the same groups (its `synonyms` setting) without saying which.
-        matches = domain_synonyms().matches(words(query))
+        matches = domain_synonyms().matches(words(request.query))
         also = [text for match in matches for text, _ in match.alternatives]
         return replace(result, also_searched=tuple(dict.fromkeys(also)))
 

@@ -17,7 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -45,6 +45,15 @@ def parse_version(text: str) -> tuple[int, int, int]:
         raise SearchError(f"Meilisearch reported an unreadable version {text!r}")
     major, minor, patch = (int(group) for group in match.groups())
     return major, minor, patch
+
+
+class Body(TypedDict, total=False):
+    """What a request sends: ``json`` (serialised by httpx) or ``content`` (JSON already
+    serialised), and query ``params``."""
+
+    json: Any
+    content: bytes | None
+    params: dict[str, str] | None
 
 
 class MeilisearchClient:
@@ -90,23 +99,18 @@ class MeilisearchClient:
         return text.replace(self._key, "***") if self._key else text
 
     def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        content: bytes | None = None,
-        params: dict[str, str] | None = None,
-        allow_not_found: bool = False,
+        self, method: str, path: str, *, allow_not_found: bool = False, **body: Unpack[Body]
     ) -> Any:
         """Send one request and return the decoded JSON body (None for 404 if allowed).
 
-        `json` is serialised by httpx; `content` is an already serialised JSON body.
+        `body`'s ``json`` is serialised by httpx; its ``content`` is an already serialised JSON
+        body (see `Body`).
 
         Raises:
             SearchError: the server cannot be reached or answered something that is not JSON.
             SearchServerError: the server answered with an error (its code and message).
         """
+        content, params = body.get("content"), body.get("params")
         try:
             if content is not None:
                 response = self._http.request(
@@ -117,7 +121,7 @@ class MeilisearchClient:
                     headers={"Content-Type": "application/json"},
                 )
             else:
-                response = self._http.request(method, path, json=json, params=params)
+                response = self._http.request(method, path, json=body.get("json"), params=params)
         except httpx.TransportError as error:
             raise SearchError(
                 self._redact(
@@ -158,22 +162,14 @@ class MeilisearchClient:
         )
         return SearchServerError(self._redact(text), code=code)
 
-    def submit(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        content: bytes | None = None,
-        params: dict[str, str] | None = None,
-    ) -> int:
+    def submit(self, method: str, path: str, **body: Unpack[Body]) -> int:
         """Send a request that enqueues a task and return the task uid (without waiting)."""
-        body = self.request(method, path, json=json, content=content, params=params)
-        if not isinstance(body, dict) or not isinstance(body.get("taskUid"), int):
+        answer = self.request(method, path, **body)
+        if not isinstance(answer, dict) or not isinstance(answer.get("taskUid"), int):
             raise SearchError(
                 f"Meilisearch at {self.url} answered {method} {path} without a task uid"
             )
-        uid: int = body["taskUid"]
+        uid: int = answer["taskUid"]
         logger.debug("meilisearch task %s enqueued: %s %s", uid, method, path)
         return uid
 

@@ -42,6 +42,20 @@ def _language_of(texts: Mapping[str, Any], value: Any) -> str | None:
     return None
 
 
+def _shown(
+    document: Mapping[str, Any], formatted: Mapping[str, Any], field: str, locale: str
+) -> tuple[Any, Any]:
+    """The value of localised `field` a hit shows in `locale`, and the server's formatted
+    value in the same language (None when it formatted none)."""
+    texts = document.get(field) or {}
+    shown = pick_language(texts, locale)
+    language = _language_of(texts, shown)
+    formatted_texts = formatted.get(field) or {}
+    if not language or not isinstance(formatted_texts, Mapping):
+        return shown, None
+    return shown, formatted_texts.get(language)
+
+
 def highlights(document: Mapping[str, Any], locale: str) -> dict[str, str]:
     """The ``name``, ``short_description`` and ``features`` highlights of one hit (matched only)."""
     formatted = document.get("_formatted")
@@ -51,23 +65,15 @@ def highlights(document: Mapping[str, Any], locale: str) -> dict[str, str]:
     name = mark(str(formatted.get("name", "")), str(document.get("name", "")))
     if name:
         result["name"] = name
-    raw_short = document.get("short_description") or {}
-    shown = pick_language(raw_short, locale)
-    language = _language_of(raw_short, shown)
-    formatted_short = formatted.get("short_description") or {}
-    if language and isinstance(formatted_short, Mapping) and language in formatted_short:
-        short = mark(str(formatted_short[language]), str(shown))
-        if short:
-            result["short_description"] = short
-    raw_features = document.get("features") or {}
-    shown_features = pick_language(raw_features, locale)
-    language = _language_of(raw_features, shown_features)
-    formatted_features = formatted.get("features") or {}
-    if language and isinstance(formatted_features, Mapping):
-        pairs = zip(formatted_features.get(language) or [], shown_features or [], strict=False)
-        marked = [text for text in (mark(str(f), str(r)) for f, r in pairs) if text]
-        if marked:
-            result["features"] = FEATURE_SEPARATOR.join(marked)
+    shown, formatted_short = _shown(document, formatted, "short_description", locale)
+    short = mark(str(formatted_short), str(shown)) if formatted_short is not None else None
+    if short:
+        result["short_description"] = short
+    shown_features, formatted_features = _shown(document, formatted, "features", locale)
+    pairs = zip(formatted_features or [], shown_features or [], strict=False)
+    marked = [text for text in (mark(str(f), str(r)) for f, r in pairs) if text]
+    if marked:
+        result["features"] = FEATURE_SEPARATOR.join(marked)
     return result
 
 
