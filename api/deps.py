@@ -143,3 +143,23 @@ FindingLanguage = Annotated[
     Literal["de", "en"], Query(description="language of the findings' and errors' text")
 ]
 """``?lang=`` of an API answer that words findings (English when not given)."""
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    """What every Atom feed route works with: the request (its base URL and query), the
+    store, the kept answers and the page language (``?lang=`` or Accept-Language)."""
+
+    request: Request
+    store: Store
+    cache: ChangeCache
+    language: str
+
+
+def feed_request(
+    request: Request, store: StoreDep, cache: CacheDep, language: PageLanguageDep
+) -> FeedRequest:
+    return FeedRequest(request, store, cache, language)
+
+
+FeedRequestDep = Annotated[FeedRequest, Depends(feed_request)]

@@ -52,17 +52,36 @@ async def send_problem(send: Send, scope: Scope, status: int, detail: str) -> No
     await send({"type": "http.response.body", "body": body})
 
 
-class LimitsMiddleware:
+class HTTPMiddleware:
+    """Pure ASGI middleware for HTTP requests: `handle` sees the requests `handles` accepts;
+    anything else (lifespan events, the requests it declines) passes to `app` untouched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def handles(self, scope: Scope) -> bool:
+        """Whether `handle` sees this HTTP request (all of them unless a subclass narrows)."""
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.handles(scope):
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request, usually by calling `app` with a wrapped `receive`/`send`."""
+        raise NotImplementedError
+
+
+class LimitsMiddleware(HTTPMiddleware):
     """Refuse over-long URLs (414) and request bodies over `max_body` bytes (413)."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_body = max_body
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if len(scope.get("query_string", b"")) > MAX_QUERY_STRING_BYTES:
             await send_problem(
                 send, scope, 414, f"the query string is over {MAX_QUERY_STRING_BYTES} bytes"
@@ -103,20 +122,17 @@ class LimitsMiddleware:
             await send_problem(send, scope, 413, f"the request body is over {self.max_body} bytes")
 
 
-class ETagMiddleware:
+class ETagMiddleware(HTTPMiddleware):
     """Give whole (non-streamed) 200 answers to GET/HEAD a strong ETag; answer 304 on a match.
 
     Streamed bodies (exports) have no Content-Length and several body messages; they pass
     through unchanged.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def handles(self, scope: Scope) -> bool:
+        return scope["method"] in {"GET", "HEAD"}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if_none_match = _header(scope, b"if-none-match")
         start: Message | None = None
         passthrough = False
@@ -176,17 +192,14 @@ def _matches(if_none_match: str, etag: str) -> bool:
     return etag in candidates
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(HTTPMiddleware):
     """Count requests and time them by method, route template and status."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -235,4 +235,18 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status in statuses
+    }
+
+
+def content_route(media_type: str, schema_type: str, *statuses: int) -> dict[str, Any]:
+    """The route keywords of an answer that is not a response model (an Atom feed, YAML, an
+    SBOM): a plain ``Response`` whose body is `media_type` (a JSON Schema `schema_type`), and
+    problem+json answers for `statuses`. Use: ``@router.get(path, summary=…, **content_route(…))``.
+    """
+    return {
+        "response_class": Response,
+        "responses": {
+            200: {"content": {media_type: {"schema": {"type": schema_type}}}},
+            **problem_responses(*statuses),
+        },
     }

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.atom import ATOM_MEDIA_TYPE, FeedEntry, atom_feed
 from api.cache import cache_header, change_position
 from api.catalogue import record_path
-from api.deps import CacheDep, CatalogueQueryDep, PageLanguageDep, SearchDep, StoreDep
+from api.deps import CatalogueQueryDep, FeedRequest, FeedRequestDep, SearchDep
 from api.i18n import translate
 from api.pages import page_url
-from api.problems import ApiProblem, problem_responses
+from api.problems import ApiProblem, content_route
 from api.query import CatalogueQuery
 from api.routers.feeds import ranked_ids
 from api.selection import record_matches
@@ -39,10 +38,6 @@ WINDOW = 200
 """Events read at once when a saved search screens them."""
 MAX_SCANNED = 5_000
 """Events looked at, at most, to fill a saved search's feed."""
-_ATOM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
-}
-
 Producer = Callable[[], list[ChangeEvent]]
 
 
@@ -78,17 +73,12 @@ def _entries(base: str, language: str, events: list[ChangeEvent]) -> list[FeedEn
     return entries
 
 
-def _document(
-    request: Request,
-    language: str,
-    title: str,
-    path: str,
-    alternate: str,
-    events: list[ChangeEvent],
-) -> bytes:
+def _document(feed: FeedRequest, title: str, alternate: str, events: list[ChangeEvent]) -> bytes:
+    request, language = feed.request, feed.language
     base = str(request.base_url).rstrip("/")
     pairs = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
     entries = _entries(base, language, events)
+    path = request.url.path
     return atom_feed(
         feed_id=f"{base}{page_url(path, pairs)}",
         title=title,
@@ -101,83 +91,53 @@ def _document(
 
 
 def _answer(
-    request: Request,
-    store: Store,
-    cache: CacheDep,
-    language: str,
-    title: str,
-    alternate: str,
-    produce: Producer,
-    *,
-    cached: bool = True,
+    feed: FeedRequest, title: str, alternate: str, produce: Producer, *, cached: bool = True
 ) -> Response:
-    path = request.url.path
-
     def body() -> bytes:
-        return _document(request, language, title, path, alternate, produce())
+        return _document(feed, title, alternate, produce())
 
     if not cached:
         return Response(body(), media_type=ATOM_MEDIA_TYPE, headers=cache_header(False))
-    key = ("event feed", path, request.url.query, language)
-    version = (change_position(store), store.latest_event_seq())
-    document, hit = cache.lookup(key, version, body, len)
+    key = ("event feed", feed.request.url.path, feed.request.url.query, feed.language)
+    version = (change_position(feed.store), feed.store.latest_event_seq())
+    document, hit = feed.cache.lookup(key, version, body, len)
     return Response(document, media_type=ATOM_MEDIA_TYPE, headers=cache_header(hit))
 
 
 @router.get(
     "/forges/{name}/feed",
     summary="Atom feed of the changes of one forge's software",
-    response_class=Response,
-    responses={**_ATOM_RESPONSES, **problem_responses(404)},
+    **content_route(ATOM_MEDIA_TYPE, "string", 404),
 )
-def forge_changes(
-    request: Request, name: str, store: StoreDep, cache: CacheDep, language: PageLanguageDep
-) -> Response:
+def forge_changes(name: str, feed: FeedRequestDep) -> Response:
     """The newest 50 change events of the software crawled from forge `name`."""
-    if store.get_forge(name) is None:
+    if feed.store.get_forge(name) is None:
         raise ApiProblem(404, "not-found", f"{name}: no forge of that name is registered")
-    title = translate(language, "feeds.forge_title", name=name)
+    title = translate(feed.language, "feeds.forge_title", name=name)
     return _answer(
-        request,
-        store,
-        cache,
-        language,
-        title,
-        "/forges",
-        lambda: store.events(forge=name, limit=FEED_ENTRIES),
+        feed, title, "/forges", lambda: feed.store.events(forge=name, limit=FEED_ENTRIES)
     )
 
 
 @router.get(
     "/organisations/{organisation_id}/feed",
     summary="Atom feed of the changes of one organisation's software",
-    response_class=Response,
-    responses={**_ATOM_RESPONSES, **problem_responses(404)},
+    **content_route(ATOM_MEDIA_TYPE, "string", 404),
 )
-def organisation_changes(
-    request: Request,
-    organisation_id: str,
-    store: StoreDep,
-    cache: CacheDep,
-    language: PageLanguageDep,
-) -> Response:
+def organisation_changes(organisation_id: str, feed: FeedRequestDep) -> Response:
     """The newest 50 change events of the software of organisation `organisation_id`."""
-    entity = store.get_organisation(organisation_id)
+    entity = feed.store.get_organisation(organisation_id)
     if entity is None:
         raise ApiProblem(
             404, "not-found", f"{organisation_id}: no such organisation in the catalogue"
         )
-    title = translate(
-        language, "feeds.organisation_title", name=entity.name_in(language) or entity.id
-    )
+    name = entity.name_in(feed.language) or entity.id
+    title = translate(feed.language, "feeds.organisation_title", name=name)
     return _answer(
-        request,
-        store,
-        cache,
-        language,
+        feed,
         title,
         f"/organisations/{organisation_id}",
-        lambda: store.events(organisation_id=organisation_id, limit=FEED_ENTRIES),
+        lambda: feed.store.events(organisation_id=organisation_id, limit=FEED_ENTRIES),
     )
 
 
@@ -221,62 +181,38 @@ def _windows(store: Store) -> Iterator[list[ChangeEvent]]:
 
 
 def _search_feed(
-    request: Request,
-    store: Store,
-    search: SearchBackend,
-    cache: CacheDep,
-    query: CatalogueQuery,
-    language: str,
-    alternate: str,
+    feed: FeedRequest, search: SearchBackend, query: CatalogueQuery, alternate: str
 ) -> Response:
     title = (
-        translate(language, "feeds.search_title", q=query.q)
+        translate(feed.language, "feeds.search_title", q=query.q)
         if query.q
-        else translate(language, "feeds.changes_title")
+        else translate(feed.language, "feeds.changes_title")
     )
     return _answer(
-        request,
-        store,
-        cache,
-        language,
+        feed,
         title,
         alternate,
-        lambda: search_events(store, search, query),
+        lambda: search_events(feed.store, search, query),
         cached=not query.q,
     )
 
 
 @router.get("/feed", include_in_schema=False)
 @router.get("/search/feed", include_in_schema=False)
-def search_page_feed(
-    request: Request,
-    store: StoreDep,
-    search: SearchDep,
-    cache: CacheDep,
-    query: CatalogueQueryDep,
-    language: PageLanguageDep,
-) -> Response:
+def search_page_feed(feed: FeedRequestDep, search: SearchDep, query: CatalogueQueryDep) -> Response:
     """The change events of a saved search of the search page (``/?…`` → ``/feed?…``)."""
-    return _search_feed(request, store, search, cache, query, language, "/")
+    return _search_feed(feed, search, query, "/")
 
 
 @router.get(
     "/api/v1/software/feed",
     summary="Atom feed of the changes of the software a search selects",
-    response_class=Response,
-    responses={**_ATOM_RESPONSES, **problem_responses(400, 422)},
+    **content_route(ATOM_MEDIA_TYPE, "string", 400, 422),
 )
-def search_api_feed(
-    request: Request,
-    store: StoreDep,
-    search: SearchDep,
-    cache: CacheDep,
-    query: CatalogueQueryDep,
-    language: PageLanguageDep,
-) -> Response:
+def search_api_feed(feed: FeedRequestDep, search: SearchDep, query: CatalogueQueryDep) -> Response:
     """The newest 50 change events (new, changed, invalid, fixed, archived, removed) of the
     software the same words and filters as ``GET /api/v1/software`` select."""
-    return _search_feed(request, store, search, cache, query, language, "/")
+    return _search_feed(feed, search, query, "/")
 
 
 def feed_link(path: str, query: CatalogueQuery | None = None) -> str:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.atom import ATOM_MEDIA_TYPE, FeedEntry, atom_feed
 from api.cache import cache_header, change_position
 from api.catalogue import record_path
-from api.deps import CacheDep, CatalogueQueryDep, PageLanguageDep, SearchDep, StoreDep
+from api.deps import CatalogueQueryDep, FeedRequestDep, SearchDep
 from api.i18n import translate
 from api.pages import page_url
-from api.problems import problem_responses
+from api.problems import content_route
 from api.query import CatalogueQuery
 from api.selection import matching_records
 from indexer.search.protocol import SearchBackend
@@ -88,30 +88,20 @@ def feed_records(
 @router.get(
     "/feeds/software.atom",
     summary="Atom feed of new and updated software",
-    response_class=Response,
-    responses={
-        200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
-        **problem_responses(400, 414, 422),
-    },
+    **content_route(ATOM_MEDIA_TYPE, "string", 400, 414, 422),
 )
-def software_feed(
-    request: Request,
-    store: StoreDep,
-    search: SearchDep,
-    cache: CacheDep,
-    query: CatalogueQueryDep,
-    language: PageLanguageDep,
-) -> Response:
+def software_feed(feed: FeedRequestDep, search: SearchDep, query: CatalogueQueryDep) -> Response:
     """The 50 most recently new or changed records matching the filters (same as the search).
 
     Without words the feed reads only the store, so it is computed once per change position;
     with words it follows the search index, which syncs on its own, and is computed each time.
     """
-    base = str(request.base_url).rstrip("/")
+    base = str(feed.request.base_url).rstrip("/")
+    store, language = feed.store, feed.language
     if query.q:
         body, hit = _feed_body(base, store, search, query, language), False
     else:
-        body, hit = cache.lookup(
+        body, hit = feed.cache.lookup(
             ("atom", base, tuple(query.params()), language),
             change_position(store),
             lambda: _feed_body(base, store, search, query, language),

@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from api.catalogue import record_path
 from api.deps import StoreDep
 from api.exports.reuse_links import write_links_csv, write_links_graph, write_links_parquet
-from api.problems import ApiProblem, problem_responses
+from api.problems import ApiProblem, content_route, problem_responses
 from api.reuse_models import PackageRecord, PackageResponse, ReuseResponse
 from api.reuse_view import PackageEntry, lookup_key, package_lookup, reuse_of
 from api.routers.software import RecordId, _record_or_404, _shadowed_detail
@@ -67,11 +67,7 @@ def software_reuse(store: StoreDep, record_id: RecordId) -> Response | ReuseResp
 @router.get(
     "/api/v1/software/{record_id:path}/sbom",
     summary="A CycloneDX 1.6 SBOM of this software",
-    response_class=Response,
-    responses={
-        200: {"content": {SBOM_MEDIA_TYPE: {"schema": {"type": "object"}}}},
-        **problem_responses(404, 422),
-    },
+    **content_route(SBOM_MEDIA_TYPE, "object", 404, 422),
 )
 def software_sbom(store: StoreDep, record_id: RecordId) -> Response:
     """The software as root component (licence, repository, published purl), the packages its

@@ -21,7 +21,7 @@ from api.deps import CatalogueQueryDep, ContextDep, SearchPageDep, StoreDep
 from api.draft_view import draft_view
 from api.models import SearchResponse, SoftwareDetail, findings_out
 from api.organisations_view import organisation_labels
-from api.problems import ApiProblem, problem_responses
+from api.problems import ApiProblem, content_route, problem_responses
 from api.publiccode_view import PubliccodeUnreadableError, normalise_publiccode
 from api.query import CatalogueQuery, SearchPage
 from indexer.search.protocol import LOCALES, SearchBackend
@@ -154,11 +154,7 @@ def _shadowed_detail(store: StoreDep, record_id: str, suffix: str) -> Response |
 @router.get(
     "/{record_id:path}/publiccode.yml",
     summary="The original publiccode.yml, or a drafted one (draft=1)",
-    response_class=Response,
-    responses={
-        200: {"content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}}},
-        **problem_responses(404, 422),
-    },
+    **content_route(YAML_MEDIA_TYPE, "string", 404, 422),
 )
 def publiccode_original(
     store: StoreDep,
@@ -198,11 +194,7 @@ def publiccode_original(
 @router.get(
     "/{record_id:path}/publiccode",
     summary="The publiccode.yml normalised to the current standard (0.7)",
-    response_class=Response,
-    responses={
-        200: {"content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}}},
-        **problem_responses(404, 422),
-    },
+    **content_route(YAML_MEDIA_TYPE, "string", 404, 422),
 )
 def publiccode_normalised(store: StoreDep, record_id: RecordId) -> Response:
     """Deprecated keys rewritten (legal.repoOwner → organisation.name, IT → supports, …), as YAML."""

@@ -10,14 +10,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from api.cache import ChangeCache, catalogue_version
 from api.charts import CHART_POLICY
-from api.deps import AppContext, CacheDep, ContextDep, PageLanguageDep, StoreDep
+from api.deps import CacheDep, ContextDep, PageLanguageDep, StoreDep
 from api.pages import error_page, render
 from api.stats_view import CHART_NAMES, Chart, StatsPage, stats_page
 from indexer.store import CatalogueStats, CatalogueTimeline, Store
@@ -84,7 +85,7 @@ def statistics_page(
 
 
 def _chart(
-    request: Request, context: AppContext, store: Store, language: str, name: str
+    request: Request, context: ContextDep, store: StoreDep, language: PageLanguageDep, name: str
 ) -> Chart | Response:
     """The chart `name` in `language`, or the 404 page for a name the page does not have."""
     if name not in CHART_NAMES:
@@ -92,12 +93,13 @@ def _chart(
     return _page(store, context.cache, language).charts[name]
 
 
+ChartDep = Annotated[Chart | Response, Depends(_chart)]
+"""The chart the path's ``{name}`` names, or the 404 page to answer instead."""
+
+
 @router.get("/stats/charts/{name}.svg")
-def chart_svg(
-    request: Request, context: ContextDep, store: StoreDep, language: PageLanguageDep, name: str
-) -> Response:
+def chart_svg(chart: ChartDep, language: PageLanguageDep) -> Response:
     """One chart as an SVG image (no script; its own styles only, see `api.charts`)."""
-    chart = _chart(request, context, store, language, name)
     if isinstance(chart, Response):
         return chart
     return Response(
@@ -108,11 +110,8 @@ def chart_svg(
 
 
 @router.get("/stats/{name}.csv")
-def chart_csv(
-    request: Request, context: ContextDep, store: StoreDep, language: PageLanguageDep, name: str
-) -> Response:
+def chart_csv(chart: ChartDep, name: str) -> Response:
     """One chart's figures as CSV (UTF-8, a header row in the page language)."""
-    chart = _chart(request, context, store, language, name)
     if isinstance(chart, Response):
         return chart
     buffer = io.StringIO()
