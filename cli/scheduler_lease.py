@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from indexer.ticker import Ticker
 from schemas.errors import CodereuseError
 
 LEASE = "scheduler"
@@ -46,11 +47,9 @@ class SchedulerLease:
         self._store = store
         self._say = say
         self._seconds = seconds
-        self._renew_every = renew_every
         self.holder = holder_name()
         self._held = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._heartbeat = Ticker(self.renew, renew_every, "codereuse-lease")
         self._other: str | None = None
 
     def held(self) -> bool:
@@ -83,21 +82,14 @@ class SchedulerLease:
     def start(self) -> None:
         """Try once now, then keep renewing (or waiting) in a daemon thread."""
         self.renew()
-        self._thread = threading.Thread(target=self._beat, name="codereuse-lease", daemon=True)
-        self._thread.start()
+        self._heartbeat.start()
 
     def stop(self) -> None:
         """Stop the heartbeat and release the lease if held, so a successor need not wait."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        self._heartbeat.stop()
         if self.held():
             self._held.clear()
             try:
                 self._store.release_lease(LEASE, self.holder)
             except CodereuseError as error:
                 self._say(f"scheduler lease not released (it expires by itself): {error}")
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self._renew_every):
-            self.renew()

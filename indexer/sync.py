@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 from indexer.search.protocol import SearchBackend
+from indexer.ticker import Ticker
 from schemas.settings import Settings
 
 log = logging.getLogger("codereuse.sync")
@@ -144,9 +144,7 @@ class IndexFollower:
     ) -> None:
         self._search = search
         self._store = store
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._ticker = Ticker(self._follow, interval, "codereuse-follow")
         self._failing = False
 
     def catch_up(self) -> int | None:
@@ -157,24 +155,20 @@ class IndexFollower:
 
     def start(self) -> None:
         """Start following in a daemon thread."""
-        self._thread = threading.Thread(target=self._follow, name="codereuse-follow", daemon=True)
-        self._thread.start()
+        self._ticker.start()
 
     def stop(self) -> None:
         """Stop following; waits for a sync in flight to end."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        self._ticker.stop()
 
     def _follow(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.catch_up()
-            except Exception as error:  # the thread must outlive any failure; it retries
-                if not self._failing:
-                    log.warning("search index not updated: %s (retrying)", error)
-                self._failing = True
-            else:
-                if self._failing:
-                    log.warning("search index follows the store again")
-                self._failing = False
+        try:
+            self.catch_up()
+        except Exception as error:  # the thread must outlive any failure; it retries
+            if not self._failing:
+                log.warning("search index not updated: %s (retrying)", error)
+            self._failing = True
+        else:
+            if self._failing:
+                log.warning("search index follows the store again")
+            self._failing = False

@@ -32,6 +32,8 @@ a token.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
+
 
 class CodereuseError(Exception):
     """Base class of every error codereuse raises on purpose."""
@@ -103,30 +105,25 @@ class ForeignHostError(ForgeResponseError):
         )
 
 
+@dataclass(eq=False, repr=False)
 class TransientForgeError(CrawlError):
     """A failure worth retrying: 429, 5xx, a timeout, a reset connection, truncated or bad JSON.
 
     `retry_after` is the number of seconds the forge asked us to wait, when it said so.
     `timeout` is true for failures a smaller GraphQL batch may avoid (502, 504, timeouts).
+    (A dataclass for its fields; ``eq`` and ``repr`` stay the exception's.)
     """
 
-    def __init__(
-        self,
-        url: str,
-        reason: str,
-        *,
-        status: int | None = None,
-        retry_after: float | None = None,
-        rate_limited: bool = False,
-        timeout: bool = False,
-    ) -> None:
-        self.url = url
-        self.reason = reason
-        self.status = status
-        self.retry_after = retry_after
-        self.rate_limited = rate_limited
-        self.timeout = timeout
-        super().__init__(f"{url}: {reason}")
+    url: str
+    reason: str
+    _: KW_ONLY
+    status: int | None = None
+    retry_after: float | None = None
+    rate_limited: bool = False
+    timeout: bool = False
+
+    def __post_init__(self) -> None:
+        super().__init__(f"{self.url}: {self.reason}")
 
 
 class DeadlineExceededError(CrawlError):

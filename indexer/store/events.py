@@ -192,26 +192,21 @@ class EventStoreMethods(StorePart):
         now: datetime | None = None,
     ) -> list[ChangeEvent]:
         """Derive, store and return the change events of one federation write (`note_changes`)."""
-        with self._transaction(write=True) as connection:
-            return note_changes(connection, written, scope=scope, now=self._now(now))
+        return self._write(note_changes, written, scope=scope, now=self._now(now))
 
     def remembered_ids(self) -> set[str]:
         """The ids federation last wrote and has not noted as removed (what a whole-catalogue
         `note_changes` with ``scope=None`` compares against)."""
-        with self._transaction(write=False) as connection:
-            return _present_ids(connection)
+        return self._read(_present_ids)
 
     def events(self, **conditions: Unpack[EventConditions]) -> list[ChangeEvent]:
         """Stored change events matching every given condition (see `read_events`)."""
-        with self._transaction(write=False) as connection:
-            return read_events(connection, **conditions)
+        return self._read(read_events, **conditions)
 
     def latest_event_seq(self) -> int:
         """The newest change event's seq (0: none); feeds are cached by it."""
-        with self._transaction(write=False) as connection:
-            return latest_seq(connection)
+        return self._read(latest_seq)
 
     def record_states(self, ids: Collection[str]) -> dict[str, RecordState]:
         """What the last federation wrote of `ids` (removed ones included)."""
-        with self._transaction(write=False) as connection:
-            return states_of(connection, ids)
+        return self._read(states_of, ids)

@@ -61,7 +61,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     """Declarative base of the store's tables."""
 
+    # The column type of each Python type, so a plain column needs only its annotation
+    # (``url: Mapped[str]`` is TEXT); other string lengths are given where they are declared.
     type_annotation_map: ClassVar[dict[Any, Any]] = {
+        str: Text,
+        bool: Boolean,
+        int: Integer,
         datetime: UTCDateTime,
         dict[str, Any]: JSON,
         list[str]: JSON,
@@ -75,14 +80,14 @@ class ForgeRow(Base):
 
     name: Mapped[str] = mapped_column(String(63), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str]
     groups: Mapped[list[str]]
     orgs: Mapped[list[str]]
     repos: Mapped[list[str]]
     exclude: Mapped[list[str]]
     token_env: Mapped[str | None] = mapped_column(String(255))
-    allow_private: Mapped[bool] = mapped_column(Boolean)
-    notify_issues: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    allow_private: Mapped[bool]
+    notify_issues: Mapped[bool] = mapped_column(server_default=false())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -100,10 +105,10 @@ class RepositoryRow(Base):
         Index("ix_repositories_canonical_id", "canonical_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     forge: Mapped[str] = mapped_column(String(63), ForeignKey("forges.name", ondelete="CASCADE"))
     forge_id: Mapped[str] = mapped_column(String(255))
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str]
     canonical_id: Mapped[str] = mapped_column(String(1024))
     payload: Mapped[dict[str, Any]]
     publiccode: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -111,10 +116,10 @@ class RepositoryRow(Base):
     blob_id: Mapped[str | None] = mapped_column(String(255))
     etag: Mapped[str | None] = mapped_column(String(255))
     last_activity: Mapped[datetime | None]
-    archived: Mapped[bool] = mapped_column(Boolean)
-    is_fork: Mapped[bool] = mapped_column(Boolean)
+    archived: Mapped[bool]
+    is_fork: Mapped[bool]
     fetched_at: Mapped[datetime]
-    missed_listings: Mapped[int] = mapped_column(Integer)
+    missed_listings: Mapped[int]
     tombstoned_at: Mapped[datetime | None]
     aliases: Mapped[list[str]]
 
@@ -132,7 +137,7 @@ class UnlistedRow(Base):
         String(63), ForeignKey("forges.name", ondelete="CASCADE"), primary_key=True
     )
     canonical_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str]
     reason: Mapped[str] = mapped_column(String(32))
     seen_at: Mapped[datetime]
 
@@ -157,13 +162,13 @@ class RecordRow(Base):
     )
 
     id: Mapped[str] = mapped_column(String(1024), primary_key=True)
-    document: Mapped[str] = mapped_column(Text)
+    document: Mapped[str]
     content_hash: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(Text)
-    declared: Mapped[bool] = mapped_column(Boolean)
-    valid: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str]
+    declared: Mapped[bool]
+    valid: Mapped[bool]
     forge: Mapped[str] = mapped_column(String(63))
-    organisation: Mapped[str | None] = mapped_column(Text)
+    organisation: Mapped[str | None]
     organisation_id: Mapped[str | None] = mapped_column(String(255))
     organisation_kind: Mapped[str | None] = mapped_column(String(16))
     owner: Mapped[str | None] = mapped_column(String(1024))
@@ -188,8 +193,8 @@ class OrganisationRow(Base):
     __tablename__ = "organisations"
 
     id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    document: Mapped[str] = mapped_column(Text)
-    name: Mapped[str | None] = mapped_column(Text)
+    document: Mapped[str]
+    name: Mapped[str | None]
     kind: Mapped[str] = mapped_column(String(16))
     country: Mapped[str | None] = mapped_column(String(8))
     updated_at: Mapped[datetime]
@@ -202,8 +207,8 @@ class RegistryOrganisationRow(Base):
     __tablename__ = "registry_organisations"
 
     key: Mapped[str] = mapped_column(String(1024), primary_key=True)
-    source: Mapped[str] = mapped_column(Text)
-    document: Mapped[str] = mapped_column(Text)
+    source: Mapped[str]
+    document: Mapped[str]
     updated_at: Mapped[datetime]
 
 
@@ -218,7 +223,7 @@ class AliasRow(Base):
     __table_args__ = (Index("ix_record_aliases_record_id", "record_id"),)
 
     alias_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str]
     record_id: Mapped[str] = mapped_column(String(1024))
     created_at: Mapped[datetime]
 
@@ -244,12 +249,12 @@ class PictureRow(Base):
     __tablename__ = "pictures"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str]
     media_type: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
-    width: Mapped[int | None] = mapped_column(Integer)
-    height: Mapped[int | None] = mapped_column(Integer)
-    problem: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    problem: Mapped[str | None]
     fetched_at: Mapped[datetime]
 
 
@@ -263,8 +268,8 @@ class PackageRow(Base):
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(1024), primary_key=True)
     path: Mapped[str] = mapped_column(String(255), primary_key=True)
-    purl: Mapped[str] = mapped_column(Text)
-    line: Mapped[int | None] = mapped_column(Integer)
+    purl: Mapped[str]
+    line: Mapped[int | None]
     scope: Mapped[str | None] = mapped_column(String(16))
 
 
@@ -279,16 +284,16 @@ class ReuseLinkRow(Base):
     user_key: Mapped[str] = mapped_column(String(1024), primary_key=True)
     purl_key: Mapped[str] = mapped_column(String(1024), primary_key=True)
     user_id: Mapped[str | None] = mapped_column(String(1024))
-    software_organisation: Mapped[str] = mapped_column(Text)
-    user_organisation: Mapped[str] = mapped_column(Text)
-    user_url: Mapped[str | None] = mapped_column(Text)
-    purl: Mapped[str | None] = mapped_column(Text)
+    software_organisation: Mapped[str]
+    user_organisation: Mapped[str]
+    user_url: Mapped[str | None]
+    purl: Mapped[str | None]
     path: Mapped[str | None] = mapped_column(String(255))
-    line: Mapped[int | None] = mapped_column(Integer)
-    evidence_url: Mapped[str | None] = mapped_column(Text)
+    line: Mapped[int | None]
+    evidence_url: Mapped[str | None]
     confidence: Mapped[str] = mapped_column(String(16))
-    self_declared: Mapped[bool] = mapped_column(Boolean)
-    internal: Mapped[bool] = mapped_column(Boolean)
+    self_declared: Mapped[bool]
+    internal: Mapped[bool]
     first_seen: Mapped[datetime | None]
     last_seen: Mapped[datetime | None]
 
@@ -299,7 +304,7 @@ class ChangeRow(Base):
     __tablename__ = "changes"
     __table_args__ = (Index("ix_changes_at", "at"), Index("ix_changes_record_id", "record_id"))
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     record_id: Mapped[str] = mapped_column(String(1024))
     kind: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime]
@@ -311,15 +316,15 @@ class CrawlRunRow(Base):
     __tablename__ = "crawl_runs"
     __table_args__ = (Index("ix_crawl_runs_forge_started_at", "forge", "started_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     forge: Mapped[str] = mapped_column(String(63), ForeignKey("forges.name", ondelete="CASCADE"))
-    full: Mapped[bool] = mapped_column(Boolean)
+    full: Mapped[bool]
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(32))
     stats: Mapped[dict[str, Any]]
-    requests: Mapped[int] = mapped_column(Integer)
-    records_total: Mapped[int | None] = mapped_column(Integer)
+    requests: Mapped[int]
+    records_total: Mapped[int | None]
 
 
 class FindingRow(Base):
@@ -332,17 +337,17 @@ class FindingRow(Base):
     __tablename__ = "findings"
     __table_args__ = (Index("ix_findings_crawl_run_id", "crawl_run_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     crawl_run_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("crawl_runs.id", ondelete="CASCADE")
+        ForeignKey("crawl_runs.id", ondelete="CASCADE")
     )
     forge: Mapped[str | None] = mapped_column(String(63))
     record_id: Mapped[str | None] = mapped_column(String(1024))
     type: Mapped[str] = mapped_column(String(16))
-    key: Mapped[str] = mapped_column(Text)
-    line: Mapped[int | None] = mapped_column(Integer)
-    column: Mapped[int | None] = mapped_column(Integer)
-    message: Mapped[str] = mapped_column(Text)
+    key: Mapped[str]
+    line: Mapped[int | None]
+    column: Mapped[int | None]
+    message: Mapped[str]
     code: Mapped[str | None] = mapped_column(String(64))
     """The finding catalogue's code (`Finding.code`); None on rows older than migration 0013."""
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -367,7 +372,7 @@ class CrawlJobRow(Base):
     __tablename__ = "crawl_jobs"
     __table_args__ = (Index("ix_crawl_jobs_status", "status"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     forge: Mapped[str] = mapped_column(String(63), ForeignKey("forges.name", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16))
     requested_at: Mapped[datetime]
@@ -401,9 +406,9 @@ class ProposalRow(Base):
 
     record_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
     forge: Mapped[str] = mapped_column(String(63))
-    repository_url: Mapped[str] = mapped_column(Text)
-    number: Mapped[int] = mapped_column(Integer)
-    url: Mapped[str] = mapped_column(Text)
+    repository_url: Mapped[str]
+    number: Mapped[int]
+    url: Mapped[str]
     status: Mapped[str] = mapped_column(String(16))
     branch: Mapped[str] = mapped_column(String(255))
     opened_at: Mapped[datetime]
@@ -421,10 +426,10 @@ class MaturityRow(Base):
     __tablename__ = "maturity_history"
     __table_args__ = (Index("ix_maturity_history_record_id", "record_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     record_id: Mapped[str] = mapped_column(String(1024))
     assessed_at: Mapped[datetime]
-    level: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int]
     criteria: Mapped[dict[str, Any]]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from indexer.store.models import Base
@@ -25,14 +25,14 @@ class EventRow(Base):
         Index("ix_record_events_at", "at"),
     )
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
     record_id: Mapped[str] = mapped_column(String(1024))
     forge: Mapped[str] = mapped_column(String(63))
     organisation_id: Mapped[str | None] = mapped_column(String(255))
-    name: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(Text)
-    summary: Mapped[str] = mapped_column(Text)
+    name: Mapped[str]
+    url: Mapped[str]
+    summary: Mapped[str]
     at: Mapped[datetime]
 
 
@@ -43,14 +43,14 @@ class EventStateRow(Base):
 
     record_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
     digest: Mapped[str | None] = mapped_column(String(64))
-    valid: Mapped[bool] = mapped_column(Boolean)
-    archived: Mapped[bool | None] = mapped_column(Boolean)
+    valid: Mapped[bool]
+    archived: Mapped[bool | None]
     forge: Mapped[str] = mapped_column(String(63))
     organisation_id: Mapped[str | None] = mapped_column(String(255))
-    name: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(Text)
-    errors: Mapped[int] = mapped_column(Integer)
-    removed: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str]
+    url: Mapped[str]
+    errors: Mapped[int]
+    removed: Mapped[bool]
     updated_at: Mapped[datetime]
 
 
@@ -59,13 +59,13 @@ class WebhookRow(Base):
 
     __tablename__ = "webhooks"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    url: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    url: Mapped[str]
     events: Mapped[list[str]]
     filters: Mapped[dict[str, Any]]
     secret: Mapped[str] = mapped_column(String(255))
-    allow_private: Mapped[bool] = mapped_column(Boolean)
-    cursor: Mapped[int] = mapped_column(Integer)
+    allow_private: Mapped[bool]
+    cursor: Mapped[int]
     created_at: Mapped[datetime]
 
 
@@ -75,16 +75,16 @@ class WebhookDeliveryRow(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (Index("ix_webhook_deliveries_webhook_id", "webhook_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    webhook_id: Mapped[int] = mapped_column(Integer, ForeignKey("webhooks.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
     at: Mapped[datetime]
-    events: Mapped[int] = mapped_column(Integer)
-    first_seq: Mapped[int] = mapped_column(Integer)
-    last_seq: Mapped[int] = mapped_column(Integer)
-    status_code: Mapped[int | None] = mapped_column(Integer)
-    attempts: Mapped[int] = mapped_column(Integer)
-    error: Mapped[str | None] = mapped_column(Text)
-    delivered: Mapped[bool] = mapped_column(Boolean)
+    events: Mapped[int]
+    first_seq: Mapped[int]
+    last_seq: Mapped[int]
+    status_code: Mapped[int | None]
+    attempts: Mapped[int]
+    error: Mapped[str | None]
+    delivered: Mapped[bool]
 
 
 class ForgeIssueRow(Base):
@@ -97,8 +97,8 @@ class ForgeIssueRow(Base):
     forge: Mapped[str] = mapped_column(String(63), primary_key=True)
     repository_url: Mapped[str] = mapped_column(String(1024), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(1024))
-    number: Mapped[int] = mapped_column(Integer)
-    url: Mapped[str] = mapped_column(Text)
+    number: Mapped[int]
+    url: Mapped[str]
     state: Mapped[str] = mapped_column(String(16))
     digest: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[datetime]

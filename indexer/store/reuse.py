@@ -184,20 +184,17 @@ class ReuseStoreMethods(StorePart):
         self, keys: Collection[str], role: PackageRole | None = None
     ) -> list[PackageHolder]:
         """Live records publishing (`role` ``publishes``) or using (``uses``) any of `keys`."""
-        with self._transaction(write=False) as connection:
-            return holders(connection, keys, role)
+        return self._read(holders, keys, role)
 
     def reuse_links_of(self, ids: Collection[str]) -> list[ReuseLink]:
         """The stored reuse links whose software or user is one of `ids`, by identity."""
-        with self._transaction(write=False) as connection:
-            return links_involving(connection, ids)
+        return self._read(links_involving, ids)
 
     def replace_reuse_links(
         self, ids: Collection[str], links: Iterable[ReuseLink], *, now: datetime
     ) -> set[str]:
         """Swap the links involving `ids` for `links` (see `replace_links`)."""
-        with self._transaction(write=True) as connection:
-            return replace_links(connection, ids, list(links), now)
+        return self._write(replace_links, ids, list(links), now)
 
     def iter_reuse_links(self, batch_size: int = 1000) -> Iterator[ReuseLink]:
         """Every stored link in identity order, one batch per transaction."""

@@ -174,13 +174,11 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
 
     def maturity_history(self, id: str) -> list[MaturityChange]:
         """The stored maturity assessments of record `id`, oldest first (only changes)."""
-        with self._transaction(write=False) as connection:
-            return maturity.history(connection, id)
+        return self._read(maturity.history, id)
 
     def get_record_meta(self, id: str) -> RecordMeta | None:
         """first_seen, last_seen, last_changed and deleted_at of record `id` (even deleted)."""
-        with self._transaction(write=False) as connection:
-            return record_rows.get_meta(connection, id)
+        return self._read(record_rows.get_meta, id)
 
     def iter_records(
         self,
@@ -267,26 +265,22 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
 
     def record_ids(self) -> set[str]:
         """The ids of every live record."""
-        with self._transaction(write=False) as connection:
-            return record_rows.live_ids(connection)
+        return self._read(record_rows.live_ids)
 
     def delete_records(self, ids: Iterable[str], *, now: datetime | None = None) -> list[str]:
         """Tombstone the live records among `ids`; return those ids (each gets a feed entry)."""
-        with self._transaction(write=True) as connection:
-            return record_rows.tombstone(connection, ids, self._now(now))
+        return self._write(record_rows.tombstone, ids, self._now(now))
 
     def changes_since(self, seq_or_time: int | datetime, limit: int = 1000) -> list[Change]:
         """Up to `limit` change-feed entries after a seq number or a time, oldest first.
 
         Pass the last `Change.seq` you processed (0 for everything) to page through the feed.
         """
-        with self._transaction(write=False) as connection:
-            return record_rows.changes_since(connection, seq_or_time, limit)
+        return self._read(record_rows.changes_since, seq_or_time, limit)
 
     def latest_change_seq(self) -> int:
         """The newest change-feed seq; 0 when nothing ever changed."""
-        with self._transaction(write=False) as connection:
-            return record_rows.latest_change_seq(connection)
+        return self._read(record_rows.latest_change_seq)
 
     def find_record_by_url(self, url: str) -> str | None:
         """The live record id for a repository URL, current or earlier (alias); else None.
@@ -294,30 +288,25 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
         Raises:
             InvalidURLError: `url` does not name a repository.
         """
-        with self._transaction(write=False) as connection:
-            return catalogue.find_record_by_url(connection, url)
+        return self._read(catalogue.find_record_by_url, url)
 
     # --- forges --------------------------------------------------------------------------
 
     def add_forge(self, registration: ForgeRegistration) -> None:
         """Register a forge. Raises `ForgeExistsError` when the name is taken."""
-        with self._transaction(write=True) as connection:
-            forges.add(connection, registration, self._clock())
+        self._write(forges.add, registration, self._clock())
 
     def update_forge(self, registration: ForgeRegistration) -> None:
         """Replace a registration by name. Raises `NotFoundError` when it is not registered."""
-        with self._transaction(write=True) as connection:
-            forges.update_registration(connection, registration, self._clock())
+        self._write(forges.update_registration, registration, self._clock())
 
     def get_forge(self, name: str) -> ForgeRegistration | None:
         """The registration called `name`, or None."""
-        with self._transaction(write=False) as connection:
-            return forges.get(connection, name)
+        return self._read(forges.get, name)
 
     def list_forges(self) -> list[ForgeRegistration]:
         """Every registration, ordered by name."""
-        with self._transaction(write=False) as connection:
-            return forges.list_all(connection)
+        return self._read(forges.list_all)
 
     def remove_forge(self, name: str, *, now: datetime | None = None) -> list[str]:
         """Unregister a forge with its repositories, runs, checkpoints and jobs.
@@ -341,8 +330,7 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
 
     def close_interrupted_runs(self, forge: str) -> int:
         """Close `forge`'s runs left ``running`` by a killed process as ``interrupted``."""
-        with self._transaction(write=True) as connection:
-            return crawl_state.close_interrupted(connection, forge)
+        return self._write(crawl_state.close_interrupted, forge)
 
     def finish_crawl_run(
         self,
@@ -373,18 +361,15 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
 
     def crawl_runs(self, forge: str | None = None, limit: int = 20) -> list[CrawlRun]:
         """The newest runs, newest first."""
-        with self._transaction(write=False) as connection:
-            return crawl_state.runs(connection, forge, limit)
+        return self._read(crawl_state.runs, forge, limit)
 
     def crawl_findings(self, run_id: int) -> list[tuple[str | None, Finding]]:
         """The findings of one run as (record id or None for the forge, finding)."""
-        with self._transaction(write=False) as connection:
-            return crawl_state.run_findings(connection, run_id)
+        return self._read(crawl_state.run_findings, run_id)
 
     def fingerprints(self, forge: str) -> dict[str, RepositoryFingerprint]:
         """What the last crawl saw of each live repository of `forge`, by forge id."""
-        with self._transaction(write=False) as connection:
-            return repositories.fingerprints(connection, forge)
+        return self._read(repositories.fingerprints, forge)
 
     def save_page(
         self,
@@ -422,18 +407,15 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
 
     def repository_states(self, canonical_id: str) -> list[unlisted.RepositoryState]:
         """What the crawls saw of the repository `canonical_id`, per forge (the status check)."""
-        with self._transaction(write=False) as connection:
-            return unlisted.repository_states(connection, canonical_id)
+        return self._read(unlisted.repository_states, canonical_id)
 
     def get_checkpoint(self, forge: str, scope: str) -> dict[str, Any] | None:
         """The checkpoint of (forge, scope) saved by the last `save_page`, or None."""
-        with self._transaction(write=False) as connection:
-            return crawl_state.get_checkpoint(connection, forge, scope)
+        return self._read(crawl_state.get_checkpoint, forge, scope)
 
     def clear_checkpoint(self, forge: str, scope: str) -> None:
         """Forget the checkpoint of (forge, scope), so the next crawl starts the scope afresh."""
-        with self._transaction(write=True) as connection:
-            crawl_state.clear_checkpoint(connection, forge, scope)
+        self._write(crawl_state.clear_checkpoint, forge, scope)
 
     def record_listing(
         self,
@@ -473,8 +455,7 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
         The old URL stays as an alias (`find_record_by_url` still finds the record), the record
         moves to the new canonical id, and an alias relation links new to old.
         """
-        with self._transaction(write=True) as connection:
-            return repositories.rename(connection, forge, forge_id, new_url, self._now(now))
+        return self._write(repositories.rename, forge, forge_id, new_url, self._now(now))
 
     def iter_snapshots(
         self, forge: str | None = None, *, batch_size: int = 500
@@ -496,14 +477,12 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
 
     def snapshots_of(self, canonical_ids: Collection[str]) -> list[RepositorySnapshot]:
         """The live snapshots of the repositories with these canonical ids, on any forge."""
-        with self._transaction(write=False) as connection:
-            return repositories.snapshots_of(connection, canonical_ids)
+        return self._read(repositories.snapshots_of, canonical_ids)
 
     def records_naming(self, ids: Collection[str]) -> set[str]:
         """Ids of the live records whose document names one of the repositories `ids` by URL
         (as a mirror, fork, variant or upstream): what must be re-federated when they change."""
-        with self._transaction(write=False) as connection:
-            return record_rows.ids_naming(connection, ids)
+        return self._read(record_rows.ids_naming, ids)
 
     def get_publiccode(self, record_id: str) -> bytes | None:
         """The raw publiccode.yml bytes of the live repository behind record `record_id`.
@@ -511,8 +490,7 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
         When several live repositories map to the id (the same repository on two registered
         forges), the most recently fetched one wins. None when there is no such file.
         """
-        with self._transaction(write=False) as connection:
-            return repositories.publiccode_of(connection, record_id)
+        return self._read(repositories.publiccode_of, record_id)
 
     # --- crawl jobs ----------------------------------------------------------------------
 
@@ -536,23 +514,19 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
     def close_orphaned_crawl_jobs(self, *, now: datetime | None = None) -> list[int]:
         """Close as failed the running jobs whose runner holds no lease any more (it was
         killed); their forges' open crawl runs become interrupted. Returns the job ids."""
-        with self._transaction(write=True) as connection:
-            return crawl_state.close_orphaned_jobs(connection, self._now(now))
+        return self._write(crawl_state.close_orphaned_jobs, self._now(now))
 
     def finish_crawl_job(self, job_id: int, status: str, *, now: datetime | None = None) -> None:
         """Mark a job ``succeeded`` or ``failed``. Raises `NotFoundError` for an unknown id."""
-        with self._transaction(write=True) as connection:
-            crawl_state.finish_job(connection, job_id, status, self._now(now))
+        self._write(crawl_state.finish_job, job_id, status, self._now(now))
 
     def get_crawl_job(self, job_id: int) -> CrawlJob | None:
         """One job, or None."""
-        with self._transaction(write=False) as connection:
-            return crawl_state.get_job(connection, job_id)
+        return self._read(crawl_state.get_job, job_id)
 
     def crawl_jobs(self, forge: str | None = None, limit: int = 20) -> list[CrawlJob]:
         """The newest jobs, newest first."""
-        with self._transaction(write=False) as connection:
-            return crawl_state.jobs(connection, forge, limit)
+        return self._read(crawl_state.jobs, forge, limit)
 
     # --- leases --------------------------------------------------------------------------
 
@@ -560,77 +534,63 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
         self, name: str, holder: str, *, seconds: float, now: datetime | None = None
     ) -> Lease:
         """Take or renew lease `name` for `holder`; returns who holds it now (`leases.acquire`)."""
-        with self._transaction(write=True) as connection:
-            return leases.acquire(connection, name, holder, seconds, self._now(now))
+        return self._write(leases.acquire, name, holder, seconds, self._now(now))
 
     def release_lease(self, name: str, holder: str) -> None:
         """Give lease `name` up if `holder` holds it."""
-        with self._transaction(write=True) as connection:
-            leases.release(connection, name, holder)
+        self._write(leases.release, name, holder)
 
     def get_lease(self, name: str) -> Lease | None:
         """Lease `name` as stored (possibly expired), or None."""
-        with self._transaction(write=False) as connection:
-            return leases.current(connection, name)
+        return self._read(leases.current, name)
 
     # --- relations and statistics --------------------------------------------------------
 
     def set_relations(self, from_id: str, kind: RelationKind, to_ids: Iterable[str]) -> None:
         """Replace the `kind` links leaving `from_id` with links to `to_ids`."""
-        with self._transaction(write=True) as connection:
-            catalogue.set_relations(connection, from_id, kind, to_ids)
+        self._write(catalogue.set_relations, from_id, kind, to_ids)
 
     def relations_of(self, id: str) -> list[Relation]:
         """Every relation leaving or reaching record `id`."""
-        with self._transaction(write=False) as connection:
-            return catalogue.relations_of(connection, id)
+        return self._read(catalogue.relations_of, id)
 
     def stats(self) -> CatalogueStats:
         """Counts by forge, organisation, licence, language, category; size per crawl run."""
-        with self._transaction(write=False) as connection:
-            return catalogue.stats(connection)
+        return self._read(catalogue.stats)
 
     def save_picture(self, picture: Picture) -> None:
         """Keep a fetched (or refused) picture; replaces what was stored for its URL."""
-        with self._transaction(write=True) as connection:
-            pictures.save(connection, picture)
+        self._write(pictures.save, picture)
 
     def get_picture(self, key: str) -> Picture | None:
         """The picture stored under `key` (`picture_key` of its URL), or None."""
-        with self._transaction(write=False) as connection:
-            return pictures.get(connection, key)
+        return self._read(pictures.get, key)
 
     def known_pictures(self, urls: Iterable[str]) -> set[str]:
         """Those of `urls` already fetched or refused (so not to fetch again)."""
-        with self._transaction(write=False) as connection:
-            return pictures.known(connection, urls)
+        return self._read(pictures.known, urls)
 
     def picture_sizes(self, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Width and height of the usable pictures among `keys` (one query for a page)."""
-        with self._transaction(write=False) as connection:
-            return pictures.summaries(connection, keys)
+        return self._read(pictures.summaries, keys)
 
     def timeline(self) -> CatalogueTimeline:
         """Records first seen per month, last active per year, and declared-but-invalid."""
-        with self._transaction(write=False) as connection:
-            return catalogue.timeline(connection)
+        return self._read(catalogue.timeline)
 
     # --- proposals -----------------------------------------------------------------------
 
     def save_proposal(self, proposal: Proposal) -> None:
         """Remember a merge/pull request opened for a record (replaces its earlier state)."""
-        with self._transaction(write=True) as connection:
-            proposals.save(connection, proposal)
+        self._write(proposals.save, proposal)
 
     def get_proposal(self, record_id: str) -> Proposal | None:
         """The proposal made for `record_id`, or None."""
-        with self._transaction(write=False) as connection:
-            return proposals.get(connection, record_id)
+        return self._read(proposals.get, record_id)
 
     def list_proposals(self, forge: str | None = None) -> list[Proposal]:
         """Every proposal (of one forge), oldest first."""
-        with self._transaction(write=False) as connection:
-            return proposals.listing(connection, forge)
+        return self._read(proposals.listing, forge)
 
     # --- organisations ------------------------------------------------------------------
 
@@ -638,48 +598,39 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
         self, entities: Iterable[OrganisationEntity], *, now: datetime | None = None
     ) -> int:
         """Insert or replace organisations (accounts known before are kept); returns the count."""
-        with self._transaction(write=True) as connection:
-            return organisations.save(connection, entities, self._now(now))
+        return self._write(organisations.save, entities, self._now(now))
 
     def get_organisation(self, id: str) -> OrganisationEntity | None:
         """The organisation `id`, or None."""
-        with self._transaction(write=False) as connection:
-            return organisations.get(connection, id)
+        return self._read(organisations.get, id)
 
     def list_organisations(self) -> list[OrganisationEntity]:
         """Every stored organisation (persons included), by id."""
-        with self._transaction(write=False) as connection:
-            return organisations.every(connection)
+        return self._read(organisations.every)
 
     def organisation_counts(self) -> dict[str, OrganisationCounts]:
         """Organisation id → counts of its live records (software, declared, valid, forges)."""
-        with self._transaction(write=False) as connection:
-            return organisations.counts(connection)
+        return self._read(organisations.counts)
 
     def count_unresolved_organisations(self) -> int:
         """Live records stored before organisations existed that a re-federation from their
         stored snapshots would resolve (`cli.pipeline.ensure_organisations`)."""
-        with self._transaction(write=False) as connection:
-            return organisations.unresolved(connection)
+        return self._read(organisations.unresolved)
 
     def organisation_record_ids(self, id: str) -> list[str]:
         """Ids of the live records of organisation `id`."""
-        with self._transaction(write=False) as connection:
-            return organisations.record_ids(connection, id)
+        return self._read(organisations.record_ids, id)
 
     def declared_organisations_by_owner(self) -> dict[str, str]:
         """Owner path → organisation id its declared records name most (for federation)."""
-        with self._transaction(write=False) as connection:
-            return organisations.declared_by_owner(connection)
+        return self._read(organisations.declared_by_owner)
 
     def save_registry_organisations(
         self, entries: Iterable[RegistryOrganisation], *, now: datetime | None = None
     ) -> int:
         """Keep what registry files say about organisations (replaces each source's entries)."""
-        with self._transaction(write=True) as connection:
-            return organisations.save_registry(connection, entries, self._now(now))
+        return self._write(organisations.save_registry, entries, self._now(now))
 
     def registry_organisations(self) -> list[RegistryOrganisation]:
         """Every registry entry ``forges import`` kept."""
-        with self._transaction(write=False) as connection:
-            return organisations.registry(connection)
+        return self._read(organisations.registry)

@@ -9,6 +9,8 @@ does, then add what was found and what to do. `rules.Rules` walks the key table 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
@@ -18,16 +20,10 @@ from schemas.publiccode import formats
 from schemas.publiccode.bcp47 import is_valid_tag
 from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import join, position
-from schemas.publiccode.vocabularies import (
-    CATEGORIES,
-    IPA_URL,
-    SCOPES,
-)
+from schemas.publiccode.vocabularies import IPA_URL
 from schemas.publiccode.yamlnodes import FindingCollector, Node
 
 _GRAPHEME = regex.compile(r"\X")
-_CATEGORY_SET = frozenset(CATEGORIES)
-_SCOPE_SET = frozenset(SCOPES)
 
 
 def graphemes(text: str, limit: int | None = None) -> int:
@@ -82,6 +78,67 @@ def _leaf(key: str) -> str:
     """The reference's ``{0}``: the last path element, like ``countries[2]``."""
     tail = key.rsplit(".", 1)[-1]
     return tail.rsplit("]", 1)[-1].lstrip(".") if tail.startswith("[") else tail
+
+
+@dataclass(frozen=True)
+class FormatRule:
+    """A format a value must have: its test, the finding's code, and its message as the
+    reference parser words it (``{field}`` the key's last element, ``{found}`` the value cut
+    to `shown` characters)."""
+
+    test: Callable[[str], bool]
+    code: str
+    message: str
+    shown: int = 80
+
+
+HTTP_URL = FormatRule(
+    formats.is_http_url,
+    "not_http_url",
+    '{field} must be an HTTP URL: "{found}" is not an absolute http:// or https:// address',
+)
+DATE = FormatRule(
+    formats.is_date,
+    "not_date",
+    '{field} must be a date with format \'YYYY-MM-DD\' (found "{found}"), for example "2024-03-31"',
+    shown=40,
+)
+EMAIL = FormatRule(
+    formats.is_email, "not_email", '{field} must be a valid email address (found "{found}")'
+)
+URI = FormatRule(
+    lambda value: (
+        formats.is_absolute_uri(value)
+        and not (value.lower().startswith("urn:") and not formats.is_urn(value))
+    ),
+    "not_uri",
+    "{field} is not a valid URI: use a URL (https://…) or a URN "
+    '(urn:<namespace>:<id>, e.g. urn:x-italian-pa:<codiceIPA>); found "{found}"',
+)
+URL = FormatRule(
+    formats.is_url, "not_url", '{field} must be a valid URL: "{found}" is not an absolute URL'
+)
+MIME_TYPE = FormatRule(
+    formats.is_mime_type,
+    "not_mime_type",
+    '{field} is not a valid MIME type (found "{found}"), e.g. text/csv',
+    shown=60,
+)
+
+
+@dataclass(frozen=True)
+class ListRule:
+    """A value that must be a word of a published list: the words, what one is called, the
+    list's URL and the finding's code."""
+
+    words: tuple[str, ...]
+    what: str
+    url: str
+    code: str
+    known: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", frozenset(self.words))
 
 
 class Checker(FindingCollector):
@@ -158,46 +215,40 @@ class Checker(FindingCollector):
                 allowed=", ".join(f'"{value}"' for value in allowed),
             )
 
+    def conforms(self, rule: FormatRule, key: str, value: str) -> bool:
+        """Whether `value` passes `rule`; an error finding at `key` when it does not."""
+        if rule.test(value):
+            return True
+        found = value[: rule.shown]
+        self.error(key, rule.message.format(field=_leaf(key), found=found), rule.code, found=found)
+        return False
+
+    def listed(self, rule: ListRule, key: str, value: str) -> None:
+        """An error at `key` when `value` is not a word of `rule`'s list (with the closest)."""
+        if value in rule.known:
+            return
+        self.error(
+            key,
+            f'{_leaf(key)} must be a valid {rule.what} (see {rule.url}): "{clip(value)}" is not '
+            f"in the list.{did_you_mean(value, rule.words)}",
+            rule.code,
+            **suggested(value, rule.words),
+            found=clip(value),
+            list=rule.url,
+        )
+
     def http_url(self, key: str, value: str) -> None:
-        if not formats.is_http_url(value):
-            self.error(
-                key,
-                f'{_leaf(key)} must be an HTTP URL: "{value[:80]}" is not an absolute '
-                "http:// or https:// address",
-                "not_http_url",
-                found=value[:80],
-            )
+        self.conforms(HTTP_URL, key, value)
 
     def date(self, key: str, value: str) -> None:
-        if not formats.is_date(value):
-            self.error(
-                key,
-                f"{_leaf(key)} must be a date with format 'YYYY-MM-DD' (found \"{value[:40]}\"), "
-                'for example "2024-03-31"',
-                "not_date",
-                found=value[:40],
-            )
+        self.conforms(DATE, key, value)
 
     def email(self, key: str, value: str | None) -> None:
-        if value and not formats.is_email(value):
-            self.error(
-                key,
-                f'{_leaf(key)} must be a valid email address (found "{value[:80]}")',
-                "not_email",
-                found=value[:80],
-            )
+        if value:
+            self.conforms(EMAIL, key, value)
 
     def organisation_uri(self, key: str, value: str) -> None:
-        if not formats.is_absolute_uri(value) or (
-            value.lower().startswith("urn:") and not formats.is_urn(value)
-        ):
-            self.error(
-                key,
-                f"{_leaf(key)} is not a valid URI: use a URL (https://…) or a URN "
-                f'(urn:<namespace>:<id>, e.g. urn:x-italian-pa:<codiceIPA>); found "{value[:80]}"',
-                "not_uri",
-                found=value[:80],
-            )
+        if not self.conforms(URI, key, value):
             return
         scheme, _, rest = value.partition(":")
         if scheme.lower() == "urn":

@@ -12,7 +12,16 @@ from typing import Any
 
 from schemas.publiccode import formats
 from schemas.publiccode.bcp47 import country_codes, is_valid_tag
-from schemas.publiccode.checker import Checker, did_you_mean, quoted_list, suggested, tag_hint
+from schemas.publiccode.checker import (
+    MIME_TYPE,
+    URL,
+    Checker,
+    ListRule,
+    did_you_mean,
+    quoted_list,
+    suggested,
+    tag_hint,
+)
 from schemas.publiccode.formats import clip
 from schemas.publiccode.positions import lang_path
 from schemas.publiccode.vocabularies import (
@@ -29,8 +38,8 @@ from schemas.publiccode.vocabularies import (
     SUPPORTS_ALIASES,
 )
 
-_CATEGORY_SET = frozenset(CATEGORIES)
-_SCOPE_SET = frozenset(SCOPES)
+CATEGORY = ListRule(CATEGORIES, "category", CATEGORIES_URL, "unknown_category")
+SCOPE = ListRule(SCOPES, "scope", SCOPES_URL, "unknown_scope")
 
 
 class Rules(Checker):
@@ -51,14 +60,7 @@ class Rules(Checker):
         if "landingURL" in view:
             self.http_url("landingURL", view["landingURL"])
         for index, based in enumerate(view.get("isBasedOn") or []):
-            if not formats.is_url(based):
-                key = f"isBasedOn[{index}]"
-                self.error(
-                    key,
-                    f'{key} must be a valid URL: "{based[:80]}" is not an absolute URL',
-                    "not_url",
-                    found=based[:80],
-                )
+            self.conforms(URL, f"isBasedOn[{index}]", based)
         if "releaseDate" in view:
             self.date("releaseDate", view["releaseDate"])
         if "organisation" in view:
@@ -70,27 +72,10 @@ class Rules(Checker):
                 self.organisation_uri("organisation.uri", uri)
         for name in ("inputTypes", "outputTypes"):
             for index, mime in enumerate(view.get(name) or []):
-                if not formats.is_mime_type(mime):
-                    key = f"{name}[{index}]"
-                    self.error(
-                        key,
-                        f'{key} is not a valid MIME type (found "{mime[:60]}"), e.g. text/csv',
-                        "not_mime_type",
-                        found=mime[:60],
-                    )
+                self.conforms(MIME_TYPE, f"{name}[{index}]", mime)
         self.non_empty(view, "", "platforms", "a list of platforms, e.g. - web")
         for index, category in enumerate(view.get("categories") or []):
-            if category not in _CATEGORY_SET:
-                key = f"categories[{index}]"
-                self.error(
-                    key,
-                    f"{key} must be a valid category (see {CATEGORIES_URL}): "
-                    f'"{clip(category)}" is not in the list.{did_you_mean(category, CATEGORIES)}',
-                    "unknown_category",
-                    **suggested(category, CATEGORIES),
-                    found=clip(category),
-                    list=CATEGORIES_URL,
-                )
+            self.listed(CATEGORY, f"categories[{index}]", category)
         for index, funder in enumerate(view.get("fundedBy") or []):
             path = f"fundedBy[{index}]"
             uri = self.required(funder, path, "uri", "the funder's URI (a URL or a URN)")
@@ -150,17 +135,7 @@ class Rules(Checker):
 
     def audience(self, audience: dict[str, Any]) -> None:
         for index, scope in enumerate(audience.get("scope") or []):
-            if scope not in _SCOPE_SET:
-                key = f"intendedAudience.scope[{index}]"
-                self.error(
-                    key,
-                    f'scope[{index}] must be a valid scope (see {SCOPES_URL}): "{clip(scope)}" is '
-                    f"not in the list.{did_you_mean(scope, SCOPES)}",
-                    "unknown_scope",
-                    **suggested(scope, SCOPES),
-                    found=clip(scope),
-                    list=SCOPES_URL,
-                )
+            self.listed(SCOPE, f"intendedAudience.scope[{index}]", scope)
         countries = country_codes()
         for name in ("countries", "unsupportedCountries"):
             for index, code in enumerate(audience.get(name) or []):
