@@ -44,14 +44,18 @@ def github_without_token(registration: ForgeRegistration, environ: dict[str, str
 
 
 def seed_default_registry(store: Any) -> list[ForgeRegistration]:
-    """Register the bundled default forges when none is registered; return what was added."""
-    from crawler.default_registry import default_registrations
+    """Register the bundled default forges when none is registered; return what was added.
+
+    What GitHub's government list says of their organisations (public bodies of Germany) is
+    kept with them, as ``forges import`` keeps a registry's organisations."""
+    from crawler.default_registry import default_organisations, default_registrations
 
     if store.list_forges():
         return []
     added = default_registrations()
     for registration in added:
         store.add_forge(registration)
+    store.save_registry_organisations(default_organisations())
     return added
 
 

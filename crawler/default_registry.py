@@ -18,7 +18,9 @@ import yaml
 
 from crawler.registration import build_registration
 from crawler.registries import dump_forges_yaml, parse_registry
+from crawler.registry_organisations import github_government
 from schemas.forge import ForgeRegistration
+from schemas.organisation import RegistryOrganisation
 
 GERMAN_SECTIONS = ("Germany",)
 SOURCE = "github/government.github.com @ 1d5af7e6, _data/governments.yml, section Germany"
@@ -55,6 +57,19 @@ def default_registry_text() -> str:
 def default_registrations() -> list[ForgeRegistration]:
     """The registrations of the bundled default registry."""
     return parse_registry(default_registry_text(), source="default_forges.yml").registrations
+
+
+def default_organisations() -> list[RegistryOrganisation]:
+    """What GitHub's government list says of the default registry's GitHub organisations: each
+    is a public body of Germany (section ``Germany``), as ``forges import governments.yml``
+    would keep it, so their records are not left with kind ``unknown``."""
+    logins = [
+        login
+        for registration in default_registrations()
+        if registration.kind == "github"
+        for login in registration.orgs
+    ]
+    return github_government({GERMAN_SECTIONS[0]: logins}, "default_forges.yml")
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintainer's command, see the module docstring

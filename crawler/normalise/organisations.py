@@ -13,6 +13,12 @@ For one repository (`resolve`), in order:
 4. else the forge's profile of the owner: a group or organisation (named by its profile, else
    by its path), or a user namespace — kind ``person``, no name, never shown as an organisation.
 
+The kind follows the same sources, conservatively (``docs/organisations.md``): a registry's kind
+(public body, or project for the lists' project sections); ``public_body`` for an organisation
+named by a registry identifier (TOOI, ``ld.admin.ch``, iPA, service-public.fr, OIN), declared or
+adopted; ``person`` for a user namespace; otherwise ``unknown`` — never guessed from a name, a
+description or the forge it is on.
+
 The organisation's name follows its strongest source: registry > publiccode > forge profile.
 `organisation_entities` builds the `OrganisationEntity` of each organisation the records name,
 every field with its source. Pure: no I/O.
@@ -92,8 +98,15 @@ class OrganisationDirectory:
         return cls(accounts, identified, dict(account_hints or {}))
 
     def account(self, owner: str) -> RegistryOrganisation | None:
-        """The registry organisation of account `owner`, or of its whole forge host."""
-        return self.accounts.get(owner) or self.accounts.get(owner.split("/", 1)[0])
+        """The registry organisation of account `owner`, else of its nearest parent group
+        (``host/city/it`` belongs to the organisation a registry names for ``host/city``: a
+        GitLab subgroup is its parent group's), else of its whole forge host."""
+        path = owner
+        while True:
+            found = self.accounts.get(path)
+            if found is not None or "/" not in path:
+                return found
+            path = path.rsplit("/", 1)[0]
 
 
 def _merge(first: RegistryOrganisation, other: RegistryOrganisation) -> RegistryOrganisation:
@@ -155,13 +168,19 @@ def registry_id(entry: RegistryOrganisation) -> str:
     return name_id(entry.name or entry.source)
 
 
+def kind_of_id(oid: str) -> OrganisationKind:
+    """The kind an organisation id alone tells: a registry identifier (TOOI, ``ld.admin.ch``,
+    iPA, service-public.fr, OIN) names a public body; any other id (a name, an account, an
+    arbitrary URI) tells nothing, ``unknown``."""
+    return "public_body" if oid.split(":", 1)[0] in _REGISTRY_KINDS else "unknown"
+
+
 def declared_id(declared: Organisation) -> tuple[str, OrganisationKind] | None:
     """Id and kind of a declared organisation: by its URI (a registry identifier makes it a
-    public body), else by its name; None when it has neither."""
+    public body, `kind_of_id`), else by its name; None when it has neither."""
     if declared.uri:
-        scheme, value = identifier_of_uri(declared.uri)
-        kind: OrganisationKind = "public_body" if scheme in _REGISTRY_KINDS else "unknown"
-        return organisation_id(scheme, value), kind
+        oid = organisation_id(*identifier_of_uri(declared.uri))
+        return oid, kind_of_id(oid)
     if declared.name:
         return name_id(declared.name), "unknown"
     return None
@@ -226,7 +245,7 @@ def resolve(
         return Organisation(
             id=hinted,
             name=entry.name if entry else None,
-            kind=entry.kind if entry else "unknown",
+            kind=entry.kind if entry else kind_of_id(hinted),
             source="publiccode",
         )
     if owner is None:
@@ -286,7 +305,7 @@ def adopt_organisation(
         organisation = Organisation(
             id=hints[owner],
             name=entry.name if entry else None,
-            kind=entry.kind if entry else "unknown",
+            kind=entry.kind if entry else kind_of_id(hints[owner]),
             source="publiccode",
         )
         return record.model_copy(update={"organisation": organisation})

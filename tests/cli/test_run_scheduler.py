@@ -147,3 +147,16 @@ def test_a_run_without_the_lease_never_crawls(store: Store) -> None:
     assert not forge.called
     assert [] == store.crawl_runs("lab")
     assert said[0].startswith("another host pid 7 runs the scheduler")
+
+
+def test_default_registry_organisations_are_public_bodies(store: Store) -> None:
+    """The default GitHub organisations come with what GitHub's government list says of them:
+    public bodies of Germany, so their records are not of kind ``unknown``."""
+    from crawler.normalise.organisations import OrganisationDirectory
+
+    seed_default_registry(store)
+    directory = OrganisationDirectory.from_registry(store.registry_organisations())
+    entry = directory.account("github.com/digitalservicebund")
+    assert entry is not None
+    assert ("public_body", "DE", "Germany") == (entry.kind, entry.country, entry.level)
+    assert directory.account("github.com/some-company") is None

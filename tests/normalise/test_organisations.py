@@ -264,3 +264,80 @@ def test_identifiers_of_uris() -> None:
     ]
     assert "ld_admin_ch:office:i.1.5" == organisation_id("ld_admin_ch", "office/i.1.5")
     assert organisation_id("uri", "https://example.org/a b").startswith("uri:")
+
+
+def test_a_subgroup_belongs_to_the_organisation_a_registry_names_for_its_parent() -> None:
+    """A registry naming the GitLab group ``city`` gives its subgroup ``city/it`` the same
+    organisation and the registry's kind (was: an ``unknown`` organisation of its own)."""
+    entry = RegistryOrganisation(
+        source="codegouvfr:comptes-organismes-publics.yml",
+        accounts=[account_id("gitlab.example.org", "city")],
+        identifiers=[("pso_id", "db2b74d4-0000-4000-8000-000000000001")],
+        country="FR",
+    )
+    group = {"fullPath": "city/it", "name": "IT office", "parent": {"fullPath": "city"}}
+    records, [entity] = federated_catalogue(
+        [
+            snapshot(
+                "https://gitlab.example.org/city/it/tool",
+                forge="lab",
+                payload=_gitlab_node(group, "city/it", "tool"),
+            )
+        ],
+        [GITLAB],
+        OrganisationDirectory.from_registry([entry]),
+    )
+    assert records[0].organisation is not None
+    assert ("pso_id:db2b74d4-0000-4000-8000-000000000001", "public_body", "registry") == (
+        records[0].organisation.id,
+        records[0].organisation.kind,
+        entity.sources["kind"].kind,
+    )
+    assert "public_body" == entity.kind
+
+
+def test_an_account_adopting_a_registry_identifier_is_a_public_body() -> None:
+    """An undeclared repository of an account whose other repository declares a TOOI URI
+    joins that organisation with its kind, public_body (was: ``unknown``)."""
+    declared_url = "https://github.com/Amsterdam/app"
+    text = _declared(
+        "App", declared_url, f"organisation:\n  name: City of Amsterdam\n  uri: {TOOI}\n"
+    )
+    records, [entity] = federated_catalogue(
+        [
+            snapshot(declared_url, forge="hub", payload=_github_node(ORG), publiccode=text),
+            snapshot(
+                "https://github.com/Amsterdam/other",
+                forge="hub",
+                payload=_github_node(ORG, "other"),
+            ),
+        ],
+        [GITHUB],
+    )
+    assert {("tooi:gm0363", "public_body")} == {
+        (r.organisation.id, r.organisation.kind) for r in records if r.organisation
+    }
+    assert "public_body" == entity.kind
+
+
+def test_a_name_alone_never_makes_a_public_body() -> None:
+    """The conservative rule: an organisation known only by a forge profile or a declared name
+    stays ``unknown``, however official its name sounds."""
+    profile = {**ORG, "login": "stadt-muenchen", "name": "Landeshauptstadt München"}
+    named_url = "https://github.com/stadt-muenchen/named"
+    text = _declared("Named", named_url, "organisation:\n  name: Landeshauptstadt München\n")
+    records, entities = federated_catalogue(
+        [
+            snapshot(
+                "https://github.com/stadt-muenchen/app",
+                forge="hub",
+                payload=_github_node(profile),
+            ),
+            snapshot(
+                named_url, forge="hub", payload=_github_node(profile, "named"), publiccode=text
+            ),
+        ],
+        [GITHUB],
+    )
+    assert {"unknown"} == {r.organisation.kind for r in records if r.organisation}
+    assert {"unknown"} == {entity.kind for entity in entities}
