@@ -212,7 +212,21 @@ class FakeGitLab(FakeForge):
         return _json({"message": "404 Not Found"}, 404)
 
     def rest_item(self, repo: FakeRepo) -> dict[str, Any]:
-        """A REST project object (the "simple" field set plus what a full one adds)."""
+        """A REST project object (the "simple" field set plus what a full one adds): a fork's
+        carries ``forked_from_project`` (a basic project object of its parent), as GitLab's
+        project entity does for a parent the caller may read."""
+        item = self._rest_fields(repo)
+        if repo.fork_of:
+            parent_path = repo.fork_of.split("://", 1)[-1].split("/", 1)[-1]
+            item["forked_from_project"] = {
+                "id": 10_000 + repo.id,
+                "name": parent_path.rsplit("/", 1)[-1],
+                "path_with_namespace": parent_path,
+                "web_url": repo.fork_of,
+            }
+        return item
+
+    def _rest_fields(self, repo: FakeRepo) -> dict[str, Any]:
         return {
             "id": repo.id,
             "name": repo.name,

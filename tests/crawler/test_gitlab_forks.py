@@ -87,3 +87,27 @@ def test_a_gitlab_without_forked_from_is_crawled_without_it(fake_time: FakeTime)
     assert all(s.payload["repository"] is not None for s in sink.snapshots.values())
     with_field = _records(_fake(), fake_time)[1]
     assert with_field.requests + 1 == report.requests
+
+
+def test_gitlab_forks_are_told_through_rest_too(fake_time: FakeTime) -> None:
+    """Without GraphQL the REST listing's ``forked_from_project`` tells the forks and their
+    parent as ``forkedFrom`` does, so the fork by another organisation is reuse there too."""
+    fake = _fake()
+    records, _report = _records(fake, fake_time, prefer_rest=True, facts=False)
+    assert (0, 1) == (fake.paths["/api/graphql"], fake.paths["/api/v4/projects"])
+    by_path = {r.id.split("/", 1)[1]: r for r in records}
+    parent = f"{HOST}/stadt-a/widgets"
+    assert (False, None) == (
+        by_path["stadt-a/widgets"].repository.is_fork,
+        by_path["stadt-a/widgets"].relations.fork_of,
+    )
+    for path in ("kreis-c/widgets", "stadt-a/widgets-test"):
+        record = by_path[path]
+        assert record.repository.is_fork, path
+        assert record.relations.fork_of is not None, path
+        assert parent == record.relations.fork_of.split("://", 1)[-1].rstrip("/"), path
+    links = links_among({record.id: record for record in records}, [parent])
+    assert {
+        (f"{HOST}/kreis-c/widgets", "fork_of"): False,
+        (f"{HOST}/stadt-a/widgets-test", "fork_of"): True,
+    } == {(link.user_id, link.kind): link.internal for link in links if link.software_id == parent}
