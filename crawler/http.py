@@ -44,6 +44,12 @@ GIVE_UP_AFTER_TIMEOUTS = 3
 One timeout may be a GraphQL batch too large (the crawler halves it); a second at the halved
 batch says the forge is slow, not the query; the third ends the crawl at its checkpoint, rather
 than halving on to a batch of 1 and retrying each request until the deadline (30 min)."""
+SLOW_GATEWAY_SECONDS = 5.0
+"""A 502 counts as an answer that did not come in time (towards `GIVE_UP_AFTER_TIMEOUTS`) only
+after this long: a gateway giving up on a slow forge (GitLab's proxy after its worker timeout,
+GitHub's GraphQL after 10 s) answers 502 late, a forge that is down or failing answers it at
+once, and that is its error, reported as such (``crawl.unreachable``, "HTTP 502"). A 504 says
+"timeout" by name and always counts."""
 _COMPLEXITY_WORDS = (
     "complexity",
     "too many",
@@ -128,8 +134,9 @@ class ForgeClient:
         attempts: ordinary failures before a request is given up.
         deadline: the forge's crawl deadline (`crawler.deadline`), checked before every attempt.
         on_notice: told at once what the client waits for when an answer does not come.
-        give_up_after: answers in a row that do not come in time (client timeout, 502, 504)
-            after which `ForgeUnresponsiveError` ends the forge's crawl (None: never).
+        give_up_after: answers in a row that do not come in time (client timeout, 504, a 502
+            after `SLOW_GATEWAY_SECONDS`) after which `ForgeUnresponsiveError` ends the forge's
+            crawl (None: never).
     """
 
     def __init__(
@@ -222,6 +229,7 @@ class ForgeClient:
                 timeout = httpx.Timeout(max(self.deadline.left(), 1.0))
         async with self.governor.semaphore:
             self.requests += 1
+            sent_at = self.governor.clock()
             try:
                 response = await self.http.request(
                     method,
@@ -244,7 +252,8 @@ class ForgeClient:
                 ) from error
         status = response.status_code
         shown = str(response.request.url.copy_with(query=None)) if response.request else url
-        if status in (502, 504):
+        slow = self.governor.clock() - sent_at >= SLOW_GATEWAY_SECONDS
+        if status == 504 or (status == 502 and slow):
             self._timed_out(shown, None)
         else:
             self.timeouts_in_row = 0

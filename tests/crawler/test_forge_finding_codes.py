@@ -58,3 +58,32 @@ def test_every_forge_finding_code_is_worded_in_german() -> None:
     codes = {code for _kind, code in FORGE_FINDING_CODES}
     codes |= {"crawl.failed", "crawl.token", "crawl.page_skipped", "crawl.unexpected"}
     assert set() == codes - set(finding_catalogue("de"))
+
+
+def test_a_quick_502_is_the_forge_s_error_not_unresponsiveness(
+    tmp_path: Path, fake_time: FakeTime
+) -> None:
+    """A 502 answered at once (no time passes on the fake clock) says the forge is failing,
+    not slow: the finding is the forge's own error (``crawl.unreachable``, HTTP 502), not
+    ``crawl.unresponsive`` ("answers did not come in time")."""
+    findings = _crawl_failing(tmp_path, fake_time, 502)
+    assert {"crawl.unreachable"} == {finding.code for finding in findings}
+    assert all("HTTP 502" in str(finding.params["error"]) for finding in findings)
+    assert not any("did not come" in finding.message for finding in findings)
+
+
+def test_slow_502s_in_a_row_are_unresponsiveness(tmp_path: Path, fake_time: FakeTime) -> None:
+    """A 502 that comes after a long wait is a gateway giving up on a slow forge: three in a row
+    end the crawl as ``crawl.unresponsive``."""
+
+    def slow_502(_request: httpx.Request) -> httpx.Response:
+        fake_time.now += 60  # a proxy in front of the forge gave up after a minute
+        return httpx.Response(502, json={"message": "502 Bad Gateway"})
+
+    registration = ForgeRegistration(name="lab", kind="gitlab", url=f"https://{HOST}")
+    fake = FakeGitLab(HOST, make_repos(5, owners=1, facts=False), fail=slow_502)
+    with create_store(f"sqlite:///{tmp_path / 'slow.db'}") as store:
+        store.add_forge(registration)
+        report = crawl(fake, registration, store, fake_time)  # type: ignore[arg-type]
+    assert "crawl.unresponsive" in {finding.code for finding in report.findings}
+    assert 3 == fake.counts["POST"] + fake.counts["GET"]
