@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -221,16 +221,26 @@ def request_job(connection: Connection, forge: str, now: datetime) -> int:
     return int(result.scalar_one())
 
 
+RUNNERLESS_GRACE = timedelta(minutes=10)
+"""How long a running job claimed without a runner (before migration 0012, or by a caller that
+holds no lease) is given before it counts as orphaned: its claimant may still be at work, and
+no lease tells whether it lives."""
+
+
 def close_orphaned_jobs(connection: Connection, now: datetime) -> list[int]:
-    """Close the jobs left ``running`` by a process that died (SIGKILL, a lost host) as
-    ``failed``; returns their ids.
+    """Settle the jobs left ``running`` by a process that died (SIGKILL, a lost host); returns
+    their ids.
 
     Jobs run only under a lease (`indexer.store.leases`, renewed while the runner lives): a
     running job whose runner holds no unexpired lease any more — it expired, or another process
-    took it over — has no one left to finish it. A job without a runner (claimed before
-    migration 0012) counts as orphaned when no lease is held at all. The forge's crawl runs
-    still open since the job started are closed as ``interrupted`` (their checkpoints stay, so
-    the next crawl of the forge resumes where the killed one stopped).
+    took it over — has no one left to finish it. A job without a runner counts as orphaned only
+    when no lease is held at all and it has been running for `RUNNERLESS_GRACE`.
+
+    An orphaned job that started a crawl of its forge is closed as ``failed``, and the forge's
+    crawl runs still open since the job started as ``interrupted`` (their checkpoints stay, so
+    the next crawl of the forge resumes where the killed one stopped). One that never started a
+    crawl (its runner died between the claim and the crawl) did not fail: it is queued again,
+    for the next runner to carry out.
     """
     running = connection.execute(
         select(CrawlJobRow.id, CrawlJobRow.forge, CrawlJobRow.started_at, CrawlJobRow.runner)
@@ -240,14 +250,29 @@ def close_orphaned_jobs(connection: Connection, now: datetime) -> list[int]:
     if not running:
         return []
     alive = set(connection.scalars(select(LeaseRow.holder).where(LeaseRow.expires_at > now)))
-    orphaned = [job for job in running if (job.runner not in alive if job.runner else not alive)]
-    for job in orphaned:
+
+    def orphaned(job: Any) -> bool:
+        if job.runner:
+            return job.runner not in alive
+        started = job.started_at
+        return not alive and (started is None or now - started >= RUNNERLESS_GRACE)
+
+    settled = [job for job in running if orphaned(job)]
+    for job in settled:
+        crawled = job.started_at is not None and _crawl_started_since(
+            connection, job.forge, job.started_at
+        )
+        values: dict[str, Any] = (
+            {"status": "failed", "finished_at": now}
+            if crawled
+            else {"status": "queued", "started_at": None, "runner": None}
+        )
         connection.execute(
             update(CrawlJobRow)
             .where(CrawlJobRow.id == job.id, CrawlJobRow.status == "running")
-            .values(status="failed", finished_at=now)
+            .values(**values)
         )
-        if job.started_at is not None:
+        if crawled:
             connection.execute(
                 update(CrawlRunRow)
                 .where(
@@ -257,7 +282,19 @@ def close_orphaned_jobs(connection: Connection, now: datetime) -> list[int]:
                 )
                 .values(status="interrupted")
             )
-    return [job.id for job in orphaned]
+    return [job.id for job in settled]
+
+
+def _crawl_started_since(connection: Connection, forge: str, since: datetime) -> bool:
+    """Whether a crawl run of `forge` started at or after `since`."""
+    return (
+        connection.scalar(
+            select(CrawlRunRow.id)
+            .where(CrawlRunRow.forge == forge, CrawlRunRow.started_at >= since)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def claim_next_job(

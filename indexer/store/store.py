@@ -512,8 +512,9 @@ class Store(ReuseStoreMethods, EventStoreMethods, WebhookStoreMethods, ForgeIssu
             return crawl_state.claim_next_job(connection, moment, runner)
 
     def close_orphaned_crawl_jobs(self, *, now: datetime | None = None) -> list[int]:
-        """Close as failed the running jobs whose runner holds no lease any more (it was
-        killed); their forges' open crawl runs become interrupted. Returns the job ids."""
+        """Settle the running jobs whose runner holds no lease any more (it was killed): one
+        that started a crawl fails, and its forge's open crawl runs become interrupted; one
+        that never started a crawl is queued again. Returns the job ids."""
         return self._write(crawl_state.close_orphaned_jobs, self._now(now))
 
     def finish_crawl_job(self, job_id: int, status: str, *, now: datetime | None = None) -> None:

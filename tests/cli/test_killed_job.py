@@ -21,6 +21,7 @@ from cli.job_runner import JobRunner
 from cli.scheduler_lease import LEASE, LEASE_SECONDS
 from indexer.search.factory import create_search_backend
 from indexer.store import create_store
+from indexer.store.crawl_state import RUNNERLESS_GRACE
 from schemas.forge import ForgeRegistration
 from schemas.settings import Settings
 from tests.crawler.conftest import public_resolver
@@ -30,6 +31,7 @@ LAB = ForgeRegistration(name="lab", kind="gitlab", url="https://gitlab.example.o
 CHILD = """
 import sys, time
 from indexer.store import create_store
+from indexer.store.crawl_state import RUNNERLESS_GRACE
 store = create_store(sys.argv[1])
 store.acquire_lease("scheduler", "doomed pid 1", seconds=60)
 job = store.next_crawl_job(runner="doomed pid 1")
@@ -84,6 +86,7 @@ def test_the_next_claim_closes_a_job_whose_lease_was_taken_over(tmp_path: Path) 
         first = store.request_crawl("lab")
         store.acquire_lease(LEASE, "old", seconds=60)
         store.next_crawl_job(runner="old")
+        store.start_crawl_run("lab", full=False)  # it was crawling when it lost its lease
         clock["now"] += timedelta(seconds=61)
         store.acquire_lease(LEASE, "new", seconds=60)
         second = store.request_crawl("lab")
@@ -92,3 +95,44 @@ def test_the_next_claim_closes_a_job_whose_lease_was_taken_over(tmp_path: Path) 
         assert ["running", "failed"] == [job.status for job in store.crawl_jobs("lab")]
         assert [] == store.close_orphaned_crawl_jobs()
         assert first != second
+
+
+def test_a_job_whose_runner_died_before_crawling_is_queued_again(tmp_path: Path) -> None:
+    """Claimed, then the runner's lease lapses before it started a crawl: the job never ran,
+    so it is queued again (not failed) and the next claim carries it out."""
+    clock = {"now": datetime(2026, 12, 3, tzinfo=UTC)}
+    with create_store(f"sqlite:///{tmp_path / 'jobs.db'}", clock=lambda: clock["now"]) as store:
+        store.add_forge(LAB)
+        job = store.request_crawl("lab")
+        store.acquire_lease(LEASE, "gone", seconds=60)
+        store.next_crawl_job(runner="gone")
+        clock["now"] += timedelta(seconds=61)
+        assert [job] == store.close_orphaned_crawl_jobs()
+        queued = store.get_crawl_job(job)
+        assert queued is not None
+        assert ("queued", None, None) == (queued.status, queued.started_at, queued.finished_at)
+        store.acquire_lease(LEASE, "next", seconds=60)
+        claimed = store.next_crawl_job(runner="next")
+        assert claimed is not None and (job, "running") == (claimed.id, claimed.status)
+        assert [] == store.crawl_runs("lab")
+
+
+def test_a_job_claimed_without_a_runner_is_given_time(tmp_path: Path) -> None:
+    """A job claimed without a runner (no lease tells whether its claimant lives) is not taken
+    for orphaned at the next poll; only after `RUNNERLESS_GRACE` with no lease held at all,
+    and then, having started a crawl, it fails and its run is interrupted."""
+    clock = {"now": datetime(2026, 12, 3, tzinfo=UTC)}
+    with create_store(f"sqlite:///{tmp_path / 'jobs.db'}", clock=lambda: clock["now"]) as store:
+        store.add_forge(LAB)
+        job = store.request_crawl("lab")
+        assert store.next_crawl_job() is not None
+        store.start_crawl_run("lab", full=False)
+        clock["now"] += timedelta(seconds=30)
+        assert [] == store.close_orphaned_crawl_jobs()
+        running = store.get_crawl_job(job)
+        assert running is not None and "running" == running.status
+        clock["now"] += RUNNERLESS_GRACE
+        assert [job] == store.close_orphaned_crawl_jobs()
+        failed = store.get_crawl_job(job)
+        assert failed is not None and "failed" == failed.status
+        assert ["interrupted"] == [run.status for run in store.crawl_runs("lab")]

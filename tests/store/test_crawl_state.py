@@ -114,7 +114,7 @@ def test_crawl_jobs_are_queued_claimed_once_and_finished(forge_store: Store) -> 
     claimed = forge_store.next_crawl_job(now=at(3))
     assert claimed is not None
     assert (job, "running", at(3)) == (claimed.id, claimed.status, claimed.started_at)
-    assert None is forge_store.next_crawl_job()
+    assert None is forge_store.next_crawl_job(now=at(4))
     forge_store.finish_crawl_job(job, "succeeded", now=at(4))
     finished = forge_store.get_crawl_job(job)
     assert finished is not None and ("succeeded", at(4)) == (finished.status, finished.finished_at)
