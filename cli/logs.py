@@ -65,5 +65,7 @@ def configure_logging(log_format: Literal["text", "json"] = "text", *, quiet: bo
     handler._codereuse = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.WARNING if quiet else logging.INFO)
-    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+    # alembic.runtime.plugins says "setup plugin …" seven times when alembic is first imported,
+    # which is in every server worker at start.
+    for noisy in ("httpx", "httpcore", "uvicorn.access", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from cli.logs import JsonFormatter, RedactingFilter, redact
 # Token-shaped fakes, assembled so no token-looking literal sits in the repository.
 FAKE_GITHUB_TOKEN = "ghp" + "_" + "a1b2c3d4e5" * 4
 FAKE_GITLAB_TOKEN = "glpat" + "-" + "f6g7h8i9j0" * 2
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_redact_masks_token_shapes_and_credentials() -> None:
@@ -68,3 +72,25 @@ def test_json_log_format_turns_status_lines_into_json(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines, result.stderr
     assert all(isinstance(json.loads(line), dict) for line in lines)
+
+
+def test_importing_alembic_in_a_worker_logs_no_plugin_setup() -> None:
+    """A process that configured our logging and then opens the store (as every server worker
+    does at start) shows none of alembic's seven "setup plugin" INFO lines."""
+    script = (
+        "from cli.logs import configure_logging\n"
+        "configure_logging('text')\n"
+        "import logging, indexer.store.engine\n"
+        "logging.getLogger('codereuse.test').info('worker started')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "worker started" in done.stderr
+    assert "setup plugin" not in done.stderr
