@@ -67,11 +67,7 @@ def test_organisations_of_the_same_name_are_told_apart_by_id() -> None:
     goes by organisation id, so the namesake's software is offered."""
     records = _catalogue()
     namesake = records[1].model_copy(
-        update={
-            "organisation": records[1].organisation.model_copy(
-                update={"name": "Stadt A"}
-            )
-        }
+        update={"organisation": records[1].organisation.model_copy(update={"name": "Stadt A"})}
     )
     assert namesake.organisation.id != records[0].organisation.id
     found = _index([records[0], namesake, *records[2:]]).similar(
