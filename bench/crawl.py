@@ -46,7 +46,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -57,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cli.pipeline import federate_all
 from crawler.kinds import api_locations
 from crawler.run import CrawlOptions, crawl_forges
+from crawler.spec import ApiLocations
 from indexer.store import create_store
 from schemas.forge import ForgeRegistration
 from tests.crawler.fakeforge import (
@@ -75,17 +75,10 @@ TEA = ForgeRegistration(name="tea", kind="gitea", url="https://gitea.bench.examp
 HUB_HOST = "github.bench.example"
 
 
-@dataclass
-class Where:
-    rest: str
-    graphql: str
-
-
-def locate(registration: ForgeRegistration) -> Where:
+def locate(registration: ForgeRegistration) -> ApiLocations:
     if registration.kind == "github":  # the fake serves github.com's layout at api.HOST
-        return Where(f"https://api.{HUB_HOST}", f"https://api.{HUB_HOST}/graphql")
-    where = api_locations(registration)
-    return Where(where.rest, where.graphql or "")
+        return ApiLocations(f"https://api.{HUB_HOST}", f"https://api.{HUB_HOST}/graphql")
+    return api_locations(registration)
 
 
 USERS = 10
@@ -277,7 +270,7 @@ def one_run(repos: int, naive_repos: int, latency: float) -> dict[str, float]:
     naive_lab = FakeGitLab("gitlab.bench.example", make_repos(naive_repos, owners=10))
     naive_hub = FakeGitHub(HUB_HOST, make_repos(naive_repos, owners=10))
     naive = {"gitlab.bench.example": naive_lab, f"api.{HUB_HOST}": naive_hub}
-    figures["naive_seconds"] = crawl(MemorySink(), [LAB, hub(10)], naive, latency, rest=True)  # type: ignore[dict-item]
+    figures["naive_seconds"] = crawl(MemorySink(), [LAB, hub(10)], naive, latency, rest=True)
     figures["naive_gitlab_per_1000"] = naive_lab.total * 1000 / naive_repos
     figures["naive_github_per_1000"] = naive_hub.total * 1000 / naive_repos
     return figures
