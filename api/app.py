@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from api.answers import shared_answers
 from api.cache import ChangeCache
 from api.deps import AppContext, CheckWebhookURL, RegisterForge
+from api.export_files import export_files
 from api.i18n import choose_language
 from api.metrics import Metrics
 from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
@@ -62,6 +63,10 @@ THREADS = 8
 """Threads per process running routes and export chunks (anyio's default is 40). The work is
 CPU-bound under the GIL, so more threads only contend for it, and each one grows the process's
 memory (a malloc arena, SQLite caches); more throughput comes from `serve --workers`."""
+EXPORT_BUDGET = 4
+"""Exports without words are kept in files beside a SQLite store (`api.export_files`) within this
+many times ``CODEREUSE_CACHE_MB``: the whole catalogue in four formats and the slices of the
+popular filter values, without crowding out the answers kept within the setting itself."""
 Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 API_DESCRIPTION = """\
 Search, read and export the codereuse catalogue of reusable public-sector software.
@@ -178,6 +183,7 @@ def create_app(
             shared_answers(store.engine.url, settings.cache_mb * 1024 * 1024),
         ),
         check_webhook_url=check_webhook_url,
+        exports=export_files(store.engine.url, EXPORT_BUDGET * settings.cache_mb * 1024 * 1024),
     )
     for module in (
         event_feeds,

@@ -99,6 +99,11 @@ class ChangeCache:
             (self.misses if found is None else self.hits)[_kind(key)] += 1
         return found
 
+    def count(self, key: Hashable, hit: bool) -> None:
+        """Count a lookup of `key` made elsewhere (`api.export_files`) as a hit or a miss."""
+        with self._lock:
+            (self.hits if hit else self.misses)[_kind(key)] += 1
+
     def counts(self) -> dict[str, tuple[int, int]]:
         """(hits, misses) by kind of answer since the start."""
         with self._lock:

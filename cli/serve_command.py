@@ -79,8 +79,12 @@ def build_app(database_url: str | None = None) -> FastAPI:
 
 def forget_kept_answers(settings: Settings, store: Any) -> None:
     """Empty the answers the store's servers keep (`api.answers`) before serving: they are
-    keyed by change position, which a store restored from a backup or replaced may repeat."""
+    keyed by change position, which a store restored from a backup or replaced may repeat.
+    The exports kept as files beside the store (`api.export_files`) go the same way."""
     from api.answers import shared_answers
+    from api.export_files import forget_exports
+
+    forget_exports(store.engine.url)
 
     answers = shared_answers(store.engine.url, settings.cache_mb * 1024 * 1024)
     if answers is not None:
@@ -176,6 +180,9 @@ def serve_http(app: Any, host: str, port: int, workers: int) -> None:
         "log_level": "warning" if ui.QUIET else "info",
         "proxy_headers": False,
         "server_header": False,
+        # No line per request: `cli.logs` keeps uvicorn.access quiet, but uvicorn's own logging
+        # set-up (single process) turned it back on and wrote one line per request to stderr.
+        "access_log": False,
     }
     if workers == 1:
         server = uvicorn.Server(uvicorn.Config(app, **common))

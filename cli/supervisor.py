@@ -36,6 +36,7 @@ def supervise(host: str, port: int, workers: int, log_level: str) -> None:
             log_level=log_level,
             proxy_headers=False,
             server_header=False,
+            access_log=False,  # as `cli.serve_command.serve_http`: no line per request
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
 

@@ -84,7 +84,8 @@ class Settings(BaseSettings):
         description="answers kept until the catalogue or the search index changes (searches, "
         "pages, feed, statistics, exports), in MB; in a file beside a SQLite store that all "
         "the server's processes share (codereuse.db-answers), else in each process's memory; "
-        "0 keeps none",
+        "exports without words beside a SQLite store as files (codereuse.db-exports/) within "
+        "four times this; 0 keeps none",
     )
     log_format: Literal["text", "json"] = Field(default="text", description="text or json logs")
     user_agent: str = Field(

@@ -10,8 +10,9 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from api.cache import change_position
-from api.deps import CacheDep, CatalogueQueryDep, SearchDep, StoreDep
+from api.cache import cache_header, change_position
+from api.deps import CatalogueQueryDep, ContextDep
+from api.export_files import read_parts
 from api.exports import EXPORT_FORMATS
 from api.problems import problem_responses
 from api.selection import select_for
@@ -47,9 +48,7 @@ def _started(chunks: Iterator[bytes]) -> Iterator[bytes]:
     },
 )
 def export(
-    store: StoreDep,
-    search: SearchDep,
-    cache: CacheDep,
+    context: ContextDep,
     query: CatalogueQueryDep,
     format: ExportFormatName = Query("csv", description="csv, json, ndjson or parquet"),
 ) -> StreamingResponse:
@@ -57,8 +56,10 @@ def export(
 
     Without ``q`` every matching record is exported; with ``q`` the ranked hits (up to 10,000).
     Without ``q`` the bytes depend only on the store, so they are kept per change position
-    (when they fit the cache) and later requests stream the kept bytes.
+    (beside a SQLite store in a file of their own, `api.export_files`; else in the kept
+    answers when they fit) and later requests stream the kept bytes.
     """
+    store, search, cache = context.store, context.search, context.cache
     # Refuse an unusable query now: once streaming has begun, no problem answer is possible.
     check_query(query.q)
     check_request(query.filters(), (), "relevance", 1, MAX_PER_PAGE, "en")
@@ -67,14 +68,28 @@ def export(
     store.check_integrity()
     chosen = EXPORT_FORMATS[format]
     stamp = datetime.now(UTC).strftime("%Y%m%d")
-    chunks = chosen.write(select_for(chosen, store, search, query))
+    headers = {
+        "Content-Disposition": f'attachment; filename="codereuse-{stamp}.{chosen.extension}"'
+    }
+
+    def produce() -> Iterator[bytes]:
+        return chosen.write(select_for(chosen, store, search, query))
+
     if not query.q:
         key = ("export", chosen.name, tuple(query.params()))
-        chunks = cache.stream(key, change_position(store), chunks)
-    return StreamingResponse(
-        _started(chunks),
-        media_type=chosen.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="codereuse-{stamp}.{chosen.extension}"'
-        },
-    )
+        position = change_position(store)
+        kept = None if context.exports is None else context.exports.open(key, position, produce)
+        if kept is not None:
+            file, hit = kept
+            cache.count(key, hit)
+            return StreamingResponse(
+                read_parts(file),
+                media_type=chosen.media_type,
+                headers={**headers, **cache_header(hit)},
+            )
+        return StreamingResponse(
+            _started(cache.stream(key, position, produce())),
+            media_type=chosen.media_type,
+            headers=headers,
+        )
+    return StreamingResponse(_started(produce()), media_type=chosen.media_type, headers=headers)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from api.cache import ChangeCache, catalogue_version
+from api.cache import ChangeCache, cache_header, catalogue_version
 from api.charts import CHART_POLICY
 from api.deps import CacheDep, ContextDep, PageLanguageDep, StoreDep
 from api.pages import error_page, render
@@ -40,14 +40,20 @@ def _figures(store: Store, cache: ChangeCache) -> tuple[CatalogueStats, Catalogu
 
 
 def _page(store: Store, cache: ChangeCache, language: str) -> StatsPage:
-    stats, timeline = _figures(store, cache)
-    page: StatsPage = cache.compute(
+    return _kept_page(store, cache, language)[0]
+
+
+def _kept_page(store: Store, cache: ChangeCache, language: str) -> tuple[StatsPage, bool]:
+    """The statistics page's figures in `language`, and whether they were kept already."""
+    version = catalogue_version(store)
+    page: StatsPage
+    page, hit = cache.lookup(
         ("stats-page", language),
-        catalogue_version(store),
-        lambda: stats_page(stats, timeline, language),
+        version,
+        lambda: stats_page(*_figures(store, cache), language),
         lambda _: FIGURES_BYTES,
     )
-    return page
+    return page, hit
 
 
 def _alt(page: StatsPage, name: str) -> str:
@@ -64,8 +70,10 @@ def statistics_page(
     cache: CacheDep,
     language: PageLanguageDep,
 ) -> HTMLResponse:
-    """Charts with their tables and CSV links: growth, sources, rankings, activity, crawls."""
-    page = _page(store, cache, language)
+    """Charts with their tables and CSV links: growth, sources, rankings, activity, crawls.
+
+    The figures are kept per catalogue state; ``X-Cache`` says whether they were (hit)."""
+    page, hit = _kept_page(store, cache, language)
     charts = [
         {
             "chart": page.charts[name],
@@ -75,13 +83,15 @@ def statistics_page(
         }
         for name in CHART_NAMES
     ]
-    return render(
+    response = render(
         context.templates,
         request,
         "stats.html",
         language,
         {"nav": "stats", "page": page, "charts": charts},
     )
+    response.headers.update(cache_header(hit))
+    return response
 
 
 def _chart(

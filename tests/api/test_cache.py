@@ -274,3 +274,15 @@ def test_statistics_are_kept_as_the_bytes_sent(client: AppClient, store: Store) 
         after.headers["x-cache"],
         after.json()["records"],
     )
+
+
+def test_the_statistics_page_says_whether_its_figures_were_kept(
+    client: AppClient, store: Store
+) -> None:
+    """``/stats`` carries X-Cache like the other kept answers: hit while the catalogue stays."""
+    first = client.get("/stats?lang=en")
+    again = client.get("/stats?lang=en")
+    assert ("miss", "hit") == (first.headers["x-cache"], again.headers["x-cache"])
+    assert first.text == again.text
+    store.upsert_records([make_record("https://gitlab.opencode.de/kreis/neu", "Neu")])
+    assert "miss" == client.get("/stats?lang=en").headers["x-cache"]

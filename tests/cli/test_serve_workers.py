@@ -69,3 +69,21 @@ def test_a_slow_starting_worker_is_not_killed(monkeypatch: pytest.MonkeyPatch) -
     supervisor.supervise("127.0.0.1", 8000, 2, "warning")
     serve_command.serve_http(object(), "127.0.0.1", 8000, 2)
     assert [30, 30] == seen
+
+
+def test_no_line_is_logged_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A single-process `serve`, its workers' supervisor and `run`'s workers write no access
+    line per request (uvicorn's own logging set-up turned it on for a single process)."""
+    import uvicorn
+
+    from cli import supervisor
+
+    seen: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(k["access_log"]))
+    monkeypatch.setattr(
+        uvicorn.Server, "run", lambda server, *a, **k: seen.append(server.config.access_log)
+    )
+    supervisor.supervise("127.0.0.1", 8000, 2, "info")
+    serve_command.serve_http(object(), "127.0.0.1", 8000, 2)
+    serve_command.serve_http(object(), "127.0.0.1", 8000, 1)
+    assert [False, False, False] == seen

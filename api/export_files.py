@@ -1,0 +1,208 @@
+"""Exports without words kept as files beside a SQLite store, one per request and change position.
+
+An export without ``q`` is a pure function of the store at its change position, and the same
+few (the whole catalogue, a slice per popular filter value) are asked for again and again. Kept
+in the answers file (`api.answers`) they took most of its budget (the 3,000-record NDJSON is
+16 MB), evicted the searches kept beside them, and were written again by every worker that
+missed one at the same moment. `ExportFiles` keeps each in a file of its own in a folder beside
+the store (``codereuse.db-exports/``): the first request at a change position writes it while the
+others asking for the same export wait for that file (a lock file per export, shared by the
+worker processes), and every later request streams it from the file in parts of `PART_BYTES`,
+without encoding a record.
+
+A file is named by its export and change position; writing one removes the same export's
+files of older positions, and the folder is trimmed to its byte budget, least recently used
+first. An open file stays readable when another worker removes it, so a trim never cuts a
+response short. Any error of the folder (a full disk, no permission) makes the export be
+streamed as it is computed, as without the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.engine import URL
+
+from indexer.store.engine import parse_database_url
+
+logger = logging.getLogger(__name__)
+SUFFIX = "-exports"
+"""The folder's name is the store file's with this suffix (``codereuse.db-exports``)."""
+PART_BYTES = 1024 * 1024
+"""Bytes read from a kept export per part of the streamed response."""
+
+
+def exports_path(database: Path) -> Path:
+    """The folder where the exports of the store in SQLite file `database` are kept."""
+    return database.with_name(database.name + SUFFIX)
+
+
+def export_files(database_url: str | URL, max_bytes: int) -> ExportFiles | None:
+    """The kept exports beside the SQLite store `database_url`, or None: for a store in memory
+    or in PostgreSQL, with a budget of 0, or when the folder cannot be made."""
+    url = parse_database_url(database_url) if isinstance(database_url, str) else database_url
+    if max_bytes <= 0 or url.get_backend_name() != "sqlite" or os.name != "posix":
+        return None  # the lock between worker processes is a POSIX file lock (flock)
+    if url.database in {None, "", ":memory:"} or str(url.database).startswith("file:"):
+        return None
+    folder = exports_path(Path(str(url.database)).expanduser().resolve())
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        logger.warning("exports not kept: %s cannot be made (%s)", folder, error)
+        return None
+    return ExportFiles(folder, max_bytes)
+
+
+def forget_exports(database_url: str | URL) -> None:
+    """Remove the exports kept beside the SQLite store `database_url` (at server start: they
+    are named by change position, which a store restored from a backup may repeat)."""
+    url = parse_database_url(database_url) if isinstance(database_url, str) else database_url
+    if url.get_backend_name() != "sqlite" or url.database in {None, "", ":memory:"}:
+        return
+    if str(url.database).startswith("file:"):
+        return
+    folder = exports_path(Path(str(url.database)).expanduser().resolve())
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _name(key: Hashable) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+
+
+class ExportFiles:
+    """Export bytes by (key, change position), one file each in `folder`, within `max_bytes`."""
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+
+    def open(
+        self, key: Hashable, position: int, produce: Callable[[], Iterable[bytes]]
+    ) -> tuple[BinaryIO, bool] | None:
+        """The export `key` at change `position`, opened for reading, and whether it was kept
+        already; written from `produce()` first when not. None when the folder failed: the
+        caller then streams `produce()` itself.
+
+        Errors `produce` raises (a damaged store) pass through and keep nothing.
+        """
+        name = _name(key)
+        path = self.folder / f"{name}-{position}"
+        try:
+            found = _open_existing(path)
+            if found is not None:
+                return found, True
+            with _locked(self.folder / f"{name}.lock"):
+                found = _open_existing(path)  # written by another worker while we waited
+                if found is not None:
+                    return found, True
+                self._write(path, _produced(produce()))
+                self._forget_older(name, path)
+                opened = path.open("rb")
+            self._trim(keep=path)
+            return opened, False
+        except _ProduceFailed as failed:
+            raise failed.error from None
+        except OSError as error:
+            logger.warning("export not kept in %s: %s", self.folder, error)
+            return None
+
+    def _write(self, path: Path, chunks: Iterable[bytes]) -> None:
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                for chunk in chunks:
+                    file.write(chunk)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+    def _forget_older(self, name: str, path: Path) -> None:
+        for other in self.folder.glob(f"{name}-*"):
+            if other != path:
+                with contextlib.suppress(OSError):
+                    other.unlink()
+
+    def _trim(self, keep: Path) -> None:
+        """Remove the least recently used files until the folder holds `max_bytes` at most."""
+        files = []
+        for entry in os.scandir(self.folder):
+            if entry.name.endswith(".lock") or entry.name.startswith(".writing-"):
+                continue
+            with contextlib.suppress(OSError):
+                stat = entry.stat()
+                files.append((stat.st_atime, stat.st_size, Path(entry.path)))
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files, key=lambda item: item[0]):
+            if total <= self.max_bytes:
+                break
+            if path == keep:
+                continue
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
+
+
+class _ProduceFailed(Exception):
+    """An error of the export's own chunks (the store), told apart from the folder's."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _produced(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """`chunks`, their errors wrapped in `_ProduceFailed` (they pass through, not logged)."""
+    iterator = iter(chunks)
+    while True:
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        except Exception as error:
+            raise _ProduceFailed(error) from error
+        yield chunk
+
+
+def _open_existing(path: Path) -> BinaryIO | None:
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(file.fileno())  # used now: the trim removes the least recently used first
+    return file
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on the file `path` held by this thread until the block ends (other
+    threads and worker processes asking for the same export wait)."""
+    import fcntl  # POSIX only: `export_files` keeps no exports elsewhere
+
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def read_parts(file: BinaryIO) -> Iterator[bytes]:
+    """The bytes of `file` in parts of `PART_BYTES`, closing it at the end (or when the
+    response is abandoned)."""
+    try:
+        while part := file.read(PART_BYTES):
+            yield part
+    finally:
+        file.close()
