@@ -90,7 +90,9 @@ class ChangeCache:
         self._size = 0
         self._lock = threading.Lock()
         # Locks for computing, by hash of the key: a bounded set, however many keys come.
-        self._computing = [threading.Lock() for _ in range(COMPUTE_LOCKS)]
+        # Re-entrant: an answer computed under one may look up another kept answer (a search
+        # its organisation names) whose key falls on the same lock.
+        self._computing = [threading.RLock() for _ in range(COMPUTE_LOCKS)]
 
     def get(self, key: Hashable, version: Hashable) -> Any | None:
         """The answer kept for `key` at `version`, or None (an older version is dropped)."""

@@ -115,8 +115,10 @@ def _feed_body(
 ) -> bytes:
     """The Atom document of `feed_records`, links absolute under `base`."""
     entries = []
-    for record, changed in feed_records(store, search, query):
-        meta = store.get_record_meta(record.id)
+    chosen = feed_records(store, search, query)
+    metas = store.record_metas(record.id for record, _ in chosen)
+    for record, changed in chosen:
+        meta = metas.get(record.id)
         description = record.description_in(language)
         entries.append(
             FeedEntry(

@@ -60,10 +60,9 @@ def search_page(
     """
     page = page.model_copy(update={"facets": list(view.PAGE_FACETS)})
 
-    # Named outside `answer`: the cache's compute locks are striped, not reentrant.
-    organisations = organisation_labels(context.store, context.cache, language)
-
     def answer() -> bytes:
+        # Only on a miss, as in the search API (`api.routers.software.search_software`).
+        organisations = organisation_labels(context.store, context.cache, language)
         return bytes(_search_page(request, context, query, page, language, organisations).body)
 
     key = ("search page", request.url.query, language)

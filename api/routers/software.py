@@ -59,10 +59,10 @@ def search_software(
     if locale not in LOCALES:
         raise ApiProblem(400, "invalid-query", f"unknown locale; use one of: {', '.join(LOCALES)}")
 
-    # Named outside `answer`: the cache's compute locks are striped, not reentrant.
-    labels = organisation_labels(context.store, context.cache, locale)
-
     def answer() -> bytes:
+        # Only on a miss: the organisations' names cost three store look-ups and a pass over
+        # every organisation, which a kept answer does not need (the compute locks re-enter).
+        labels = organisation_labels(context.store, context.cache, locale)
         response = _search_response(context.search, query, page, locale, labels)
         return response.model_dump_json().encode()
 

@@ -279,20 +279,27 @@ def get_document(connection: Connection, id_: str, *, include_deleted: bool) -> 
     return connection.scalar(query)
 
 
+_META_COLUMNS = (
+    RecordRow.id,
+    RecordRow.first_seen,
+    RecordRow.last_seen,
+    RecordRow.last_changed,
+    RecordRow.deleted_at,
+)
+
+
 def get_meta(connection: Connection, id_: str) -> RecordMeta | None:
     """First/last seen, last changed and deletion time of record `id_` (deleted ones too)."""
-    row = connection.execute(
-        select(
-            RecordRow.id,
-            RecordRow.first_seen,
-            RecordRow.last_seen,
-            RecordRow.last_changed,
-            RecordRow.deleted_at,
-        ).where(RecordRow.id == id_)
-    ).first()
+    row = connection.execute(select(*_META_COLUMNS).where(RecordRow.id == id_)).first()
     if row is None:
         return None
     return from_attributes(RecordMeta, row)
+
+
+def metas_of(connection: Connection, ids: Sequence[str]) -> dict[str, RecordMeta]:
+    """`get_meta` of those `ids` that exist, by id, in one query."""
+    query = select(*_META_COLUMNS).where(RecordRow.id.in_(ids))
+    return {row.id: from_attributes(RecordMeta, row) for row in connection.execute(query)}
 
 
 def documents_after(

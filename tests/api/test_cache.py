@@ -286,3 +286,34 @@ def test_the_statistics_page_says_whether_its_figures_were_kept(
     assert first.text == again.text
     store.upsert_records([make_record("https://gitlab.opencode.de/kreis/neu", "Neu")])
     assert "miss" == client.get("/stats?lang=en").headers["x-cache"]
+
+
+def test_a_kept_search_reads_no_organisation_names(
+    client: AppClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The organisations' names are read only to compute a search answer or page: a kept one
+    is sent without them (they cost three store look-ups and a pass over all organisations)."""
+    from api.routers import pages, software
+
+    paths = ("/api/v1/software?q=akte&facets=organisation", "/?q=akte&lang=de")
+    first = [client.get(path) for path in paths]
+
+    def refused(*_args: Any) -> dict[str, str]:
+        raise AssertionError("organisation names read for a kept answer")
+
+    monkeypatch.setattr(software, "organisation_labels", refused)
+    monkeypatch.setattr(pages, "organisation_labels", refused)
+    again = [client.get(path) for path in paths]
+    assert ["hit", "hit"] == [answer.headers["x-cache"] for answer in again]
+    assert [answer.content for answer in first] == [answer.content for answer in again]
+
+
+def test_an_answer_may_look_up_a_kept_answer_on_its_own_lock() -> None:
+    """Computing one answer may compute another kept answer whose key falls on the same
+    compute lock (a search and its organisation names) without waiting for itself."""
+    cache = ChangeCache()
+    inner = next(key for key in range(1000) if hash(key) % 64 == hash("outer") % 64)
+    value = cache.compute(
+        "outer", 1, lambda: cache.compute(inner, 1, lambda: b"inner", len) + b"!", len
+    )
+    assert b"inner!" == value

@@ -25,6 +25,19 @@ def test_upsert_creates_then_reads_back_the_same_record(store: Store) -> None:
     assert UTC == meta.first_seen.tzinfo
 
 
+def test_metas_of_many_records_in_one_call(store: Store) -> None:
+    """`record_metas` gives what `get_record_meta` gives per id, for the known ids only."""
+    store.upsert_records([make_record(URL_A)], now=at(1))
+    store.upsert_records([make_record(URL_B)], now=at(2))
+    ids = [make_record(URL_B).id, "gitlab.example.org/unknown", make_record(URL_A).id]
+    metas = store.record_metas(ids)
+    assert {ids[0], ids[2]} == set(metas)
+    assert [store.get_record_meta(ids[0]), store.get_record_meta(ids[2])] == [
+        metas[ids[0]],
+        metas[ids[2]],
+    ]
+
+
 def test_same_record_twice_is_unchanged_and_only_bumps_last_seen(store: Store) -> None:
     """Upserting an identical record changes nothing but last_seen: no change-feed entry."""
     record = make_record(URL_A)
