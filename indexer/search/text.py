@@ -48,6 +48,8 @@ MAX_WORD_LENGTH = 64  # longer "words" are noise (hashes, base64); they are cut,
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Case-fold `word` and strip its diacritics: ``"Bürger"`` → ``"burger"``, ``"Straße"`` → ``"strasse"``."""
+    if word.isascii():
+        return word.lower()  # casefold() of ASCII; no special letters
     lowered = word.casefold().translate(_SPECIAL)
     if lowered.isascii():
         return lowered

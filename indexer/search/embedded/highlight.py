@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from html import escape
+from itertools import accumulate
 
 from indexer.search.embedded.query import WordQuery
 from indexer.search.text import WORD_PATTERN, fold, index_terms_many
@@ -19,8 +21,9 @@ match by looking its terms up here, instead of testing every word of a page agai
 _FORMS_LIMIT = 200_000
 
 
-def learn(folded: Iterable[str]) -> None:
-    """Analyse the folded words not seen before (index terms in `_FORMS` and `_BY_TERM`).
+def learn(folded: Iterable[str]) -> list[str]:
+    """Analyse the folded words not seen before (index terms in `_FORMS` and `_BY_TERM`);
+    returns the words analysed now.
 
     The backend passes the index vocabulary when it loads it, so that searches find the words
     of their pages analysed already (at 100,000 records, about 0.3 s once per index generation).
@@ -41,6 +44,7 @@ def learn(folded: Iterable[str]) -> None:
                 by_term[term] = [word]
             else:
                 holders.append(word)
+    return words
 
 
 class WordMatcher(dict[str, int | None]):
@@ -66,6 +70,7 @@ class WordMatcher(dict[str, int | None]):
         self._prefixes = [
             (index, f" {word.prefix}") for index, word in enumerate(words) if word.prefix
         ]
+        self._known: dict[str, int] | None = None
 
     def __call__(self, text_word: str) -> int | None:
         return self[text_word]
@@ -79,28 +84,50 @@ class WordMatcher(dict[str, int | None]):
         new = set(text_words).difference(self)
         if not new:
             return
-        folded = {word: fold(word) for word in new}
+        folded = dict(zip(new, map(fold, new), strict=True))
         distinct = set(folded.values())
-        learn(distinct)
-        decided: dict[str, int | None] = dict.fromkeys(distinct)
-        by_term = _BY_TERM
+        analysed = learn(distinct)
+        known = self._known_words()
+        decided = {word: known.get(word) for word in distinct}
+        # Words analysed after `_known_words` was made: decided by their own terms.
         term_index = self._term_index
-        for term in term_index.keys() & by_term.keys():
-            index = term_index[term]
-            for word in by_term[term]:
-                if word in decided:
-                    current = decided[word]
-                    if current is None or index < current:
-                        decided[word] = index
+        for word in analysed:
+            if word in decided and word not in known:
+                indexes = [term_index[t] for t in _FORMS[word].split() if t in term_index]
+                decided[word] = min(indexes) if indexes else None
         if self._prefixes:
-            forms = _FORMS
-            for word in distinct:
-                joined = forms[word]
-                current = decided[word]
-                for index, prefix in self._prefixes:
-                    if (current is None or index < current) and prefix in joined:
-                        decided[word] = current = index
+            self._decide_prefixes(list(distinct), decided)
         self.update({word: decided[form] for word, form in folded.items()})
+
+    def _decide_prefixes(self, words: list[str], decided: dict[str, int | None]) -> None:
+        """Let each of `words` whose terms start with a query word's prefix match that query
+        word, when it matches no earlier one: the words' terms are searched as one text."""
+        forms = list(map(_FORMS.__getitem__, words))
+        text = "\n".join(forms)  # each form is " term term …"
+        ends = list(accumulate(len(form) + 1 for form in forms))  # where each word's line ends
+        for index, prefix in self._prefixes:
+            position = text.find(prefix)
+            while position >= 0:
+                line = bisect_right(ends, position)
+                word = words[line]
+                current = decided[word]
+                if current is None or index < current:
+                    decided[word] = index
+                position = text.find(prefix, ends[line])
+
+    def _known_words(self) -> dict[str, int]:
+        """Analysed words holding a term of a query word → the first such query word; made once
+        per search (a search prepares the words of several pages: proximity, then the hits)."""
+        if self._known is None:
+            known: dict[str, int] = {}
+            by_term = _BY_TERM
+            for term, index in self._term_index.items():
+                for word in by_term.get(term, ()):
+                    current = known.get(word)
+                    if current is None or index < current:
+                        known[word] = index
+            self._known = known
+        return self._known
 
 
 def word_matcher(words: Sequence[WordQuery]) -> WordMatcher:
@@ -109,6 +136,7 @@ def word_matcher(words: Sequence[WordQuery]) -> WordMatcher:
 
 
 _SPLIT = re.compile(f"({WORD_PATTERN.pattern})")
+_HTML_SPECIAL = re.compile("[&<>\"']")  # what `html.escape` replaces
 
 
 def split_words(text: str) -> list[str]:
@@ -127,7 +155,10 @@ def highlight(text: str, matches: WordMatcher, parts: list[str] | None = None) -
     found = list(map(matches.__getitem__, parts[1::2]))
     if found.count(None) == len(found):
         return None
-    pieces = [escape(part) for part in parts]
+    # Words are letters and digits only: just the separators can need escaping.
+    pieces = list(parts)
+    if _HTML_SPECIAL.search("".join(parts[0::2])):
+        pieces[0::2] = map(escape, parts[0::2])
     for position, index in enumerate(found):
         if index is not None:
             pieces[2 * position + 1] = f"<mark>{pieces[2 * position + 1]}</mark>"

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from indexer.search.documents import UNDETERMINED, SearchDocument
 from indexer.search.embedded import bitmaps
@@ -35,11 +36,13 @@ TextKey = tuple[int, tuple[str, ...], bool]
 """How a text is analysed: ``(attribute index, stemming languages, whether it is German)``."""
 
 
-def _languages(tag: str) -> tuple[str, ...]:
+@lru_cache(maxsize=1024)
+def _analysis(tag: str) -> tuple[tuple[str, ...], bool]:
+    """How a text tagged `tag` is analysed: (stemming languages, whether it is German)."""
     language = language_of(tag)
     if language:
-        return (language,)
-    return _TAG_LANGUAGES if tag == UNDETERMINED else _NAME_LANGUAGES
+        return (language,), language == "de"
+    return (_TAG_LANGUAGES if tag == UNDETERMINED else _NAME_LANGUAGES), False
 
 
 def document_texts(document: SearchDocument) -> dict[TextKey, list[str]]:
@@ -49,17 +52,28 @@ def document_texts(document: SearchDocument) -> dict[TextKey, list[str]]:
     language is unknown), descriptions in their own; names and topics count as German words
     when the record has a German description.
     """
-    found: dict[TextKey, list[str]] = defaultdict(list)
-    has_german = any(language_of(tag) == "de" for tag in (*document.short, *document.long))
-    found[(_NAME, _NAME_LANGUAGES, has_german)].extend(document.names)
-    for tag, text in document.short.items():
-        found[(_SHORT, _languages(tag), language_of(tag) == "de")].append(text)
+    found: dict[TextKey, list[str]] = {}
+    has_german = any(_analysis(tag)[1] for tag in document.short) or any(
+        _analysis(tag)[1] for tag in document.long
+    )
+    found[(_NAME, _NAME_LANGUAGES, has_german)] = list(document.names)
+    for attribute, texts in ((_SHORT, document.short), (_LONG, document.long)):
+        for tag, text in texts.items():
+            key = (attribute, *_analysis(tag))
+            known = found.get(key)
+            if known is None:
+                found[key] = [text]
+            else:
+                known.append(text)
     for tag, features in document.features.items():
-        found[(_FEATURES, _languages(tag), language_of(tag) == "de")].extend(features)
+        key = (_FEATURES, *_analysis(tag))
+        known = found.get(key)
+        if known is None:
+            found[key] = list(features)
+        else:
+            known.extend(features)
     if document.tags:
-        found[(_TAGS, _TAG_LANGUAGES, has_german)].extend(document.tags)
-    for tag, text in document.long.items():
-        found[(_LONG, _languages(tag), language_of(tag) == "de")].append(text)
+        found[(_TAGS, _TAG_LANGUAGES, has_german)] = list(document.tags)
     return found
 
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from indexer.search.embedded import bitmaps
 from indexer.search.embedded.schema import ATTRIBUTES, get_meta, set_meta
-from indexer.search.text import fold, index_terms_many, raw_words
+from indexer.search.text import WORD_PATTERN, fold, index_terms_many
 
 MIN_DENSE = 64  # a term in fewer records is always stored as rowids
 MAX_SEGMENTS = 8  # later segments are merged into one once there are this many
@@ -54,46 +54,119 @@ def prefix_bound(prefix: str) -> str:
     return prefix + _LAST
 
 
-class _Words:
-    """The words of one kind of text (`indexing.TextKey`) in the buffer: every (word, rowid)
-    pair, the word as a number, appended in C."""
+class _Tokens(dict[str, int]):
+    """Whitespace-separated tokens → their number, numbering a token not seen before (in C for
+    those seen: ``map(tokens.__getitem__, …)``)."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.words: list[str] = []
-        self.word_ids = array("I")
-        self.rowids = array("I")
+        super().__init__()
+        self.tokens: list[str] = []
 
-    def add(self, rowid: int, raw: set[str]) -> None:
-        ids = self.ids
-        for word in raw.difference(ids):  # words not seen before: few once the buffer is warm
-            ids[word] = len(self.words)
-            self.words.append(word)
-        self.word_ids.extend(map(ids.__getitem__, raw))
-        self.rowids.extend(repeat(rowid, len(raw)))
+    def __missing__(self, token: str) -> int:
+        number = self[token] = len(self.tokens)
+        self.tokens.append(token)
+        return number
+
+
+class _Words:
+    """The words of one kind of text (`indexing.TextKey`) in the buffer.
+
+    A record's text is only case-folded and split at whitespace, and each distinct token is
+    noted as a (token number, rowid) pair, appended in C. A token's words (letters and digits,
+    as `text.WORD_PATTERN`: "e-akte," holds "e" and "akte") are found once per distinct token,
+    when the postings are asked for: the same words as `text.raw_words` of every record.
+    """
+
+    def __init__(self) -> None:
+        self._tokens = _Tokens()
+        self._token_ids = array("I")
+        self._rowids = array("I")
+        self._words: list[str] | None = None
+        self._first: np.ndarray | None = None  # by token: its first word's number, or -1
+        self._more: dict[int, list[int]] = {}  # token → its further words' numbers
+
+    def add(self, rowid: int, text: str) -> None:
+        distinct = set(text.casefold().split())
+        self._token_ids.extend(map(self._tokens.__getitem__, distinct))
+        self._rowids.extend(repeat(rowid, len(distinct)))
+        self._words = None
+
+    @property
+    def words(self) -> list[str]:
+        """The distinct words, by number."""
+        if self._words is None:
+            self._resolve()
+        assert self._words is not None
+        return self._words
+
+    def _resolve(self) -> None:
+        numbers: dict[str, int] = {}
+        words: list[str] = []
+        first = np.full(len(self._tokens.tokens), -1, dtype=np.int32)
+        more: dict[int, list[int]] = {}
+        for token_id, token in enumerate(self._tokens.tokens):
+            found = [token] if token.isalnum() else WORD_PATTERN.findall(token)
+            ids = []
+            for word in found:
+                number = numbers.get(word)
+                if number is None:
+                    number = numbers[word] = len(words)
+                    words.append(word)
+                ids.append(number)
+            if ids:
+                first[token_id] = ids[0]
+                if len(ids) > 1:
+                    more[token_id] = ids[1:]
+        self._words, self._first, self._more = words, first, more
 
     def postings(self) -> Iterator[tuple[str, np.ndarray]]:
         """``(word, its rowids ascending)`` for every word."""
-        word_ids = np.frombuffer(self.word_ids, np.uint32)
+        words = self.words
+        assert self._first is not None
+        token_ids = np.frombuffer(self._token_ids, np.uint32)
+        rowids = np.frombuffer(self._rowids, np.uint32)
+        word_ids = self._first[token_ids]
+        if self._more:
+            # Tokens of several words add a pair per further word, merged in by rowid (two
+            # ascending runs: the stable sort merges them in linear time).
+            more_tokens = np.fromiter(self._more, dtype=np.int64, count=len(self._more))
+            at = np.flatnonzero(np.isin(token_ids, more_tokens))
+            extra_words, extra_rowids = [], []
+            for token_id, rowid in zip(token_ids[at].tolist(), rowids[at].tolist(), strict=True):
+                further = self._more[token_id]
+                extra_words.extend(further)
+                extra_rowids.extend([rowid] * len(further))
+            rowids = np.concatenate([rowids, np.array(extra_rowids, dtype=np.uint32)])
+            word_ids = np.concatenate([word_ids, np.array(extra_words, dtype=np.int32)])
+            order = np.argsort(rowids, kind="stable")
+            rowids, word_ids = rowids[order], word_ids[order]
+        kept = word_ids >= 0
+        rowids, word_ids = rowids[kept], word_ids[kept]
         # stable: rowids stay ascending per word; numpy sorts 16-bit keys by radix, in linear time
-        keys = word_ids.astype(np.uint16) if len(self.words) <= 1 << 16 else word_ids
+        keys = word_ids.astype(np.uint16) if len(words) <= 1 << 16 else word_ids
         order = np.argsort(keys, kind="stable")
         del keys
-        rowids = np.frombuffer(self.rowids, np.uint32)[order]
+        rowids, word_ids = rowids[order], word_ids[order]
         del order
-        counts = np.bincount(word_ids, minlength=len(self.words))
+        # Two tokens of one record may hold the same word ("akte" and "akte,"): once is enough.
+        if len(rowids) > 1:
+            repeated = np.zeros(len(rowids), dtype=np.bool_)
+            repeated[1:] = (rowids[1:] == rowids[:-1]) & (word_ids[1:] == word_ids[:-1])
+            if repeated.any():
+                rowids, word_ids = rowids[~repeated], word_ids[~repeated]
+        counts = np.bincount(word_ids, minlength=len(words))
         ends = np.cumsum(counts)
         starts = ends - counts
-        for index, word in enumerate(self.words):
+        for index, word in enumerate(words):
             yield word, rowids[starts[index] : ends[index]]
 
 
 class PostingsBuffer:
     """Postings of records being written, kept until `write`.
 
-    Analysis is done per distinct word, not per record: a record only splits its texts into
-    words (`text.raw_words`) and notes its rowid under each (in C, see `_Words`); the words'
-    index terms (folded, contracted, stemmed) are looked up once per distinct word when the
+    Analysis is done per distinct token and word, not per record: a record only splits its texts
+    at whitespace and notes its rowid under each distinct token (in C, see `_Words`); a token's
+    words, and the words' index terms (folded, contracted, stemmed), are found once when the
     postings are written, and the rowids grouped per word and term by numpy.
     """
 
@@ -115,7 +188,7 @@ class PostingsBuffer:
             words = self._raw.get(key)
             if words is None:
                 words = self._raw[key] = _Words()
-            words.add(rowid, raw_words(text))
+            words.add(rowid, text)
         self.count += 1
 
     def vocabulary(self) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,9 +33,10 @@ class Vocabulary:
     buckets: dict[tuple[str, int], list[str]]
     by_tail: dict[str, list[str]]
     german_text: str  # "\n" + German words joined by "\n" + "\n", searched with str.find
+    german: list[str]  # the German words, sorted: those starting with a prefix are a range
     by_length: dict[int, list[str]]  # alphabetic words by length, for did-you-mean
     _stems: set[str] | None = None
-    expansions: dict[tuple[str, str, int], list[Any]] = field(default_factory=dict)
+    expansions: dict[tuple[str, str, int], Any] = field(default_factory=dict)
     """Compounds and typo candidates found per query word (`query.expand`), kept while this
     vocabulary is: a catalogue's searches repeat their words."""
 
@@ -69,8 +71,18 @@ class Vocabulary:
                 by_tail[term[1:]].append(term)
             if is_german:
                 german.append(term)
+        german.sort()
         german_text = "\n" + "\n".join(german) + "\n"
-        return cls(words, dict(buckets), dict(by_tail), german_text, dict(by_length))
+        return cls(words, dict(buckets), dict(by_tail), german_text, german, dict(by_length))
+
+    def german_starting(self, prefix: str) -> Iterator[str]:
+        """The German words starting with `prefix`, in order."""
+        german = self.german
+        for position in range(bisect.bisect_left(german, prefix), len(german)):
+            word = german[position]
+            if not word.startswith(prefix):
+                return
+            yield word
 
 
 @dataclass

@@ -22,7 +22,7 @@ from indexer.search.compounds import (
     part_forms,
     split_compound,
 )
-from indexer.search.embedded.query import Alternative, WordQuery
+from indexer.search.embedded.query import MAX_KEPT, Alternative, WordQuery
 from indexer.search.embedded.state import Vocabulary
 from indexer.search.synonyms import Synonyms
 from indexer.search.text import LANGUAGES, contracted, index_terms
@@ -53,20 +53,36 @@ def split_compounds(words: list[WordQuery], vocabulary: Vocabulary, typing: bool
 
 def fuse_neighbours(words: list[WordQuery], vocabulary: Vocabulary) -> None:
     """Let two neighbouring query words match the compounds they start, together."""
-    text = vocabulary.german_text
     for left, right in pairwise(words):
-        found: set[str] = set()
-        for prefix in fused_prefixes(left.word, right.word):
-            if len(prefix) < 2 * MIN_PART + 1:
-                continue
-            position = text.find("\n" + prefix)
-            while position >= 0 and len(found) < MAX_FUSED:
-                end = text.find("\n", position + 1)
-                found.add(text[position + 1 : end])
-                position = text.find("\n" + prefix, end)
+        found = _kept_fused(left.word, right.word, vocabulary)
         if found:
             left.derived.update(found)
             right.derived.update(found)
+
+
+def _kept_fused(left: str, right: str, vocabulary: Vocabulary) -> frozenset[str]:
+    """The compounds two neighbouring words start, kept per vocabulary as `query.expand`
+    keeps its expansions (a catalogue's searches repeat their words)."""
+    kept = vocabulary.expansions
+    key = ("fused", f"{left} {right}", 0)
+    found: frozenset[str] | None = kept.get(key)
+    if found is None:
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        found = kept[key] = _fused(left, right, vocabulary)
+    return found
+
+
+def _fused(left: str, right: str, vocabulary: Vocabulary) -> frozenset[str]:
+    found: set[str] = set()
+    for prefix in fused_prefixes(left, right):
+        if len(prefix) < 2 * MIN_PART + 1:
+            continue
+        for word in vocabulary.german_starting(prefix):
+            if len(found) >= MAX_FUSED:
+                break
+            found.add(word)
+    return frozenset(found)
 
 
 def add_synonyms(words: list[WordQuery], vocabulary: Vocabulary, synonyms: Synonyms) -> list[str]:
