@@ -37,6 +37,7 @@ from indexer.search.embedded.schema import (
     set_meta,
 )
 from indexer.search.embedded.state import IndexState, Vocabulary
+from indexer.search.embedded.stored import StoredData
 from indexer.search.embedded.widen import add_synonyms, fuse_neighbours, split_compounds
 from indexer.search.protocol import CheckedSearch, FilterValue, SearchRequest, SearchResult
 from indexer.search.synonyms import Synonyms, domain_synonyms
@@ -333,6 +334,7 @@ class EmbeddedSearch(CheckedSearch):
         locale: str,
     ) -> SearchResult:
         state = self._current_state()
+        stored = StoredData(self._connection)
         allowed = filtered(state, filters)
         folded, typing = query_words(query)
         needed = page * per_page
@@ -360,7 +362,7 @@ class EmbeddedSearch(CheckedSearch):
                 for rowid in state.name_key.get(key, ()):
                     name_exact |= 1 << rowid
             if sort == "relevance":
-                ranker = Ranker(self._connection, state, sets, name_exact, matcher)
+                ranker = Ranker(stored, state, sets, name_exact, matcher)
                 ordered = ranker.order(matches | partial, needed)
             else:
                 partial = 0  # an explicit sort lists the matches only (see `protocol`)
@@ -380,7 +382,7 @@ class EmbeddedSearch(CheckedSearch):
         counted = Selection(matches or partial, state.size)
         counts = {name: facet_counts(state, name, counted) for name in facets}
         hits = build_hits(
-            self._connection,
+            stored,
             ordered[(page - 1) * per_page : needed],
             state,
             locale,

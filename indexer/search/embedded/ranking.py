@@ -21,8 +21,6 @@ into ordered sub-buckets, and only as far as the requested page needs:
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from indexer.search.embedded.postings import TermCache
 from indexer.search.embedded.query import WordQuery
 from indexer.search.embedded.schema import ATTRIBUTES
 from indexer.search.embedded.state import IndexState
+from indexer.search.embedded.stored import StoredData
 from indexer.search.text import WORD_PATTERN
 
 PROXIMITY_POOL = 60
@@ -127,13 +126,13 @@ class Ranker:
 
     def __init__(
         self,
-        connection: sqlite3.Connection,
+        stored: StoredData,
         state: IndexState,
         sets: Sequence[WordSets],
         name_exact: int,
         matcher: WordMatcher,
     ) -> None:
-        self._connection = connection
+        self._stored = stored
         self._state = state
         self._sets = sets
         self._name_exact = name_exact
@@ -205,13 +204,10 @@ class Ranker:
                 return
 
     def _proximity_split(self, bucket: int, count: int) -> list[int]:
-        rowids = bitmaps.members(bucket)
-        marks = ",".join("?" * len(rowids))
-        texts: list[tuple[int, list[list[str]]]] = []
-        for rowid, data in self._connection.execute(
-            f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
-        ):
-            texts.append((rowid, [WORD_PATTERN.findall(text) for text in _texts(json.loads(data))]))
+        texts: list[tuple[int, list[list[str]]]] = [
+            (rowid, [WORD_PATTERN.findall(text) for text in _texts(data)])
+            for rowid, data in self._stored.get(bitmaps.members(bucket)).items()
+        ]
         # Every word of the bucket at once: the matcher decides for them in bulk.
         self._matcher.prepare({word for _, split in texts for found in split for word in found})
         scores: dict[int, list[int]] = defaultdict(list)

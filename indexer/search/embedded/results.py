@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -11,6 +9,7 @@ from indexer.search.documents import pick_language, timestamp
 from indexer.search.embedded.facets import Selection
 from indexer.search.embedded.highlight import WordMatcher, highlight, split_words
 from indexer.search.embedded.state import IndexState
+from indexer.search.embedded.stored import StoredData
 from indexer.search.protocol import ActivityRange, FilterValue, Hit
 
 
@@ -39,7 +38,7 @@ def facet_counts(state: IndexState, name: str, selection: Selection) -> dict[str
 
 
 def build_hits(
-    connection: sqlite3.Connection,
+    stored: StoredData,
     rowids: list[int],
     state: IndexState,
     locale: str,
@@ -54,17 +53,8 @@ def build_hits(
     """
     if not rowids:
         return []
-    marks = ",".join("?" * len(rowids))
-    rows = dict(
-        connection.execute(
-            f"SELECT rowid, data FROM search_doc WHERE rowid IN ({marks})", rowids
-        ).fetchall()
-    )
     shown = []
-    for rowid in rowids:
-        if rowid not in rows:
-            continue
-        data = json.loads(rows[rowid])
+    for rowid, data in stored.get(rowids).items():
         short = pick_language(data["short"], locale)
         features = pick_language(data["features"], locale) or []
         texts = [data["name"], short or "", *features] if matcher is not None else []
