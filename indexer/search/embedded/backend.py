@@ -350,7 +350,17 @@ class EmbeddedSearch(CheckedSearch):
             split_compounds(words, vocabulary, typing)
             fuse_neighbours(words, vocabulary)
             also = add_synonyms(words, vocabulary, self._synonyms)
-            sets = [word_sets(self._term_cache(state), word) for word in words]
+            cache = self._term_cache(state)
+            cache.prefetch(
+                [(terms, prefix) for word in words for _, terms, prefix in word.groups()]
+                + [
+                    (part, None)
+                    for word in words
+                    for alternative in word.alternatives
+                    for part in alternative.parts
+                ]
+            )
+            sets = [word_sets(cache, word) for word in words]
             matcher = word_matcher(words)
             matches = state.collapse_mirrors(allowed & sets[0].any)
             every = matches

@@ -27,6 +27,7 @@ from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 
@@ -306,6 +307,35 @@ class TermCache:
         self._entries: OrderedDict[tuple[frozenset[str], str | None], tuple[int, ...]] = (
             OrderedDict()
         )
+        self._fetched: dict[str, list[tuple[int, int, bytes]]] = {}
+
+    def prefetch(self, groups: Iterable[tuple[Iterable[str], str | None]]) -> None:
+        """Read the rows of every term of `groups` not answered from the LRU yet in one query
+        (rather than one per group), for the `sets` calls of one search that follow."""
+        wanted: set[str] = set()
+        for terms, prefix in groups:
+            key = (frozenset(terms), prefix)
+            if key not in self._entries:
+                wanted |= key[0]
+        fetched: dict[str, list[tuple[int, int, bytes]]] = {term: [] for term in wanted}
+        for term, attribute, dense, blob in self._rows(
+            sorted(wanted), "term, attribute, dense, rowids"
+        ):
+            fetched[term].append((attribute, dense, blob))
+        self._fetched = fetched
+
+    def _rows(self, wanted: list[str], columns: str) -> list[Any]:
+        rows: list[Any] = []
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows += self._connection.execute(
+                f"SELECT {columns} FROM search_term WHERE term IN ({marks}) "
+                "UNION ALL "
+                f"SELECT {columns} FROM search_term_added WHERE term IN ({marks})",
+                chunk * 2,
+            ).fetchall()
+        return rows
 
     def sets(self, terms: Iterable[str], prefix: str | None = None) -> tuple[int, ...]:
         """Per attribute (`schema.ATTRIBUTES` order), the records holding any of `terms` or a word
@@ -315,17 +345,12 @@ class TermCache:
         if found is not None:
             self._entries.move_to_end(key)
             return found
-        rows: list[tuple[int, int, bytes]] = []
-        wanted = sorted(key[0])
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows += self._connection.execute(
-                f"SELECT attribute, dense, rowids FROM search_term WHERE term IN ({marks}) "
-                "UNION ALL "
-                f"SELECT attribute, dense, rowids FROM search_term_added WHERE term IN ({marks})",
-                chunk * 2,
-            ).fetchall()
+        rows: list[tuple[int, int, bytes]]
+        fetched = self._fetched
+        if fetched and all(term in fetched for term in key[0]):
+            rows = [row for term in key[0] for row in fetched[term]]
+        else:
+            rows = self._rows(sorted(key[0]), "attribute, dense, rowids")
         if prefix:
             bounds = (prefix, prefix_bound(prefix))
             rows += self._connection.execute(
