@@ -11,22 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
+
+from schemas.forge_item import ForgeItem
 
 IssueState = Literal["open", "closed", "dismissed"]
-ISSUE_STATES: tuple[IssueState, ...] = ("open", "closed", "dismissed")
+ISSUE_STATES: tuple[IssueState, ...] = get_args(IssueState)
 
 
 @dataclass(frozen=True)
-class ForgeIssue:
+class ForgeIssue(ForgeItem):
     """One issue on one repository, as last written or read."""
 
-    forge: str
-    repository_url: str
-    record_id: str
-    number: int
-    """The issue's number on its forge (GitLab iid, GitHub/Gitea number)."""
-    url: str
     state: IssueState
     digest: str
     """Of the findings the issue lists (an update is due when they change)."""

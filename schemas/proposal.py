@@ -8,23 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
+
+from schemas.forge_item import ForgeItem
 
 ProposalStatus = Literal["open", "merged", "closed"]
-PROPOSAL_STATUSES: tuple[ProposalStatus, ...] = ("open", "merged", "closed")
+PROPOSAL_STATUSES: tuple[ProposalStatus, ...] = get_args(ProposalStatus)
 
 
 @dataclass(frozen=True)
-class Proposal:
+class Proposal(ForgeItem):
     """One merge/pull request adding a publiccode.yml to one repository."""
 
-    record_id: str
-    forge: str
-    repository_url: str
-    number: int
-    """The request's number on its forge (GitLab iid, GitHub/Gitea number)."""
-    url: str
-    """The request's web page."""
     status: ProposalStatus
     branch: str
     opened_at: datetime

@@ -48,11 +48,10 @@ class Webhook:
 
 
 @dataclass(frozen=True)
-class WebhookDelivery:
+class Delivery:
     """One POST of a webhook with its retries, as the delivery log shows it."""
 
     id: int
-    webhook_id: int
     at: datetime
     events: int
     first_seq: int
@@ -61,6 +60,13 @@ class WebhookDelivery:
     attempts: int
     error: str | None
     delivered: bool
+
+
+@dataclass(frozen=True)
+class WebhookDelivery(Delivery):
+    """A `Delivery` with the webhook it belongs to, as the store keeps it."""
+
+    webhook_id: int
 
 
 def new_secret() -> str:

@@ -22,7 +22,7 @@ from api.saved_filter import saved_filter
 from schemas.copying import from_attributes
 from schemas.errors import CodereuseError
 from schemas.notifications import EVENT_KINDS, EventKind
-from schemas.webhooks import Webhook, WebhookDelivery, event_kinds, new_secret
+from schemas.webhooks import Delivery, Webhook, WebhookDelivery, event_kinds, new_secret
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 WebhookId = Annotated[int, Path(ge=1, description="webhook id")]
@@ -72,28 +72,14 @@ class WebhookCreated(WebhookOut):
     secret: str
 
 
-class DeliveryOut(BaseModel):
-    """One delivery of a webhook (a POST with its retries)."""
-
-    id: int
-    at: datetime
-    events: int
-    first_seq: int
-    last_seq: int
-    status_code: int | None
-    attempts: int
-    error: str | None
-    delivered: bool
-
-
 def _out(webhook: Webhook) -> WebhookOut:
     return from_attributes(
         WebhookOut, webhook, events=list(webhook.events), filter=dict(webhook.filters)
     )
 
 
-def _delivery_out(delivery: WebhookDelivery) -> DeliveryOut:
-    return from_attributes(DeliveryOut, delivery)
+def _delivery_out(delivery: WebhookDelivery) -> Delivery:
+    return from_attributes(Delivery, delivery)
 
 
 def checked_filter(values: dict[str, Any]) -> dict[str, Any]:
@@ -182,13 +168,11 @@ def delete_webhook(store: StoreDep, _admin: AdminDep, webhook_id: WebhookId) -> 
 
 @router.get(
     "/{webhook_id}/deliveries",
-    response_model=list[DeliveryOut],
+    response_model=list[Delivery],
     summary="A webhook's delivery log (admin token)",
     responses=problem_responses(401, 403, 404, 422),
 )
-def webhook_deliveries(
-    store: StoreDep, _admin: AdminDep, webhook_id: WebhookId
-) -> list[DeliveryOut]:
+def webhook_deliveries(store: StoreDep, _admin: AdminDep, webhook_id: WebhookId) -> list[Delivery]:
     """The newest 50 deliveries: time, events, status code, attempts, error, delivered."""
     _webhook_or_404(store, webhook_id)
     return [_delivery_out(delivery) for delivery in store.webhook_deliveries(webhook_id)]
