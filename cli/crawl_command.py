@@ -15,7 +15,7 @@ import typer
 from cli import ui
 from schemas.errors import CodereuseError, StoreError
 from schemas.forge import ForgeRegistration
-from schemas.settings import Settings, interval_seconds, load_settings
+from schemas.settings import Settings, load_settings
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -49,11 +49,10 @@ def crawl(
 
     Example: codereuse crawl opencode --full
     """
-    from cli.pipeline import run_pipeline
+    from cli.pipeline import crawl_options, run_pipeline
     from cli.storage import CRAWL_HINT, open_store  # loads SQLAlchemy only when needed
     from crawler.base import summarise
     from crawler.kinds import kind_names
-    from crawler.run import CrawlOptions
 
     settings = load_settings()
     try:
@@ -96,10 +95,8 @@ def crawl(
                     tasks[forge], completed=repositories, status=f"{scope}: {repositories} repos"
                 )
 
-            options = CrawlOptions(
-                user_agent=settings.user_agent,
-                deadline=interval_seconds(settings.crawl_deadline),
-                facts=settings.crawl_facts,
+            options = crawl_options(
+                settings,
                 full=full,
                 prefer_rest=rest,
                 concurrency=concurrency,

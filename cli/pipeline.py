@@ -36,6 +36,7 @@ from indexer.sync import sync_search
 from schemas.errors import CodereuseError
 from schemas.forge import ForgeRegistration, RepositorySnapshot
 from schemas.record import Record, canonical_id
+from schemas.settings import Settings, interval_seconds
 
 FEDERATED_SCOPE = "_federated"
 """Checkpoint scope of each forge holding the change-feed seq its last federation reached."""
@@ -75,6 +76,17 @@ class PipelineResult:
     """Why issues or webhooks stopped (a store failure); the crawl is saved all the same."""
     organisations_resolved: int = 0
     """Records stored before organisations existed, resolved first (`ensure_organisations`)."""
+
+
+def crawl_options(settings: Settings, **options: Any) -> CrawlOptions:
+    """The crawl options the settings give (user agent, deadline, repository facts), with
+    `options` on top: what `crawl`, `run` and the API's crawl jobs crawl with."""
+    given: dict[str, Any] = {
+        "user_agent": settings.user_agent,
+        "deadline": interval_seconds(settings.crawl_deadline),
+        "facts": settings.crawl_facts,
+    }
+    return CrawlOptions(**(given | options))
 
 
 def run_pipeline(

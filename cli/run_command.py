@@ -166,15 +166,10 @@ class Scheduler:
         """Run the pipeline (`cli.pipeline`) over `registrations`: forges are crawled at the
         same time, each federated and indexed as soon as it is done; an unreachable forge is
         reported and retried later with a backoff, and holds up no other."""
-        from cli.pipeline import run_pipeline
-        from crawler.run import CrawlOptions
+        from cli.pipeline import crawl_options, run_pipeline
 
-        deadline = interval_seconds(self.settings.crawl_deadline)
-        options = CrawlOptions(
-            user_agent=self.settings.user_agent,
-            facts=self.settings.crawl_facts,
-            full=full,
-            **{"deadline": deadline, "on_notice": self.say, **self.crawl_options},
+        options = crawl_options(
+            self.settings, full=full, **{"on_notice": self.say, **self.crawl_options}
         )
         for registration in registrations:
             self.say(f"crawling {registration.name} ({registration.url})")

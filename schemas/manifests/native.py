@@ -93,8 +93,6 @@ def _cargo_dependencies(
 def read_cargo_toml(collector: Collector) -> None:
     """Fill `collector` from a Cargo.toml text (see the module docstring)."""
     data = load_toml(collector)
-    if data is None:
-        return
     package = table(data.get("package"))
     if package.get("publish") is not False:
         publish_package(collector, "cargo", package, "[package]")

@@ -59,8 +59,9 @@ def use_requirement(
     )
 
 
-def load_toml(collector: Collector) -> dict[str, Any] | None:
-    """The manifest's TOML table, or None with a finding saying what is wrong."""
+def load_toml(collector: Collector) -> dict[str, Any]:
+    """The manifest's TOML table; an empty one, with a finding saying what is wrong, when the
+    text is not TOML (so a reader finds nothing in it, as in a table without its sections)."""
     try:
         return tomllib.loads(collector.text)
     except tomllib.TOMLDecodeError as error:
@@ -71,7 +72,7 @@ def load_toml(collector: Collector) -> dict[str, Any] | None:
         collector.warn(
             f"{collector.path} is nested too deeply to read; its dependencies were not read"
         )
-    return None
+    return {}
 
 
 def _strings(collector: Collector, value: object, where: str) -> Iterable[str]:
@@ -140,8 +141,6 @@ def _poetry(collector: Collector, poetry: dict[str, Any]) -> None:
 def read_pyproject(collector: Collector) -> None:
     """Fill `collector` from a pyproject.toml text (see the module docstring)."""
     data = load_toml(collector)
-    if data is None:
-        return
     project = table(data.get("project"))
     publish_package(collector, "pypi", project, "[project]")
     for text in _strings(collector, project.get("dependencies"), "project.dependencies"):
