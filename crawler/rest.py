@@ -129,11 +129,9 @@ async def rest_pages(
                     return
                 current = following
             return
-        except ForgeResponseError as error:
-            if first and error.status == 404 and position + 1 < len(starts):
-                continue
-            crawler.report(scope, error)
-            return
-        except TransientForgeError as error:
+        except (ForgeResponseError, TransientForgeError) as error:
+            missing = isinstance(error, ForgeResponseError) and error.status == 404
+            if missing and first and position + 1 < len(starts):
+                continue  # the listing is not there on this forge: try the next start
             crawler.report(scope, error)
             return

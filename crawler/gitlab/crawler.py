@@ -282,12 +282,11 @@ class GitLabCrawler(ForgeCrawler):
                 result = await self.client.graphql(
                     self.graphql_url, self._asked(queries.projects_by_path(len(chunk))), variables
                 )
-            except GraphQLQueryError as error:
-                if self.refused_optional_field(error.messages):
-                    continue
-                self.report(scope, error)
-                return
-            except TransientForgeError as error:
+            except (GraphQLQueryError, TransientForgeError) as error:
+                if isinstance(error, GraphQLQueryError) and self.refused_optional_field(
+                    error.messages
+                ):
+                    continue  # asked again without the field this GitLab does not have
                 self.report(scope, error)
                 return
             nodes = []

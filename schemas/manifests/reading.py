@@ -10,6 +10,7 @@ every real manifest, so the first occurrence after the section's start is the de
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -23,6 +24,15 @@ MAX_MANIFEST_CHARS = 512 * 1024
 """Longer manifest texts are not parsed (a finding says so): real ones are far smaller."""
 MAX_USES = 2000
 """Dependencies kept per manifest; a lock file of a large application has about 1,500."""
+
+
+class PackageDetails(TypedDict, total=False):
+    """What a manifest may say of a package besides its type and name: its namespace (npm
+    scope, Maven group, Go module path), its exact version, and the line it stands on."""
+
+    namespace: str | None
+    version: str | None
+    line: int | None
 
 
 @dataclass
@@ -75,42 +85,29 @@ class Collector:
             )
         )
 
-    def publish(
-        self,
-        type_: str,
-        name: str,
-        *,
-        namespace: str | None = None,
-        version: str | None = None,
-        line: int | None = None,
-    ) -> None:
+    def publish(self, type_: str, name: str, **package: Unpack[PackageDetails]) -> None:
         """Record that the repository publishes this package (ignored when it forms no purl)."""
-        purl = purls.package_url(type_, name, namespace=namespace, version=version)
-        key = purls.key(purl) if purl else None
-        if purl is None or key is None:
-            self.warn(f"{self.path}: the package name {name!r} is not a valid package name", line)
-            return
-        self.publishes.append(PublishedPackage(purl=purl, key=key, path=self.path, line=line))
+        identified = self._identified(type_, name, package, "package")
+        if identified is not None:
+            purl, key = identified
+            self.publishes.append(
+                PublishedPackage(purl=purl, key=key, path=self.path, line=package.get("line"))
+            )
 
     def use(
         self,
         type_: str,
         name: str,
         *,
-        namespace: str | None = None,
-        version: str | None = None,
         requirement: str | None = None,
         scope: Scope = "runtime",
-        line: int | None = None,
+        **package: Unpack[PackageDetails],
     ) -> None:
         """Record one dependency; the first of a (package, scope) pair wins, extras are counted."""
-        purl = purls.package_url(type_, name, namespace=namespace, version=version)
-        key = purls.key(purl) if purl else None
-        if purl is None or key is None:
-            self.warn(
-                f"{self.path}: the dependency name {name!r} is not a valid package name", line
-            )
+        identified = self._identified(type_, name, package, "dependency")
+        if identified is None:
             return
+        purl, key = identified
         if (key, scope) in self._seen:
             return
         if len(self.uses) >= MAX_USES:
@@ -126,9 +123,26 @@ class Collector:
                 requirement=requirement,
                 scope=scope,
                 path=self.path,
-                line=line,
+                line=package.get("line"),
             )
         )
+
+    def _identified(
+        self, type_: str, name: str, package: PackageDetails, what: str
+    ) -> tuple[str, str] | None:
+        """The purl and key of a package; None, with a warning naming it a `what`, when it
+        forms no purl."""
+        purl = purls.package_url(
+            type_, name, namespace=package.get("namespace"), version=package.get("version")
+        )
+        key = purls.key(purl) if purl else None
+        if purl is None or key is None:
+            self.warn(
+                f"{self.path}: the {what} name {name!r} is not a valid package name",
+                package.get("line"),
+            )
+            return None
+        return purl, key
 
     def result(self) -> ManifestResult:
         """What was collected, with a finding when dependencies were left out."""
