@@ -121,27 +121,20 @@ def _sum_split(
     return [sums[total] for total in sorted(sums, reverse=descending)]
 
 
+@dataclass(frozen=True)
 class Ranker:
     """Orders the matches of one query; build one per search."""
 
-    def __init__(
-        self,
-        stored: StoredData,
-        state: IndexState,
-        sets: Sequence[WordSets],
-        name_exact: int,
-        matcher: WordMatcher,
-    ) -> None:
-        self._stored = stored
-        self._state = state
-        self._sets = sets
-        self._name_exact = name_exact
-        self._matcher = matcher
+    stored: StoredData
+    state: IndexState
+    sets: Sequence[WordSets]
+    name_exact: int
+    matcher: WordMatcher
 
     def words_buckets(self, matches: int) -> list[tuple[int, int]]:
         """``(bucket, words matched)`` from most words to just the first."""
         prefixes = [matches]
-        for sets in self._sets[1:]:
+        for sets in self.sets[1:]:
             prefixes.append(prefixes[-1] & sets.any)
         buckets: list[tuple[int, int]] = []
         following = 0
@@ -172,7 +165,7 @@ class Ranker:
     ) -> None:
         if len(found) >= needed or not bucket:
             return
-        words = self._sets[:count]
+        words = self.sets[:count]
         small = bucket.bit_count() <= PROXIMITY_POOL
         if rule == 0:
             subs = _sum_split(bucket, [sets.levels for sets in words])
@@ -185,18 +178,18 @@ class Ranker:
         elif rule == 2:
             subs = _sum_split(bucket, [sets.best_attribute for sets in words])
         elif rule == 3:
-            exact_name = bucket & self._name_exact
+            exact_name = bucket & self.name_exact
             subs = [exact_name]
             rest = bucket & ~exact_name
             subs += _sum_split(rest, [[~sets.exact, sets.exact] for sets in words], descending=True)
         elif rule == 4:
-            subs = [bucket & bits for bits in self._state.quality]
+            subs = [bucket & bits for bits in self.state.quality]
         else:
             if count > 1 and small and not proximity_done:
                 for sub in self._proximity_split(bucket, count):
-                    found.extend(self._state.top(sub, "last_activity", needed - len(found)))
+                    found.extend(self.state.top(sub, "last_activity", needed - len(found)))
                 return
-            found.extend(self._state.top(bucket, "last_activity", needed - len(found)))
+            found.extend(self.state.top(bucket, "last_activity", needed - len(found)))
             return
         for sub in subs:
             self._visit(sub, count, rule + 1, proximity_done, found, needed)
@@ -206,10 +199,10 @@ class Ranker:
     def _proximity_split(self, bucket: int, count: int) -> list[int]:
         texts: list[tuple[int, list[list[str]]]] = [
             (rowid, [WORD_PATTERN.findall(text) for text in _texts(data)])
-            for rowid, data in self._stored.get(bitmaps.members(bucket)).items()
+            for rowid, data in self.stored.get(bitmaps.members(bucket)).items()
         ]
         # Every word of the bucket at once: the matcher decides for them in bulk.
-        self._matcher.prepare({word for _, split in texts for found in split for word in found})
+        self.matcher.prepare({word for _, split in texts for found in split for word in found})
         scores: dict[int, list[int]] = defaultdict(list)
         for rowid, split in texts:
             scores[self._proximity(split, count)].append(rowid)
@@ -217,7 +210,7 @@ class Ranker:
 
     def _proximity(self, texts: list[list[str]], count: int) -> int:
         best = [MAX_PROXIMITY] * (count - 1)
-        matches = self._matcher.__getitem__
+        matches = self.matcher.__getitem__
         for text in texts:
             found = list(map(matches, text))
             if found.count(None) >= len(found) - 1:
