@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.cache import ChangeCache
 from api.export_files import ExportFiles
+from api.exports.csv_rows import CsvRows
 from api.i18n import choose_language
 from api.metrics import Metrics
 from api.problems import ApiProblem
@@ -54,6 +55,8 @@ class AppContext:
     check_webhook_url: CheckWebhookURL | None = None
     exports: ExportFiles | None = None
     """Exports without words kept as files beside a SQLite store (`api.export_files`)."""
+    csv_rows: CsvRows = field(default_factory=CsvRows)
+    """CSV rows by stored record JSON (`api.exports.csv_rows`): exports redo changed records."""
 
 
 async def get_context(request: Request) -> AppContext:

@@ -56,14 +56,19 @@ _FORMATTERS: dict[ColumnType, Callable[[Any], str]] = {
 _ROW_FORMAT = [(column.name, _FORMATTERS[column.type]) for column in COLUMNS]
 
 
+def csv_values(document: Document) -> list[str]:
+    """The CSV cells of one record in its JSON shape, in `COLUMN_NAMES` order."""
+    row = document_row(document)
+    return [format_cell(row[name]) for name, format_cell in _ROW_FORMAT]
+
+
 def write_csv(documents: Iterable[Document]) -> Iterator[bytes]:
     """RFC 4180 CSV (UTF-8, CRLF, header row) of records in their JSON shape, in chunks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMN_NAMES)
     for rows, document in enumerate(documents, start=1):
-        row = document_row(document)
-        writer.writerow([format_cell(row[name]) for name, format_cell in _ROW_FORMAT])
+        writer.writerow(csv_values(document))
         if rows % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

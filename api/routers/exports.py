@@ -14,6 +14,7 @@ from api.cache import cache_header, change_position
 from api.deps import CatalogueQueryDep, ContextDep
 from api.export_files import read_parts
 from api.exports import EXPORT_FORMATS
+from api.exports.csv_rows import kept_for
 from api.problems import problem_responses
 from api.selection import select_for
 from indexer.search.protocol import MAX_PER_PAGE, check_query, check_request
@@ -72,7 +73,11 @@ def export(
         "Content-Disposition": f'attachment; filename="codereuse-{stamp}.{chosen.extension}"'
     }
 
+    filters = query.filters()
+
     def produce() -> Iterator[bytes]:
+        if chosen.name == "csv" and not query.q and kept_for(filters):
+            return context.csv_rows.export(store, filters)  # the same bytes, kept rows reused
         return chosen.write(select_for(chosen, store, search, query))
 
     if not query.q:
