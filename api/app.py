@@ -27,6 +27,7 @@ from api.cache import ChangeCache
 from api.deps import AppContext, CheckWebhookURL, RegisterForge
 from api.export_files import export_files
 from api.i18n import choose_language
+from api.kept_responses import KeptResponses, StoreChanges, kept_response_files
 from api.metrics import Metrics
 from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
 from api.pages import STATIC_DIR, error_page, make_templates
@@ -211,6 +212,11 @@ def create_app(
     app.include_router(organisations.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(api_docs.ASSETS_PATH, api_docs.swagger_assets(), name="api-docs-assets")
+    watched = kept_response_files(store, search) if settings.cache_mb > 0 else None
+    if watched is not None:
+        app.add_middleware(
+            KeptResponses, changes=StoreChanges(watched), cache=app.state.context.cache
+        )
     app.add_middleware(ETagMiddleware)
     if settings.cors_origins:
         app.add_middleware(

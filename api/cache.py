@@ -24,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Generator, Hashable, Iterable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from api.answers import SharedAnswers
@@ -34,6 +35,10 @@ MAX_BYTES = 64 * 1024 * 1024
 """What one server process keeps at most (the 3,000-record full NDJSON export is 16 MB)."""
 COMPUTE_LOCKS = 64
 CACHE_HEADER = "X-Cache"
+LOOKUPS: ContextVar[list[tuple[str, Any]] | None] = ContextVar("codereuse_lookups", default=None)
+"""Where `ChangeCache.lookup` notes (kind, answer) when a caller set a list: how
+`api.kept_responses` learns which kept answer a response is (threads of the pool see the list
+of the request that started them)."""
 
 
 def change_position(store: Store) -> int:
@@ -103,8 +108,12 @@ class ChangeCache:
 
     def count(self, key: Hashable, hit: bool) -> None:
         """Count a lookup of `key` made elsewhere (`api.export_files`) as a hit or a miss."""
+        self.count_kind(_kind(key), hit)
+
+    def count_kind(self, kind: str, hit: bool) -> None:
+        """Count a lookup of an answer of `kind` made elsewhere (`api.kept_responses`)."""
         with self._lock:
-            (self.hits if hit else self.misses)[_kind(key)] += 1
+            (self.hits if hit else self.misses)[kind] += 1
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """(hits, misses) by kind of answer since the start."""
@@ -160,16 +169,16 @@ class ChangeCache:
         """Like `compute`, and whether the answer was kept already (a hit)."""
         found = self.get(key, version)
         if found is not None:
-            return found, True
+            return _noted(key, found), True
         if self.max_bytes <= 0:
             return produce(), False
         with self._computing[hash(key) % COMPUTE_LOCKS]:
             found = self.peek(key, version)
             if found is not None:
-                return found, True
+                return _noted(key, found), True
             value = produce()
             self.put(key, version, value, size(value))
-            return value, False
+            return _noted(key, value), False
 
     def stream(
         self, key: Hashable, version: Hashable, chunks: Iterable[bytes]
@@ -206,6 +215,13 @@ class ChangeCache:
             self.shared.put(key, version, kept)
         else:
             self.put(key, version, kept, total)
+
+
+def _noted(key: Hashable, value: T) -> T:
+    noted = LOOKUPS.get()
+    if noted is not None:
+        noted.append((_kind(key), value))
+    return value
 
 
 def _kind(key: Hashable) -> str:
