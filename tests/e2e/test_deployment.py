@@ -52,6 +52,9 @@ pytestmark = [
 ]
 ADMIN = "deploy-admin-not-secret-0001-for-tests-only"
 CHANGED_NAME = "Wahlhelferportal"
+UP_SECONDS = 180
+"""How long a server may take to answer after its start: `serve --workers 2` starts three
+interpreters that each import the app, which took over 60 s at a load average of 19."""
 
 
 @pytest.fixture
@@ -158,7 +161,9 @@ def test_two_api_servers_one_scheduler_on_postgresql(database: str, tmp_path: Pa
                               port=free_port())  # fmt: skip
             running += [api_a, api_b, scheduler]
             for server in running:
-                wait_for(lambda s=server: answers(s.base), timeout=60, what="up", server=server)  # type: ignore[misc]
+                wait_for(
+                    lambda s=server: answers(s.base), timeout=UP_SECONDS, what="up", server=server
+                )  # type: ignore[misc]
 
             # R's first crawl of both forges, then both API servers' indexes have the catalogue.
             wait_for(
@@ -215,9 +220,12 @@ def test_two_api_servers_one_scheduler_on_postgresql(database: str, tmp_path: Pa
                            port=free_port())  # fmt: skip
             running.append(second)
             wait_for(
-                lambda: "serves only" in second.output, timeout=60, what="standby", server=second
+                lambda: "serves only" in second.output,
+                timeout=UP_SECONDS,
+                what="standby",
+                server=second,
             )
-            wait_for(lambda: answers(second.base), timeout=60, what="up", server=second)
+            wait_for(lambda: answers(second.base), timeout=UP_SECONDS, what="up", server=second)
             assert ["ghes", "lab", "lab"] == sorted(_crawls(scheduler)), scheduler.output
             job = _crawl_over_api(second, "lab")
             wait_for(
