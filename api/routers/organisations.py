@@ -266,6 +266,7 @@ def organisations_page(
                 for item in selection.items[start : start + PER_PAGE]
             ],
             "facets": facets,
+            "chosen_count": sum(len(values) for values in chosen.values()),
             "previous_href": page_url(
                 "/organisations", [*state, ("page", str(page - 1)), ("lang", language)]
             )

@@ -46,6 +46,36 @@ def test_first_result_is_above_the_fold_on_a_phone(
     assert phone.locator("fieldset.facet").first.is_hidden()
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_first_organisation_is_above_the_fold_on_a_phone(
+    phone: Any, base_url: str, language: str
+) -> None:
+    """At 390 px the organisation list shows its first card on the first screen, its filters
+    folded behind "Filter (0)" like the search's."""
+    phone.goto(f"{base_url}/organisations?lang={language}")
+    card = phone.locator("ol.cards > li").first.bounding_box()
+    assert card is not None and card["y"] + 60 < MOBILE["height"]
+    assert phone.locator("fieldset.facet").first.is_hidden()
+    assert "Filter (0)" == phone.locator("details.filters > summary").inner_text()
+
+
+@pytest.mark.parametrize("viewport", [NARROWEST, MOBILE, DESKTOP], ids=["320", "390", "1366"])
+def test_the_header_keeps_off_the_screen_edges(
+    browser: Any, base_url: str, viewport: dict[str, int]
+) -> None:
+    """The site name and the language switch keep at least 8 px from the screen's edges."""
+    opened = open_page(browser, viewport)
+    try:
+        opened.goto(f"{base_url}/?lang=de")
+        brand = opened.locator("header .brand").bounding_box()
+        switch = opened.locator("header .language-switch").bounding_box()
+        assert brand is not None and switch is not None
+        assert brand["x"] >= 8
+        assert switch["x"] + switch["width"] <= viewport["width"] - 8
+    finally:
+        opened.context.close()
+
+
 @pytest.mark.parametrize("viewport", [NARROWEST, MOBILE, DESKTOP], ids=["320", "390", "1366"])
 @pytest.mark.parametrize(
     "path",
@@ -56,6 +86,9 @@ def test_first_result_is_above_the_fold_on_a_phone(
         "/software/gitlab.opencode.de/kreis/eakte?lang=de",
         "/forges?lang=de&url=https://gitlab.opencode.de/kreis/eakte",
         "/forges?lang=de&url=javascript:alert(1)",  # a message quoting a long example URL
+        "/organisations?lang=de",
+        "/organisations/name:stadt-musterhausen?lang=de",
+        "/stats?lang=de",
     ],
 )
 def test_no_page_scrolls_sideways(
