@@ -27,7 +27,7 @@ from api.deps import (
     SearchPageDep,
     StoreDep,
 )
-from api.i18n import translate
+from api.i18n import translate, vocabulary_label
 from api.models import FacetValue
 from api.organisation_models import (
     OrganisationDetail,
@@ -310,6 +310,11 @@ def organisation_page(
     labels = view.organisation_labels(store, cache, language)
     parent = store.get_organisation(entity.parent) if entity.parent else None
     narrowed = [("organisation", entity.id), *query.params()]
+
+    def narrowed_search(name: str, value: str) -> str:
+        """The search of this organisation's software with one more filter."""
+        return page_url("/", [("organisation", entity.id), (name, value), ("lang", language)])
+
     return render(
         context.templates,
         request,
@@ -341,14 +346,28 @@ def organisation_page(
             }
             if entity.parent
             else None,
-            "licences": used.licences[:15],
-            "categories": used.categories[:15],
+            "licences": [
+                {"value": value, "count": count, "href": narrowed_search("licence", value)}
+                for value, count in used.licences[:15]
+            ],
+            "categories": [
+                {
+                    "label": vocabulary_label(language, "category", slug),
+                    "count": count,
+                    "href": narrowed_search("category", slug),
+                }
+                for slug, count in used.categories[:15]
+            ],
             "activity": used.activity,
             "chart_href": page_url(
                 f"/organisations/{entity.id}/activity.svg", [("lang", language)]
             ),
             "hits": [
-                {"hit": hit, "href": page_url(f"/software/{hit.id}", [("lang", language)])}
+                {
+                    "hit": hit,
+                    "path": hit.id,
+                    "href": page_url(f"/software/{hit.id}", [("lang", language)]),
+                }
                 for hit in result.hits
             ],
             "org_reuse": organisation_reuse(store, record_ids, labels),

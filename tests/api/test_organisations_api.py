@@ -88,3 +88,18 @@ def test_script_in_an_organisation_name_is_escaped(client: AppClient) -> None:
     html = client.get("/organisations?lang=en").text
     assert '<script>alert("org")</script>' not in html
     assert "&lt;script&gt;" in html
+
+
+def test_organisation_page_labels_links_and_names_each_software(client: AppClient) -> None:
+    """Categories show their label (the link keeps the slug), licences and categories open the
+    organisation's search with that filter, each card names its repository (so copies on two
+    forges differ), and the software comes before the files with errors."""
+    html = client.get("/organisations/name:kreis-muster?lang=de").text
+    search = "/?organisation=name%3Akreis-muster&amp;"
+    assert (
+        f'<a href="{search}category=document-management&amp;lang=de">Dokumentenmanagement</a>'
+        in html
+    )
+    assert f'<a href="{search}licence=MIT&amp;lang=de">MIT</a>' in html
+    assert '<p class="path">gitlab.opencode.de/kreis/eakte</p>' in html
+    assert html.index('id="org-software"') < html.index('id="org-errors"')

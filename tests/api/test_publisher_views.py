@@ -164,3 +164,14 @@ def test_cli_search_takes_the_publisher_filters(
     assert ["gitlab.opencode.de/kreis/bescheid"] == [
         hit["id"] for hit in json.loads(coded.stdout)["hits"]
     ]
+
+
+def test_error_counts_of_one_file_are_singular(client: AppClient) -> None:
+    """A file with one error says "1 error", one warning "1 Warnung"; the counts line reads
+    right for any number ("1 warnings" nowhere)."""
+    english = client.get("/forges/opencode?lang=en").text
+    assert '<span class="badge invalid">1 error</span>' in english
+    assert "1 errors" not in english and "1 warnings" not in english
+    assert "with warnings: 1 · errors in all: 4 · warnings in all: 1" in english
+    german = client.get("/organisations/name:kreis-muster?lang=de").text
+    assert "1 Warnungen" not in german and "mit Warnungen: 1" in german

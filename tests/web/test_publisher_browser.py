@@ -10,8 +10,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "en": ("Files with errors", "1 with errors", "Error"),
-    "de": ("Dateien mit Fehlern", "1 mit Fehlern", "Fehler"),
+    "en": ("Files with errors", "with errors: 1", "Error"),
+    "de": ("Dateien mit Fehlern", "mit Fehlern: 1", "Fehler"),
 }
 
 
