@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "search": "/?q=platform&lang=en",
     "software": "/software/gitlab.opencode.de/stadt/wappen?lang=en",
+    "organisations": "/organisations?lang=en",
+    "organisation": "/organisations/name:stadt-musterhausen?lang=en",
     "status": "/forges?lang=en&url=https://gitlab.opencode.de/kreis/eakte",
     "stats": "/stats?lang=en",
 }
