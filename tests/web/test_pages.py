@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from indexer.store import Store
 from tests.api.client import AppClient
 
 
@@ -142,6 +143,19 @@ def test_forges_page_status_not_covered_in_german(client: AppClient) -> None:
     """A host no forge covers is explained, in German on a German page."""
     html = client.get("/forges?lang=de&url=https://gitlab.unbekannt.example/a/b").text
     assert "Keine registrierte Forge deckt gitlab.unbekannt.example ab" in html
+
+
+def test_crawl_outcome_is_in_the_page_language(client: AppClient, store: Store) -> None:
+    """The last crawl's outcome reads "erfolgreich" on German pages (forges list, forge page,
+    status answer), not the stored word "succeeded"."""
+    run = store.start_crawl_run("opencode", full=False)
+    store.finish_crawl_run(run, status="succeeded", stats={"repositories": 4})
+    status = "/forges?lang=de&url=https://gitlab.opencode.de/kreis/eakte"
+    for path in ("/forges?lang=de", "/forges/opencode?lang=de", status):
+        html = client.get(path).text
+        assert "erfolgreich" in html, path
+        assert ">succeeded<" not in html and "(succeeded)" not in html, path
+    assert ">succeeded<" in client.get("/forges?lang=en").text
 
 
 def test_css_is_served_locally(client: AppClient) -> None:
