@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from importlib.resources import files
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ from schemas.publiccode import vocabularies
 from schemas.record import Description
 from tests.api.client import AppClient
 from tests.api.records import make_record
+from tests.web.browser import DESKTOP, MOBILE, open_page
 
 STANDARD = {
     "category": vocabularies.CATEGORIES,
@@ -175,3 +177,32 @@ def test_a_facet_lists_at_most_forty_values_and_says_how_many_more() -> None:
         len(organisation["options"]) + len(organisation["more"]),
         organisation["hidden"],
     )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["390", "1366"])
+@pytest.mark.parametrize(
+    ("language", "label"), [("de", "Dokumentenmanagement"), ("en", "Document management")]
+)
+def test_labels_in_chromium_filter_by_slug(
+    browser: Any, base_url: str, viewport: dict[str, int], language: str, label: str
+) -> None:
+    """In chromium, at phone and desktop width, the category facet reads the localised label;
+    ticking it filters by the slug, and the software page shows the same label."""
+    opened = open_page(browser, viewport, javascript=False)
+    try:
+        opened.goto(f"{base_url}/?lang={language}")
+        summary = opened.locator("details.filters > summary")
+        if viewport["width"] < DESKTOP["width"]:
+            summary.click()
+        option = opened.locator("label", has_text=label)
+        assert option.is_visible()
+        option.click()
+        opened.locator("details.filters button.apply").click()
+        opened.wait_for_load_state()
+        assert ("category", "document-management") in parse_qsl(urlsplit(opened.url).query)
+        opened.locator("ol.cards h3 a").first.click()
+        opened.wait_for_load_state()
+        assert opened.locator("a", has_text=label).first.is_visible()
+    finally:
+        opened.context.close()
