@@ -3,6 +3,7 @@ lazy loading and a placeholder when there is none."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from indexer.store import Store, picture_key
 from tests.api.client import AppClient
+from tests.api.records import make_record
 from tests.web.browser import LOGO_RECORD, LOGO_URL, logo_picture
 
 
@@ -58,6 +60,25 @@ def test_unknown_or_refused_pictures_are_404(client: AppClient, store: Store, ke
         )
     )
     assert 404 == client.get(f"/pictures/{key}").status_code
+
+
+def test_software_page_shows_stored_screenshots_only(client: AppClient, store: Store) -> None:
+    """Screenshots the crawl stored show as lazy same-origin images with numbered alt text,
+    each linking to the full picture; one not fetched (or refused) is left out."""
+    shown, missing = "https://example.org/shot-1.png", "https://example.org/shot-2.png"
+    record = make_record(
+        "https://gitlab.opencode.de/stadt/galerie", "Galerie", short_de="Bilder der Stadt"
+    )
+    german = record.descriptions["de"].model_copy(update={"screenshots": [missing, shown]})
+    store.upsert_records([record.model_copy(update={"descriptions": {"de": german}})])
+    store.save_picture(dataclasses.replace(logo_picture(), url=shown))
+    html = client.get("/software/gitlab.opencode.de/stadt/galerie?lang=de").text
+    images = re.findall(r'<ul class="screenshots">.*?</ul>', html, flags=re.S)
+    assert 1 == len(images)
+    key = picture_key(shown)
+    assert f'<a href="/pictures/{key}"><img src="/pictures/{key}"' in images[0]
+    assert 'alt="Bildschirmfoto 2 von Galerie"' in images[0] and 'loading="lazy"' in images[0]
+    assert picture_key(missing) not in html
 
 
 @pytest.mark.browser
