@@ -20,15 +20,23 @@ from tests.api.records import make_record
 def test_stats_page_has_every_chart_with_table_and_csv(
     client: AppClient, language: str, heading: str
 ) -> None:
-    """Each chart is a same-origin SVG image with alt text, a table and a CSV link."""
+    """Each chart with figures is a same-origin SVG image with alt text; one without figures
+    (no crawl recorded in this catalogue) says so instead of drawing empty axes; every chart
+    has a table and a CSV link."""
     html = client.get(f"/stats?lang={language}").text
     assert f"<h1>{heading}</h1>" in html
     images = re.findall(r'<img class="chart" src="([^"]+)" alt="([^"]+)"', html)
-    assert [f"/stats/charts/{name}.svg?lang={language}" for name in CHART_NAMES] == [
+    drawn = [name for name in CHART_NAMES if name != "crawls"]
+    assert [f"/stats/charts/{name}.svg?lang={language}" for name in drawn] == [
         src for src, _ in images
     ]
     assert all(alt.strip() for _, alt in images)
     assert len(CHART_NAMES) == html.count("<table>") == html.count(".csv?lang=")
+    crawls = re.search(
+        r'<section class="stat" aria-labelledby="chart-crawls">.*?</section>', html, re.S
+    )
+    no_data = {"de": "Noch keine Zahlen.", "en": "No figures yet."}[language]
+    assert crawls is not None and f'<p class="muted">{no_data}</p>' in crawls.group(0)
 
 
 def test_category_ranking_is_localised(client: AppClient) -> None:
@@ -94,7 +102,7 @@ def test_charts_load_in_chromium_and_tables_open(page: Any, base_url: str, langu
     """In chromium every chart image loads from our origin and its table opens below it."""
     page.goto(f"{base_url}/stats?lang={language}")
     images = page.locator("img.chart")
-    assert len(CHART_NAMES) == images.count()
+    assert len(CHART_NAMES) - 1 == images.count()  # no crawl recorded: that chart says so
     for index in range(images.count()):
         images.nth(index).scroll_into_view_if_needed()
         loaded = images.nth(index).evaluate("(img) => img.decode().then(() => img.naturalWidth)")
