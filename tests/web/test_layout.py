@@ -59,6 +59,40 @@ def test_first_organisation_is_above_the_fold_on_a_phone(
     assert "Filter (0)" == phone.locator("details.filters > summary").inner_text()
 
 
+@pytest.mark.parametrize("viewport", [NARROWEST, MOBILE], ids=["320", "390"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/forges?lang=de&url=https://gitlab.opencode.de/kreis/eakte",
+        "/organisations/name:kreis-muster?lang=de",
+    ],
+)
+def test_findings_stay_inside_their_box_on_a_phone(
+    browser: Any, base_url: str, viewport: dict[str, int], path: str
+) -> None:
+    """Each finding of a status answer or an error list ends inside its box's padding (a long
+    key wraps; the grid once grew 19 px past the status panel at 390 px and 89 px at 320 px)."""
+    opened = open_page(browser, viewport)
+    try:
+        opened.goto(base_url + path)
+        # The corpus's keys are short; give one finding the longest key the standard has.
+        opened.evaluate(
+            "() => { document.querySelector('.finding code').textContent ="
+            " 'localisation.localisationReady'; }"
+        )
+        overflows = opened.evaluate(
+            """() => [...document.querySelectorAll('.finding')].map((finding) => {
+                const box = finding.closest('.status-result, section');
+                const inner = box.getBoundingClientRect().right
+                    - parseFloat(getComputedStyle(box).paddingRight);
+                return Math.round(finding.getBoundingClientRect().right - inner);
+            })"""
+        )
+        assert overflows and all(overflow <= 0 for overflow in overflows), overflows
+    finally:
+        opened.context.close()
+
+
 @pytest.mark.parametrize("viewport", [NARROWEST, MOBILE, DESKTOP], ids=["320", "390", "1366"])
 def test_the_header_keeps_off_the_screen_edges(
     browser: Any, base_url: str, viewport: dict[str, int]
