@@ -12,7 +12,9 @@ over their relations — the stored records they name or that name them (mirrors
 variants, upstreams) and the records their snapshots now claim — until nothing new joins. The
 reuse links of what is written are settled on the way (`cli.reuse_step`). A
 full reconciliation crawl, a forge never federated, or a change touching more than a fifth of
-the catalogue (or 5,000 records) federates everything in one pass instead (cheaper then).
+the catalogue (or 5,000 records) federates everything in one pass instead (cheaper then); while
+other forges of the same run are still crawled, that pass waits for the last of them (the forge
+is federated among what it touched meanwhile), so a first crawl of N forges makes one pass.
 """
 
 from __future__ import annotations
@@ -119,6 +121,8 @@ def run_pipeline(
         result.organisations_resolved = ensure_organisations(store)
     pending: list[CrawlReport] = []
     settled: set[int] = set()
+    owed: list[str] = []
+    """Forges whose full federation pass waits for the last forge of this run (`_settle`)."""
 
     async def settle(report: CrawlReport) -> None:
         # Forges finishing together are settled together, one settle at a time: everything
@@ -129,12 +133,20 @@ def run_pipeline(
             done = list(pending)
             pending.clear()
             settled.update(id(report) for report in done)
-            _settle(store, done, result, search=search, federate=federate)
+            others = len(settled) < len(registrations)
+            _settle(store, done, result, search=search, federate=federate, owed=owed, defer=others)
 
     result.reports = run(crawl_forges(registrations, store, options, on_report=settle))
     unsettled = [report for report in result.reports if id(report) not in settled]
-    if unsettled or not result.reports:
-        _settle(store, unsettled, result, search=search, federate=federate and bool(unsettled))
+    if unsettled or not result.reports or owed:
+        _settle(
+            store,
+            unsettled,
+            result,
+            search=search,
+            federate=federate and bool(unsettled or owed),
+            owed=owed,
+        )
     if pictures:
         try:
             result.pictures_kept, result.pictures_refused = fetch_new_pictures(
@@ -164,19 +176,34 @@ def _settle(
     *,
     search: SearchBackend | None,
     federate: bool,
+    owed: list[str],
+    defer: bool = False,
 ) -> None:
     """Federate what the finished forges of `reports` changed and sync the index, adding the
-    counts to `result`; slower forges are still being crawled meanwhile."""
+    counts to `result`; slower forges are still being crawled meanwhile.
+
+    A full federation pass one of them needs (a first or a reconciliation crawl) waits while
+    other forges of the run are still crawled (`defer`): their records are federated among
+    what they touched now, and the forges are noted in `owed`; the settle of the run's last
+    forge makes the one full pass for all of them. So a first crawl of N forges federates the
+    whole catalogue once, not N times.
+    """
     if federate:
         touched = set().union(*(report.touched for report in reports))
         full = any(report.full and report.status == "succeeded" for report in reports)
-        written, removed, whole = federate_changes(
+        forges = [report.forge for report in reports]
+        written, removed, whole, deferred = federate_changes(
             store,
-            [report.forge for report in reports],
+            forges if defer else [*forges, *owed],
             touched,
-            full=full,
+            full=full or (bool(owed) and not defer),
             reassess=[report.forge for report in reports if report.status != "failed"],
+            defer_full=defer,
         )
+        if deferred:
+            owed.extend(forges)
+        elif whole:
+            owed.clear()
         result.federated += written
         result.removed += removed
         result.full_federation = result.full_federation or whole
@@ -199,14 +226,21 @@ def federate_changes(
     *,
     full: bool = False,
     reassess: Iterable[str] = (),
-) -> tuple[int, int, bool]:
+    defer_full: bool = False,
+) -> tuple[int, int, bool, bool]:
     """Federate the records `touched` and what changed since `forges` were last federated.
 
     Then the records of the forges `reassess` (those crawled) whose maturity changed with time
     alone are re-assessed (`Store.reassess_maturity`): an incremental crawl never sees a
     dormant repository again, yet it stops being ``active``. That happens before the forges'
     federation cursor is saved, as it changes nothing federation needs to look at again.
-    Returns (records written, records tombstoned, whether it was a full pass).
+
+    With `defer_full`, a full pass this needs is not made: `touched` is federated as a closure
+    (when it is at most `CLOSURE_LIMIT` ids) and no cursor is saved, so the caller owes the
+    forges a full pass (a later call with them in `forges` and `full`; a run that never makes
+    it leaves them never federated, and the next run makes it).
+    Returns (records written, records tombstoned, whether it was a full pass, whether a full
+    pass was deferred).
     """
     forges = list(forges)
     cursors = [(store.get_checkpoint(forge, FEDERATED_SCOPE) or {}).get("seq") for forge in forges]
@@ -216,15 +250,21 @@ def federate_changes(
     else:
         touched = touched | _changed_since(store, min([store.latest_change_seq(), *seqs]))
     full = full or len(touched) > min(CLOSURE_LIMIT, FULL_PASS_SHARE * store.count_records())
-    written, removed = federate_all(store) if full else _federate_closure(store, touched)
+    deferred = full and defer_full
+    if deferred:
+        written, removed = (
+            _federate_closure(store, touched) if len(touched) <= CLOSURE_LIMIT else (0, 0)
+        )
+    else:
+        written, removed = federate_all(store) if full else _federate_closure(store, touched)
     reassess = list(reassess)
     if reassess:
         store.reassess_maturity(forges=reassess)
     seq = store.latest_change_seq()
-    for forge in forges:
+    for forge in [] if deferred else forges:
         if store.get_forge(forge) is not None:
             store.save_page(forge, FEDERATED_SCOPE, [], [], {"seq": seq})
-    return written, removed, full
+    return written, removed, full and not deferred, deferred
 
 
 def federate_all(store: Store) -> tuple[int, int]:
