@@ -107,7 +107,13 @@ def _content(database: Path) -> tuple[set[tuple[Any, ...]], list[str], int]:
     return fingerprints, ids, _count(database, "repositories")
 
 
+CRAWL_SECONDS = 240
+"""A whole crawl of the fake forge in a subprocess: Gitea pays a request per repository and file,
+which took over 120 s at a load average of 15."""
+
+
 @pytest.mark.slow
+@pytest.mark.timeout(3 * CRAWL_SECONDS)
 def test_sigkill_mid_crawl_then_rerun_equals_a_clean_crawl(
     forge: tuple[FakeForge, int, str], tmp_path: Path
 ) -> None:
@@ -133,7 +139,7 @@ def test_sigkill_mid_crawl_then_rerun_equals_a_clean_crawl(
     time.sleep(3 * DELAY)
     fake.counts.clear()
     rerun = _crawl(killed_db, tmp_path)
-    out, err = rerun.communicate(timeout=120)
+    out, err = rerun.communicate(timeout=CRAWL_SECONDS)
     assert 0 == rerun.returncode, err.decode()
     resumed_requests = fake.total
     with create_store(f"sqlite:///{killed_db}") as store:
@@ -141,7 +147,7 @@ def test_sigkill_mid_crawl_then_rerun_equals_a_clean_crawl(
     assert "1 interrupted run closed" in out.decode()
     fake.counts.clear()
     clean = _crawl(clean_db, tmp_path)
-    _, err = clean.communicate(timeout=120)
+    _, err = clean.communicate(timeout=CRAWL_SECONDS)
     assert 0 == clean.returncode, err.decode()
     if kind == "gitlab":
         # Only the pages not yet saved: each a listing and a request for its README, LICENSE

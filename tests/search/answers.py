@@ -26,9 +26,7 @@ def answers() -> Iterator[tuple[str, str]]:
     from indexer.search.embedded import EmbeddedSearch
 
     with tempfile.TemporaryDirectory() as directory:
-        backend = EmbeddedSearch(
-            Path(directory) / "answers.db", lambda: synthetic_records(RECORDS)
-        )
+        backend = EmbeddedSearch(Path(directory) / "answers.db", lambda: synthetic_records(RECORDS))
         try:
             backend.rebuild()
             for query in query_mix(QUERIES):
@@ -42,7 +40,9 @@ def answers() -> Iterator[tuple[str, str]]:
                             ],
                             "total": result.total,
                             "partial_total": result.partial_total,
-                            "facets": {name: dict(counts) for name, counts in result.facets.items()},
+                            "facets": {
+                                name: dict(counts) for name, counts in result.facets.items()
+                            },
                             "also": list(result.also_searched),
                             "did_you_mean": result.did_you_mean,
                         }
