@@ -23,6 +23,8 @@ from schemas.forge import ForgeRegistration
 from schemas.organisation import RegistryOrganisation
 
 GERMAN_SECTIONS = ("Germany",)
+GOVERNMENT_LIST_FORGE = "github-germany"
+"""The default registry's forge whose organisations come from GitHub's government list."""
 SOURCE = "github/government.github.com @ 1d5af7e6, _data/governments.yml, section Germany"
 
 
@@ -35,7 +37,7 @@ def build_default_registry(governments_yml: str) -> str:
         build_registration(
             "https://github.com",
             kind="github",
-            name="github-germany",
+            name=GOVERNMENT_LIST_FORGE,
             orgs=logins,
             token_env="GITHUB_TOKEN",
         ),
@@ -66,7 +68,7 @@ def default_organisations() -> list[RegistryOrganisation]:
     logins = [
         login
         for registration in default_registrations()
-        if registration.kind == "github"
+        if registration.name == GOVERNMENT_LIST_FORGE
         for login in registration.orgs
     ]
     return github_government({GERMAN_SECTIONS[0]: logins}, "default_forges.yml")
