@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from indexer.store.engine import parse_database_url
+from indexer.store.engine import sqlite_store_file
 
 logger = logging.getLogger(__name__)
 SUFFIX = "-answers"
@@ -71,12 +71,10 @@ def shared_answers(database_url: str | URL, max_bytes: int) -> SharedAnswers | N
     """The kept answers beside the SQLite store `database_url`, or None: for a store in memory
     or in PostgreSQL, with a budget of 0, or when the file cannot be opened (then each process
     keeps its own, as `api.cache.ChangeCache` does without one)."""
-    url = parse_database_url(database_url) if isinstance(database_url, str) else database_url
-    if max_bytes <= 0 or url.get_backend_name() != "sqlite":
+    database = sqlite_store_file(database_url)
+    if max_bytes <= 0 or database is None:
         return None
-    if url.database in {None, "", ":memory:"} or str(url.database).startswith("file:"):
-        return None
-    path = answers_path(Path(str(url.database)).expanduser().resolve())
+    path = answers_path(database)
     try:
         return SharedAnswers(path, max_bytes)
     except sqlite3.Error as error:

@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 from sqlalchemy.engine import URL
 
-from indexer.store.engine import parse_database_url
+from indexer.store.engine import sqlite_store_file
 
 logger = logging.getLogger(__name__)
 SUFFIX = "-exports"
@@ -48,12 +48,10 @@ def exports_path(database: Path) -> Path:
 def export_files(database_url: str | URL, max_bytes: int) -> ExportFiles | None:
     """The kept exports beside the SQLite store `database_url`, or None: for a store in memory
     or in PostgreSQL, with a budget of 0, or when the folder cannot be made."""
-    url = parse_database_url(database_url) if isinstance(database_url, str) else database_url
-    if max_bytes <= 0 or url.get_backend_name() != "sqlite" or os.name != "posix":
+    database = sqlite_store_file(database_url)
+    if max_bytes <= 0 or database is None or os.name != "posix":
         return None  # the lock between worker processes is a POSIX file lock (flock)
-    if url.database in {None, "", ":memory:"} or str(url.database).startswith("file:"):
-        return None
-    folder = exports_path(Path(str(url.database)).expanduser().resolve())
+    folder = exports_path(database)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as error:
@@ -65,13 +63,9 @@ def export_files(database_url: str | URL, max_bytes: int) -> ExportFiles | None:
 def forget_exports(database_url: str | URL) -> None:
     """Remove the exports kept beside the SQLite store `database_url` (at server start: they
     are named by change position, which a store restored from a backup may repeat)."""
-    url = parse_database_url(database_url) if isinstance(database_url, str) else database_url
-    if url.get_backend_name() != "sqlite" or url.database in {None, "", ":memory:"}:
-        return
-    if str(url.database).startswith("file:"):
-        return
-    folder = exports_path(Path(str(url.database)).expanduser().resolve())
-    shutil.rmtree(folder, ignore_errors=True)
+    database = sqlite_store_file(database_url)
+    if database is not None:
+        shutil.rmtree(exports_path(database), ignore_errors=True)
 
 
 def _name(key: Hashable) -> str:

@@ -92,6 +92,18 @@ def safe_url_text(database_url: str) -> str:
         return _QUERY_SECRET.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1***@", database_url))
 
 
+def sqlite_store_file(database_url: str | URL) -> Path | None:
+    """The resolved file of the SQLite store at `database_url`; None for PostgreSQL, a store in
+    memory, or a ``file:`` URI (its name is not a path). What is kept beside a store (answers,
+    export files) is named after this file."""
+    url = parse_database_url(database_url) if isinstance(database_url, str) else database_url
+    if url.get_backend_name() != "sqlite" or url.database in {None, "", ":memory:"}:
+        return None
+    if str(url.database).startswith("file:"):
+        return None
+    return Path(str(url.database)).expanduser().resolve()
+
+
 def make_engine(database_url: str | URL) -> Engine:
     """An engine for `database_url` set up as the module docstring describes."""
     url = parse_database_url(database_url) if isinstance(database_url, str) else database_url
