@@ -34,6 +34,7 @@ from schemas.organisation import (
     identifier_of_uri,
     organisation_id,
 )
+from schemas.record.identity import canonical_host
 
 _PLACEHOLDER = re.compile(r"^[0-]+$")
 _COUNTRY_ALIASES = {
@@ -77,9 +78,10 @@ def _account_of_url(url: str) -> str | None:
     path = parts.path.strip("/").removesuffix(".git")
     if path.startswith("orgs/"):
         path = path.removeprefix("orgs/")
-    if not parts.hostname or not path:
+    host = canonical_host(f"{parts.scheme}://{parts.netloc}/_") if parts.netloc else None
+    if not host or not path:
         return None
-    return account_id(parts.hostname, path)
+    return account_id(host, path)
 
 
 def codegouvfr(document: Mapping[str, Any], source: str) -> list[RegistryOrganisation]:

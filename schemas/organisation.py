@@ -144,7 +144,10 @@ def _part(text: str) -> str:
 
 
 def account_id(host: str, path: str) -> str:
-    """The owner path of an account: ``host/path`` lower-case (``github.com/belastingdienst``)."""
+    """The owner path of an account: ``host/path`` lower-case (``github.com/belastingdienst``).
+
+    `host` keeps a port that is not the default (``git.example:8443``): two forges on one
+    host are different accounts' homes."""
     return f"{host.strip().lower()}/{path.strip().strip('/').lower()}"
 
 
@@ -170,8 +173,12 @@ def name_id(name: str) -> str:
 
 
 def account_organisation_id(owner: str) -> str:
-    """The id of the organisation known only by its forge account (`account_id` form)."""
-    return organisation_id("account", owner)
+    """The id of the organisation known only by its forge account (`account_id` form).
+
+    A port is written ``~8443`` after the host (``account:git.example~8443:city``): ``:``
+    separates the path's parts, and ``~`` appears in no host name nor forge path."""
+    host, slash, path = owner.partition("/")
+    return organisation_id("account", host.replace(":", "~", 1) + slash + path)
 
 
 _TOOI = re.compile(r"^https?://identifier\.overheid\.nl/tooi/id/[^/]+/([a-z0-9_]+)/?$", re.I)

@@ -42,6 +42,7 @@ from schemas.record import (
     canonical_id,
     canonical_url,
 )
+from schemas.record.identity import canonical_host
 
 UNDETERMINED_LANGUAGE = "und"  # BCP 47 tag for "language not known": forge descriptions have none
 
@@ -261,7 +262,7 @@ def owner_profile(
     raw = snapshot.payload.get("raw")
     raw = raw if isinstance(raw, Mapping) else snapshot.payload
     profile = spec.read_owner(raw) if spec.read_owner is not None else None
-    host = urlsplit(snapshot.url).hostname
+    host = canonical_host(snapshot.url)
     path = snapshot.payload.get("full_path")
     if not isinstance(path, str) or "/" not in path.strip("/"):
         path = urlsplit(snapshot.url).path

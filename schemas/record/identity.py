@@ -60,6 +60,15 @@ def canonical_url(url: str) -> str:
     return f"https://{netloc}{path}"
 
 
+def canonical_host(url: str) -> str | None:
+    """The host of `url`'s canonical URL with its port when not the default (``host:8443``),
+    or None when `url` names no repository: two forges on one host are two accounts' homes."""
+    try:
+        return urlsplit(canonical_url(url)).netloc
+    except InvalidURLError:
+        return None
+
+
 def canonical_id(url: str) -> str:
     """Return the record id for the repository at `url`: ``host/path`` of its canonical URL, lower-case.
 

@@ -341,3 +341,40 @@ def test_a_name_alone_never_makes_a_public_body() -> None:
     )
     assert {"unknown"} == {r.organisation.kind for r in records if r.organisation}
     assert {"unknown"} == {entity.kind for entity in entities}
+
+
+def test_two_forges_on_one_host_are_two_accounts() -> None:
+    """Forges on one host but different ports keep their groups apart (the port is in the id);
+    the default port names the same account as no port."""
+    one = registration("one", "gitlab", "https://git.example.org")
+    two = registration("two", "gitlab", "https://git.example.org:8443")
+    group = {"fullPath": "city", "name": "City", "parent": None}
+    records, entities = federated_catalogue(
+        [
+            snapshot(
+                "https://git.example.org/city/app",
+                forge="one",
+                payload=_gitlab_node(group, "city"),
+            ),
+            snapshot(
+                "https://git.example.org:8443/city/tool",
+                forge="two",
+                payload=_gitlab_node({**group, "name": "Another city"}, "city", "tool"),
+            ),
+        ],
+        [one, two],
+    )
+    owners = {
+        r.id: (r.repository.owner, r.organisation.id if r.organisation else None) for r in records
+    }
+    assert owners == {
+        "git.example.org/city/app": ("git.example.org/city", "account:git.example.org:city"),
+        "git.example.org:8443/city/tool": (
+            "git.example.org:8443/city",
+            "account:git.example.org~8443:city",
+        ),
+    }
+    assert {e.id: e.name for e in entities} == {
+        "account:git.example.org:city": "City",
+        "account:git.example.org~8443:city": "Another city",
+    }
