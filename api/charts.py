@@ -17,7 +17,7 @@ beside it with the same figures.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from xml.etree import ElementTree
 
 import pygal
@@ -87,13 +87,37 @@ def _render(chart: pygal.graph.graph.Graph, name: str) -> str:
     return ElementTree.tostring(tree, encoding="unicode")
 
 
+def value_labels(values: Iterable[int | None]) -> list[int]:
+    """Labels of the value axis from 0 to a round number at or above the largest value, in
+    steps of 1, 2 or 5 times a power of ten (at most 10 steps).
+
+    pygal's own scale starts at the smallest value (3,000 records looked like a fall to
+    nothing beside 2,961) and ends at a label below the largest one (a point at 1,003 was
+    drawn above the top label 1,000).
+    """
+    top = max((value for value in values if value is not None), default=0)
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if -(-top // step) <= 10:
+                last = max(1, -(-top // step)) * step
+                return list(range(0, last + 1, step))
+        magnitude *= 10
+
+
+def _value_axis(values: Iterable[int | None]) -> dict[str, object]:
+    """pygal's settings for `value_labels`."""
+    labels = value_labels(values)
+    return {"y_labels": labels, "range": (0, labels[-1])}
+
+
 def bar_chart(name: str, title: str, rows: Sequence[tuple[str, int]]) -> str:
     """A horizontal bar chart of `rows` (label, count), the first row at the top.
 
     `title` names the series (the page's heading above the image titles the chart).
     """
-    chart = pygal.HorizontalBar(**_config(name))
     ordered = list(reversed(rows))  # pygal draws the first value at the bottom
+    chart = pygal.HorizontalBar(**_config(name), **_value_axis(count for _, count in ordered))
     chart.x_labels = [label for label, _ in ordered]
     chart.add(title, [count for _, count in ordered])
     return _render(chart, name)
@@ -109,6 +133,8 @@ def line_chart(
         show_minor_x_labels=False,
         legend_at_bottom=True,
         dots_size=3,
+        # pygal fails on labels for a chart without any series (it draws "no data" then)
+        **(_value_axis(v for values in series.values() for v in values) if series else {}),
     )
     chart.x_labels = list(x_labels)
     step = max(1, len(x_labels) // 12)

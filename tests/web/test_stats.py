@@ -144,3 +144,33 @@ def test_organisations_of_the_same_name_get_their_own_bars() -> None:
     timeline = CatalogueTimeline({}, {}, 0, 0)
     rows = stats_page(stats, timeline, "en").charts["organisations"].rows
     assert [("Stadt A (tooi:gm0363)", 2), ("Stadt A (ipa:c_a123)", 1), ("Kreis D", 1)] == rows
+
+
+@pytest.mark.parametrize(
+    ("values", "labels"),
+    [
+        ([3, 1003, 500], ["0", "200", "400", "600", "800", "1000", "1200"]),
+        ([2961, 3000, 2990], ["0", "500", "1000", "1500", "2000", "2500", "3000"]),
+        ([None, 5, None], ["0", "1", "2", "3", "4", "5"]),
+        ([None], ["0", "1"]),
+    ],
+)
+def test_the_value_axis_starts_at_zero_and_reaches_the_largest_value(
+    values: list[int | None], labels: list[str]
+) -> None:
+    """A line chart's value axis runs from 0 to a round label at or above its largest value:
+    pygal's own scale drew a point at 1,003 above its top label 1,000 and started 3,000
+    records' axis at 2,964, so a dip to 2,961 looked like a fall to nothing."""
+    from xml.etree import ElementTree
+
+    from api.charts import line_chart
+
+    svg = ElementTree.fromstring(
+        line_chart("crawls", "Crawls", ["a", "b", "c"][: len(values)], {"x": values})
+    )
+    axis = next(
+        g
+        for g in svg.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class", "").startswith("axis y")
+    )
+    assert labels == [text.text for text in axis.iter("{http://www.w3.org/2000/svg}text")]
