@@ -8,7 +8,9 @@ store's server processes read and write: an answer one worker computed is a hit 
 and the bytes live in the operating system's page cache, not in any worker's resident memory.
 
 The file is a cache and nothing else: every entry carries the version it was computed at (the
-change position or index generation, as text), a lookup at another version is a miss, and any
+change position or index generation, as text), a lookup at another version is a miss (unless
+the entry was known current within the refresh interval the caller gives: its ``used`` time is
+when it was written or last found at its own version, `api.cache.Refresh`), and any
 SQLite error (a full disk, a damaged or locked file) only makes the answer be computed, never a
 failed request. Writes are short transactions (one answer, then trimming to the byte budget,
 least recently used first); readers never wait for them (WAL). Large answers (exports) are
@@ -132,25 +134,37 @@ class SharedAnswers:
 
     def get(self, key: Hashable, version: Hashable) -> bytes | None:
         """The whole answer kept for `key` at `version`, or None."""
+        found = self.find(key, version)
+        return None if found is None else found[0]
+
+    def find(
+        self, key: Hashable, version: Hashable, fresh: float = 0.0
+    ) -> tuple[bytes, float] | None:
+        """The whole answer kept for `key` and when it was last known current (wall-clock
+        seconds): at `version`, or at another one known current less than `fresh` seconds
+        ago; None otherwise."""
         try:
             connection = self._connection()
             row = connection.execute(
                 "SELECT version, parts, used, data FROM answers WHERE key = ? AND part = 0",
                 (_text(key),),
             ).fetchone()
-            if row is None or row[0] != _text(version):
+            current_at = None if row is None else _current_at(row[0], row[2], version, fresh)
+            if row is None or current_at is None:
                 return None
             if row[1] == 1:
-                self._touch(connection, key, row[2])
-                return bytes(row[3])
+                if row[0] == _text(version):
+                    self._touch(connection, key, row[2])
+                return bytes(row[3]), current_at
         except sqlite3.Error as error:
             logger.warning("kept answer not readable from %s: %s", self.path, error)
             return None
-        parts = self.parts(key, version)
-        return None if parts is None else b"".join(parts)
+        parts = self.parts(key, version, fresh)
+        return None if parts is None else (b"".join(parts), current_at)
 
-    def parts(self, key: Hashable, version: Hashable) -> Iterator[bytes] | None:
-        """The answer kept for `key` at `version` as an iterator of its parts, or None.
+    def parts(self, key: Hashable, version: Hashable, fresh: float = 0.0) -> Iterator[bytes] | None:
+        """The answer kept for `key` at `version` (or known current less than `fresh` seconds
+        ago, as `find`) as an iterator of its parts, or None.
 
         The parts are read within one read transaction on a connection of their own, so the
         iterator may be advanced from any thread and no concurrent write changes what it yields.
@@ -165,10 +179,11 @@ class SharedAnswers:
         except sqlite3.Error as error:
             logger.warning("kept answer not readable from %s: %s", self.path, error)
             return None
-        if row is None or row[0] != _text(version):
+        if row is None or _current_at(row[0], row[2], version, fresh) is None:
             connection.close()
             return None
-        self._touch(self._connection(), key, row[2])
+        if row[0] == _text(version):
+            self._touch(self._connection(), key, row[2])
         return self._read_parts(connection, _text(key), int(row[1]))
 
     @staticmethod
@@ -191,14 +206,21 @@ class SharedAnswers:
         with contextlib.suppress(sqlite3.Error):  # only the eviction order would suffer
             connection.execute("UPDATE answers SET used = ? WHERE key = ?", (now, _text(key)))
 
-    def put(self, key: Hashable, version: Hashable, chunks: Iterable[bytes]) -> None:
+    def put(
+        self,
+        key: Hashable,
+        version: Hashable,
+        chunks: Iterable[bytes],
+        current_at: float | None = None,
+    ) -> None:
         """Keep the answer made of `chunks` for `key` at `version` (in parts of `PART_BYTES`),
-        then, when over `max_bytes`, trim the file to 90 % of it, least recently used first."""
+        then, when over `max_bytes`, trim the file to 90 % of it, least recently used first.
+        `current_at` is when the answer began to be computed (default: now)."""
         parts = _parts(chunks)
         size = sum(map(len, parts))
         if size > self.max_bytes // 2:
             return
-        text, now = _text(key), time.time()
+        text, now = _text(key), time.time() if current_at is None else current_at
         try:
             with _writing(self._connection()) as connection:
                 replaced = connection.execute(
@@ -248,6 +270,15 @@ class SharedAnswers:
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+
+def _current_at(kept: str, used: float, version: Hashable, fresh: float) -> float | None:
+    """When an entry kept at version text `kept`, last used at `used`, was known current for a
+    lookup at `version`: now when the versions match; `used` when it was used less than
+    `fresh` seconds ago (only lookups at its own version mark it used); None otherwise."""
+    if kept == _text(version):
+        return time.time()
+    return used if time.time() - used < fresh else None
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from api.answers import shared_answers
-from api.cache import ChangeCache
+from api.cache import ChangeCache, Refresh
 from api.deps import AppContext, CheckWebhookURL, RegisterForge
 from api.export_files import export_files
 from api.i18n import choose_language
@@ -182,9 +182,14 @@ def create_app(
         cache=ChangeCache(
             settings.cache_mb * 1024 * 1024,
             shared_answers(store.engine.url, settings.cache_mb * 1024 * 1024),
+            refresh=Refresh(settings.refresh_interval, settings.export_refresh_interval),
         ),
         check_webhook_url=check_webhook_url,
-        exports=export_files(store.engine.url, EXPORT_BUDGET * settings.cache_mb * 1024 * 1024),
+        exports=export_files(
+            store.engine.url,
+            EXPORT_BUDGET * settings.cache_mb * 1024 * 1024,
+            settings.export_refresh_interval,
+        ),
     )
     for module in (
         event_feeds,

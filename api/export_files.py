@@ -10,6 +10,11 @@ others asking for the same export wait for that file (a lock file per export, sh
 worker processes), and every later request streams it from the file in parts of `PART_BYTES`,
 without encoding a record.
 
+While a crawl writes, the change position moves with every page it saves: a file of an older
+position is still sent for `refresh` seconds after it was last known current (its modification
+time: when it was written, or last opened at its own position), so a burst of commits costs one
+export per interval (`api.cache.Refresh`, ``CODEREUSE_EXPORT_REFRESH_INTERVAL``).
+
 A file is named by its export and change position; writing one removes the same export's
 files of older positions, and the folder is trimmed to its byte budget, least recently used
 first. An open file stays readable when another worker removes it, so a trim never cuts a
@@ -25,6 +30,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -45,9 +51,12 @@ def exports_path(database: Path) -> Path:
     return database.with_name(database.name + SUFFIX)
 
 
-def export_files(database_url: str | URL, max_bytes: int) -> ExportFiles | None:
+def export_files(
+    database_url: str | URL, max_bytes: int, refresh: float = 0.0
+) -> ExportFiles | None:
     """The kept exports beside the SQLite store `database_url`, or None: for a store in memory
-    or in PostgreSQL, with a budget of 0, or when the folder cannot be made."""
+    or in PostgreSQL, with a budget of 0, or when the folder cannot be made. `refresh`: seconds
+    an export of an older change position is still sent (`ExportFiles`)."""
     database = sqlite_store_file(database_url)
     if max_bytes <= 0 or database is None or os.name != "posix":
         return None  # the lock between worker processes is a POSIX file lock (flock)
@@ -57,7 +66,7 @@ def export_files(database_url: str | URL, max_bytes: int) -> ExportFiles | None:
     except OSError as error:
         logger.warning("exports not kept: %s cannot be made (%s)", folder, error)
         return None
-    return ExportFiles(folder, max_bytes)
+    return ExportFiles(folder, max_bytes, refresh)
 
 
 def forget_exports(database_url: str | URL) -> None:
@@ -73,11 +82,14 @@ def _name(key: Hashable) -> str:
 
 
 class ExportFiles:
-    """Export bytes by (key, change position), one file each in `folder`, within `max_bytes`."""
+    """Export bytes by (key, change position), one file each in `folder`, within `max_bytes`;
+    a file of another position is sent while it was known current less than `refresh` seconds
+    ago."""
 
-    def __init__(self, folder: Path, max_bytes: int) -> None:
+    def __init__(self, folder: Path, max_bytes: int, refresh: float = 0.0) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
+        self.refresh = refresh
 
     def open(
         self, key: Hashable, position: int, produce: Callable[[], Iterable[bytes]]
@@ -91,14 +103,15 @@ class ExportFiles:
         name = _name(key)
         path = self.folder / f"{name}-{position}"
         try:
-            found = _open_existing(path)
+            found = _open_existing(path) or self._open_recent(name)
             if found is not None:
                 return found, True
             with _locked(self.folder / f"{name}.lock"):
-                found = _open_existing(path)  # written by another worker while we waited
+                # written by another worker while we waited
+                found = _open_existing(path) or self._open_recent(name)
                 if found is not None:
                     return found, True
-                self._write(path, _produced(produce()))
+                self._write(path, _produced(produce()), time.time())
                 self._forget_older(name, path)
                 opened = path.open("rb")
             self._trim(keep=path)
@@ -109,12 +122,30 @@ class ExportFiles:
             logger.warning("export not kept in %s: %s", self.folder, error)
             return None
 
-    def _write(self, path: Path, chunks: Iterable[bytes]) -> None:
+    def _open_recent(self, name: str) -> BinaryIO | None:
+        """The export `name` of another change position, opened, when it was known current
+        less than `refresh` seconds ago (its modification time); None otherwise."""
+        if self.refresh <= 0:
+            return None
+        prefix, now = f"{name}-", time.time()
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if not entry.name.startswith(prefix):
+                    continue
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime < self.refresh:
+                        return open(entry.path, "rb")
+        return None
+
+    def _write(self, path: Path, chunks: Iterable[bytes], started: float) -> None:
+        """Write `chunks` to `path` (whole or not at all), dated `started`: when the export
+        began to read the store, so its age counts from there."""
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-")
         try:
             with os.fdopen(handle, "wb") as file:
                 for chunk in chunks:
                     file.write(chunk)
+            os.utime(temporary, (started, started))
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):

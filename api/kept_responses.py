@@ -19,6 +19,13 @@ the same, so an answer computed while a crawl wrote is not reused after it. Noth
 routes cache by (the change position, the index generation, the forges, the crawl runs) can
 move without a commit to these files, so every answer sent again is one the route would have
 sent. Without a SQLite file to watch (PostgreSQL, Meilisearch) nothing is kept here.
+
+While a crawl writes, ``data_version`` moves with every page it saves. A kept response is then
+still sent within the refresh interval of its kind (`api.cache.Refresh`) counted from when its
+answer was last known current, as the cache behind the routes does; and a search (kept by the
+index generation, which only the index's sync moves) is sent again after commits that left the
+generation as it was: the generation is read once per commit and worker
+(`api.cache.Noted.source`), and the response is kept on at the new ``data_version``.
 """
 
 from __future__ import annotations
@@ -26,12 +33,15 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from api.cache import CACHE_HEADER, LOOKUPS, ChangeCache
+from anyio.to_thread import run_sync
+
+from api.cache import CACHE_HEADER, LOOKUPS, ChangeCache, Noted
 from api.middleware import ASGIApp, Message, Receive, Scope, Send
 from indexer.store import Store
 
@@ -80,6 +90,21 @@ class StoreChanges:
             return None
 
 
+@dataclass
+class _Kept:
+    """A kept response: the store's token and the time (``current_at``) its answer was last
+    known current, what it is sent with, and how to tell it is still current after commits."""
+
+    token: tuple[int, ...]
+    current_at: float
+    route: Any
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    kind: str
+    version: Hashable
+    source: Callable[[], Hashable] | None
+
+
 class KeptResponses:
     """ASGI middleware: GET requests answered from the responses kept in this process."""
 
@@ -91,14 +116,17 @@ class KeptResponses:
         self.cache = cache
         self.max_bytes = max_bytes
         self.hits = 0
-        self._kept: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
+        self._kept: OrderedDict[tuple[Any, ...], _Kept] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        # Per version source, the version it gave at a token: read once per commit.
+        self._versions: dict[Callable[[], Hashable], tuple[tuple[int, ...], Hashable]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
+        now = self.cache.clock()
         token = self.changes.token()
         if token is None:
             await self.app(scope, receive, send)
@@ -108,13 +136,12 @@ class KeptResponses:
             found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
-        if found is not None and found[0] == token:
-            _token, route, headers, body, kind = found
-            scope["route"] = route  # for the metrics, as if routed
+        if found is not None and await self._still_current(found, token, now):
+            scope["route"] = found.route  # for the metrics, as if routed
             self.hits += 1
-            self.cache.count_kind(kind, True)
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            self.cache.count_kind(found.kind, True)
+            await send({"type": "http.response.start", "status": 200, "headers": found.headers})
+            await send({"type": "http.response.body", "body": found.body})
             return
         start: Message | None = None
         parts: list[bytes] | None = []
@@ -129,7 +156,7 @@ class KeptResponses:
                     parts = None  # streamed: not kept here
             await send(message)
 
-        noted: list[tuple[str, Any]] = []
+        noted: list[Noted] = []
         reset = LOOKUPS.set(noted)
         try:
             await self.app(scope, receive, keeping_send)
@@ -143,24 +170,60 @@ class KeptResponses:
         body = b"".join(parts)
         # Only what the route itself keeps: the body is an answer it looked up in the cache
         # (not one it computes each time, as a search on a backend without a version).
-        kind = next((k for k, value in noted if isinstance(value, bytes) and value == body), None)
-        if kind is None:
+        answer = next((n for n in noted if isinstance(n.value, bytes) and n.value == body), None)
+        if answer is None:
             return
         hit_headers = [(name, b"hit" if name == _KEPT_HEADER else value) for name, value in headers]
-        self._keep(key, (token, scope.get("route"), hit_headers, body, kind), len(body))
+        kept = _Kept(
+            token,
+            min(now, answer.current_at),
+            scope.get("route"),
+            hit_headers,
+            body,
+            answer.kind,
+            answer.version,
+            answer.source,
+        )
+        self._keep(key, kept)
 
-    def _keep(self, key: tuple[Any, ...], entry: tuple[Any, ...], size: int) -> None:
+    async def _still_current(self, kept: _Kept, token: tuple[int, ...], now: float) -> bool:
+        """Whether `kept` is what the route would send now: no commit since it was kept, or
+        within the refresh interval of its kind, or its answer's version unchanged."""
+        if kept.token == token:
+            return True
+        if now - kept.current_at < self.cache.refresh.of(kept.kind):
+            return True
+        if kept.source is None:
+            return False
+        version = await self._version(kept.source, token)
+        if version != kept.version:
+            return False
+        kept.token, kept.current_at = token, now  # current at this token, as the route says
+        return True
+
+    async def _version(self, source: Callable[[], Hashable], token: tuple[int, ...]) -> Hashable:
+        """What `source` gives at `token`: read once per token (in a worker thread: the search
+        backend's lock may be held by a search), then remembered."""
+        seen = self._versions.get(source)
+        if seen is not None and seen[0] == token:
+            return seen[1]
+        version = await run_sync(source)
+        self._versions[source] = (token, version)
+        return version
+
+    def _keep(self, key: tuple[Any, ...], kept: _Kept) -> None:
+        size = len(kept.body)
         if size > self.max_bytes // 8:
             return
         with self._lock:
             previous = self._kept.pop(key, None)
             if previous is not None:
-                self._size -= len(previous[3])
-            self._kept[key] = entry
+                self._size -= len(previous.body)
+            self._kept[key] = kept
             self._size += size
             while self._size > self.max_bytes:
                 _key, dropped = self._kept.popitem(last=False)
-                self._size -= len(dropped[3])
+                self._size -= len(dropped.body)
 
 
 def _request_key(scope: Scope) -> tuple[Any, ...]:

@@ -87,6 +87,21 @@ class Settings(BaseSettings):
         "exports without words beside a SQLite store as files (codereuse.db-exports/) within "
         "four times this; 0 keeps none",
     )
+    refresh_interval: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="seconds a kept answer (search, page, statistics, kept response) is still "
+        "sent after the catalogue changed, so a crawl's commits are seen at most this much "
+        "later and a burst of them costs one computation; 0 sends only current answers",
+    )
+    export_refresh_interval: float = Field(
+        default=60.0,
+        ge=0,
+        le=86400,
+        description="the same for exports without words and the Atom feed (whole-catalogue "
+        "documents costing up to half a second each per filter); 0 sends only current ones",
+    )
     log_format: Literal["text", "json"] = Field(default="text", description="text or json logs")
     user_agent: str = Field(
         default="codereuse (+https://codereuse.example)",

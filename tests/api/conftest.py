@@ -133,6 +133,9 @@ def search(store: Store) -> SearchBackend:
 
 
 def build_app(store: Store, search: SearchBackend, **settings: object) -> FastAPI:
+    """The app over `store` and `search`; kept answers follow every commit at once (refresh
+    intervals 0) unless `settings` say otherwise (the tests of the intervals)."""
+    settings = {"refresh_interval": 0, "export_refresh_interval": 0, **settings}
     return create_app(
         Settings(database_url="sqlite:///unused.db", **settings),  # type: ignore[arg-type]
         store=store,
