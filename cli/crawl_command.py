@@ -49,12 +49,13 @@ def crawl(
 
     Example: codereuse crawl opencode --full
     """
-    from cli.pipeline import crawl_options, run_pipeline
+    from cli.pipeline import crawl_options, lower_crawl_priority, run_pipeline
     from cli.storage import CRAWL_HINT, open_store  # loads SQLAlchemy only when needed
     from crawler.base import summarise
     from crawler.kinds import kind_names
 
     settings = load_settings()
+    lower_crawl_priority(settings)  # this process only crawls: requests go first
     try:
         store = open_store(settings.database_url, hint=CRAWL_HINT)
     except CodereuseError as error:

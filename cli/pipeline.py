@@ -20,6 +20,9 @@ is federated among what it touched meanwhile), so a first crawl of N forges make
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +92,31 @@ def crawl_options(settings: Settings, **options: Any) -> CrawlOptions:
         "facts": settings.crawl_facts,
     }
     return CrawlOptions(**(given | options))
+
+
+def lower_crawl_priority(settings: Settings, *, thread_only: bool = False) -> int:
+    """Lower the calling thread's CPU priority by ``settings.crawl_nice`` (Linux gives each
+    thread a priority of its own; elsewhere the whole process is lowered, which `thread_only`
+    refuses: then nothing changes). Threads started afterwards inherit it. Call it only in a
+    thread or process that does nothing but crawl. Returns the niceness reached (0 when
+    unchanged or not possible).
+
+    Why: a crawl is paced by the forges' rate limits, not by the CPU, while requests wait for
+    the CPU; at a lower priority the crawl takes what the server leaves (issue 9, load with a
+    crawl writing).
+    """
+    linux = sys.platform == "linux"
+    if settings.crawl_nice <= 0 or not hasattr(os, "setpriority") or (thread_only and not linux):
+        return 0
+    target = threading.get_native_id() if linux else 0
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, target)
+        wanted = min(19, max(current, 0) + settings.crawl_nice)
+        if wanted > current:
+            os.setpriority(os.PRIO_PROCESS, target, wanted)
+        return os.getpriority(os.PRIO_PROCESS, target)
+    except OSError:  # not permitted here (a sandbox): crawl at the priority we have
+        return 0
 
 
 def run_pipeline(

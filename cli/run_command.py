@@ -89,6 +89,10 @@ class Scheduler:
     """Extra `crawler.run.CrawlOptions` (tests inject a transport, waits and a resolver)."""
     failures: dict[str, int] = field(default_factory=dict)
     retry_at: dict[str, datetime] = field(default_factory=dict)
+    lower_priority: bool = False
+    """Crawl at ``settings.crawl_nice`` (`cli.pipeline.lower_crawl_priority`): when no request
+    is answered in this process (``run --workers N``; with one process a crawl thread at a
+    lower priority holding the interpreter lock would hold up the requests)."""
     runner: str | None = None
     """The scheduler lease holder this process crawls as: stored with the jobs it claims, so a
     job it leaves running when killed is noticed once its lease lapses."""
@@ -107,9 +111,12 @@ class Scheduler:
 
     def run_forever(self) -> None:
         """The scheduler thread's body."""
+        from cli.pipeline import lower_crawl_priority
         from indexer.search.factory import create_search_backend
         from indexer.store import create_store
 
+        if self.lower_priority:
+            lower_crawl_priority(self.settings, thread_only=True)
         store = create_store(self.settings.database_url)
         search = create_search_backend(self.settings, store)
         lease = SchedulerLease(store, self.say)
@@ -274,7 +281,9 @@ def run(
             f"registered the default forges: {', '.join(r.name for r in added)} "
             "(see `codereuse forges list`; edit with `codereuse forges`)"
         )
-    scheduler = Scheduler(settings=settings, every=interval, environ=dict(os.environ))
+    scheduler = Scheduler(
+        settings=settings, every=interval, environ=dict(os.environ), lower_priority=workers > 1
+    )
     worker = threading.Thread(target=scheduler.run_forever, name="codereuse-crawl", daemon=True)
     if crawl:
         worker.start()

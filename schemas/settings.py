@@ -72,6 +72,14 @@ class Settings(BaseSettings):
         "manifests, releases, commits, open issues); about one more request per 100 "
         "repositories on GitLab and GitHub, several per repository on Gitea",
     )
+    crawl_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="CPU priority a crawl runs at, as `nice` adds it (0: the server's own): "
+        "`crawl` and the scheduler of `run --workers N` leave the CPU to the requests first; a "
+        "crawl is paced by the forges' rate limits, not by the CPU",
+    )
     cors_origins: JsonList = Field(
         default_factory=list,
         description='origins allowed by CORS, a JSON list like ["https://a.example"]; '
