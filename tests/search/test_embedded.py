@@ -14,6 +14,7 @@ from indexer.search.embedded.schema import set_meta
 from indexer.search.factory import BACKENDS, create_search_backend
 from indexer.store import create_store
 from schemas.errors import ConfigurationError
+from schemas.record import Record
 from schemas.settings import Settings
 from tests.search.corpus import make_record
 
@@ -250,15 +251,9 @@ def _index_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
-def test_a_large_rebuild_analyses_its_texts_in_a_child_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Past `PARALLEL_AFTER` records a rebuild analyses in a child process: same index, and a
-    small rebuild stays in process."""
-    from indexer.search.embedded import parallel
-
+def _records_for_rebuild(count: int) -> list[Record]:
     texts = ["Termine für Bürgerämter buchen", "Ratsinformation, Sitzungsdienst & e-Akte"]
-    records = [
+    return [
         make_record(
             f"r{i}",
             f"Werkzeug {i}",
@@ -266,21 +261,93 @@ def test_a_large_rebuild_analyses_its_texts_in_a_child_process(
             features={"de": ["Müllkalender", f"Straße {i}"]},
             long={"de": "Bürgerbeteiligung über Beteiligungsverfahren. " * (i % 3)},
         )
-        for i in range(25)
+        for i in range(count)
     ]
-    started: list[int] = []
-    start = parallel.ParallelPostings._start
 
-    def counted(self: parallel.ParallelPostings) -> None:
+
+def _counted_starts(monkeypatch: pytest.MonkeyPatch, after: int) -> list[int]:
+    """Child processes started by rebuilds from now on, each from `after` records."""
+    from indexer.search.embedded import parallel
+
+    started: list[int] = []
+    start = parallel.ParallelRebuild._start
+
+    def counted(self: parallel.ParallelRebuild) -> None:
         started.append(1)
         start(self)
 
-    monkeypatch.setattr(parallel.ParallelPostings, "_start", counted)
+    monkeypatch.setattr(parallel.ParallelRebuild, "_start", counted)
+    monkeypatch.setattr(parallel.ParallelRebuild.__init__, "__kwdefaults__", {"after": after})
+    return started
+
+
+def test_a_large_rebuild_writes_its_index_in_a_child_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `PARALLEL_AFTER` records a rebuild writes the index in a child process and copies it
+    in: the same rows as in process, and no build file left; a small rebuild stays in process."""
+    records = _records_for_rebuild(25)
+    started = _counted_starts(monkeypatch, 100)
     EmbeddedSearch(tmp_path / "here.db", lambda: records).rebuild()
     assert not started
-    monkeypatch.setattr(parallel.ParallelPostings.__init__, "__defaults__", (10,))
+    started = _counted_starts(monkeypatch, 10)
     child = EmbeddedSearch(tmp_path / "child.db", lambda: records)
     child.rebuild()
     assert [1] == started
     assert _index_rows(tmp_path / "here.db") == _index_rows(tmp_path / "child.db")
     assert {records[0].id, records[2].id} <= set(_ids(child, "bürgeramt"))
+    assert [] == [path.name for path in tmp_path.iterdir() if ".rebuild-" in path.name]
+    child.upsert([records[3].model_copy(update={"name": "Wochenplaner"})])
+    assert [records[3].id] == _ids(child, "wochenplaner")
+    assert 26 == child.dead_rows()[0] + child.dead_rows()[1]
+
+
+def test_a_parallel_rebuild_keeps_the_last_of_a_repeated_id_across_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids repeated across batches, frequent terms stored as bitmaps: the child's index equals
+    the one written in process (the later record wins, its first row is dropped)."""
+    from indexer.search.embedded import backend as embedded
+
+    monkeypatch.setattr(embedded, "BATCH", 4)
+    records = _records_for_rebuild(14)
+    records += [r.model_copy(update={"name": f"Ersatz {r.id}"}) for r in records[:6]]
+    _counted_starts(monkeypatch, 100)
+    EmbeddedSearch(tmp_path / "here.db", lambda: records, frequent_at=3).rebuild()
+    started = _counted_starts(monkeypatch, 8)
+    child = EmbeddedSearch(tmp_path / "child.db", lambda: records, frequent_at=3)
+    child.rebuild()
+    assert [1] == started
+    assert _index_rows(tmp_path / "here.db") == _index_rows(tmp_path / "child.db")
+    assert {record.id for record in records[:6]} == set(_ids(child, "ersatz"))
+    assert (6, 14) == child.dead_rows()
+
+
+def test_a_failing_child_rebuild_keeps_the_old_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document the child cannot write fails the rebuild with a SearchError naming the build
+    process; the transaction rolls back (the old index still answers) and the build file is
+    deleted."""
+    import dataclasses
+
+    from indexer.search.documents import search_document
+    from indexer.search.embedded import backend as embedded
+    from schemas.errors import SearchError
+
+    records = _records_for_rebuild(12)
+    backend = EmbeddedSearch(tmp_path / "index.db", lambda: records)
+    backend.rebuild()
+    _counted_starts(monkeypatch, 5)
+
+    def broken(record: Record) -> object:
+        document = search_document(record)
+        if record.id == records[7].id:
+            return dataclasses.replace(document, facets=None)
+        return document
+
+    monkeypatch.setattr(embedded, "search_document", broken)
+    with pytest.raises(SearchError, match="index build process failed"):
+        backend.rebuild()
+    assert records[7].id in _ids(backend, "werkzeug 7")
+    assert [] == [path.name for path in tmp_path.iterdir() if ".rebuild-" in path.name]

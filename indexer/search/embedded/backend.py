@@ -25,6 +25,7 @@ from indexer.search.documents import (
 from indexer.search.embedded.facets import Selection
 from indexer.search.embedded.highlight import learn, word_matcher
 from indexer.search.embedded.indexing import IndexWriter
+from indexer.search.embedded.parallel import ParallelRebuild
 from indexer.search.embedded.postings import TermCache
 from indexer.search.embedded.query import did_you_mean, expand, name_keys, query_words
 from indexer.search.embedded.ranking import Ranker, word_sets
@@ -202,26 +203,27 @@ class EmbeddedSearch(CheckedSearch):
         else:
             assert self._record_source is not None
             documents = map(search_document, self._record_source())
-        with self._write():
-            generation = int(get_meta(self._connection, "generation") or "0")
-            seq = get_meta(self._connection, "store_seq")
-            if self._change_seq is not None:
-                seq = str(self._change_seq())
-            drop_tables(self._connection)
-            create_tables(self._connection)
-            writer = IndexWriter(self._connection, self._frequent_at, rebuild=True)
+        builder = ParallelRebuild(self._connection, self._path, self._frequent_at)
+        with self._lock:  # held until the build file is detached, after the commit
             try:
-                for batch in _batches(documents, BATCH):
-                    writer.add(batch)
-                writer.finish()
+                with self._write():
+                    generation = int(get_meta(self._connection, "generation") or "0")
+                    seq = get_meta(self._connection, "store_seq")
+                    if self._change_seq is not None:
+                        seq = str(self._change_seq())
+                    drop_tables(self._connection)
+                    create_tables(self._connection)
+                    for batch in _batches(documents, BATCH):
+                        builder.add(batch)
+                    builder.finish()
+                    set_meta(self._connection, "generation", str(generation))
+                    if seq is not None:
+                        set_meta(self._connection, "store_seq", seq)
+                    if self._source is not None:
+                        set_meta(self._connection, "source", self._source)
+                    bump_generation(self._connection)
             finally:
-                writer.close()
-            set_meta(self._connection, "generation", str(generation))
-            if seq is not None:
-                set_meta(self._connection, "store_seq", seq)
-            if self._source is not None:
-                set_meta(self._connection, "source", self._source)
-            bump_generation(self._connection)
+                builder.close()
 
     def sync_from_store(self, store: ChangeFeed) -> int:
         """Apply the store's changes since the last applied one; returns how many records changed.

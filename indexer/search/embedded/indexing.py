@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from indexer.search.documents import UNDETERMINED, SearchDocument
 from indexer.search.embedded import bitmaps
-from indexer.search.embedded.parallel import ParallelPostings
 from indexer.search.embedded.postings import (
     PostingsBuffer,
     dense_threshold,
@@ -108,8 +107,8 @@ class IndexWriter:
     made for a rebuild (`rebuild`) writes postings segment 0; any other writes one new segment
     per `finish` (merging segments when there are many, see `postings`). Terms in at least
     `frequent_at` records of a segment are stored as bitmaps (`postings.dense_threshold` by
-    default). A rebuild of many records analyses their texts in a child process
-    (`parallel.ParallelPostings`); `close` ends it after an error.
+    default). A rebuild of many records runs its writer in a child process, on a build file of
+    its own (`parallel.ParallelRebuild`).
     """
 
     def __init__(
@@ -124,9 +123,7 @@ class IndexWriter:
         self._rebuild = rebuild
         self._added: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._cleared: list[int] = []
-        self._postings: PostingsBuffer | ParallelPostings = (
-            ParallelPostings() if rebuild else PostingsBuffer()
-        )
+        self._postings = PostingsBuffer()
         row = connection.execute(
             "SELECT value FROM search_meta WHERE key = 'next_rowid'"
         ).fetchone()
@@ -243,11 +240,6 @@ class IndexWriter:
         )
         self._added.clear()
         self._cleared.clear()
-
-    def close(self) -> None:
-        """End a child process analysing postings, if one still runs (after an error)."""
-        if isinstance(self._postings, ParallelPostings):
-            self._postings.close()
 
     def _stored_keys(self) -> set[tuple[str, str]]:
         return {
