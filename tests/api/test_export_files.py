@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import starlette.responses
 from fastapi import FastAPI
 
 from api.export_files import PART_BYTES, ExportFiles, _name, export_files, exports_path
@@ -179,3 +180,22 @@ def test_serve_forgets_the_exports_of_an_earlier_server(tmp_path: Path) -> None:
             assert (b"new", False) == (file.read(), opened[1])
     finally:
         store.close()
+
+
+def test_a_kept_export_is_read_on_the_event_loop(
+    workers: tuple[AppClient, AppClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept export's parts are read by the event loop, not handed one by one to the route
+    thread pool (each hand-over cost more than reading a part from the page cache)."""
+    first, second = workers
+    computed = first.get(PATHS[2])
+    handed: list[object] = []
+    original = starlette.responses.iterate_in_threadpool
+
+    def counted(iterator: Iterator[bytes]) -> AsyncIterator[bytes]:
+        handed.append(iterator)
+        return original(iterator)
+
+    monkeypatch.setattr(starlette.responses, "iterate_in_threadpool", counted)
+    kept = second.get(PATHS[2])
+    assert ("hit", computed.content, []) == (kept.headers["x-cache"], kept.content, handed)

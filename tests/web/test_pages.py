@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from fastapi import FastAPI
 
+from api.pages import STYLE_URL
 from indexer.store import Store
 from tests.api.client import AppClient
 
@@ -156,6 +158,23 @@ def test_crawl_outcome_is_in_the_page_language(client: AppClient, store: Store) 
         assert "erfolgreich" in html, path
         assert ">succeeded<" not in html and "(succeeded)" not in html, path
     assert ">succeeded<" in client.get("/forges?lang=en").text
+
+
+def test_pages_link_the_mounted_style_sheet_without_a_route_lookup(
+    app: FastAPI, client: AppClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page links the style sheet of the ``/static`` mount, written once (STYLE_URL)
+    rather than looked up among all routes on each page."""
+    expected = str(app.url_path_for("static", path="style.css"))
+
+    def looked_up(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("url_path_for on a page")
+
+    monkeypatch.setattr(app, "url_path_for", looked_up)
+    for path in ("/", "/?q=opendesk&lang=de", "/forges", "/stats"):
+        response = client.get(path)
+        assert (200, True) == (response.status_code, f'href="{expected}"' in response.text), path
+    assert expected == STYLE_URL
 
 
 def test_css_is_served_locally(client: AppClient) -> None:
