@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -351,3 +353,37 @@ def test_a_failing_child_rebuild_keeps_the_old_index(
         backend.rebuild()
     assert records[7].id in _ids(backend, "werkzeug 7")
     assert [] == [path.name for path in tmp_path.iterdir() if ".rebuild-" in path.name]
+
+
+def test_the_version_is_read_while_a_search_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`version` answers while another thread's search holds the index (a server checks it
+    before every kept search), and it still follows every write."""
+    backend = EmbeddedSearch(tmp_path / "index.db")
+    backend.upsert([make_record("one", "Kalender")])
+    before = backend.version()
+    searching, release = threading.Event(), threading.Event()
+    search = backend._search
+
+    def slow_search(*args: Any) -> Any:
+        searching.set()
+        release.wait(10)
+        return search(*args)
+
+    monkeypatch.setattr(backend, "_search", slow_search)
+    worker = threading.Thread(target=backend.search, args=("kalender",))
+    worker.start()
+    try:
+        assert searching.wait(10)
+        answered: list[int] = []
+        reader = threading.Thread(target=lambda: answered.append(backend.version()))
+        reader.start()
+        reader.join(5)
+        assert [before] == answered
+    finally:
+        release.set()
+        worker.join()
+    backend.upsert([make_record("two", "Ratgeber")])
+    assert backend.version() != before
+    backend.close()

@@ -126,6 +126,10 @@ class EmbeddedSearch(CheckedSearch):
         self._connection.execute("PRAGMA synchronous=NORMAL")
         self._connection.execute("PRAGMA temp_store=MEMORY")
         self._connection.execute("PRAGMA cache_size=-65536")
+        # `version` reads on a connection of its own (opened on first use), so the servers'
+        # version check before every kept search does not wait for a search holding `_lock`.
+        self._version_connection: sqlite3.Connection | None = None
+        self._version_lock = threading.Lock()
         self._state: IndexState | None = None
         self._terms: TermCache | None = None
         self._terms_generation = -1
@@ -158,14 +162,31 @@ class EmbeddedSearch(CheckedSearch):
     def version(self) -> int:
         """The index generation: every write, from any process, changes it, and two searches
         at one generation with the same arguments give the same answer (so a server may keep
-        answers per generation)."""
-        with self._lock:
-            return int(get_meta(self._connection, "generation") or "0")
+        answers per generation).
+
+        Read on a connection of its own, without waiting for a search or a write of this
+        process (they hold `_lock` for milliseconds, and a server checks the version before
+        each kept search): a write in progress here is not seen until it commits, as a write
+        of another process is not. An index in memory has one connection, read under `_lock`.
+        """
+        if self._path == ":memory:":
+            with self._lock:
+                return int(get_meta(self._connection, "generation") or "0")
+        with self._version_lock:
+            if self._version_connection is None:
+                self._version_connection = sqlite3.connect(
+                    self._path, check_same_thread=False, isolation_level=None, timeout=30
+                )
+            return int(get_meta(self._version_connection, "generation") or "0")
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connections."""
         with self._lock:
             self._connection.close()
+        with self._version_lock:
+            if self._version_connection is not None:
+                self._version_connection.close()
+                self._version_connection = None
 
     # -- writing -----------------------------------------------------------------------------
 
