@@ -7,7 +7,7 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.embedded.highlight import WordMatcher, highlight, split_words
+from indexer.search.embedded.highlight import WordMatcher, highlight, learn, snapshot, split_words
 from indexer.search.embedded.query import WordQuery
 from indexer.search.text import LANGUAGES, fold, index_terms
 
@@ -71,3 +71,21 @@ def test_any_text_is_escaped_and_marked_as_html_escape_would(text: str) -> None:
     """Whatever the text, the highlight is `html.escape` of each piece, matches marked."""
     queries = _queries()
     assert _marked(text, queries) == highlight(text, WordMatcher(queries))
+
+
+def test_words_analysed_after_the_snapshot_are_decided_like_those_before() -> None:
+    """Words in the sorted-terms snapshot (prefix found by range) and words analysed after it
+    (decided by their own terms) match the same query words as each decided on its own."""
+    before = ["Verwaltungen", "Bürgern", "Burgen", "Vertrag", "Portal", "vergaben"]
+    after = ["Verwalterin", "Bürgerportal", "verbunden", "Burgenland", "Akte"]
+    learn({fold(word) for word in before})
+    snapshot(renew=True)
+    learn({fold(word) for word in after})
+    assert not {fold(word) for word in after} <= snapshot().words
+    queries = _queries()
+    matcher = WordMatcher(queries)
+    matcher.prepare(before + after)
+    assert [_decision(word, queries) for word in before + after] == [
+        matcher[word] for word in before + after
+    ]
+    assert [1, 0, 0, 1, None, 1] == [matcher[word] for word in before]

@@ -23,7 +23,7 @@ from indexer.search.documents import (
     search_document_from_json,
 )
 from indexer.search.embedded.facets import Selection
-from indexer.search.embedded.highlight import learn, word_matcher
+from indexer.search.embedded.highlight import learn, snapshot, word_matcher
 from indexer.search.embedded.indexing import IndexWriter
 from indexer.search.embedded.parallel import ParallelRebuild
 from indexer.search.embedded.postings import TermCache
@@ -318,8 +318,10 @@ class EmbeddedSearch(CheckedSearch):
         if state.vocabulary is None:
             state.vocabulary = Vocabulary.load(self._connection)
             if len(state.vocabulary.words) <= WARM_WORDS:
-                # Highlights and proximity then find the words of their pages analysed.
+                # Highlights and proximity then find the words of their pages analysed, and
+                # the words starting with a prefix in a range of sorted terms.
                 learn(state.vocabulary.words)
+                snapshot()
         return state.vocabulary
 
     def run_search(self, request: SearchRequest) -> SearchResult:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from html import escape
-from itertools import accumulate
 
 from indexer.search.embedded.query import WordQuery
 from indexer.search.text import WORD_PATTERN, fold, index_terms_many
@@ -19,6 +18,7 @@ _BY_TERM: dict[str, list[str]] = {}
 """Index term → the folded words in `_FORMS` that have it: a search finds the words its terms
 match by looking its terms up here, instead of testing every word of a page against them."""
 _FORMS_LIMIT = 200_000
+_EPOCH = [0]  # bumped when `learn` forgets every word (`_FORMS_LIMIT`)
 
 
 def learn(folded: Iterable[str]) -> list[str]:
@@ -33,6 +33,7 @@ def learn(folded: Iterable[str]) -> list[str]:
     if len(_FORMS) + len(new) > _FORMS_LIMIT:
         _FORMS.clear()
         _BY_TERM.clear()
+        _EPOCH[0] += 1
         new = wanted
     by_term = _BY_TERM
     words = list(new)
@@ -47,15 +48,58 @@ def learn(folded: Iterable[str]) -> list[str]:
     return words
 
 
+class _Snapshot:
+    """The analysed words and their index terms, sorted, at one moment: the words whose terms
+    start with a prefix are those of a range of `terms` (`bisect`), found without testing the
+    words of a page one by one."""
+
+    def __init__(self) -> None:
+        self.epoch = _EPOCH[0]
+        self.words = frozenset(_FORMS)
+        self.terms = sorted(_BY_TERM)
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words of this snapshot holding an index term that starts with `prefix`."""
+        terms = self.terms
+        low = bisect_left(terms, prefix)
+        high = bisect_left(terms, prefix + _LAST, low)
+        found: list[str] = []
+        for term in terms[low:high]:
+            found += _BY_TERM.get(term, ())
+        return found
+
+
+_SNAPSHOT: list[_Snapshot] = []
+_LAST = "\U0010ffff"
+
+
+def snapshot(*, renew: bool = False) -> _Snapshot:
+    """The current `_Snapshot`, taken anew when `renew` is set, when the words analysed since
+    the last one are many (more than a quarter of it, and at least 1,000) or when `learn`
+    forgot them all. The backend asks for one right after `learn` of the index vocabulary,
+    so searches find it made; words analysed later are decided one by one until the next."""
+    current = _SNAPSHOT[0] if _SNAPSHOT else None
+    if (
+        renew
+        or current is None
+        or current.epoch != _EPOCH[0]
+        or len(_FORMS) - len(current.words) > max(1000, len(current.words) // 4)
+    ):
+        current = _Snapshot()
+        _SNAPSHOT[:] = [current]
+    return current
+
+
 class WordMatcher(dict[str, int | None]):
     """Which query word (its index) a text word matches, or None; calling it or indexing it asks.
 
     A dict of the answers so far: texts are mapped over it in C (``map(matcher.__getitem__,
-    words)``). `prepare` answers for many words at once: the words not analysed before get
-    their index terms (itself, its contracted spelling, its stems; see `learn`), and the words
-    each query word matches are looked up by its terms (`_BY_TERM`) rather than each text word
-    tested against every query word; only the prefix being typed is tested word by word. A word
-    not prepared runs `__missing__`, which prepares it alone.
+    words)``). `prepare` answers for many words at once. Once per search the folded words
+    each query word matches are found from its terms (`_BY_TERM`) and, for a prefix being
+    typed, from the range of index terms starting with it (`_Snapshot`); a text word is then
+    decided by looking its folded form up, in C, with no step per word in Python. Words the
+    snapshot lacks (not analysed when it was taken) are analysed (`learn`) and decided by their
+    own terms. A word not prepared runs `__missing__`, which prepares it alone.
     """
 
     def __init__(self, words: Sequence[WordQuery]) -> None:
@@ -66,11 +110,8 @@ class WordMatcher(dict[str, int | None]):
         for index, word in enumerate(words):
             for term in word.all_terms():
                 self._term_index.setdefault(term, index)
-        # " prefix" occurs in " term term …" exactly when a term starts with the prefix
-        self._prefixes = [
-            (index, f" {word.prefix}") for index, word in enumerate(words) if word.prefix
-        ]
-        self._known: dict[str, int] | None = None
+        self._prefixes = [(index, word.prefix) for index, word in enumerate(words) if word.prefix]
+        self._decided: tuple[_Snapshot, dict[str, int]] | None = None
 
     def __call__(self, text_word: str) -> int | None:
         return self[text_word]
@@ -81,53 +122,51 @@ class WordMatcher(dict[str, int | None]):
 
     def prepare(self, text_words: Iterable[str]) -> None:
         """Decide, in bulk, which query word each of `text_words` matches."""
-        new = set(text_words).difference(self)
+        new = list(set(text_words).difference(self))
         if not new:
             return
-        folded = dict(zip(new, map(fold, new), strict=True))
-        distinct = set(folded.values())
-        analysed = learn(distinct)
-        known = self._known_words()
-        decided = {word: known.get(word) for word in distinct}
-        # Words analysed after `_known_words` was made: decided by their own terms.
+        current, decided = self._decisions()
+        folded = list(map(fold, new))
+        self.update(zip(new, map(decided.get, folded), strict=True))
+        outside = set(folded).difference(current.words)
+        if not outside:
+            return
+        # Words analysed after the snapshot (or never): decided by their own terms.
+        learn(outside)
+        own = {word: self._own_decision(word) for word in outside}
+        for text_word, form in zip(new, folded, strict=True):
+            if form in own:
+                self[text_word] = own[form]
+
+    def _own_decision(self, folded: str) -> int | None:
+        """The query word an analysed word matches, from its own terms (`_FORMS`)."""
+        form = _FORMS[folded]
         term_index = self._term_index
-        for word in analysed:
-            if word in decided and word not in known:
-                indexes = [term_index[t] for t in _FORMS[word].split() if t in term_index]
-                decided[word] = min(indexes) if indexes else None
-        if self._prefixes:
-            self._decide_prefixes(list(distinct), decided)
-        self.update({word: decided[form] for word, form in folded.items()})
+        indexes = [term_index[term] for term in form.split() if term in term_index]
+        # " prefix" occurs in " term term …" exactly when a term starts with the prefix
+        indexes += [index for index, prefix in self._prefixes if f" {prefix}" in form]
+        return min(indexes) if indexes else None
 
-    def _decide_prefixes(self, words: list[str], decided: dict[str, int | None]) -> None:
-        """Let each of `words` whose terms start with a query word's prefix match that query
-        word, when it matches no earlier one: the words' terms are searched as one text."""
-        forms = list(map(_FORMS.__getitem__, words))
-        text = "\n".join(forms)  # each form is " term term …"
-        ends = list(accumulate(len(form) + 1 for form in forms))  # where each word's line ends
-        for index, prefix in self._prefixes:
-            position = text.find(prefix)
-            while position >= 0:
-                line = bisect_right(ends, position)
-                word = words[line]
-                current = decided[word]
-                if current is None or index < current:
-                    decided[word] = index
-                position = text.find(prefix, ends[line])
-
-    def _known_words(self) -> dict[str, int]:
-        """Analysed words holding a term of a query word → the first such query word; made once
-        per search (a search prepares the words of several pages: proximity, then the hits)."""
-        if self._known is None:
-            known: dict[str, int] = {}
+    def _decisions(self) -> tuple[_Snapshot, dict[str, int]]:
+        """Folded words of the snapshot holding a term of a query word, or one starting with a
+        query word's prefix → the first such query word; made once per search (a search
+        prepares the words of several pages: proximity, then the hits)."""
+        if self._decided is None:
+            current = snapshot()
+            decided: dict[str, int] = {}
             by_term = _BY_TERM
             for term, index in self._term_index.items():
                 for word in by_term.get(term, ()):
-                    current = known.get(word)
-                    if current is None or index < current:
-                        known[word] = index
-            self._known = known
-        return self._known
+                    found = decided.get(word)
+                    if found is None or index < found:
+                        decided[word] = index
+            for index, prefix in self._prefixes:
+                for word in current.starting(prefix):
+                    found = decided.get(word)
+                    if found is None or index < found:
+                        decided[word] = index
+            self._decided = current, decided
+        return self._decided
 
 
 def word_matcher(words: Sequence[WordQuery]) -> WordMatcher:
