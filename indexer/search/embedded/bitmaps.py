@@ -93,17 +93,42 @@ def from_json(rowids: str | None, size_hint: int = 0) -> int:
     return from_rowids(values, size_hint)
 
 
+_PEELED = 16  # up to this many members are found from the highest bit down (`members`)
+_NUMPY_MEMBERS = 256  # from this many members numpy unpacks the whole bitmap faster
+
+
 def members(bitmap: int) -> list[int]:
     """The rowids in `bitmap`, ascending."""
     if not bitmap:
         return []
+    count = bitmap.bit_count()
+    if count <= _PEELED:
+        # Highest bit by highest bit: no pass over the whole bitmap's bytes.
+        found: list[int] = []
+        for _ in range(count):
+            highest = bitmap.bit_length() - 1
+            found.append(highest)
+            bitmap ^= 1 << highest
+        found.reverse()
+        return found
+    if count >= _NUMPY_MEMBERS:
+        return list(members_array(bitmap).tolist())
     data = bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")
-    found: list[int] = []
+    found = []
     for match in _NONZERO.finditer(data):
         start = match.start()
         base = start * 8
         found.extend(base + bit for bit in _BITS[data[start]])
     return found
+
+
+def members_array(bitmap: int) -> np.ndarray:
+    """The rowids in `bitmap`, ascending, as an int64 array (one pass over the bitmap in C:
+    cheaper than `members` from a few hundred members on)."""
+    if not bitmap:
+        return np.zeros(0, np.int64)
+    data = np.frombuffer(to_blob(bitmap), np.uint8)
+    return np.flatnonzero(np.unpackbits(data, bitorder="little"))
 
 
 def to_blob(bitmap: int) -> bytes:

@@ -23,6 +23,7 @@ from indexer.search.text import stem, stems
 
 # A sparse bitmap is sorted by materialising its members; a dense one by scanning an order.
 _SPARSE = 4096
+_FEW = 64  # up to this many matches are sorted in Python; more by numpy over rank arrays
 
 
 @dataclass
@@ -105,6 +106,7 @@ class IndexState:
     _orders: dict[str, dict[int, int]] = field(default_factory=dict)
     _facet_fields: dict[str, FacetField] = field(default_factory=dict)
     _sequences: dict[str, list[int]] = field(default_factory=dict)
+    _rank_arrays: dict[str, np.ndarray] = field(default_factory=dict)
     _activity_index: list[tuple[int, int]] | None = None
     vocabulary: Vocabulary | None = None
 
@@ -261,9 +263,20 @@ class IndexState:
 
     def top(self, matches: int, key: str, needed: int) -> list[int]:
         """The first `needed` rowids of `matches` in sort order `key`."""
-        positions = self.order(key)
-        if matches.bit_count() <= _SPARSE:
+        count = matches.bit_count()
+        if needed <= 0:
+            return []
+        if count <= _FEW:
+            positions = self.order(key)
             return sorted(bitmaps.members(matches), key=positions.__getitem__)[:needed]
+        if count <= _SPARSE:
+            rowids = bitmaps.members_array(matches)
+            ranks = self._ranks(key)[rowids]
+            if needed < len(rowids):
+                chosen = np.argpartition(ranks, needed - 1)[:needed]
+                rowids, ranks = rowids[chosen], ranks[chosen]
+            found: list[int] = rowids[np.argsort(ranks)].tolist()
+            return found
         data = matches.to_bytes((matches.bit_length() + 7) // 8, "little")
         size = len(data)
         found: list[int] = []
@@ -273,6 +286,18 @@ class IndexState:
                 found.append(rowid)
                 if len(found) >= needed:
                     break
+        return found
+
+    def _ranks(self, key: str) -> np.ndarray:
+        """By rowid, its position in sort order `key` (`order`); rowids not indexed last."""
+        found = self._rank_arrays.get(key)
+        if found is None:
+            positions = self.order(key)
+            found = np.full(self.size, len(positions), dtype=np.int64)
+            found[np.fromiter(positions, np.int64, len(positions))] = np.fromiter(
+                positions.values(), np.int64, len(positions)
+            )
+            self._rank_arrays[key] = found
         return found
 
     def _sequence(self, key: str) -> list[int]:
