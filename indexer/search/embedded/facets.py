@@ -52,6 +52,9 @@ class FacetField:
     pair_rowids: np.ndarray  # rowid of each (record, value) pair, ascending
     pair_codes: np.ndarray  # value code of each pair
     starts: np.ndarray  # by rowid: first pair of the record (``size + 1`` entries)
+    single: np.ndarray | None = None
+    """By rowid, the code of the record's one value (``len(values)`` for none), when no record
+    has two (licence, forge, status): counted with one gather and ``bincount``."""
 
     @classmethod
     def build(cls, bitmaps_by_value: Mapping[str, int], size: int) -> FacetField:
@@ -69,6 +72,10 @@ class FacetField:
         starts = np.searchsorted(pair_rowids, np.arange(size + 1))
         by_name = np.empty(len(values), np.int64)
         by_name[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+        single = None
+        if not len(pair_rowids) or bool(np.all(pair_rowids[1:] > pair_rowids[:-1])):
+            single = np.full(size, len(values), dtype=np.int32)
+            single[pair_rowids] = pair_codes
         return cls(
             np.array(values, dtype=object),
             [bitmaps_by_value[value] for value in values],
@@ -76,6 +83,7 @@ class FacetField:
             pair_rowids,
             pair_codes,
             starts,
+            single,
         )
 
     def counts(self, selection: Selection) -> dict[str, int]:
@@ -92,9 +100,18 @@ class FacetField:
         pairs = len(self.pair_rowids)
         # Rough costs in ns: a bitmap AND and popcount per value; numpy per matched record
         # (few matches) or per (record, value) pair (many). Few values (forge, status): per value.
-        if len(self.values) * (pairs // 40 + 300) < min(selection.count * 12, pairs * 4):
+        # One value per record: a gather per matched record (or a mask of all) and bincount.
+        numpy_cost = (
+            4000 + min(selection.count * 4, pairs)
+            if self.single is not None
+            else min(selection.count * 12, pairs * 4)
+        )
+        if len(self.values) * (pairs // 40 + 300) < numpy_cost:
             matches = selection.matches
             return np.array([(bits & matches).bit_count() for bits in self.bitmaps])
+        if self.single is not None:
+            codes = self.single[selection.rowids if selection.count * 4 < pairs else selection.mask]
+            return np.bincount(codes, minlength=len(self.values) + 1)[: len(self.values)]
         if selection.count * 4 < pairs:
             rowids = selection.rowids
             begin = self.starts[rowids]

@@ -6,6 +6,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from html import escape
+from itertools import compress, filterfalse, repeat
+from operator import is_not
 
 from indexer.search.embedded.query import WordQuery
 from indexer.search.text import WORD_PATTERN, fold, index_terms_many
@@ -122,11 +124,14 @@ class WordMatcher(dict[str, int | None]):
 
     def prepare(self, text_words: Iterable[str]) -> None:
         """Decide, in bulk, which query word each of `text_words` matches."""
-        new = list(set(text_words).difference(self))
-        if not new:
+        fresh = set(text_words).difference(self)
+        if not fresh:
             return
         current, decided = self._decisions()
-        folded = list(map(fold, new))
+        # `fold` of an ASCII word is its lower case: computed in place rather than looked up.
+        plain = list(filter(str.isascii, fresh))
+        new = plain + list(filterfalse(str.isascii, fresh)) if len(plain) < len(fresh) else plain
+        folded = list(map(str.lower, plain)) + list(map(fold, new[len(plain) :]))
         self.update(zip(new, map(decided.get, folded), strict=True))
         outside = set(folded).difference(current.words)
         if not outside:
@@ -198,7 +203,7 @@ def highlight(text: str, matches: WordMatcher, parts: list[str] | None = None) -
     pieces = list(parts)
     if _HTML_SPECIAL.search("".join(parts[0::2])):
         pieces[0::2] = map(escape, parts[0::2])
-    for position, index in enumerate(found):
-        if index is not None:
-            pieces[2 * position + 1] = f"<mark>{pieces[2 * position + 1]}</mark>"
+    # Only the matched words are visited (picked in C), not every word of the text.
+    for position in compress(range(1, len(parts), 2), map(is_not, found, repeat(None))):
+        pieces[position] = f"<mark>{pieces[position]}</mark>"
     return "".join(pieces)

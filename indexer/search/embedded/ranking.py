@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_not
 
 from indexer.search.embedded import bitmaps
 from indexer.search.embedded.highlight import WordMatcher
@@ -32,7 +34,6 @@ from indexer.search.embedded.query import WordQuery
 from indexer.search.embedded.schema import ATTRIBUTES
 from indexer.search.embedded.state import IndexState
 from indexer.search.embedded.stored import StoredData
-from indexer.search.text import WORD_PATTERN
 
 PROXIMITY_POOL = 60
 MAX_PROXIMITY = 8  # as Meilisearch: words further apart (or in different texts) cost the same
@@ -197,8 +198,9 @@ class Ranker:
                 return
 
     def _proximity_split(self, bucket: int, count: int) -> list[int]:
+        split = self.stored.split
         texts: list[tuple[int, list[list[str]]]] = [
-            (rowid, [WORD_PATTERN.findall(text) for text in _texts(data)])
+            (rowid, [split(text)[1::2] for text in _texts(data)])
             for rowid, data in self.stored.get(bitmaps.members(bucket)).items()
         ]
         # Every word of the bucket at once: the matcher decides for them in bulk.
@@ -216,7 +218,9 @@ class Ranker:
             if found.count(None) >= len(found) - 1:
                 continue  # fewer than two matched words: no pair to measure
             positions: dict[int, list[int]] = defaultdict(list)
-            for position, index in enumerate(found):
+            # Only the matched words are visited (picked in C), not every word of the text.
+            for position in compress(range(len(found)), map(is_not, found, repeat(None))):
+                index = found[position]
                 if index is not None and index < count:
                     positions[index].append(position)
             for pair in range(count - 1):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from indexer.search.documents import pick_language, timestamp
 from indexer.search.embedded.facets import Selection
-from indexer.search.embedded.highlight import WordMatcher, highlight, split_words
+from indexer.search.embedded.highlight import WordMatcher, highlight
 from indexer.search.embedded.state import IndexState
 from indexer.search.embedded.stored import StoredData
 from indexer.search.protocol import ActivityRange, FilterValue, Hit
@@ -58,12 +58,10 @@ def build_hits(
         short = pick_language(data["short"], locale)
         features = pick_language(data["features"], locale) or []
         texts = [data["name"], short or "", *features] if matcher is not None else []
-        shown.append((rowid, data, short, [split_words(text) for text in texts]))
+        shown.append((rowid, data, short, [stored.split(text) for text in texts]))
     if matcher is not None:
         # Every word of the page at once: the matcher decides for them in bulk.
-        matcher.prepare(
-            {word for _, _, _, split in shown for parts in split for word in parts[1::2]}
-        )
+        matcher.prepare(set().union(*[parts[1::2] for _, _, _, split in shown for parts in split]))
     hits = []
     for rowid, data, short, split in shown:
         highlights: dict[str, str] = {}
