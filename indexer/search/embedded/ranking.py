@@ -198,13 +198,13 @@ class Ranker:
                 return
 
     def _proximity_split(self, bucket: int, count: int) -> list[int]:
-        split = self.stored.split
+        split_words = self.stored.split
         texts: list[tuple[int, list[list[str]]]] = [
-            (rowid, [split(text)[1::2] for text in _texts(data)])
+            (rowid, [split_words(text)[1::2] for text in _texts(data)])
             for rowid, data in self.stored.get(bitmaps.members(bucket)).items()
         ]
         # Every word of the bucket at once: the matcher decides for them in bulk.
-        self.matcher.prepare({word for _, split in texts for found in split for word in found})
+        self.matcher.prepare(set().union(*[found for _, split in texts for found in split]))
         scores: dict[int, list[int]] = defaultdict(list)
         for rowid, split in texts:
             scores[self._proximity(split, count)].append(rowid)

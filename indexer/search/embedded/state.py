@@ -275,8 +275,8 @@ class IndexState:
             if needed < len(rowids):
                 chosen = np.argpartition(ranks, needed - 1)[:needed]
                 rowids, ranks = rowids[chosen], ranks[chosen]
-            found: list[int] = rowids[np.argsort(ranks)].tolist()
-            return found
+            ordered: list[int] = rowids[np.argsort(ranks)].tolist()
+            return ordered
         data = matches.to_bytes((matches.bit_length() + 7) // 8, "little")
         size = len(data)
         found: list[int] = []
