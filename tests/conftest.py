@@ -16,3 +16,9 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# Crawls started by tests (`codereuse crawl` subprocesses) run at the test runner's priority:
+# their deadlines were set for that, and at CODEREUSE_CRAWL_NICE's default (10) a crawl on a
+# machine busy with other work takes several times as long. `tests/cli/test_crawl_priority.py`
+# tests the lowered priority itself.
+os.environ.setdefault("CODEREUSE_CRAWL_NICE", "0")

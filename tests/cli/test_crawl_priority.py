@@ -48,6 +48,6 @@ def test_a_crawl_nice_of_0_leaves_the_priority_alone() -> None:
 
 def test_the_default_is_a_documented_setting() -> None:
     """The default lowers crawls by 10, and the setting refuses what `nice` does not take."""
-    assert 10 == Settings().crawl_nice
+    assert 10 == Settings.model_fields["crawl_nice"].default
     with pytest.raises(ValueError, match="19"):
         Settings(crawl_nice=20)
