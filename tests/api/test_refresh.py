@@ -25,15 +25,15 @@ NEW = make_record("https://gitlab.opencode.de/kreis/neu", "Ganz Neu Akte")
 
 
 class Clock:
-    """Wall-clock time moved on by the test (`time.time` plus an offset, never backwards)."""
+    """Wall-clock time standing still but for the test moving it on (`time.time`), so a slow
+    machine does not move it between two requests."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.offset = 0.0
-        real = time.time
-        monkeypatch.setattr(time, "time", lambda: real() + self.offset)
+        self.now = time.time()
+        monkeypatch.setattr(time, "time", lambda: self.now)
 
     def advance(self, seconds: float) -> None:
-        self.offset += seconds
+        self.now += seconds
 
 
 @pytest.fixture
