@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,28 @@ def test_postings_equal_each_records_own_analysis() -> None:
             long={"de": " ".join(HOSTILE) * (i % 3)},
         )
         for i in range(40)
+    ]
+    texts = [document_texts(search_document(record)) for record in records]
+    for dense_at in (2, 64):
+        assert _reference(texts) == _written(texts, dense_at)
+
+
+def test_postings_settled_in_many_chunks_equal_each_records_own_analysis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A buffer that settles every few pairs (as a rebuild does every `CHUNK_PAIRS`) writes the
+    same postings and vocabulary, rowids ascending across chunks."""
+    from indexer.search.embedded import postings
+
+    monkeypatch.setattr(postings, "CHUNK_PAIRS", 7)
+    records = [
+        make_record(
+            f"r{i}",
+            f"Werkzeug {i}",
+            texts={"de": HOSTILE[i % len(HOSTILE)], "en": f"Tool {i}, e-file"},
+            features={"de": [HOSTILE[(i + 2) % len(HOSTILE)]]},
+        )
+        for i in range(30)
     ]
     texts = [document_texts(search_document(record)) for record in records]
     for dense_at in (2, 64):

@@ -82,30 +82,32 @@ class _Words:
         self._tokens = _Tokens()
         self._token_ids = array("I")
         self._rowids = array("I")
-        self._words: list[str] | None = None
-        self._first: np.ndarray | None = None  # by token: its first word's number, or -1
+        self._numbers: dict[str, int] = {}  # word → its number
+        self._words: list[str] = []
+        self._first = np.empty(0, dtype=np.int32)  # by token: its first word's number, or -1
         self._more: dict[int, list[int]] = {}  # token → its further words' numbers
 
-    def add(self, rowid: int, text: str) -> None:
+    def add(self, rowid: int, text: str) -> int:
+        """Note the distinct tokens of `text` for `rowid`; returns how many."""
         distinct = set(text.casefold().split())
         self._token_ids.extend(map(self._tokens.__getitem__, distinct))
         self._rowids.extend(repeat(rowid, len(distinct)))
-        self._words = None
+        return len(distinct)
 
     @property
     def words(self) -> list[str]:
-        """The distinct words, by number."""
-        if self._words is None:
+        """The distinct words, by number (those of tokens noted since the last call found now)."""
+        if len(self._first) < len(self._tokens.tokens):
             self._resolve()
-        assert self._words is not None
         return self._words
 
     def _resolve(self) -> None:
-        numbers: dict[str, int] = {}
-        words: list[str] = []
-        first = np.full(len(self._tokens.tokens), -1, dtype=np.int32)
-        more: dict[int, list[int]] = {}
-        for token_id, token in enumerate(self._tokens.tokens):
+        """Find the words of the tokens noted since the last call."""
+        numbers, words, more = self._numbers, self._words, self._more
+        start = len(self._first)
+        tokens = self._tokens.tokens[start:]
+        first = np.full(len(tokens), -1, dtype=np.int32)
+        for offset, token in enumerate(tokens):
             found = [token] if token.isalnum() else WORD_PATTERN.findall(token)
             ids = []
             for word in found:
@@ -115,10 +117,10 @@ class _Words:
                     words.append(word)
                 ids.append(number)
             if ids:
-                first[token_id] = ids[0]
+                first[offset] = ids[0]
                 if len(ids) > 1:
-                    more[token_id] = ids[1:]
-        self._words, self._first, self._more = words, first, more
+                    more[start + offset] = ids[1:]
+        self._first = np.concatenate([self._first, first])
 
     def postings(self) -> Iterator[tuple[str, np.ndarray]]:
         """``(word, its rowids ascending)`` for every word."""
@@ -162,18 +164,31 @@ class _Words:
             yield word, rowids[starts[index] : ends[index]]
 
 
+CHUNK_PAIRS = 1 << 20
+"""(token, record) pairs noted between two calls of `PostingsBuffer._prepare`: a rebuild finds
+its new words' index terms and vocabulary entries while its records are still being read, so
+less is left to do once the last one arrives."""
+
+
 class PostingsBuffer:
     """Postings of records being written, kept until `write`.
 
     Analysis is done per distinct token and word, not per record: a record only splits its texts
-    at whitespace and notes its rowid under each distinct token (in C, see `_Words`); a token's
-    words, and the words' index terms (folded, contracted, stemmed), are found once when the
-    postings are written, and the rowids grouped per word and term by numpy.
+    at whitespace and notes its rowid under each distinct token (in C, see `_Words`); every
+    `CHUNK_PAIRS` pairs, the new tokens' words, the words' index terms (folded, contracted,
+    stemmed) and vocabulary entries are found once (`_prepare`), and when the postings are
+    written the rowids are grouped per word and term by numpy.
     """
 
     def __init__(self) -> None:
         # (attribute index, languages, German) → the words of such texts
         self._raw: dict[tuple[int, tuple[str, ...], bool], _Words] = {}
+        # the same key → its words folded, by word number (as far as prepared)
+        self._folded: dict[tuple[int, tuple[str, ...], bool], list[str]] = {}
+        # languages → folded word → its index terms
+        self._analysed: defaultdict[tuple[str, ...], dict[str, tuple[str, ...]]] = defaultdict(dict)
+        self._vocabulary: dict[str, int] = {}
+        self._pending = 0
         self.count = 0
 
     def add(self, rowid: int, texts: Mapping[tuple[int, tuple[str, ...], bool], list[str]]) -> None:
@@ -189,34 +204,56 @@ class PostingsBuffer:
             words = self._raw.get(key)
             if words is None:
                 words = self._raw[key] = _Words()
-            words.add(rowid, text)
+                self._folded[key] = []
+            self._pending += words.add(rowid, text)
         self.count += 1
+        if self._pending >= CHUNK_PAIRS:
+            self._prepare()
+
+    def _prepare(self) -> None:
+        """Fold the words found since the last call, note them in the vocabulary and find the
+        index terms of folded words not analysed yet."""
+        self._pending = 0
+        vocabulary = self._vocabulary
+        for key, words in self._raw.items():
+            german = key[2]
+            folded = self._folded[key]
+            fresh = [fold(word) for word in words.words[len(folded) :]]
+            if not fresh:
+                continue
+            folded += fresh
+            for word in fresh:
+                if german or word not in vocabulary:
+                    vocabulary[word] = int(german) | vocabulary.get(word, 0)
+            analysed = self._analysed[key[1]]
+            unknown = list(dict.fromkeys(word for word in fresh if word not in analysed))
+            if unknown:
+                analysed.update(zip(unknown, index_terms_many(unknown, key[1]), strict=True))
 
     def vocabulary(self) -> dict[str, int]:
         """Folded word → 1 when it occurs in German text, else 0, for every buffered word."""
-        found: dict[str, int] = {}
-        for (_, _, german), words in self._raw.items():
-            for word in map(fold, words.words):
-                if german or word not in found:
-                    found[word] = int(german) | found.get(word, 0)
-        return found
+        self._prepare()
+        return dict(self._vocabulary)
 
     def rows(self, segment: int, dense_at: int) -> Iterator[tuple[str, int, int, int, bytes]]:
         """``(term, attribute, segment, dense, blob)`` rows for ``search_term``, emptying the buffer."""
+        self._prepare()
         for attribute in range(len(ATTRIBUTES)):
             by_term: defaultdict[str, list[np.ndarray]] = defaultdict(list)
             for key in [key for key in self._raw if key[0] == attribute]:
-                languages = key[1]
+                analysed = self._analysed[key[1]]
                 words = self._raw.pop(key)
-                analysed = index_terms_many([fold(word) for word in words.words], languages)
-                for (_, rowids), terms in zip(words.postings(), analysed, strict=True):
-                    for term in terms:
+                folded = self._folded.pop(key)
+                for (_, rowids), word in zip(words.postings(), folded, strict=True):
+                    for term in analysed[word]:
                         by_term[term].append(rowids)
             # In key order: the rows go into the table's B-tree one after the other.
             for term in sorted(by_term):
                 parts = by_term.pop(term)
                 merged = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
                 yield _row(term, attribute, segment, merged, dense_at)
+        self._analysed.clear()
+        self._vocabulary = {}
 
     def write(
         self, connection: sqlite3.Connection, table: str, segment: int, dense_at: int
