@@ -167,11 +167,10 @@ class Ranker:
         if len(found) >= needed or not bucket:
             return
         words = self.sets[:count]
-        small = bucket.bit_count() <= PROXIMITY_POOL
         if rule == 0:
             subs = _sum_split(bucket, [sets.levels for sets in words])
         elif rule == 1:
-            if count > 1 and small and not proximity_done:
+            if count > 1 and not proximity_done and bucket.bit_count() <= PROXIMITY_POOL:
                 for sub in self._proximity_split(bucket, count):
                     self._visit(sub, count, 2, True, found, needed)
                 return
@@ -186,7 +185,7 @@ class Ranker:
         elif rule == 4:
             subs = [bucket & bits for bits in self.state.quality]
         else:
-            if count > 1 and small and not proximity_done:
+            if count > 1 and not proximity_done and bucket.bit_count() <= PROXIMITY_POOL:
                 for sub in self._proximity_split(bucket, count):
                     found.extend(self.state.top(sub, "last_activity", needed - len(found)))
                 return
