@@ -205,11 +205,7 @@ def did_you_mean(folded: list[str], vocabulary: Vocabulary) -> list[str] | None:
             suggestion.append(word)
             continue
         limit = 3 if len(word) >= 9 else 2
-        pool = [
-            candidate
-            for length in range(len(word) - limit, len(word) + limit + 1)
-            for candidate in vocabulary.by_length.get(length, ())
-        ]
+        pool = _length_pool(len(word), limit, vocabulary)
         best = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=limit)
         if best is None:
             suggestion.append(word)
@@ -217,6 +213,23 @@ def did_you_mean(folded: list[str], vocabulary: Vocabulary) -> list[str] | None:
         suggestion.append(best[0])
         changed = True
     return suggestion if changed else None
+
+
+def _length_pool(length: int, limit: int, vocabulary: Vocabulary) -> list[str]:
+    """The alphabetic index words `limit` letters shorter to `limit` longer than `length`, by
+    length, kept per vocabulary: thousands of words, gathered once rather than per suggestion."""
+    kept = vocabulary.expansions
+    key = ("length pool", str(length), limit)
+    found: list[str] | None = kept.get(key)
+    if found is None:
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        found = kept[key] = [
+            candidate
+            for size in range(length - limit, length + limit + 1)
+            for candidate in vocabulary.by_length.get(size, ())
+        ]
+    return found
 
 
 def name_keys(words: list[WordQuery], limit: int = 64) -> list[str]:
