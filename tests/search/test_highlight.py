@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from html import escape
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.embedded.highlight import WordMatcher, highlight, learn, snapshot, split_words
+from indexer.search.embedded.highlight import (
+    _FORMS,
+    WordMatcher,
+    highlight,
+    learn,
+    snapshot,
+    split_words,
+)
 from indexer.search.embedded.query import WordQuery
 from indexer.search.text import LANGUAGES, fold, index_terms
 
@@ -89,3 +97,27 @@ def test_words_analysed_after_the_snapshot_are_decided_like_those_before() -> No
         matcher[word] for word in before + after
     ]
     assert [1, 0, 0, 1, None, 1] == [matcher[word] for word in before]
+
+
+def test_snapshots_taken_while_other_threads_learn_words() -> None:
+    """Backends of one process share the analysed words: snapshots taken while other threads
+    analyse new words never fail, and hold only words that were analysed."""
+    batches = [[f"wort{thread}x{number}" for number in range(3000)] for thread in range(3)]
+    errors: list[BaseException] = []
+
+    def learn_all(words: list[str]) -> None:
+        try:
+            for start in range(0, len(words), 50):
+                learn(words[start : start + 50])
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=learn_all, args=(batch,)) for batch in batches]
+    for thread in threads:
+        thread.start()
+    taken = [snapshot(renew=True) for _ in range(20)]
+    for thread in threads:
+        thread.join()
+    assert [] == errors
+    every = {word for batch in batches for word in batch}
+    assert all(every & taken_one.words <= set(_FORMS) for taken_one in taken)

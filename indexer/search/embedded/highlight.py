@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from html import escape
@@ -21,6 +22,9 @@ _BY_TERM: dict[str, list[str]] = {}
 match by looking its terms up here, instead of testing every word of a page against them."""
 _FORMS_LIMIT = 200_000
 _EPOCH = [0]  # bumped when `learn` forgets every word (`_FORMS_LIMIT`)
+_LOCK = threading.Lock()
+"""Held while `learn` adds words and while a `_Snapshot` copies them: backends of one process
+(each with a lock of its own) share these tables."""
 
 
 def learn(folded: Iterable[str]) -> list[str]:
@@ -31,22 +35,25 @@ def learn(folded: Iterable[str]) -> list[str]:
     of their pages analysed already (at 100,000 records, about 0.3 s once per index generation).
     """
     wanted = set(folded)
-    new = wanted.difference(_FORMS)
-    if len(_FORMS) + len(new) > _FORMS_LIMIT:
-        _FORMS.clear()
-        _BY_TERM.clear()
-        _EPOCH[0] += 1
-        new = wanted
-    by_term = _BY_TERM
-    words = list(new)
-    for word, terms in zip(words, index_terms_many(words), strict=True):
-        _FORMS[word] = " " + " ".join(terms)
-        for term in terms:
-            holders = by_term.get(term)
-            if holders is None:
-                by_term[term] = [word]
-            else:
-                holders.append(word)
+    with _LOCK:
+        new = wanted.difference(_FORMS)
+        if not new:
+            return []
+        if len(_FORMS) + len(new) > _FORMS_LIMIT:
+            _FORMS.clear()
+            _BY_TERM.clear()
+            _EPOCH[0] += 1
+            new = wanted
+        by_term = _BY_TERM
+        words = list(new)
+        for word, terms in zip(words, index_terms_many(words), strict=True):
+            _FORMS[word] = " " + " ".join(terms)
+            for term in terms:
+                holders = by_term.get(term)
+                if holders is None:
+                    by_term[term] = [word]
+                else:
+                    holders.append(word)
     return words
 
 
@@ -80,16 +87,17 @@ def snapshot(*, renew: bool = False) -> _Snapshot:
     the last one are many (more than a quarter of it, and at least 1,000) or when `learn`
     forgot them all. The backend asks for one right after `learn` of the index vocabulary,
     so searches find it made; words analysed later are decided one by one until the next."""
-    current = _SNAPSHOT[0] if _SNAPSHOT else None
-    if (
-        renew
-        or current is None
-        or current.epoch != _EPOCH[0]
-        or len(_FORMS) - len(current.words) > max(1000, len(current.words) // 4)
-    ):
-        current = _Snapshot()
-        _SNAPSHOT[:] = [current]
-    return current
+    with _LOCK:
+        current = _SNAPSHOT[0] if _SNAPSHOT else None
+        if (
+            renew
+            or current is None
+            or current.epoch != _EPOCH[0]
+            or len(_FORMS) - len(current.words) > max(1000, len(current.words) // 4)
+        ):
+            current = _Snapshot()
+            _SNAPSHOT[:] = [current]
+        return current
 
 
 class WordMatcher(dict[str, int | None]):
