@@ -28,6 +28,7 @@ from api.deps import AppContext, CheckWebhookURL, RegisterForge
 from api.export_files import export_files
 from api.i18n import choose_language
 from api.kept_responses import KeptResponses, StoreChanges, kept_response_files
+from api.memory import heap_trimmer
 from api.metrics import Metrics
 from api.middleware import ETagMiddleware, LimitsMiddleware, MetricsMiddleware
 from api.pages import STATIC_DIR, error_page, make_templates
@@ -118,6 +119,7 @@ def _warm_up(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+        trimmer = heap_trimmer()
         try:
             if follower is not None:
                 await run_in_threadpool(follower.catch_up)
@@ -127,9 +129,13 @@ def _warm_up(
             logger.warning("search index not usable at start-up: %s", error)
         if follower is not None:
             follower.start()
+        if trimmer is not None:
+            trimmer.start()
         try:
             yield
         finally:
+            if trimmer is not None:
+                trimmer.stop()
             if follower is not None:
                 follower.stop()
 
